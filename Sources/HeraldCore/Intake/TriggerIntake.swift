@@ -1,0 +1,211 @@
+import Foundation
+
+/// Turns triggers (API calls, workflow events, external notifications, import lines) into
+/// stored request headers. Validates everything first, so a rejected trigger leaves no row,
+/// then stores the trigger atomically and wakes the Comms Monitor. Used by the HTTP API and by
+/// `herald import` alike.
+public struct TriggerIntake: Sendable {
+    public let store: any CommsStore
+    public let catalog: any TemplateCatalog
+    public let signals: WorkSignals
+    public let clock: @Sendable () -> Date
+    /// How long an idempotency key is remembered (24 h).
+    public var idempotencyWindow: Duration = .seconds(24 * 3600)
+
+    public init(store: any CommsStore, catalog: any TemplateCatalog, signals: WorkSignals, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.catalog = catalog
+        self.signals = signals
+        self.clock = clock
+    }
+
+    // MARK: Comms requests
+
+    /// Validates and builds (does not store) the request of a `CommsRequestInput`.
+    public func prepare(_ input: CommsRequestInput, actor: String, source: RequestSource, externalTriggerId: String? = nil) async throws -> CommsRequest {
+        let code = try commsCode(input.commsCode, field: "commsCode")
+        let target = try await resolveTarget(customerId: input.customerId, accountId: input.accountId, subscriptionId: input.subscriptionId)
+        let priority = try Self.priority(input.priority, default: code.priority)
+        var override: DeliveryMethod?
+        if let raw = input.deliveryMethod {
+            guard let m = DeliveryMethod(rawValue: raw) else {
+                throw HeraldError.invalid("deliveryMethod", "unknown delivery method '\(raw)'; expected one of \(DeliveryMethod.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard code.methods.contains(m) else {
+                throw HeraldError.invalid("deliveryMethod", "comms code \(code.code) does not allow \(m.rawValue); it allows \(code.methods.map(\.rawValue).joined(separator: ", "))")
+            }
+            override = m
+        }
+        let fields = try Self.checkFields(input.fields ?? [:], for: code)
+        if let copyOf = input.copyOf, try await store.request(id: copyOf) == nil {
+            throw HeraldError.invalid("copyOf", "no request \(copyOf)")
+        }
+        let now = clock()
+        return CommsRequest(
+            id: Identifier.make(now: now), commsCode: code.code, priority: priority, status: .awaitingProcessing, target: target,
+            externalTriggerId: externalTriggerId, overrideMethod: override, copyOf: input.copyOf, fields: fields,
+            source: source, createdBy: actor, createdAt: now)
+    }
+
+    /// Validates and stores one comms request. Returns the stored result and the requests
+    /// (empty when the result is a replay).
+    public func submit(_ input: CommsRequestInput, idempotency: TriggerSubmission.Idempotency?, actor: String,
+                       source: RequestSource = .api) async throws -> SubmissionResult {
+        let request = try await prepare(input, actor: actor, source: source)
+        let result = try await store.submit(
+            TriggerSubmission(requests: [request], idempotency: idempotency, actor: actor), idempotencyWindow: idempotencyWindow)
+        if !result.replayed { signals.ring(.monitor) }
+        return result
+    }
+
+    // MARK: Workflow events
+
+    /// Validates and builds a workflow event with one request per active comms code linked to
+    /// its event code (`awaitingProcessing` for OnCreate, `awaitingEventResolution` for OnResolve).
+    public func prepare(_ input: WorkflowEventInput, actor: String, source: RequestSource, externalTriggerId: String? = nil) async throws -> TriggerSubmission {
+        guard let type = input.eventType?.trimmingCharacters(in: .whitespaces), !type.isEmpty else {
+            throw HeraldError.invalid("eventType", "eventType is required")
+        }
+        guard let eventCode = input.eventCode?.trimmingCharacters(in: .whitespaces), !eventCode.isEmpty else {
+            throw HeraldError.invalid("eventCode", "eventCode is required")
+        }
+        guard eventCode.count <= 8, eventCode.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw HeraldError.invalid("eventCode", "eventCode must be a short code of letters and digits (e.g. DBAR)")
+        }
+        let when: WorkflowEvent.WhenToCreate
+        switch input.whenToCreate {
+        case nil, "OnCreate": when = .onCreate
+        case "OnResolve": when = .onResolve
+        case let other?: throw HeraldError.invalid("whenToCreate", "expected OnCreate or OnResolve, got '\(other)'")
+        }
+        let target = try await resolveTarget(customerId: input.customerId, accountId: input.accountId, subscriptionId: input.subscriptionId)
+        if let p = input.priority { _ = try Self.priority(p, default: 2) }
+        let now = clock()
+        let event = WorkflowEvent(id: Identifier.make(now: now), eventType: type, eventCode: eventCode, target: target,
+                                  whenToCreate: when, createdAt: now)
+        var requests: [CommsRequest] = []
+        for code in catalog.codes(linkedToEventType: type, eventCode: eventCode) where code.active {
+            let fields = try Self.checkFields(input.fields ?? [:], for: code)
+            requests.append(CommsRequest(
+                id: Identifier.make(now: now), commsCode: code.code, priority: try Self.priority(input.priority, default: code.priority),
+                status: when == .onCreate ? .awaitingProcessing : .awaitingEventResolution, target: target,
+                workflowEventId: event.id, externalTriggerId: externalTriggerId, fields: fields, source: source,
+                createdBy: actor, createdAt: now))
+        }
+        return TriggerSubmission(requests: requests, event: event, actor: actor)
+    }
+
+    /// Validates and stores a workflow event and its requests.
+    public func raise(_ input: WorkflowEventInput, idempotency: TriggerSubmission.Idempotency?, actor: String,
+                      source: RequestSource = .workflowEvent) async throws -> SubmissionResult {
+        var submission = try await prepare(input, actor: actor, source: source)
+        submission.idempotency = idempotency
+        let result = try await store.submit(submission, idempotencyWindow: idempotencyWindow)
+        if !result.replayed { signals.ring(.monitor) }
+        return result
+    }
+
+    /// Resolves an event: its waiting requests become `awaitingProcessing`.
+    public func resolveEvent(id: String, actor: String) async throws -> [String] {
+        let ids = try await store.resolveEvent(id: id, actor: actor, at: clock())
+        signals.ring(.monitor)
+        return ids
+    }
+
+    /// Cancels an event: its waiting requests become `cancelled`.
+    public func cancelEvent(id: String, actor: String) async throws -> [String] {
+        try await store.cancelEvent(id: id, actor: actor, at: clock())
+    }
+
+    // MARK: External triggers
+
+    /// Validates and stores an external notification. Without an explicit idempotency key the
+    /// key is `external:<source>:<triggerId>` and the hash is the caller's body hash.
+    public func external(_ input: ExternalTriggerInput, bodyHash: String, idempotencyKey: String?, actor: String) async throws -> SubmissionResult {
+        guard let triggerId = input.triggerId, !triggerId.isEmpty else {
+            throw HeraldError.invalid("triggerId", "triggerId is required")
+        }
+        let key = idempotencyKey ?? "external:\(input.source ?? "-"):\(triggerId)"
+        let idem = TriggerSubmission.Idempotency(key: key, bodyHash: bodyHash)
+        switch input.action {
+        case "sendComm":
+            let request = try await prepare(
+                CommsRequestInput(commsCode: input.commsCode, customerId: input.customerId, accountId: input.accountId,
+                                  subscriptionId: input.subscriptionId, priority: input.priority, fields: input.fields),
+                actor: actor, source: .externalTrigger, externalTriggerId: triggerId)
+            let result = try await store.submit(TriggerSubmission(requests: [request], idempotency: idem, actor: actor),
+                                                idempotencyWindow: idempotencyWindow)
+            if !result.replayed { signals.ring(.monitor) }
+            return result
+        case "raiseEvent":
+            var submission = try await prepare(
+                WorkflowEventInput(eventType: input.eventType, eventCode: input.eventCode, customerId: input.customerId,
+                                   accountId: input.accountId, subscriptionId: input.subscriptionId,
+                                   whenToCreate: input.whenToCreate, priority: input.priority, fields: input.fields),
+                actor: actor, source: .externalTrigger, externalTriggerId: triggerId)
+            submission.idempotency = idem
+            let result = try await store.submit(submission, idempotencyWindow: idempotencyWindow)
+            if !result.replayed { signals.ring(.monitor) }
+            return result
+        case nil:
+            throw HeraldError.invalid("action", "action is required: sendComm or raiseEvent")
+        case let other?:
+            throw HeraldError.invalid("action", "unknown action '\(other)'; expected sendComm or raiseEvent")
+        }
+    }
+
+    // MARK: Validation
+
+    func commsCode(_ raw: String?, field: String) throws -> CommsCode {
+        guard let raw, !raw.isEmpty else { throw HeraldError.invalid(field, "\(field) is required") }
+        guard let code = catalog.code(raw) else { throw HeraldError.invalid(field, "unknown comms code '\(raw)'") }
+        guard code.active else { throw HeraldError.invalid(field, "comms code '\(raw)' is inactive") }
+        return code
+    }
+
+    /// Exactly one of the three target ids, naming a stored row.
+    public func resolveTarget(customerId: String?, accountId: String?, subscriptionId: String?) async throws -> TargetRef {
+        let given: [(TargetRef.Kind, String)] = [
+            (.customer, customerId), (.account, accountId), (.subscription, subscriptionId),
+        ].compactMap { kind, id in id.map { (kind, $0) } }
+        guard given.count == 1, let (kind, id) = given.first else {
+            if given.isEmpty {
+                throw HeraldError.invalid("customerId", "a target is required: exactly one of customerId, accountId, subscriptionId")
+            }
+            throw HeraldError.invalid(given[1].0.field, "exactly one target is allowed; got \(given.map(\.0.field).joined(separator: " and "))")
+        }
+        let exists: Bool
+        switch kind {
+        case .customer: exists = try await store.customer(id: id) != nil
+        case .account: exists = try await store.account(id: id) != nil
+        case .subscription: exists = try await store.subscription(id: id) != nil
+        }
+        guard exists else { throw HeraldError.invalid(kind.field, "unknown \(kind.rawValue) '\(id)'") }
+        return TargetRef(kind, id)
+    }
+
+    static func priority(_ p: Int?, default d: Int) throws -> Int {
+        guard let p else { return d }
+        guard (1...3).contains(p) else { throw HeraldError.invalid("priority", "priority must be 1, 2 or 3; got \(p)") }
+        return p
+    }
+
+    /// Field names are upper-case identifiers; required fields must be present and non-empty.
+    static func checkFields(_ fields: [String: String], for code: CommsCode) throws -> [String: String] {
+        for name in fields.keys.sorted() where !FieldName.isValid(name) {
+            throw HeraldError.invalid("fields.\(name)", "field names are letters, digits and underscores, starting with a letter")
+        }
+        for name in code.requiredFields where (fields[name] ?? "").isEmpty {
+            throw HeraldError.invalid("fields.\(name)", "comms code \(code.code) requires field \(name)")
+        }
+        return fields
+    }
+}
+
+/// Merge-field names: `[A-Za-z][A-Za-z0-9_]*`, at most 64 characters.
+public enum FieldName {
+    public static func isValid(_ s: String) -> Bool {
+        guard let first = s.first, first.isASCII, first.isLetter, s.count <= 64 else { return false }
+        return s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+    }
+}

@@ -1,0 +1,68 @@
+/// A comms code definition from the catalog: what may be sent, how, and with which fields.
+public struct CommsCode: Sendable, Hashable, Codable {
+    /// A workflow event (type + code) that raises this comm.
+    public struct EventLink: Sendable, Hashable, Codable {
+        public var eventType: String
+        public var eventCode: String
+        public init(eventType: String, eventCode: String) {
+            self.eventType = eventType
+            self.eventCode = eventCode
+        }
+    }
+
+    /// Email envelope settings; the subject is a Mustache template.
+    public struct EmailSettings: Sendable, Hashable, Codable {
+        public var subject: String
+        /// RFC 5322 address, with display name: `Herald <hello@example.net>`.
+        public var from: String
+        public var replyTo: String?
+        public init(subject: String, from: String, replyTo: String? = nil) {
+            self.subject = subject
+            self.from = from
+            self.replyTo = replyTo
+        }
+    }
+
+    public var code: String
+    public var description: String
+    /// Allowed methods, in the code's order of preference.
+    public var methods: [DeliveryMethod]
+    /// Default priority, 1 (high) to 3 (low).
+    public var priority: Int
+    /// Preference category opt-outs are matched against (`service`, `marketing`, `billing`…).
+    public var category: String
+    /// Default merge fields this code uses (names from the field registry).
+    public var defaultFields: [String]
+    /// Trigger fields that must be present: a trigger without them is refused (4xx).
+    public var requiredFields: [String]
+    /// Trigger fields that may be present; they render empty when missing.
+    public var optionalFields: [String]
+    public var email: EmailSettings?
+    public var agentVisible: Bool
+    public var active: Bool
+    public var workflowEvents: [EventLink]
+
+    public init(
+        code: String, description: String, methods: [DeliveryMethod], priority: Int = 2, category: String = "service",
+        defaultFields: [String] = [], requiredFields: [String] = [], optionalFields: [String] = [],
+        email: EmailSettings? = nil, agentVisible: Bool = true, active: Bool = true, workflowEvents: [EventLink] = []
+    ) {
+        self.code = code
+        self.description = description
+        self.methods = methods
+        self.priority = priority
+        self.category = category
+        self.defaultFields = defaultFields
+        self.requiredFields = requiredFields
+        self.optionalFields = optionalFields
+        self.email = email
+        self.agentVisible = agentVisible
+        self.active = active
+        self.workflowEvents = workflowEvents
+    }
+
+    /// Whether an event of this type and code raises this comm.
+    public func isLinked(eventType: String, eventCode: String) -> Bool {
+        workflowEvents.contains { $0.eventType == eventType && $0.eventCode == eventCode }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// A request status move, checked by the ``StatusMachine`` when made.
+public struct RequestTransition: Sendable, Hashable {
+    public var requestId: String
+    public var from: RequestStatus
+    public var to: RequestStatus
+    public var actor: String
+    public var reason: String?
+    public var at: Date
+
+    public init(requestId: String, from: RequestStatus, to: RequestStatus, actor: String, reason: String? = nil, at: Date) throws(HeraldError) {
+        try StatusMachine.check(request: from, to: to)
+        self.requestId = requestId
+        self.from = from
+        self.to = to
+        self.actor = actor
+        self.reason = reason
+        self.at = at
+    }
+}
+
+/// A distribution status move plus the columns it sets. Optional columns left nil keep their
+/// stored value.
+public struct DistributionTransition: Sendable, Hashable {
+    public var distributionId: String
+    public var requestId: String
+    public var from: DistributionStatus
+    public var to: DistributionStatus
+    public var actor: String
+    public var reason: String?
+    public var at: Date
+
+    public var message: String?
+    public var fileLocation: String?
+    public var reference: String?
+    public var sentAt: Date?
+    public var retryAt: Date?
+    public var attempts: Int?
+    public var lastError: String?
+    public var actualSentAt: Date?
+    public var actualTarget: String?
+    public var actualMethod: DeliveryMethod?
+    public var readAt: Date?
+
+    public init(distribution: Distribution, to: DistributionStatus, actor: String, reason: String? = nil, at: Date) throws(HeraldError) {
+        try StatusMachine.check(distribution: distribution.status, to: to)
+        self.distributionId = distribution.id
+        self.requestId = distribution.requestId
+        self.from = distribution.status
+        self.to = to
+        self.actor = actor
+        self.reason = reason
+        self.at = at
+    }
+}
+
+/// One unit of work a stage commits: applied all or nothing. The first status move in it is
+/// guarded (expected current status and, under a claim, the claim token); when the guard
+/// fails the whole unit is skipped and reported as a conflict.
+public struct Change: Sendable, Hashable {
+    public var request: RequestTransition?
+    public var newDistribution: Distribution?
+    public var distribution: DistributionTransition?
+    public var problems: [RequestProblem]
+    /// Events to raise (e.g. "comms not sent").
+    public var raisedEvents: [WorkflowEvent]
+    /// The request this unit concerns (for conflicts and release).
+    public var requestId: String
+
+    public init(
+        requestId: String, request: RequestTransition? = nil, newDistribution: Distribution? = nil,
+        distribution: DistributionTransition? = nil, problems: [RequestProblem] = [], raisedEvents: [WorkflowEvent] = []
+    ) {
+        self.requestId = requestId
+        self.request = request
+        self.newDistribution = newDistribution
+        self.distribution = distribution
+        self.problems = problems
+        self.raisedEvents = raisedEvents
+    }
+}
+
+/// What a commit did.
+public struct CommitReport: Sendable, Hashable {
+    /// Units applied.
+    public var applied: Int
+    /// Request ids of units skipped because the row had moved on or the claim was lost.
+    public var conflicts: [String]
+
+    public init(applied: Int = 0, conflicts: [String] = []) {
+        self.applied = applied
+        self.conflicts = conflicts
+    }
+}

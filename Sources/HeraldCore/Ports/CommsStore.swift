@@ -1,0 +1,137 @@
+import Foundation
+
+/// A trigger to store atomically: its requests, the workflow event it creates (if any), and
+/// the idempotency key that makes a retry return the same result.
+public struct TriggerSubmission: Sendable, Hashable {
+    public struct Idempotency: Sendable, Hashable {
+        public var key: String
+        /// Hash of the canonical request body; a different body under the same key conflicts.
+        public var bodyHash: String
+        public init(key: String, bodyHash: String) {
+            self.key = key
+            self.bodyHash = bodyHash
+        }
+    }
+    public var requests: [CommsRequest]
+    public var event: WorkflowEvent?
+    public var idempotency: Idempotency?
+    public var actor: String
+
+    public init(requests: [CommsRequest], event: WorkflowEvent? = nil, idempotency: Idempotency? = nil, actor: String) {
+        self.requests = requests
+        self.event = event
+        self.idempotency = idempotency
+        self.actor = actor
+    }
+}
+
+/// The stored result of a trigger.
+public struct SubmissionResult: Sendable, Hashable {
+    public var requestIds: [String]
+    public var eventId: String?
+    /// True when an earlier submission with the same idempotency key was returned.
+    public var replayed: Bool
+
+    public init(requestIds: [String], eventId: String?, replayed: Bool) {
+        self.requestIds = requestIds
+        self.eventId = eventId
+        self.replayed = replayed
+    }
+}
+
+/// Filter and page for listing requests; newest first.
+public struct RequestQuery: Sendable, Hashable {
+    public var customerId: String?
+    public var accountId: String?
+    public var subscriptionId: String?
+    public var status: RequestStatus?
+    public var commsCode: String?
+    public var limit: Int
+    /// Opaque: the id of the last item of the previous page.
+    public var cursor: String?
+
+    public init(customerId: String? = nil, accountId: String? = nil, subscriptionId: String? = nil, status: RequestStatus? = nil,
+                commsCode: String? = nil, limit: Int = 50, cursor: String? = nil) {
+        self.customerId = customerId
+        self.accountId = accountId
+        self.subscriptionId = subscriptionId
+        self.status = status
+        self.commsCode = commsCode
+        self.limit = limit
+        self.cursor = cursor
+    }
+}
+
+/// One page of requests.
+public struct RequestPage: Sendable, Hashable {
+    public var items: [RequestDetail]
+    public var nextCursor: String?
+    public init(items: [RequestDetail], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+}
+
+/// Rows per stage waiting, for metrics.
+public struct QueueDepth: Sendable, Hashable {
+    public var stage: Stage
+    public var waiting: Int
+    public init(stage: Stage, waiting: Int) {
+        self.stage = stage
+        self.waiting = waiting
+    }
+}
+
+/// The store every stage reads and writes through. SQLite implements it now, PostgreSQL later,
+/// both held to the same conformance tests. Methods are batched where the pipeline is hot.
+public protocol CommsStore: Sendable {
+    /// Creates or upgrades the schema (named migrations).
+    func migrate() async throws
+
+    // MARK: Customer data
+    func upsertCustomer(_ customer: Customer) async throws
+    /// Throws `notFound` (field `customerId`) when the customer is unknown.
+    func upsertAccount(_ account: Account) async throws
+    /// Throws `notFound` (field `customerId`/`accountId`) when either is unknown.
+    func upsertSubscription(_ subscription: Subscription) async throws
+    func customer(id: String) async throws -> Customer?
+    func account(id: String) async throws -> Account?
+    func subscription(id: String) async throws -> Subscription?
+    /// Loads customer, account and subscription for many targets in one read. Targets that do
+    /// not resolve to a customer are absent from the result.
+    func contexts(for targets: [TargetRef]) async throws -> [TargetRef: TargetContext]
+
+    // MARK: Triggers
+    /// Stores one trigger atomically (all its requests and its event, or nothing). With an
+    /// idempotency key seen within `idempotencyWindow`, returns the earlier result instead;
+    /// throws `conflict` (field `Idempotency-Key`) when the body hash differs.
+    func submit(_ submission: TriggerSubmission, idempotencyWindow: Duration) async throws -> SubmissionResult
+    /// Stores many triggers in one transaction (bulk import, benchmarks); per-item results in order.
+    func submitBatch(_ submissions: [TriggerSubmission], idempotencyWindow: Duration) async throws -> [Result<SubmissionResult, HeraldError>]
+    func workflowEvent(id: String) async throws -> WorkflowEvent?
+    /// Resolves an open event: its waiting requests move to `awaitingProcessing`. Returns their ids.
+    func resolveEvent(id: String, actor: String, at: Date) async throws -> [String]
+    /// Cancels an open event: its waiting requests move to `cancelled`. Returns their ids.
+    func cancelEvent(id: String, actor: String, at: Date) async throws -> [String]
+
+    // MARK: Agent view
+    func request(id: String) async throws -> RequestDetail?
+    func requests(_ query: RequestQuery) async throws -> RequestPage
+    /// Cancels a waiting request (`awaitingProcessing` or `awaitingEventResolution`); throws
+    /// `illegalTransition` otherwise and `notFound` for an unknown id.
+    func cancelRequest(id: String, actor: String, reason: String?, at: Date) async throws -> RequestDetail
+
+    // MARK: The one claim mechanism
+    /// Claims up to `limit` due rows of a stage for `ticket`'s lease, in the stage's order.
+    func claim(_ stage: Stage, ticket: ClaimTicket, limit: Int) async throws -> [WorkItem]
+    /// Applies units of work in one transaction; under a ticket each unit's first move also
+    /// requires the claim token, and applied rows are released from the claim.
+    func commit(_ changes: [Change], ticket: ClaimTicket?) async throws -> CommitReport
+    /// Releases claimed rows without changing them (a worker shutting down).
+    func release(_ stage: Stage, ticket: ClaimTicket) async throws
+    /// The earliest time a row of the stage becomes claimable, if none is claimable now
+    /// (excluded-until, retry time or a lease end). Nil when the stage is empty.
+    func nextDue(_ stage: Stage, now: Date) async throws -> Date?
+    /// Waiting rows per stage.
+    func queueDepths(now: Date) async throws -> [QueueDepth]
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// A stage of the pipeline: a queue of rows in one status that one kind of worker claims.
+/// The one claim mechanism (``CommsStore/claim(_:ticket:limit:)``) serves every stage.
+public enum Stage: Hashable, Sendable, CustomStringConvertible {
+    /// Requests `awaitingProcessing`, claimed by the Comms Monitor (priority, then age).
+    case monitor
+    /// Distributions `awaitingMerge` of a method (email, letter), claimed by its monitor.
+    case merge(DeliveryMethod)
+    /// Distributions `awaitingDistribution` or `errorRetry` of a method whose excluded-until
+    /// and retry time have passed, claimed by that method's sender.
+    case send(DeliveryMethod)
+
+    /// Every stage the pipeline runs.
+    public static var all: [Stage] {
+        [.monitor] + [DeliveryMethod.email, .letter].map(Stage.merge) + DeliveryMethod.allCases.map(Stage.send)
+    }
+
+    /// `monitor`, `merge.email`, `send.sms`…
+    public var description: String {
+        switch self {
+        case .monitor: "monitor"
+        case .merge(let m): "merge.\(m.rawValue)"
+        case .send(let m): "send.\(m.rawValue)"
+        }
+    }
+}
+
+/// A claim on a batch of rows: who holds it and until when. A worker that dies loses its claims
+/// when the lease ends, and another worker takes the rows.
+public struct ClaimTicket: Sendable, Hashable {
+    /// Unique per claim; completing a row requires the same token, so a worker whose lease ran
+    /// out cannot overwrite the work of the one that took over.
+    public var token: String
+    public var worker: String
+    public var now: Date
+    public var leaseUntil: Date
+
+    public init(token: String = Identifier.make(), worker: String, now: Date, lease: Duration) {
+        self.token = token
+        self.worker = worker
+        self.now = now
+        self.leaseUntil = now.addingTimeInterval(lease.seconds)
+    }
+}
+
+/// A claimed row: the request, and for merge and send stages its distribution.
+public struct WorkItem: Sendable, Hashable {
+    public var request: CommsRequest
+    public var distribution: Distribution?
+
+    public init(request: CommsRequest, distribution: Distribution? = nil) {
+        self.request = request
+        self.distribution = distribution
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `TimeInterval`.
+    public var seconds: TimeInterval {
+        let (s, attos) = components
+        return TimeInterval(s) + TimeInterval(attos) / 1e18
+    }
+}

@@ -1,0 +1,32 @@
+/// Which part of a comm a template renders.
+public enum TemplatePart: String, Sendable, Hashable, CaseIterable {
+    /// The message text of SMS, push, online and external comms.
+    case body
+    /// The email subject line.
+    case subject
+    /// The HTML of an email or a letter.
+    case html
+    /// The plain-text alternative of an email.
+    case text
+}
+
+/// The catalog of comms codes and templates, as the pipeline sees it. Implemented by
+/// `HeraldCatalog` (a folder of definition files and Mustache templates).
+public protocol TemplateCatalog: Sendable {
+    /// Every comms code, in code order.
+    var codes: [CommsCode] { get }
+    /// The definition of `code`, or nil.
+    func code(_ code: String) -> CommsCode?
+    /// Whether a template exists for that part in that language (exactly, no fallback).
+    func hasTemplate(code: String, method: DeliveryMethod, part: TemplatePart, language: String) -> Bool
+    /// Merges the template for `part`, in `language` or the catalog's fallback language.
+    /// Throws a ``HeraldError`` naming the template when it is missing or fails to render.
+    func render(code: String, method: DeliveryMethod, part: TemplatePart, language: String, fields: [String: String]) throws -> String
+}
+
+extension TemplateCatalog {
+    /// Comms codes raised by a workflow event.
+    public func codes(linkedToEventType type: String, eventCode: String) -> [CommsCode] {
+        codes.filter { $0.isLinked(eventType: type, eventCode: eventCode) }
+    }
+}

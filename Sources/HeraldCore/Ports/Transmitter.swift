@@ -1,0 +1,74 @@
+import Foundation
+
+/// One distribution handed to a transmitter.
+public struct Transmission: Sendable, Hashable {
+    public var request: CommsRequest
+    public var distribution: Distribution
+
+    public init(request: CommsRequest, distribution: Distribution) {
+        self.request = request
+        self.distribution = distribution
+    }
+}
+
+/// What became of one transmission.
+public enum TransmissionOutcome: Sendable, Hashable {
+    /// Handed over; `reference` is the provider's id (SMSC message id, queue id, file name).
+    case sent(reference: String?)
+    /// Made available to the customer without a send (online inbox).
+    case published(reference: String?)
+    /// Failed. `retryable` failures are tried again with backoff until the limit.
+    case failed(retryable: Bool, reason: String)
+}
+
+/// Sends distributions of one delivery method. One protocol for every method: the outbox
+/// transport implements it for all of them; SMTP, SMPP, push and webhooks plug in the same way.
+public protocol Transmitter: Sendable {
+    /// Sends a batch; returns one outcome per transmission, in order. Must not throw for a
+    /// single bad item: that item's outcome is `.failed`.
+    func transmit(_ batch: [Transmission]) async -> [TransmissionOutcome]
+}
+
+/// Where generated documents (emails, letters) are written.
+public protocol DocumentStore: Sendable {
+    /// Writes `data` as a document called `name` and returns its location.
+    func write(_ data: Data, name: String, createdAt: Date) async throws -> String
+    /// Reads a document back.
+    func read(_ location: String) async throws -> Data
+}
+
+/// The content of an email before MIME composition.
+public struct EmailContent: Sendable, Hashable {
+    public var from: String
+    public var to: String
+    public var replyTo: String?
+    public var subject: String
+    public var html: String
+    public var text: String?
+    public var messageId: String
+    public var date: Date
+
+    public init(from: String, to: String, replyTo: String? = nil, subject: String, html: String, text: String?, messageId: String, date: Date) {
+        self.from = from
+        self.to = to
+        self.replyTo = replyTo
+        self.subject = subject
+        self.html = html
+        self.text = text
+        self.messageId = messageId
+        self.date = date
+    }
+}
+
+/// Turns email content into an RFC 5322 message.
+public protocol EmailComposer: Sendable {
+    func compose(_ content: EmailContent) throws -> Data
+}
+
+/// Turns a merged letter (HTML) into the document sent to print. The PDF renderer implements
+/// it later; until then the HTML itself is the document.
+public protocol LetterRenderer: Sendable {
+    /// File extension of the output (`html`, `pdf`).
+    var fileExtension: String { get }
+    func render(html: String) async throws -> Data
+}

@@ -1,0 +1,108 @@
+import Foundation
+
+/// The outcome of choosing how to reach a customer.
+public enum MethodDecision: Sendable, Hashable {
+    /// Send by `method` to `target` (and its display alias, if any).
+    case send(method: DeliveryMethod, target: String, alias: String?)
+    /// Every allowed method is opted out.
+    case optedOut(reason: String)
+    /// No allowed, opted-in method has a usable target.
+    case notSent(reason: String)
+}
+
+/// Chooses the delivery method and target of a request.
+///
+/// Rules (Herald's reading of CMP):
+/// 1. An override method must be allowed by the comms code (the API refuses it otherwise). It is
+///    still subject to opt-outs: an override does not defeat a customer's opt-out.
+/// 2. Otherwise the candidates are the code's allowed methods less the opted-out ones, ordered
+///    by the customer's preferred methods first, then the code's own order.
+/// 3. The first candidate with a usable target wins. None opted in: `optedOut`. Opted-in
+///    candidates but no target for any: `notSent`, naming what was missing.
+public enum MethodSelection {
+    public static func decide(
+        code: CommsCode, override: DeliveryMethod?, context: TargetContext
+    ) -> MethodDecision {
+        let prefs = context.customer.preferences
+        let allowed = override.map { [$0] } ?? code.methods
+        let optedIn = allowed.filter { m in !prefs.optOut.contains { $0.covers(m, category: code.category) } }
+        guard !optedIn.isEmpty else {
+            let names = allowed.map(\.rawValue).joined(separator: ", ")
+            return .optedOut(reason: "customer opted out of \(names) for category \(code.category)")
+        }
+        let preferred = prefs.preferredMethods.filter { optedIn.contains($0) }
+        var ordered = preferred
+        for m in optedIn where !ordered.contains(m) { ordered.append(m) }
+        var missing: [String] = []
+        for method in ordered {
+            if let (target, alias) = target(for: method, in: context) {
+                return .send(method: method, target: target, alias: alias)
+            }
+            missing.append(missingReason(for: method))
+        }
+        return .notSent(reason: missing.joined(separator: "; "))
+    }
+
+    /// The target of `method` for this customer, or nil when there is no usable one.
+    public static func target(for method: DeliveryMethod, in context: TargetContext) -> (String, String?)? {
+        let c = context.customer
+        let name = [c.firstName, c.lastName].compactMap { $0 }.joined(separator: " ")
+        let alias = name.isEmpty ? nil : name
+        switch method {
+        case .email:
+            guard let email = c.email?.trimmingCharacters(in: .whitespaces), EmailAddress.isValid(email) else { return nil }
+            return (email, alias)
+        case .sms:
+            let number = context.subscription?.msisdn ?? c.mobile
+            guard let number, E164.isValid(number) else { return nil }
+            return (number, alias)
+        case .push:
+            guard let token = c.pushTokens.first(where: { !$0.token.isEmpty }) else { return nil }
+            return ("\(token.platform):\(token.token)", alias)
+        case .letter:
+            guard let address = c.postalAddress, address.isUsable else { return nil }
+            var lines = address.lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            if let pc = address.postcode, !pc.isEmpty { lines.append(pc) }
+            if let country = address.country, !country.isEmpty { lines.append(country) }
+            return (lines.joined(separator: "\n"), alias)
+        case .online:
+            return ("inbox:\(c.id)", alias)
+        case .external:
+            guard let ext = c.externalId, !ext.isEmpty else { return nil }
+            return (ext, alias)
+        }
+    }
+
+    static func missingReason(for method: DeliveryMethod) -> String {
+        switch method {
+        case .email: "no valid email address"
+        case .sms: "no valid mobile number"
+        case .push: "no push token"
+        case .letter: "no postal address"
+        case .online: "no customer inbox"
+        case .external: "no external system id"
+        }
+    }
+}
+
+/// Light syntactic checks of contact points; the real test is the provider's answer.
+public enum EmailAddress {
+    /// `local@domain.tld`, no spaces, one `@`, a dot in the domain.
+    public static func isValid(_ s: String) -> Bool {
+        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+              !s.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" }) else { return false }
+        return true
+    }
+}
+
+/// E.164 numbers: `+` then 8 to 15 digits, the first not 0.
+public enum E164 {
+    public static func isValid(_ s: String) -> Bool {
+        guard s.hasPrefix("+") else { return false }
+        let digits = s.dropFirst()
+        guard (8...15).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits.first != "0" else { return false }
+        return true
+    }
+}

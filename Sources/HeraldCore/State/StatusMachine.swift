@@ -1,0 +1,55 @@
+/// The one state machine for request and distribution statuses. Every status change in Herald,
+/// whichever stage makes it, is checked here first; the store then applies it guarded by the
+/// expected current status, so a concurrent change (an agent's cancel racing the monitor) makes
+/// the later write a conflict instead of a silent overwrite.
+public enum StatusMachine {
+    /// Legal request moves. `nil` is "no row yet".
+    static let requestMoves: [RequestStatus?: Set<RequestStatus>] = [
+        nil: [.awaitingProcessing, .awaitingEventResolution],
+        .awaitingEventResolution: [.awaitingProcessing, .cancelled],
+        .awaitingProcessing: [.processed, .notSent, .optedOut, .error, .cancelled],
+        // An agent may put a request that failed back in the queue.
+        .error: [.awaitingProcessing],
+        .processed: [],
+        .cancelled: [],
+        .notSent: [],
+        .optedOut: [],
+    ]
+
+    /// Legal distribution moves. `nil` is "no row yet".
+    static let distributionMoves: [DistributionStatus?: Set<DistributionStatus>] = [
+        nil: [.awaitingMerge, .awaitingDistribution],
+        .awaitingMerge: [.awaitingDistribution, .errorNoRetry],
+        .awaitingDistribution: [.sent, .published, .errorRetry, .errorNoRetry],
+        .errorRetry: [.sent, .published, .errorRetry, .errorNoRetry],
+        .sent: [.delivered, .undeliverable],
+        .published: [.delivered],
+        .errorNoRetry: [],
+        .delivered: [],
+        .undeliverable: [],
+    ]
+
+    /// Whether a request may move from `from` to `to`.
+    public static func canMove(request from: RequestStatus?, to: RequestStatus) -> Bool {
+        requestMoves[from]?.contains(to) ?? false
+    }
+
+    /// Whether a distribution may move from `from` to `to`.
+    public static func canMove(distribution from: DistributionStatus?, to: DistributionStatus) -> Bool {
+        distributionMoves[from]?.contains(to) ?? false
+    }
+
+    /// Throws ``HeraldError/illegalTransition(_:)`` unless the request move is legal.
+    public static func check(request from: RequestStatus?, to: RequestStatus) throws(HeraldError) {
+        guard canMove(request: from, to: to) else {
+            throw .illegalTransition("request cannot move from \(from?.rawValue ?? "nothing") to \(to.rawValue)")
+        }
+    }
+
+    /// Throws ``HeraldError/illegalTransition(_:)`` unless the distribution move is legal.
+    public static func check(distribution from: DistributionStatus?, to: DistributionStatus) throws(HeraldError) {
+        guard canMove(distribution: from, to: to) else {
+            throw .illegalTransition("distribution cannot move from \(from?.rawValue ?? "nothing") to \(to.rawValue)")
+        }
+    }
+}

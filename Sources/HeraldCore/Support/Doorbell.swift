@@ -1,0 +1,88 @@
+import Synchronization
+
+/// Wakes a waiting worker when new work arrives in-process, so idle workers sleep instead of
+/// polling. A ring with nobody waiting is remembered once.
+public final class Doorbell: Sendable {
+    private struct State {
+        var pending = false
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var cancelled: Set<Int> = []
+        var nextID = 0
+    }
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Wakes every waiter, or the next one to wait.
+    public func ring() {
+        let toResume: [CheckedContinuation<Void, Never>] = state.withLock { s in
+            if s.waiters.isEmpty {
+                s.pending = true
+                return []
+            }
+            let all = Array(s.waiters.values)
+            s.waiters.removeAll()
+            return all
+        }
+        for c in toResume { c.resume() }
+    }
+
+    /// Returns when rung, after `timeout`, or when the task is cancelled.
+    public func wait(upTo timeout: Duration) async {
+        let rungAlready = state.withLock { s in
+            if s.pending { s.pending = false; return true }
+            return false
+        }
+        if rungAlready || Task.isCancelled { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.waitForRing() }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func waitForRing() async {
+        let id = state.withLock { s in
+            s.nextID += 1
+            return s.nextID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { s in
+                    if s.cancelled.remove(id) != nil { return true }
+                    if s.pending { s.pending = false; return true }
+                    s.waiters[id] = c
+                    return false
+                }
+                if resumeNow { c.resume() }
+            }
+        } onCancel: {
+            let c: CheckedContinuation<Void, Never>? = state.withLock { s in
+                if let c = s.waiters.removeValue(forKey: id) { return c }
+                s.cancelled.insert(id)
+                return nil
+            }
+            c?.resume()
+        }
+        // A cancel that raced registration may have left the id behind.
+        state.withLock { _ = $0.cancelled.remove(id) }
+    }
+}
+
+/// One doorbell per stage, shared by whoever creates work (API, monitor) and whoever does it.
+public final class WorkSignals: Sendable {
+    private let bells: [Stage: Doorbell]
+
+    public init() {
+        var bells: [Stage: Doorbell] = [:]
+        for stage in Stage.all { bells[stage] = Doorbell() }
+        self.bells = bells
+    }
+
+    /// The doorbell of a stage.
+    public func bell(_ stage: Stage) -> Doorbell { bells[stage]! }
+
+    /// Rings the stage's doorbell.
+    public func ring(_ stage: Stage) { bells[stage]?.ring() }
+}

@@ -93,18 +93,20 @@ let package = Package(
                 "HeraldCore", "HeraldCatalog", "HeraldSQLite", "HeraldPipeline",
                 "HeraldTransports", "HeraldHTTP",
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "herald",
             dependencies: [
-                "HeraldApp", "HeraldCore",
+                "HeraldApp", "HeraldCore", "HeraldCatalog", "HeraldSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -123,6 +125,20 @@ let package = Package(
         .testTarget(
             name: "HeraldSQLiteTests",
             dependencies: ["HeraldCore", "HeraldSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HeraldHTTPTests",
+            dependencies: [
+                "HeraldCore", "HeraldHTTP", "HeraldSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HeraldPipelineTests",
+            dependencies: ["HeraldCore", "HeraldPipeline", "HeraldSQLite", "HeraldTransports"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

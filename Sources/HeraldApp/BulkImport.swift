@@ -1,0 +1,224 @@
+import Crypto
+import Foundation
+import HeraldCore
+import HeraldSQLite
+
+/// `herald import FILE`: triggers in bulk from NDJSON (one JSON object a line) or CSV (a header
+/// row; columns `commsCode, customerId, accountId, subscriptionId, priority, deliveryMethod,
+/// idempotencyKey`, and one `field.NAME` column per merge field). An NDJSON line with
+/// `eventType` is a workflow event (`eventCode`, `whenToCreate`, target, `fields`), otherwise a
+/// comms request.
+///
+/// Resumable: each line's idempotency key is its `idempotencyKey`, or `import:` + the SHA-256
+/// of the line + `#n` for the n-th identical line, so re-running a file (after a crash, or
+/// with lines appended) skips every line already taken. Lines are validated one by one and
+/// stored in batches of 500 in one transaction; a bad line is reported with its number and
+/// reason and never stops the rest.
+public struct BulkImport: Sendable {
+    public struct Summary: Sendable, Hashable {
+        public var lines = 0
+        public var created = 0
+        public var skipped = 0
+        public var rejected: [(line: Int, reason: String)] = []
+        public static func == (a: Summary, b: Summary) -> Bool {
+            a.lines == b.lines && a.created == b.created && a.skipped == b.skipped && a.rejected.map(\.line) == b.rejected.map(\.line)
+        }
+        public func hash(into h: inout Hasher) { h.combine(lines); h.combine(created); h.combine(skipped) }
+    }
+
+    public enum Format: String, Sendable, CaseIterable { case ndjson, csv }
+
+    public let runtime: HeraldRuntime
+    public var batchSize = 500
+    public var actor = "import"
+
+    public init(runtime: HeraldRuntime) {
+        self.runtime = runtime
+    }
+
+    /// Imports `file`; `progress(done, total)` is called after each batch.
+    public func run(file: URL, format: Format?, progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Summary {
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            throw HeraldError.invalid("FILE", "cannot read \(file.path)")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let fmt = format ?? (file.pathExtension.lowercased() == "csv" ? .csv : .ndjson)
+        let rows = try fmt == .csv ? CSVRows.parse(text) : ndjsonRows(text)
+        var summary = Summary()
+        summary.lines = rows.count
+        var occurrences: [String: Int] = [:]
+        var pending: [(Int, TriggerSubmission)] = []
+        for (index, row) in rows.enumerated() {
+            let number = row.line
+            do {
+                var submission = try await prepare(row.value)
+                let digest = SHA256.hash(data: Data(row.raw.utf8)).map { String(format: "%02x", $0) }.joined()
+                occurrences[digest, default: 0] += 1
+                let key = row.value.idempotencyKey ?? "import:\(digest)#\(occurrences[digest]!)"
+                submission.idempotency = .init(key: key, bodyHash: digest)
+                pending.append((number, submission))
+            } catch let e as HeraldError {
+                summary.rejected.append((number, e.description))
+            }
+            if pending.count >= batchSize || index == rows.count - 1 {
+                try await flush(&pending, into: &summary)
+                progress(index + 1, rows.count)
+            }
+        }
+        try await flush(&pending, into: &summary)
+        if summary.created > 0 { runtime.signals.ring(.monitor) }
+        return summary
+    }
+
+    func flush(_ pending: inout [(Int, TriggerSubmission)], into summary: inout Summary) async throws {
+        guard !pending.isEmpty else { return }
+        let results = try await runtime.store.submitBatch(pending.map(\.1), idempotencyWindow: .seconds(365 * 24 * 3600))
+        for ((line, _), result) in zip(pending, results) {
+            switch result {
+            case .success(let r) where r.replayed: summary.skipped += 1
+            case .success: summary.created += 1
+            case .failure(let e): summary.rejected.append((line, e.description))
+            }
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    func prepare(_ v: ImportLine) async throws -> TriggerSubmission {
+        if let reason = v.invalidReason { throw HeraldError.invalid(nil, reason) }
+        if v.eventType != nil || v.eventCode != nil {
+            return try await runtime.intake.prepare(
+                WorkflowEventInput(eventType: v.eventType, eventCode: v.eventCode, customerId: v.customerId, accountId: v.accountId,
+                                   subscriptionId: v.subscriptionId, whenToCreate: v.whenToCreate, priority: v.priority, fields: v.fields),
+                actor: actor, source: .import)
+        }
+        let request = try await runtime.intake.prepare(
+            CommsRequestInput(commsCode: v.commsCode, customerId: v.customerId, accountId: v.accountId, subscriptionId: v.subscriptionId,
+                              priority: v.priority, deliveryMethod: v.deliveryMethod, fields: v.fields),
+            actor: actor, source: .import)
+        return TriggerSubmission(requests: [request], actor: actor)
+    }
+
+    struct Row {
+        var line: Int
+        var raw: String
+        var value: ImportLine
+    }
+
+    func ndjsonRows(_ text: String) throws -> [Row] {
+        var rows: [Row] = []
+        let decoder = JSONDecoder()
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let raw = line.trimmingCharacters(in: .whitespaces)
+            if raw.isEmpty { continue }
+            do {
+                rows.append(Row(line: i + 1, raw: raw, value: try decoder.decode(ImportLine.self, from: Data(raw.utf8))))
+            } catch {
+                rows.append(Row(line: i + 1, raw: raw, value: ImportLine(invalid: "line \(i + 1) is not a valid trigger object: \(error)")))
+            }
+        }
+        return rows
+    }
+}
+
+/// One import line, NDJSON or CSV.
+struct ImportLine: Codable, Sendable {
+    var commsCode: String?
+    var customerId: String?
+    var accountId: String?
+    var subscriptionId: String?
+    var priority: Int?
+    var deliveryMethod: String?
+    var fields: [String: String]?
+    var idempotencyKey: String?
+    var eventType: String?
+    var eventCode: String?
+    var whenToCreate: String?
+
+    /// Set for a line that failed to parse; the line is rejected with this reason.
+    var invalidReason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case commsCode, customerId, accountId, subscriptionId, priority, deliveryMethod, fields, idempotencyKey
+        case eventType, eventCode, whenToCreate
+    }
+
+    init() {}
+    init(invalid reason: String) {
+        invalidReason = reason
+    }
+}
+
+/// A small RFC 4180 CSV reader (quoted fields, doubled quotes, CRLF or LF).
+enum CSVRows {
+    static func parse(_ text: String) throws -> [BulkImport.Row] {
+        var records: [(line: Int, fields: [String], raw: String)] = []
+        var field = ""
+        var fields: [String] = []
+        var inQuotes = false
+        var line = 1
+        var startLine = 1
+        var raw = ""
+        var chars = Array(text)
+        if chars.last != "\n" { chars.append("\n") }
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if inQuotes {
+                if c == "\"" {
+                    if i + 1 < chars.count, chars[i + 1] == "\"" { field.append("\""); raw.append("\"\""); i += 2; continue }
+                    inQuotes = false
+                } else {
+                    if c == "\n" { line += 1 }
+                    field.append(c)
+                }
+                raw.append(c)
+            } else if c == "\"" {
+                inQuotes = true
+                raw.append(c)
+            } else if c == "," {
+                fields.append(field); field = ""; raw.append(c)
+            } else if c == "\n" || c == "\r\n" || c == "\r" {
+                fields.append(field); field = ""
+                if !(fields.count == 1 && fields[0].isEmpty) { records.append((startLine, fields, raw)) }
+                fields = []; raw = ""
+                line += 1
+                startLine = line
+            } else {
+                field.append(c); raw.append(c)
+            }
+            i += 1
+        }
+        guard let header = records.first else { return [] }
+        let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        let known: Set<String> = ["commsCode", "customerId", "accountId", "subscriptionId", "priority", "deliveryMethod", "idempotencyKey",
+                                  "eventType", "eventCode", "whenToCreate"]
+        for c in columns where !known.contains(c) && !c.hasPrefix("field.") {
+            throw HeraldError.invalid("FILE", "unknown CSV column '\(c)'; expected \(known.sorted().joined(separator: ", ")) or field.NAME")
+        }
+        return records.dropFirst().map { rec in
+            var v = ImportLine()
+            var fieldValues: [String: String] = [:]
+            var invalid: String?
+            if rec.fields.count != columns.count { invalid = "line \(rec.line) has \(rec.fields.count) columns, the header has \(columns.count)" }
+            for (name, value) in zip(columns, rec.fields) where !value.isEmpty {
+                switch name {
+                case "commsCode": v.commsCode = value
+                case "customerId": v.customerId = value
+                case "accountId": v.accountId = value
+                case "subscriptionId": v.subscriptionId = value
+                case "priority":
+                    if let p = Int(value) { v.priority = p } else { invalid = "priority '\(value)' is not a number" }
+                case "deliveryMethod": v.deliveryMethod = value
+                case "idempotencyKey": v.idempotencyKey = value
+                case "eventType": v.eventType = value
+                case "eventCode": v.eventCode = value
+                case "whenToCreate": v.whenToCreate = value
+                default: fieldValues[String(name.dropFirst("field.".count))] = value
+                }
+            }
+            if !fieldValues.isEmpty { v.fields = fieldValues }
+            if let invalid { v = ImportLine(invalid: invalid) }
+            return BulkImport.Row(line: rec.line, raw: rec.raw, value: v)
+        }
+    }
+}

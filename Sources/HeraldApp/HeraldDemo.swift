@@ -1,0 +1,152 @@
+import Foundation
+import HeraldCatalog
+import HeraldCore
+import HeraldSQLite
+import Logging
+
+/// `herald demo`: writes a sample catalog and customers into a data folder, fires triggers that
+/// cover every delivery method, an OnCreate and an OnResolve workflow event, an external
+/// notification, an opt-out and a missing address; runs the pipeline until quiet and reports
+/// one row per request. `herald serve --data-dir` on the same folder then serves that data.
+public enum HeraldDemo {
+    /// One line of the result table.
+    public struct Row: Sendable, Hashable {
+        public var requestId: String
+        public var commsCode: String
+        public var method: String
+        public var requestStatus: RequestStatus
+        public var distributionStatus: DistributionStatus?
+        public var target: String
+        public var note: String
+    }
+
+    /// The file that marks a folder as the demo's own, so the demo never wipes other data.
+    static let marker = ".herald-demo"
+
+    /// Prepares `dataDirectory` (refusing a folder that holds anything but an earlier demo),
+    /// runs the demo and returns its rows.
+    public static func run(dataDirectory: URL, logger: Logger) async throws -> [Row] {
+        try prepare(dataDirectory)
+        let settings = HeraldSettings(dataDirectory: dataDirectory)
+        try SampleCatalog.write(to: settings.catalogDirectory)
+        let runtime = try await HeraldRuntime(settings: settings, logger: logger)
+        try await loadCustomers(runtime.store)
+        let notes = try await fireTriggers(runtime)
+        try await runtime.runUntilQuiet()
+        // The OnResolve event is resolved once its request has waited; then run again.
+        if let eventId = notes.pendingEvent {
+            _ = try await runtime.intake.resolveEvent(id: eventId, actor: "demo")
+            try await runtime.runUntilQuiet()
+        }
+        var rows: [Row] = []
+        for (id, note) in notes.requests {
+            guard let detail = try await runtime.store.request(id: id) else { continue }
+            rows.append(Row(
+                requestId: id, commsCode: detail.request.commsCode, method: detail.distribution?.method.rawValue ?? "-",
+                requestStatus: detail.request.status, distributionStatus: detail.distribution?.status,
+                target: detail.distribution.map { $0.target.replacingOccurrences(of: "\n", with: ", ") } ?? "-", note: note))
+        }
+        return rows
+    }
+
+    static func prepare(_ dir: URL) throws {
+        let fm = FileManager.default
+        let contents = (try? fm.contentsOfDirectory(atPath: dir.path)) ?? []
+        if !contents.isEmpty && !contents.contains(marker) {
+            throw HeraldError.invalid("--data-dir", "\(dir.path) holds data that is not the demo's; choose another --data-dir")
+        }
+        for name in contents where name != marker {
+            try fm.removeItem(at: dir.appendingPathComponent(name))
+        }
+        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        try Data("created by herald demo; `herald demo` may wipe this folder\n".utf8).write(to: dir.appendingPathComponent(marker))
+    }
+
+    static func loadCustomers(_ store: any CommsStore) async throws {
+        try await store.upsertCustomer(Customer(
+            id: "C-1001", title: "Ms", firstName: "Zoë", lastName: "Ångström", language: "en", timeZone: "Europe/London",
+            email: "zoe@example.net", mobile: "+447700900123",
+            postalAddress: PostalAddress(lines: ["Zoë Ångström", "12 Harbour Street", "Bristol"], postcode: "BS1 4AB", country: "GB"),
+            pushTokens: [PushToken(platform: "apns", token: "a1b2c3d4e5f6")],
+            preferences: Preferences(optOut: [OptOut(method: .sms, category: "marketing")], preferredMethods: [.email, .sms])))
+        try await store.upsertAccount(Account(id: "A-2001", customerId: "C-1001", currency: "GBP", amountDue: "123.45"))
+        try await store.upsertSubscription(Subscription(id: "S-3001", customerId: "C-1001", accountId: "A-2001", msisdn: "+447700900123", plan: "Unlimited"))
+
+        try await store.upsertCustomer(Customer(
+            id: "C-1002", title: "M.", firstName: "Jean", lastName: "Dupont", language: "fr", timeZone: "Europe/Paris",
+            email: "jean.dupont@example.fr", mobile: "+33612345678",
+            postalAddress: PostalAddress(lines: ["Jean Dupont", "8 rue des Lilas", "Lyon"], postcode: "69003", country: "FR")))
+        try await store.upsertAccount(Account(id: "A-2002", customerId: "C-1002", currency: "EUR", amountDue: "56.70"))
+
+        try await store.upsertCustomer(Customer(
+            id: "C-1003", title: "Mr", firstName: "Priya", lastName: "Shah", language: "en", timeZone: "Asia/Kolkata",
+            mobile: "+919812345678", pushTokens: [PushToken(platform: "fcm", token: "fcm-token-1003")],
+            preferences: Preferences(optOut: [OptOut(method: .sms, category: "usage"), OptOut(method: .push, category: "usage")])))
+        try await store.upsertSubscription(Subscription(id: "S-3003", customerId: "C-1003", msisdn: "+919812345678", plan: "Data 10GB"))
+
+        try await store.upsertCustomer(Customer(
+            id: "C-1004", title: "Mr", firstName: "Tom", lastName: "Baker", language: "en", timeZone: "Europe/London",
+            mobile: "+447700900456"))
+        try await store.upsertAccount(Account(id: "A-2004", customerId: "C-1004", currency: "GBP", amountDue: "19.99"))
+
+        try await store.upsertCustomer(Customer(
+            id: "C-1005", title: "Dr", firstName: "Ana", lastName: "Silva", language: "en", timeZone: "America/Sao_Paulo",
+            email: "ana.silva@example.com", mobile: "+5511987654321", pushTokens: [PushToken(platform: "fcm", token: "fcm-token-1005")],
+            externalId: "PORTAL-88412", preferences: Preferences(preferredMethods: [.push])))
+        try await store.upsertAccount(Account(id: "A-2005", customerId: "C-1005", currency: "BRL", amountDue: "89.90"))
+        try await store.upsertSubscription(Subscription(id: "S-3005", customerId: "C-1005", accountId: "A-2005", msisdn: "+5511987654321", plan: "Família 30GB"))
+    }
+
+    struct Fired {
+        var requests: [(String, String)] = []
+        var pendingEvent: String?
+    }
+
+    static func fireTriggers(_ runtime: HeraldRuntime) async throws -> Fired {
+        let intake = runtime.intake
+        var fired = Fired()
+        func add(_ result: SubmissionResult, _ note: String) {
+            for id in result.requestIds { fired.requests.append((id, note)) }
+        }
+        add(try await intake.submit(CommsRequestInput(commsCode: "WELCOME", accountId: "A-2001", fields: ["OFFERCODE": "SPRING"]),
+                                    idempotency: nil, actor: "demo"), "API, preferred email")
+        add(try await intake.submit(CommsRequestInput(commsCode: "WELCOME", customerId: "C-1002", deliveryMethod: "sms"),
+                                    idempotency: nil, actor: "demo"), "API, override sms, French")
+        add(try await intake.raise(WorkflowEventInput(eventType: "DEBT", eventCode: "DBAR", accountId: "A-2002", whenToCreate: "OnCreate"),
+                                   idempotency: nil, actor: "demo"), "event DEBT/DBAR OnCreate")
+        let onResolve = try await intake.raise(
+            WorkflowEventInput(eventType: "DEBT", eventCode: "DBAR", accountId: "A-2001", whenToCreate: "OnResolve"), idempotency: nil, actor: "demo")
+        add(onResolve, "event DEBT/DBAR OnResolve, resolved")
+        fired.pendingEvent = onResolve.eventId
+        add(try await intake.external(
+            ExternalTriggerInput(triggerId: "OCS-80-0001", source: "ocs", action: "sendComm", commsCode: "DATA_80",
+                                 subscriptionId: "S-3001", priority: 1, fields: ["PERCENT": "80"]),
+            bodyHash: "demo-ocs-1", idempotencyKey: nil, actor: "demo"), "external trigger (OCS)")
+        add(try await intake.submit(CommsRequestInput(commsCode: "DATA_80", subscriptionId: "S-3005", fields: ["PERCENT": "80"]),
+                                    idempotency: nil, actor: "demo"), "preferred push")
+        add(try await intake.submit(CommsRequestInput(commsCode: "BILL_READY", accountId: "A-2005"), idempotency: nil, actor: "demo"),
+            "online inbox")
+        add(try await intake.submit(CommsRequestInput(commsCode: "PORTING_NOTICE", customerId: "C-1005"), idempotency: nil, actor: "demo"),
+            "external system")
+        add(try await intake.submit(CommsRequestInput(commsCode: "DATA_80", subscriptionId: "S-3003", fields: ["PERCENT": "80"]),
+                                    idempotency: nil, actor: "demo"), "opted out of sms and push")
+        add(try await intake.submit(CommsRequestInput(commsCode: "PAYMENT_REMINDER", accountId: "A-2004"), idempotency: nil, actor: "demo"),
+            "no address, no email")
+        return fired
+    }
+
+    /// The rows as a fixed-width table.
+    public static func table(_ rows: [Row]) -> String {
+        let header = ["REQUEST", "CODE", "METHOD", "REQUEST STATUS", "DISTRIBUTION", "TARGET", "WHY"]
+        let body = rows.map { r in
+            [r.requestId, r.commsCode, r.method, "\(r.requestStatus.rawValue) (\(r.requestStatus.code))",
+             r.distributionStatus.map { "\($0.rawValue) (\($0.code))" } ?? "-", String(r.target.prefix(34)), r.note]
+        }
+        var widths = header.map(\.count)
+        for line in body { for (i, cell) in line.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        func format(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+        }
+        return ([format(header), format(widths.map { String(repeating: "-", count: $0) })] + body.map(format)).joined(separator: "\n")
+    }
+}

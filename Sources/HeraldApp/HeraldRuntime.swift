@@ -1,0 +1,92 @@
+import Foundation
+import HeraldCatalog
+import HeraldCore
+import HeraldPipeline
+import HeraldSQLite
+import HeraldTransports
+import Logging
+import ServiceLifecycle
+
+/// The assembled engine for one data folder: store, catalog, doorbells, intake, and every
+/// stage worker. `herald serve`, `herald demo`, `herald import`, the benchmark and the
+/// end-to-end tests all build it the same way.
+public final class HeraldRuntime: Sendable {
+    public let settings: HeraldSettings
+    public let store: SQLiteStore
+    public let catalog: ReloadableCatalog
+    public let signals: WorkSignals
+    public let intake: TriggerIntake
+    public let documents: FileDocumentStore
+    public let logger: Logger
+    public let clock: @Sendable () -> Date
+
+    /// Opens the data folder: creates it, opens and migrates the database, loads the catalog.
+    public init(settings: HeraldSettings, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) async throws {
+        self.settings = settings
+        self.logger = logger
+        self.clock = clock
+        try FileManager.default.createDirectory(at: settings.dataDirectory, withIntermediateDirectories: true)
+        var storeConfig = SQLiteStore.Configuration()
+        storeConfig.clock = clock
+        store = try SQLiteStore(path: settings.databasePath, configuration: storeConfig)
+        try await store.migrate()
+        guard FileManager.default.fileExists(atPath: settings.catalogDirectory.path) else {
+            throw HeraldError.invalid("catalog.dir", "catalog folder \(settings.catalogDirectory.path) does not exist (run `herald demo` for a sample, or pass --catalog)")
+        }
+        catalog = try ReloadableCatalog(directory: settings.catalogDirectory, logger: logger)
+        signals = WorkSignals()
+        intake = TriggerIntake(store: store, catalog: catalog, signals: signals, clock: clock)
+        documents = FileDocumentStore(root: settings.documentsDirectory)
+    }
+
+    func loop(_ stage: Stage) -> ClaimLoop {
+        ClaimLoop(stage: stage, store: store, signals: signals, configuration: settings.worker, clock: clock,
+                  logger: logger)
+    }
+
+    /// The Comms Monitor.
+    public func commsMonitor() -> CommsMonitor { CommsMonitor(loop: loop(.monitor), catalog: catalog) }
+
+    /// The Email Monitor or the Letter Monitor.
+    public func mergeMonitor(_ method: DeliveryMethod) -> MergeMonitor {
+        MergeMonitor(loop: loop(.merge(method)), catalog: catalog, documents: documents,
+                     emailComposer: BasicEmailComposer(), letterRenderer: HTMLLetterRenderer())
+    }
+
+    /// The transmitter configured for a method: the outbox transport for every method for now.
+    public func transmitter(for method: DeliveryMethod) -> any Transmitter {
+        OutboxTransmitter(method: method, outbox: settings.outboxDirectory, documents: documents)
+    }
+
+    /// The daemon of one delivery method.
+    public func sender(_ method: DeliveryMethod) -> Sender {
+        Sender(loop: loop(.send(method)), transmitter: transmitter(for: method))
+    }
+
+    /// Every job and daemon, each a `Service`.
+    public func pipelineServices() -> [any Service] {
+        var services: [any Service] = [commsMonitor()]
+        services += [DeliveryMethod.email, .letter].map { mergeMonitor($0) as any Service }
+        services += DeliveryMethod.allCases.map { sender($0) as any Service }
+        return services
+    }
+
+    /// Runs every stage one batch at a time, in pipeline order, until no stage has a due row.
+    /// Rows held back by quiet hours or a retry time stay where they are. Used by `herald
+    /// demo`; the same handlers the services run.
+    @discardableResult
+    public func runUntilQuiet(maxRounds: Int = 10_000) async throws -> Int {
+        let monitor = commsMonitor()
+        let merges = [DeliveryMethod.email, .letter].map(mergeMonitor)
+        let senders = DeliveryMethod.allCases.map(sender)
+        var total = 0
+        for _ in 0..<maxRounds {
+            var claimed = try await monitor.loop.runOnce { items, ticket in try await monitor.handle(items, ticket: ticket) }
+            for m in merges { claimed += try await m.loop.runOnce { items, ticket in try await m.handle(items, ticket: ticket) } }
+            for s in senders { claimed += try await s.loop.runOnce { items, ticket in try await s.handle(items, ticket: ticket) } }
+            total += claimed
+            if claimed == 0 { return total }
+        }
+        return total
+    }
+}

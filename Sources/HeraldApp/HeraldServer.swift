@@ -1,0 +1,60 @@
+import Foundation
+import HeraldCore
+import HeraldHTTP
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+
+/// `herald serve`: the HTTP API and every job and daemon in one process, one `ServiceGroup`,
+/// graceful shutdown on SIGTERM/SIGINT (the batch in hand is finished, claims released by
+/// their leases otherwise).
+public enum HeraldServer {
+    /// The Hummingbird application for a runtime.
+    public static func application(
+        runtime: HeraldRuntime, registry: PrometheusCollectorRegistry, port: Int? = nil
+    ) -> some ApplicationProtocol {
+        let keyring = APIKeyring(runtime.settings.apiKeys.map { entry in
+            APIKeyring.Key(name: entry.name, key: entry.key, roles: Set(entry.roles.compactMap(APIRole.init(rawValue:))))
+        })
+        let store = runtime.store
+        let clock = runtime.clock
+        let deps = APIDependencies(
+            store: runtime.store, catalog: runtime.catalog, intake: runtime.intake, keyring: keyring,
+            metricsText: { await metricsText(registry: registry, store: store, now: clock()) }, logger: runtime.logger)
+        return Application(
+            router: buildRouter(deps),
+            configuration: .init(address: .hostname(runtime.settings.host, port: port ?? runtime.settings.port), serverName: "herald"),
+            logger: runtime.logger)
+    }
+
+    /// Prometheus text: the registry's counters and timers, plus live queue depths per stage.
+    static func metricsText(registry: PrometheusCollectorRegistry, store: any CommsStore, now: Date) async -> String {
+        var text = registry.emitToString()
+        if let depths = try? await store.queueDepths(now: now) {
+            text += "# TYPE herald_queue_depth gauge\n"
+            for d in depths { text += "herald_queue_depth{stage=\"\(d.stage)\"} \(d.waiting)\n" }
+        }
+        return text
+    }
+
+    /// Runs the API and the pipeline until SIGTERM or SIGINT.
+    public static func run(runtime: HeraldRuntime) async throws {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        if runtime.settings.apiKeys.isEmpty {
+            runtime.logger.warning("no API keys configured: every /v1 call will be refused; set HERALD_ADMIN_API_KEY")
+        }
+        let app = application(runtime: runtime, registry: registry)
+        var services: [any Service] = [app]
+        services += runtime.pipelineServices()
+        let group = ServiceGroup(
+            configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: runtime.logger))
+        runtime.logger.info("herald serving", metadata: [
+            "http.address": "\(runtime.settings.host):\(runtime.settings.port)", "herald.data_dir": "\(runtime.settings.dataDirectory.path)",
+        ])
+        try await group.run()
+    }
+}

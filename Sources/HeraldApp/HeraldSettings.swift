@@ -1,0 +1,129 @@
+import Configuration
+import Foundation
+import HeraldCore
+import HeraldPipeline
+import Logging
+import SystemPackage
+
+/// Everything `herald` needs to start, read once at startup.
+///
+/// Sources, strongest first: command-line flags, environment variables (`HERALD_` + the key in
+/// upper case with `_` for `.`: `http.port` → `HERALD_HTTP_PORT`), the JSON config file
+/// (`--config FILE`, else `<data-dir>/herald.json` when present; nested objects:
+/// `{"http": {"port": 8080}}`), then the defaults below. A secret key `K` may instead be
+/// given as a file path in `K.file` (`HERALD_ADMIN_API_KEY_FILE`), whose contents are used.
+///
+/// | key | default | meaning |
+/// |---|---|---|
+/// | `data.dir` | `./herald-data` | SQLite database, documents, outbox |
+/// | `catalog.dir` | `<data-dir>/catalog` | comms codes and templates |
+/// | `http.host` | `127.0.0.1` | listen address |
+/// | `http.port` | `8080` | listen port |
+/// | `admin.api.key` | none | an API key with the admin role (secret) |
+/// | `api.keys` | none | more keys: `name:role+role:key;…` (secret) |
+/// | `pipeline.batch.size` | 500 | rows per claim |
+/// | `pipeline.lease.seconds` | 120 | claim lease |
+/// | `retry.max.attempts` | 6 | transmission attempts before `errorNoRetry` |
+/// | `retry.base.seconds` | 30 | first retry delay, doubling |
+/// | `log.level` | `info` | trace, debug, info, notice, warning, error, critical |
+public struct HeraldSettings: Sendable {
+    public var dataDirectory: URL
+    public var catalogDirectory: URL
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    public var apiKeys: [APIKeyEntry] = []
+    public var worker = WorkerConfiguration()
+    public var logLevel: Logger.Level = .info
+
+    /// One configured API key.
+    public struct APIKeyEntry: Sendable, Hashable {
+        public var name: String
+        public var key: String
+        public var roles: [String]
+        public init(name: String, key: String, roles: [String]) {
+            self.name = name
+            self.key = key
+            self.roles = roles
+        }
+    }
+
+    public var databasePath: String { dataDirectory.appendingPathComponent("herald.sqlite").path }
+    public var documentsDirectory: URL { dataDirectory.appendingPathComponent("documents") }
+    public var outboxDirectory: URL { dataDirectory.appendingPathComponent("outbox") }
+
+    public init(dataDirectory: URL, catalogDirectory: URL? = nil) {
+        self.dataDirectory = dataDirectory
+        self.catalogDirectory = catalogDirectory ?? dataDirectory.appendingPathComponent("catalog")
+    }
+
+    /// Reads the settings. Flags override everything; nil flags fall through.
+    public static func load(
+        dataDir: String?, catalogDir: String? = nil, host: String? = nil, port: Int? = nil, configFile: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> HeraldSettings {
+        let env = EnvironmentVariablesProvider(environmentVariables: environment.filter { $0.key.hasPrefix("HERALD_") })
+            .prefixKeys(with: "herald")
+        var providers: [any ConfigProvider] = [env]
+        let earlyDataDir = dataDir ?? environment["HERALD_DATA_DIR"] ?? "./herald-data"
+        let defaultFile = URL(fileURLWithPath: earlyDataDir).appendingPathComponent("herald.json").path
+        if let configFile {
+            guard FileManager.default.fileExists(atPath: configFile) else {
+                throw HeraldError.invalid("--config", "config file \(configFile) does not exist")
+            }
+            providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(configFile)))
+        } else if FileManager.default.fileExists(atPath: defaultFile) {
+            providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(defaultFile)))
+        }
+        let config = ConfigReader(providers: providers)
+
+        let data = URL(fileURLWithPath: dataDir ?? config.string(forKey: "data.dir", default: "./herald-data")).standardizedFileURL
+        var s = HeraldSettings(dataDirectory: data)
+        if let c = catalogDir ?? config.string(forKey: "catalog.dir") {
+            s.catalogDirectory = URL(fileURLWithPath: c).standardizedFileURL
+        }
+        s.host = host ?? config.string(forKey: "http.host", default: "127.0.0.1")
+        s.port = port ?? config.int(forKey: "http.port", default: 8080)
+        guard (0...65535).contains(s.port) else { throw HeraldError.invalid("http.port", "port \(s.port) is out of range") }
+        if let admin = try secret(config, "admin.api.key") {
+            s.apiKeys.append(APIKeyEntry(name: "admin", key: admin, roles: ["admin"]))
+        }
+        if let list = try secret(config, "api.keys") {
+            s.apiKeys += try parseKeys(list)
+        }
+        s.worker.batchSize = config.int(forKey: "pipeline.batch.size", default: 500)
+        s.worker.lease = .seconds(config.int(forKey: "pipeline.lease.seconds", default: 120))
+        s.worker.retry.maxAttempts = config.int(forKey: "retry.max.attempts", default: 6)
+        s.worker.retry.baseDelay = .seconds(config.int(forKey: "retry.base.seconds", default: 30))
+        guard s.worker.batchSize > 0 else { throw HeraldError.invalid("pipeline.batch.size", "must be positive") }
+        let level = config.string(forKey: "log.level", default: "info")
+        guard let parsed = Logger.Level(rawValue: level) else { throw HeraldError.invalid("log.level", "unknown log level '\(level)'") }
+        s.logLevel = parsed
+        return s
+    }
+
+    /// A secret from `key`, or from the file named by `key.file`.
+    static func secret(_ config: ConfigReader, _ key: String) throws -> String? {
+        if let v = config.string(forKey: ConfigKey(key), isSecret: true), !v.isEmpty { return v }
+        guard let path = config.string(forKey: ConfigKey(key + ".file")) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw HeraldError.invalid(key + ".file", "cannot read secret file \(path)")
+        }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `name:role+role:key;name:role:key`.
+    static func parseKeys(_ text: String) throws -> [APIKeyEntry] {
+        let known: Set<String> = ["trigger", "status-update", "agent", "admin"]
+        return try text.split(separator: ";").map { entry in
+            let parts = entry.split(separator: ":", maxSplits: 2).map(String.init)
+            guard parts.count == 3, !parts[0].isEmpty, !parts[2].isEmpty else {
+                throw HeraldError.invalid("api.keys", "expected name:role+role:key, got an entry with \(parts.count) parts")
+            }
+            let roles = parts[1].split(separator: "+").map(String.init)
+            for r in roles where !known.contains(r) {
+                throw HeraldError.invalid("api.keys", "unknown role '\(r)' for key '\(parts[0])'")
+            }
+            return APIKeyEntry(name: parts[0], key: parts[2], roles: roles)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import HeraldCatalog
+import HeraldCore
+import HeraldPipeline
+import HeraldSQLite
+import Logging
+import ServiceLifecycle
+
+/// `herald bench pipeline --count N`: triggers through the store, the Comms Monitor and the
+/// SMS/push outbox senders, all running concurrently as they do in `herald serve`.
+///
+/// Reports comms/s end to end (first trigger to last sent) and per stage, p50/p99
+/// trigger-to-sent latency and peak RSS. The anchor, measured in the same run, is the storage
+/// floor: bare batched SQLite inserts of the same number of rows plus one history row each.
+public enum PipelineBenchmark {
+    public struct Result: Sendable {
+        public var count: Int
+        public var endToEndSeconds: Double
+        public var triggerSeconds: Double
+        public var monitorSeconds: Double
+        public var sendSeconds: Double
+        public var p50Milliseconds: Int64
+        public var p99Milliseconds: Int64
+        public var peakRSSBytes: Int
+        public var anchorSeconds: Double
+        public var statuses: [String: Int]
+
+        public var report: String {
+            func rate(_ s: Double) -> String { s > 0 ? String(format: "%.0f", Double(count) / s) : "n/a" }
+            return """
+            herald bench pipeline — \(count) comms (DATA_80, sms + push, outbox), SQLite WAL, \(ProcessInfo.processInfo.activeProcessorCount) cores
+              end to end      \(rate(endToEndSeconds)) comms/s   (\(String(format: "%.2f", endToEndSeconds)) s, first trigger → last sent)
+              triggers        \(rate(triggerSeconds)) comms/s   (store inserts + history, batches of 500)
+              comms monitor   \(rate(monitorSeconds)) comms/s   (first → last processed)
+              senders         \(rate(sendSeconds)) comms/s   (first → last sent, sms + push outbox)
+              latency         p50 \(p50Milliseconds) ms, p99 \(p99Milliseconds) ms (trigger → sent)
+              peak RSS        \(peakRSSBytes / 1_048_576) MiB
+              anchor          raw SQLite batched insert of \(count) rows + history: \(rate(anchorSeconds)) rows/s
+              ratio           end to end / anchor = \(String(format: "%.3f", anchorSeconds / max(endToEndSeconds, 1e-9)))
+              statuses        \(statuses.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+            """
+        }
+    }
+
+    public static func run(count: Int, directory: URL, logger: Logger) async throws -> Result {
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var settings = HeraldSettings(dataDirectory: directory)
+        settings.worker.batchSize = 500
+        try SampleCatalog.write(to: settings.catalogDirectory)
+        let runtime = try await HeraldRuntime(settings: settings, logger: logger)
+        let customers = min(1000, max(1, count))
+        for i in 0..<customers {
+            let id = String(format: "C-%05d", i)
+            try await runtime.store.upsertCustomer(Customer(
+                id: id, firstName: "Customer", lastName: "\(i)", language: "en", timeZone: "UTC",
+                mobile: String(format: "+4477009%05d", i), pushTokens: [PushToken(platform: "fcm", token: "tok-\(i)")],
+                preferences: Preferences(preferredMethods: i % 2 == 0 ? [.sms] : [.push])))
+            try await runtime.store.upsertSubscription(Subscription(id: String(format: "S-%05d", i), customerId: id,
+                                                                    msisdn: String(format: "+4477009%05d", i), plan: "Data 10GB"))
+        }
+
+        let services: [any Service] = [runtime.commsMonitor(), runtime.sender(.sms), runtime.sender(.push)]
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
+        let triggerStart = Date()
+        var triggerEnd = Date()
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var made = 0
+            while made < count {
+                let n = min(500, count - made)
+                let now = Date()
+                let submissions = (made..<(made + n)).map { i in
+                    TriggerSubmission(requests: [CommsRequest(
+                        id: Identifier.make(now: now), commsCode: "DATA_80", priority: 2, status: .awaitingProcessing,
+                        target: TargetRef(.subscription, String(format: "S-%05d", i % customers)), fields: ["PERCENT": "80"],
+                        source: .api, createdBy: "bench", createdAt: now)], actor: "bench")
+                }
+                _ = try await runtime.store.submitBatch(submissions, idempotencyWindow: .seconds(1))
+                runtime.signals.ring(.monitor)
+                made += n
+            }
+            triggerEnd = Date()
+            // Wait until every request is processed and every distribution sent.
+            while true {
+                let depths = try await runtime.store.queueDepths(now: Date())
+                if depths.allSatisfy({ $0.waiting == 0 }) { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        let stats = try await runtime.store.pipelineStats()
+        let anchorPath = directory.appendingPathComponent("anchor.sqlite").path
+        let anchor = try await SQLiteStore.rawInsertAnchor(count: count, path: anchorPath)
+        let lat = stats.latenciesMilliseconds
+        func pct(_ p: Double) -> Int64 { lat.isEmpty ? 0 : lat[min(lat.count - 1, Int(Double(lat.count) * p))] }
+        func span(_ r: ClosedRange<Date>?) -> Double { r.map { $0.upperBound.timeIntervalSince($0.lowerBound) } ?? 0 }
+        let firstTrigger = stats.triggered?.lowerBound ?? triggerStart
+        let lastSent = stats.sent?.upperBound ?? Date()
+        return Result(
+            count: count, endToEndSeconds: lastSent.timeIntervalSince(firstTrigger),
+            triggerSeconds: triggerEnd.timeIntervalSince(triggerStart), monitorSeconds: span(stats.processed), sendSeconds: span(stats.sent),
+            p50Milliseconds: pct(0.5), p99Milliseconds: pct(0.99), peakRSSBytes: peakRSS(), anchorSeconds: anchor,
+            statuses: stats.distributionStatuses)
+    }
+
+    /// VmHWM from /proc/self/status, bytes (0 where unavailable).
+    static func peakRSS() -> Int {
+        guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in s.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let digits = line.filter(\.isNumber)
+            return (Int(digits) ?? 0) * 1024
+        }
+        return 0
+    }
+}

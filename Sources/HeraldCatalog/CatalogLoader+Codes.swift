@@ -1,0 +1,108 @@
+import Foundation
+import HeraldCore
+
+extension CatalogLoader {
+    /// One code folder: its definition and compiled templates; nil when code.json is unusable.
+    static func readCode(
+        folder: String, at url: URL, defaultLanguage: String, registry: DefaultFieldRegistry, issues: inout [CatalogIssue]
+    ) -> LoadedCatalog.Entry? {
+        let definitionFile = "\(folder)/code.json"
+        var definition = CodeDefinition()
+        let definitionURL = url.appendingPathComponent("code.json")
+        if !FileManager.default.fileExists(atPath: definitionURL.path) {
+            issues.append(CatalogIssue(file: definitionFile, message: "missing code.json (every code folder needs one)"))
+        } else if let root = readJSON(definitionURL, file: definitionFile, issues: &issues) {
+            definition = CodeDefinition.read(
+                root, file: definitionFile, folder: folder, defaultLanguage: defaultLanguage, registry: registry, issues: &issues
+            )
+        }
+        let allowedFields = registry.knownFields.union(definition.triggerFields)
+        var templates: [LoadedCatalog.TemplateKey: CatalogTemplate] = [:]
+
+        // Subjects live in code.json.
+        for subject in definition.subjects {
+            let name = "\(definitionFile) email.subject" + (subject.language == defaultLanguage ? "" : "s.\(subject.language)")
+            checkFields(subject.text, file: definitionFile, lineOffset: subject.line - 1, allowed: allowedFields, issues: &issues)
+            do {
+                let t = try CatalogTemplate(name: name, text: subject.text, escapesHTML: false)
+                templates[.init(method: .email, part: .subject, language: subject.language)] = t
+            } catch {
+                issues.append(CatalogIssue(file: definitionFile, line: subject.line, message: "email subject: \(error.message)"))
+            }
+        }
+
+        // Template files.
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        var sources: [LoadedCatalog.TemplateKey: String] = [:]
+        for name in names.sorted() where !name.hasPrefix(".") && name != "code.json" {
+            let file = "\(folder)/\(name)"
+            guard name.hasSuffix(".mustache") else {
+                issues.append(CatalogIssue(file: file, message: "not a template (names end in .mustache); ignored", severity: .warning))
+                continue
+            }
+            let parsed: TemplateFileName
+            do {
+                parsed = try TemplateFileName(name)
+            } catch {
+                issues.append(CatalogIssue(file: file, message: "\(error.message); ignored", severity: .warning))
+                continue
+            }
+            if let methods = definition.methods, !methods.contains(parsed.method) {
+                issues.append(CatalogIssue(
+                    file: file, message: "\(folder) does not allow method \(parsed.method); template ignored", severity: .warning
+                ))
+                continue
+            }
+            let key = LoadedCatalog.TemplateKey(method: parsed.method, part: parsed.part, language: parsed.language)
+            if let other = sources[key] {
+                issues.append(CatalogIssue(file: file, message: "same template as \(folder)/\(other) (language tags ignore case)"))
+                continue
+            }
+            sources[key] = name
+            guard var text = readText(url.appendingPathComponent(name), file: file, issues: &issues) else { continue }
+            if parsed.part == .body {
+                // Editors end files with a new line; an SMS or push message must not.
+                while text.last == "\n" || text.last == "\r\n" || text.last == "\r" { text.removeLast() }
+            }
+            checkFields(text, file: file, lineOffset: 0, allowed: allowedFields, issues: &issues)
+            do {
+                templates[key] = try CatalogTemplate(name: file, text: text, escapesHTML: parsed.part == .html)
+            } catch {
+                issues.append(CatalogIssue(file: file, line: error.line, message: error.message))
+            }
+        }
+
+        // Every allowed method needs its template in the default language.
+        for method in definition.methods ?? [] {
+            let part: TemplatePart = method == .email || method == .letter ? .html : .body
+            guard sources[.init(method: method, part: part, language: defaultLanguage)] == nil else { continue }
+            let wanted = TemplateFileName.fileName(method: method, part: part, language: defaultLanguage)
+            issues.append(CatalogIssue(
+                file: "\(folder)/\(wanted)",
+                message: "missing template: \(folder) allows \(method) but has no \(wanted) in the default language"
+            ))
+        }
+        // An email text alternative without its HTML is never sent.
+        for key in sources.keys where key.part == .text && sources[.init(method: key.method, part: .html, language: key.language)] == nil {
+            issues.append(CatalogIssue(
+                file: "\(folder)/\(sources[key] ?? "")",
+                message: "email text alternative without email.\(key.language).html.mustache; it is only used with the HTML",
+                severity: .warning
+            ))
+        }
+
+        guard let code = definition.code else { return nil }
+        return LoadedCatalog.Entry(definition: code, templates: templates)
+    }
+
+    /// Reports each merge field `text` uses that is not in `allowed`, once, at its first line.
+    static func checkFields(_ text: String, file: String, lineOffset: Int, allowed: Set<String>, issues: inout [CatalogIssue]) {
+        var reported: Set<String> = []
+        for use in MergeFieldScanner.uses(in: text) where !allowed.contains(use.field) && reported.insert(use.field).inserted {
+            issues.append(CatalogIssue(
+                file: file, line: use.line + lineOffset,
+                message: "unknown merge field \(use.field) (neither a default field nor in requiredFields/optionalFields)"
+            ))
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import HeraldCore
+
+/// What a `code.json` says, read leniently so that every problem in it is reported at once.
+/// ``code`` is nil when the file has errors; the other properties hold what could be read, so
+/// the templates can still be checked against them.
+struct CodeDefinition {
+    /// A template text from code.json (an email subject) and the line it sits on.
+    struct Subject {
+        var language: String
+        var text: String
+        var line: Int
+    }
+
+    /// The definition, when the file has no errors.
+    var code: CommsCode?
+    /// The allowed methods that could be read; nil when `methods` itself is unreadable.
+    var methods: [DeliveryMethod]?
+    /// `requiredFields` + `optionalFields`, as far as they could be read.
+    var triggerFields: Set<String> = []
+    /// `email.subject` (under the default language) and `email.subjects`.
+    var subjects: [Subject] = []
+
+    static let keys = [
+        "code", "description", "methods", "priority", "category", "defaultFields", "requiredFields",
+        "optionalFields", "email", "agentVisible", "active", "workflowEvents",
+    ]
+    static let emailKeys = ["subject", "from", "replyTo", "subjects"]
+    static let eventKeys = ["eventType", "eventCode"]
+
+    /// Reads the parsed `code.json` of folder `folder`; problems go to `issues`.
+    static func read(
+        _ root: CatalogJSON.Node, file: String, folder: String, defaultLanguage: String,
+        registry: DefaultFieldRegistry, issues: inout [CatalogIssue]
+    ) -> CodeDefinition {
+        var r = JSONReader(file: file)
+        var out = CodeDefinition()
+        defer { issues += r.issues }
+        guard case .object(let members) = root.value else {
+            r.fail(root.line, "code.json must be an object, found \(root.value.typeName)")
+            return out
+        }
+        r.checkKeys(members, allowed: keys, in: "code.json")
+
+        let code = r.string(members, "code", required: true)
+        if let code, code.value != folder {
+            r.fail(code.line, "code \"\(code.value)\" does not match its folder name \"\(folder)\"")
+        }
+        let description = r.string(members, "description", required: true)
+
+        var methods: [DeliveryMethod] = []
+        var methodsReadable = true
+        if let list = r.stringArray(members, "methods", required: true) {
+            if list.isEmpty, let line = r.line(of: "methods", in: members) {
+                r.fail(line, "methods must not be empty")
+            }
+            for item in list {
+                guard let method = DeliveryMethod(rawValue: item.value) else {
+                    r.fail(item.line, "unknown method \"\(item.value)\" (known: \(DeliveryMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    continue
+                }
+                if methods.contains(method) {
+                    r.fail(item.line, "method \(method) listed twice")
+                } else {
+                    methods.append(method)
+                }
+            }
+        } else {
+            methodsReadable = false
+        }
+        out.methods = methodsReadable ? methods : nil
+
+        var priority = 2
+        if let p = r.integer(members, "priority") {
+            if (1...3).contains(p.value) {
+                priority = p.value
+            } else {
+                r.fail(p.line, "priority must be 1 (high), 2 or 3 (low), found \(p.value)")
+            }
+        }
+        var category = "service"
+        if let c = r.string(members, "category") {
+            if c.value.isEmpty { r.fail(c.line, "category must not be empty") } else { category = c.value }
+        }
+
+        let known = registry.knownFields
+        let defaultFields = r.stringArray(members, "defaultFields") ?? []
+        for f in defaultFields where !known.contains(f.value) {
+            r.fail(f.line, "unknown default field \"\(f.value)\" (not provided by any field resolver)")
+        }
+        var triggerFields: [String: [String]] = [:]
+        for key in ["requiredFields", "optionalFields"] {
+            let list = r.stringArray(members, key) ?? []
+            for f in list {
+                if FieldName.isValid(f.value) {
+                    out.triggerFields.insert(f.value)
+                } else {
+                    r.fail(f.line, "\"\(f.value)\" in \(key) is not a field name (letters, digits and _, starting with a letter)")
+                }
+            }
+            triggerFields[key] = list.map(\.value)
+        }
+
+        var email: CommsCode.EmailSettings?
+        if let e = r.object(members, "email") {
+            r.checkKeys(e.members, allowed: emailKeys, in: "email")
+            let subject = r.string(e.members, "subject", required: true, in: "email")
+            let from = r.string(e.members, "from", required: true, in: "email")
+            let replyTo = r.string(e.members, "replyTo", in: "email")
+            for address in [from, replyTo].compactMap(\.self) where !address.value.contains("@") {
+                r.fail(address.line, "\"\(address.value)\" is not an email address")
+            }
+            if let subject {
+                out.subjects.append(Subject(language: defaultLanguage, text: subject.value, line: subject.line))
+            }
+            if let subjects = r.object(e.members, "subjects", in: "email") {
+                for m in subjects.members {
+                    guard let lang = TemplateFileName.normalisedLanguage(m.key) else {
+                        r.fail(m.line, "\"\(m.key)\" in email.subjects is not a language tag (like en, fr, en-GB)")
+                        continue
+                    }
+                    guard case .string(let text) = m.node.value else {
+                        r.fail(m.node.line, "email.subjects.\(m.key) must be a string, found \(m.node.value.typeName)")
+                        continue
+                    }
+                    if lang == defaultLanguage {
+                        r.warn(m.line, "email.subjects.\(m.key) overrides email.subject in the default language")
+                        out.subjects.removeAll { $0.language == lang }
+                    }
+                    out.subjects.append(Subject(language: lang, text: text, line: m.node.line))
+                }
+            }
+            if let subject, let from {
+                email = CommsCode.EmailSettings(subject: subject.value, from: from.value, replyTo: replyTo?.value)
+            }
+            if methodsReadable, !methods.contains(.email) {
+                r.warn(e.line, "email settings given but email is not an allowed method")
+            }
+        } else if methods.contains(.email), let line = r.line(of: "methods", in: members) {
+            r.fail(line, "methods include email but there are no email settings (\"email\": {\"subject\": …, \"from\": …})")
+        }
+
+        let agentVisible = r.bool(members, "agentVisible")?.value ?? true
+        let active = r.bool(members, "active")?.value ?? true
+
+        var events: [CommsCode.EventLink] = []
+        if let list = r.array(members, "workflowEvents") {
+            for (i, node) in list.enumerated() {
+                guard case .object(let em) = node.value else {
+                    r.fail(node.line, "workflowEvents[\(i)] must be an object, found \(node.value.typeName)")
+                    continue
+                }
+                let context = "workflowEvents[\(i)]"
+                r.checkKeys(em, allowed: eventKeys, in: context)
+                let type = r.string(em, "eventType", required: true, in: context, at: node.line)
+                let eventCode = r.string(em, "eventCode", required: true, in: context, at: node.line)
+                if let type, let eventCode {
+                    events.append(CommsCode.EventLink(eventType: type.value, eventCode: eventCode.value))
+                }
+            }
+        }
+
+        guard !r.issues.contains(where: \.isError), let code, let description else { return out }
+        out.code = CommsCode(
+            code: code.value, description: description.value, methods: methods, priority: priority,
+            category: category, defaultFields: defaultFields.map(\.value),
+            requiredFields: triggerFields["requiredFields"] ?? [], optionalFields: triggerFields["optionalFields"] ?? [],
+            email: email, agentVisible: agentVisible, active: active, workflowEvents: events
+        )
+        return out
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import HeraldCore
+import Logging
+import Synchronization
+
+/// A catalog read from a folder that can be re-read while Herald runs (after an edit, on
+/// SIGHUP or an admin call). A reload that finds errors changes nothing: the catalog in use
+/// stays, so a bad edit never takes templates away from the pipeline.
+public final class ReloadableCatalog: TemplateCatalog, Sendable {
+    /// The catalog folder.
+    public let directory: URL
+    /// The field registry templates are checked against.
+    public let registry: DefaultFieldRegistry
+    private let current: Mutex<LoadedCatalog>
+    private let logger: Logger
+
+    /// Loads the catalog at `directory`.
+    /// - Throws: ``CatalogLoadError`` when it has errors.
+    public init(directory: URL, registry: DefaultFieldRegistry = .standard, logger: Logger = Logger(label: "herald.catalog")) throws {
+        let catalog = try CatalogLoader.load(from: directory, registry: registry)
+        self.directory = directory
+        self.registry = registry
+        self.logger = logger
+        self.current = Mutex(catalog)
+        logger.info("catalog loaded", metadata: [
+            "catalog.directory": "\(directory.path)", "catalog.codes": "\(catalog.codes.count)",
+            "catalog.warnings": "\(catalog.warnings.count)",
+        ])
+    }
+
+    /// The catalog in use now (a snapshot: a later reload does not change it).
+    public var catalog: LoadedCatalog {
+        current.withLock { $0 }
+    }
+
+    /// Re-reads the folder and, when it loads without errors, puts it in use.
+    /// - Returns: the new catalog's warnings.
+    /// - Throws: ``CatalogLoadError`` when the folder has errors; the old catalog stays in use.
+    @discardableResult
+    public func reload() throws -> [CatalogIssue] {
+        let fresh: LoadedCatalog
+        do {
+            fresh = try CatalogLoader.load(from: directory, registry: registry)
+        } catch let error as CatalogLoadError {
+            logger.warning("catalog reload refused; keeping the catalog in use", metadata: [
+                "catalog.directory": "\(directory.path)", "catalog.errors": "\(error.errors.count)",
+            ])
+            throw error
+        }
+        current.withLock { $0 = fresh }
+        logger.info("catalog reloaded", metadata: [
+            "catalog.directory": "\(directory.path)", "catalog.codes": "\(fresh.codes.count)",
+            "catalog.warnings": "\(fresh.warnings.count)",
+        ])
+        return fresh.warnings
+    }
+
+    /// Every comms code, in code order.
+    public var codes: [CommsCode] { catalog.codes }
+
+    /// The definition of `code`, or nil.
+    public func code(_ code: String) -> CommsCode? {
+        catalog.code(code)
+    }
+
+    /// Whether a template exists for that part in exactly that language (no fallback).
+    public func hasTemplate(code: String, method: DeliveryMethod, part: TemplatePart, language: String) -> Bool {
+        catalog.hasTemplate(code: code, method: method, part: part, language: language)
+    }
+
+    /// Merges the template for `part` in `language` or a fallback; see ``LoadedCatalog``.
+    public func render(
+        code: String, method: DeliveryMethod, part: TemplatePart, language: String, fields: [String: String]
+    ) throws -> String {
+        try catalog.render(code: code, method: method, part: part, language: language, fields: fields)
+    }
+}

@@ -1,0 +1,35 @@
+import HeraldCore
+import Logging
+
+/// Everything the HTTP API needs from the rest of Herald. The composition root builds one and
+/// passes it to ``buildRouter(_:)``.
+public struct APIDependencies: Sendable {
+    /// The store the API reads requests, customers and events from.
+    public var store: any CommsStore
+    /// The comms-code catalog (`GET /v1/comms-codes`).
+    public var catalog: any TemplateCatalog
+    /// Validates and stores triggers (comms requests, workflow events, external triggers).
+    public var intake: TriggerIntake
+    /// The API keys and their roles.
+    public var keyring: APIKeyring
+    /// Prometheus text exposition for `GET /metrics`.
+    public var metricsText: @Sendable () async -> String
+    /// Largest request body accepted; larger bodies get 413. Default 1 MiB.
+    public var maxBodyBytes: Int = 1_048_576
+    /// Where unexpected errors are logged.
+    public var logger: Logger
+
+    /// Creates the dependencies of the API.
+    public init(
+        store: any CommsStore, catalog: any TemplateCatalog, intake: TriggerIntake, keyring: APIKeyring,
+        metricsText: @escaping @Sendable () async -> String, maxBodyBytes: Int = 1_048_576, logger: Logger
+    ) {
+        self.store = store
+        self.catalog = catalog
+        self.intake = intake
+        self.keyring = keyring
+        self.metricsText = metricsText
+        self.maxBodyBytes = maxBodyBytes
+        self.logger = logger
+    }
+}

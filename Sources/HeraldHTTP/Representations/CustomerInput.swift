@@ -1,0 +1,98 @@
+import Foundation
+import HeraldCore
+
+/// The body of `PUT /v1/customers/{id}`. Methods are read as strings so that an unknown one is
+/// a 422 naming the field rather than a decoding error.
+struct CustomerInput: Decodable {
+    struct OptOutInput: Decodable {
+        var method: String?
+        var category: String?
+    }
+    struct PreferencesInput: Decodable {
+        var optOut: [OptOutInput]?
+        var preferredMethods: [String]?
+        var quietHours: QuietHours?
+    }
+
+    var id: String?
+    var title: String?
+    var firstName: String?
+    var lastName: String?
+    var language: String?
+    var timeZone: String?
+    var email: String?
+    var mobile: String?
+    var postalAddress: PostalAddress?
+    var pushTokens: [PushToken]?
+    var externalId: String?
+    var preferences: PreferencesInput?
+
+    /// The customer to store, or a ``HeraldError`` naming the first field at fault.
+    func validated(id pathId: String) throws(HeraldError) -> Customer {
+        try PathIdentifier.check(pathId, body: id)
+        let language = self.language ?? "en"
+        guard !language.trimmingCharacters(in: .whitespaces).isEmpty,
+              language.count <= 35, language.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        else { throw .invalid("language", "language must be a BCP 47 tag such as 'en' or 'en-GB'") }
+        let timeZone = self.timeZone ?? "UTC"
+        guard TimeZone(identifier: timeZone) != nil else {
+            throw .invalid("timeZone", "unknown time zone '\(timeZone)'; expected an IANA name such as Europe/London")
+        }
+        if let email, !EmailAddress.isValid(email) {
+            throw .invalid("email", "'\(email)' is not a valid email address")
+        }
+        if let mobile, !E164.isValid(mobile) {
+            throw .invalid("mobile", "mobile must be an E.164 number such as +447700900123")
+        }
+        if let address = postalAddress {
+            guard address.lines.count <= 5 else {
+                throw .invalid("postalAddress.lines", "at most 5 address lines; got \(address.lines.count)")
+            }
+            if let country = address.country, !(country.count == 2 && country.allSatisfy({ $0.isASCII && $0.isUppercase })) {
+                throw .invalid("postalAddress.country", "country must be an ISO 3166-1 alpha-2 code such as GB")
+            }
+        }
+        for (i, token) in (pushTokens ?? []).enumerated() {
+            guard ["apns", "fcm"].contains(token.platform) else {
+                throw .invalid("pushTokens[\(i)].platform", "platform must be apns or fcm; got '\(token.platform)'")
+            }
+            guard !token.token.isEmpty else { throw .invalid("pushTokens[\(i)].token", "token must not be empty") }
+        }
+        var preferences = Preferences.none
+        if let p = self.preferences {
+            for (i, o) in (p.optOut ?? []).enumerated() {
+                var method: DeliveryMethod?
+                if let raw = o.method { method = try Self.method(raw, field: "preferences.optOut[\(i)].method") }
+                preferences.optOut.append(OptOut(method: method, category: o.category))
+            }
+            for (i, raw) in (p.preferredMethods ?? []).enumerated() {
+                preferences.preferredMethods.append(try Self.method(raw, field: "preferences.preferredMethods[\(i)]"))
+            }
+            if let quiet = p.quietHours {
+                try quiet.validate(fallbackTimeZone: timeZone)
+                preferences.quietHours = quiet
+            }
+        }
+        return Customer(
+            id: pathId, title: title, firstName: firstName, lastName: lastName, language: language, timeZone: timeZone,
+            email: email, mobile: mobile, postalAddress: postalAddress, pushTokens: pushTokens ?? [], externalId: externalId,
+            preferences: preferences)
+    }
+
+    static func method(_ raw: String, field: String) throws(HeraldError) -> DeliveryMethod {
+        guard let method = DeliveryMethod(rawValue: raw) else {
+            throw .invalid(field, "unknown delivery method '\(raw)'; expected one of \(DeliveryMethod.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return method
+    }
+}
+
+/// Checks of the `{id}` of a PUT path against an `id` repeated in the body.
+enum PathIdentifier {
+    static func check(_ pathId: String, body: String?) throws(HeraldError) {
+        guard !pathId.isEmpty, pathId.count <= 128 else { throw .invalid("id", "the id must be 1 to 128 characters") }
+        if let body, body != pathId {
+            throw .invalid("id", "the body's id '\(body)' differs from the path's '\(pathId)'")
+        }
+    }
+}

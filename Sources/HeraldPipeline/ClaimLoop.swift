@@ -1,0 +1,90 @@
+import Foundation
+import HeraldCore
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Settings every stage worker shares, with documented defaults.
+public struct WorkerConfiguration: Sendable {
+    /// Rows claimed per batch (default 500): one write transaction claims them, one commits them.
+    public var batchSize: Int = 500
+    /// How long a claim holds (default 120 s). A worker that dies loses its rows after this.
+    public var lease: Duration = .seconds(120)
+    /// Longest sleep of an idle worker between looks at the store (default 15 s). Idle workers
+    /// are woken at once by in-process doorbells; this only bounds how late they notice rows
+    /// freed by another process's expired lease.
+    public var maxIdleWait: Duration = .seconds(15)
+    /// Pause after a store error before trying again (default 1 s).
+    public var errorBackoff: Duration = .seconds(1)
+    /// Retry limit and backoff for transmissions.
+    public var retry: RetryPolicy = .init()
+    public init() {}
+}
+
+/// The one claim loop every job and daemon runs: claim a batch of due rows of its stage,
+/// process it, repeat; when nothing is due, sleep until the store's next due time, a doorbell
+/// ring, or ``WorkerConfiguration/maxIdleWait`` — never a busy poll. On graceful shutdown the
+/// batch in hand is finished and the loop returns.
+public struct ClaimLoop: Sendable {
+    public let stage: Stage
+    public let store: any CommsStore
+    public let signals: WorkSignals
+    public let configuration: WorkerConfiguration
+    public let clock: @Sendable () -> Date
+    public let logger: Logger
+    /// Identifies this worker in claims and history (`herald@host:pid/monitor`).
+    public let workerName: String
+
+    public init(stage: Stage, store: any CommsStore, signals: WorkSignals, configuration: WorkerConfiguration,
+                clock: @escaping @Sendable () -> Date, logger: Logger, workerName: String? = nil) {
+        self.stage = stage
+        self.store = store
+        self.signals = signals
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        self.workerName = workerName ?? "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)/\(stage)"
+    }
+
+    /// Claims one batch and processes it. Returns the number of rows claimed (0 when idle).
+    @discardableResult
+    public func runOnce(_ process: @Sendable ([WorkItem], ClaimTicket) async throws -> Void) async throws -> Int {
+        let ticket = ClaimTicket(worker: workerName, now: clock(), lease: configuration.lease)
+        let items = try await store.claim(stage, ticket: ticket, limit: configuration.batchSize)
+        if items.isEmpty { return 0 }
+        try await process(items, ticket)
+        return items.count
+    }
+
+    /// Runs until graceful shutdown or cancellation.
+    public func run(_ process: @escaping @Sendable ([WorkItem], ClaimTicket) async throws -> Void) async {
+        let stopping = Atomic<Bool>(false)
+        let bell = signals.bell(stage)
+        await withGracefulShutdownHandler {
+            while !stopping.load(ordering: .relaxed) && !Task.isCancelled {
+                do {
+                    let claimed = try await runOnce(process)
+                    if claimed > 0 { continue }
+                    await bell.wait(upTo: try await idleWait())
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error("stage failed; backing off", metadata: ["herald.stage": "\(stage)", "error": "\(error)"])
+                    try? await Task.sleep(for: configuration.errorBackoff)
+                }
+            }
+        } onGracefulShutdown: {
+            stopping.store(true, ordering: .relaxed)
+            bell.ring()
+        }
+    }
+
+    /// How long to sleep when nothing is due: until the next due row, capped.
+    func idleWait() async throws -> Duration {
+        let now = clock()
+        guard let next = try await store.nextDue(stage, now: now) else { return configuration.maxIdleWait }
+        let seconds = next.timeIntervalSince(now)
+        if seconds <= 0 { return .milliseconds(20) }  // due but held by a live claim elsewhere; look again soon
+        return min(configuration.maxIdleWait, .milliseconds(Int64(seconds * 1000) + 5))
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import HeraldCore
+import Logging
+import ServiceLifecycle
+
+/// The Comms Monitor: claims requests awaiting processing (priority, then age), chooses the
+/// delivery method and target, computes the default fields, merges SMS/push/online/external
+/// text, and writes the distribution; the request becomes `processed`, or `notSent`,
+/// `optedOut` or `error` with the reason recorded and a "comms not sent" workflow event raised.
+public struct CommsMonitor: Service {
+    public let loop: ClaimLoop
+    public let catalog: any TemplateCatalog
+    public let fields: DefaultFieldRegistry
+    let metrics = StageMetrics(stage: .monitor)
+
+    /// The actor written into history rows.
+    public static let actor = "comms-monitor"
+
+    public init(loop: ClaimLoop, catalog: any TemplateCatalog, fields: DefaultFieldRegistry = .standard) {
+        precondition(loop.stage == .monitor, "the Comms Monitor runs the monitor stage")
+        self.loop = loop
+        self.catalog = catalog
+        self.fields = fields
+    }
+
+    public func run() async throws {
+        await loop.run { items, ticket in try await self.handle(items, ticket: ticket) }
+    }
+
+    /// Processes and commits one claimed batch; rings the stages it fed.
+    public func handle(_ items: [WorkItem], ticket: ClaimTicket) async throws {
+        let started = ContinuousClock.now
+        let changes = try await decide(items)
+        let report = try await loop.store.commit(changes, ticket: ticket)
+        if !report.conflicts.isEmpty {
+            loop.logger.notice("requests changed while processing; skipped", metadata: ["herald.conflicts": "\(report.conflicts.count)"])
+        }
+        var fed = Set<Stage>()
+        for c in changes {
+            if let d = c.newDistribution { fed.insert(d.method.isMergedLater ? .merge(d.method) : .send(d.method)) }
+            if let to = c.request?.to { metrics.outcome(to.rawValue) }
+        }
+        for s in fed { loop.signals.ring(s) }
+        metrics.batch(size: items.count, duration: ContinuousClock.now - started)
+    }
+
+    /// The units of work for a batch, without writing anything.
+    public func decide(_ items: [WorkItem]) async throws -> [Change] {
+        let contexts = try await loop.store.contexts(for: items.map(\.request.target))
+        var events: [String: WorkflowEvent] = [:]
+        for id in Set(items.compactMap(\.request.workflowEventId)) {
+            events[id] = try await loop.store.workflowEvent(id: id)
+        }
+        let now = loop.clock()
+        return items.map { item in
+            decide(item.request, context: contexts[item.request.target],
+                   event: item.request.workflowEventId.flatMap { events[$0] }, now: now)
+        }
+    }
+
+    func decide(_ request: CommsRequest, context: TargetContext?, event: WorkflowEvent?, now: Date) -> Change {
+        guard let code = catalog.code(request.commsCode) else {
+            return notProcessed(request, .error, kind: .error, reason: "comms code \(request.commsCode) is not in the catalog", now: now)
+        }
+        guard let context else {
+            return notProcessed(request, .notSent, kind: .notSent, reason: "target \(request.target) no longer exists", now: now)
+        }
+        switch MethodSelection.decide(code: code, override: request.overrideMethod, context: context) {
+        case .optedOut(let reason):
+            return notProcessed(request, .optedOut, kind: .optedOut, reason: reason, now: now)
+        case .notSent(let reason):
+            return notProcessed(request, .notSent, kind: .notSent, reason: reason, now: now)
+        case .send(let method, let target, let alias):
+            let customer = context.customer
+            let merged = fields.fields(for: MergeContext(target: context, event: event, now: now), trigger: request.fields)
+            var excludedUntil: Date?
+            if QuietHours.heldMethods.contains(method), let quiet = customer.preferences.quietHours {
+                excludedUntil = try? quiet.excludedUntil(now: now, fallbackTimeZone: customer.timeZone)
+            }
+            var message: String?
+            if !method.isMergedLater {
+                do {
+                    message = try catalog.render(code: code.code, method: method, part: .body, language: customer.language, fields: merged)
+                } catch {
+                    return notProcessed(request, .error, kind: .error, reason: "merge of \(method.rawValue) template failed: \(error)", now: now)
+                }
+            }
+            let distribution = Distribution(
+                id: Identifier.make(now: now), requestId: request.id, method: method, target: target, alias: alias,
+                status: method.initialDistributionStatus, message: message,
+                fields: method.isMergedLater ? merged : [:], language: customer.language,
+                excludedUntil: excludedUntil, createdAt: now)
+            let reason = excludedUntil.map { "quiet hours: held until \(ISO8601DateFormatter().string(from: $0))" }
+            // The move A → P is legal by construction; `try!` would hide a broken state machine, so fall back to an error unit.
+            guard let t = try? RequestTransition(requestId: request.id, from: request.status, to: .processed, actor: Self.actor, reason: reason, at: now) else {
+                return Change(requestId: request.id)
+            }
+            return Change(requestId: request.id, request: t, newDistribution: distribution)
+        }
+    }
+
+    /// A request that ends without a distribution: its reason is recorded and a "comms not
+    /// sent" workflow event raised for agents.
+    func notProcessed(_ request: CommsRequest, _ status: RequestStatus, kind: RequestProblem.Kind, reason: String, now: Date) -> Change {
+        let event = WorkflowEvent(
+            id: Identifier.make(now: now), eventType: WorkflowEvent.commsNotSentType, eventCode: WorkflowEvent.commsNotSentCode,
+            target: request.target, whenToCreate: .onCreate, relatedRequestId: request.id,
+            note: "\(request.commsCode): \(reason)", createdAt: now)
+        let t = try? RequestTransition(requestId: request.id, from: request.status, to: status, actor: Self.actor, reason: reason, at: now)
+        return Change(requestId: request.id, request: t, problems: [RequestProblem(kind: kind, reason: reason, at: now)], raisedEvents: [event])
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import HeraldCore
+import Logging
+import ServiceLifecycle
+
+/// The Email Monitor and the Letter Monitor: claims distributions awaiting merge of one method,
+/// merges the templates with the fields the Comms Monitor computed, renders the document
+/// (an RFC 5322 message; a letter), writes it to the document store and moves the distribution
+/// to `awaitingDistribution` with its file location. A template that fails moves that one
+/// distribution to `errorNoRetry` with the reason; the rest of the batch goes on.
+public struct MergeMonitor: Service {
+    public let loop: ClaimLoop
+    public let catalog: any TemplateCatalog
+    public let documents: any DocumentStore
+    public let emailComposer: any EmailComposer
+    public let letterRenderer: any LetterRenderer
+    let metrics: StageMetrics
+
+    public var method: DeliveryMethod {
+        if case .merge(let m) = loop.stage { return m }
+        return .email
+    }
+    public var actor: String { "\(method.rawValue)-monitor" }
+
+    public init(loop: ClaimLoop, catalog: any TemplateCatalog, documents: any DocumentStore,
+                emailComposer: any EmailComposer, letterRenderer: any LetterRenderer) {
+        guard case .merge = loop.stage else { preconditionFailure("a merge monitor runs a merge stage") }
+        self.loop = loop
+        self.catalog = catalog
+        self.documents = documents
+        self.emailComposer = emailComposer
+        self.letterRenderer = letterRenderer
+        self.metrics = StageMetrics(stage: loop.stage)
+    }
+
+    public func run() async throws {
+        await loop.run { items, ticket in try await self.handle(items, ticket: ticket) }
+    }
+
+    public func handle(_ items: [WorkItem], ticket: ClaimTicket) async throws {
+        let started = ContinuousClock.now
+        var changes: [Change] = []
+        for item in items {
+            guard let d = item.distribution else { continue }
+            let now = loop.clock()
+            do {
+                let location = try await render(item.request, d, now: now)
+                var t = try DistributionTransition(distribution: d, to: .awaitingDistribution, actor: actor, reason: "merged", at: now)
+                t.fileLocation = location
+                changes.append(Change(requestId: d.requestId, distribution: t))
+            } catch {
+                let reason = "merge failed: \(error)"
+                var t = try DistributionTransition(distribution: d, to: .errorNoRetry, actor: actor, reason: reason, at: now)
+                t.lastError = reason
+                changes.append(Change(requestId: d.requestId, distribution: t, problems: [RequestProblem(kind: .error, reason: reason, at: now)]))
+            }
+        }
+        let report = try await loop.store.commit(changes, ticket: ticket)
+        metrics.outcome("merged", count: report.applied)
+        loop.signals.ring(.send(method))
+        metrics.batch(size: items.count, duration: ContinuousClock.now - started)
+    }
+
+    /// Renders and stores the document; returns its location.
+    func render(_ request: CommsRequest, _ d: Distribution, now: Date) async throws -> String {
+        guard let code = catalog.code(request.commsCode) else {
+            throw HeraldError.notFound("comms code \(request.commsCode) is not in the catalog")
+        }
+        switch d.method {
+        case .email:
+            guard let settings = code.email else { throw HeraldError.invalid("email", "comms code \(code.code) has no email settings") }
+            let subject = try catalog.render(code: code.code, method: .email, part: .subject, language: d.language, fields: d.fields)
+            let html = try catalog.render(code: code.code, method: .email, part: .html, language: d.language, fields: d.fields)
+            var text: String?
+            do {
+                text = try catalog.render(code: code.code, method: .email, part: .text, language: d.language, fields: d.fields)
+            } catch let e as HeraldError where e.kind == .notFound {
+                text = nil  // the composer derives the text part from the HTML
+            }
+            let to = d.alias.map { "\(MailboxText.quoteDisplayName($0)) <\(d.target)>" } ?? d.target
+            let content = EmailContent(from: settings.from, to: to, replyTo: settings.replyTo, subject: subject, html: html, text: text,
+                                       messageId: "<\(d.id)@\(MailboxText.domain(of: settings.from) ?? "herald.invalid")>", date: now)
+            let data = try emailComposer.compose(content)
+            return try await documents.write(data, name: "\(d.id).eml", createdAt: now)
+        case .letter:
+            let html = try catalog.render(code: code.code, method: .letter, part: .html, language: d.language, fields: d.fields)
+            let data = try await letterRenderer.render(html: html)
+            return try await documents.write(data, name: "\(d.id).\(letterRenderer.fileExtension)", createdAt: now)
+        default:
+            throw HeraldError.invalid("deliveryMethod", "\(d.method.rawValue) is not merged by a monitor")
+        }
+    }
+}
+
+/// Small helpers for addresses in headers.
+public enum MailboxText {
+    /// The domain of `Name <local@domain>` or `local@domain`.
+    public static func domain(of address: String) -> String? {
+        let inner: Substring
+        if let open = address.lastIndex(of: "<"), let close = address.lastIndex(of: ">"), open < close {
+            inner = address[address.index(after: open)..<close]
+        } else {
+            inner = Substring(address)
+        }
+        guard let at = inner.lastIndex(of: "@") else { return nil }
+        let d = inner[inner.index(after: at)...].trimmingCharacters(in: .whitespaces)
+        return d.isEmpty ? nil : d
+    }
+
+    /// A display name quoted when it holds specials (RFC 5322 §3.2.3).
+    public static func quoteDisplayName(_ name: String) -> String {
+        let specials = Set("()<>[]:;@\\,.\"")
+        guard name.contains(where: { specials.contains($0) }) else { return name }
+        return "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}

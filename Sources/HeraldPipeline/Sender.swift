@@ -1,0 +1,86 @@
+import Foundation
+import HeraldCore
+import Logging
+import ServiceLifecycle
+
+/// The daemon of one delivery method: claims distributions awaiting distribution whose
+/// excluded-until and retry time have passed, hands them to the method's ``Transmitter`` and
+/// records the outcome: `sent` (or `published` for online) with the provider reference;
+/// a retryable failure → `errorRetry` with exponential backoff until the limit, then
+/// `errorNoRetry`; a permanent failure → `errorNoRetry` with the reason.
+public struct Sender: Service {
+    public let loop: ClaimLoop
+    public let transmitter: any Transmitter
+    let metrics: StageMetrics
+
+    public var method: DeliveryMethod {
+        if case .send(let m) = loop.stage { return m }
+        return .sms
+    }
+    public var actor: String { "sender:\(method.rawValue)" }
+
+    public init(loop: ClaimLoop, transmitter: any Transmitter) {
+        guard case .send = loop.stage else { preconditionFailure("a sender runs a send stage") }
+        self.loop = loop
+        self.transmitter = transmitter
+        self.metrics = StageMetrics(stage: loop.stage)
+    }
+
+    public func run() async throws {
+        await loop.run { items, ticket in try await self.handle(items, ticket: ticket) }
+    }
+
+    public func handle(_ items: [WorkItem], ticket: ClaimTicket) async throws {
+        let started = ContinuousClock.now
+        let batch = items.compactMap { item in item.distribution.map { Transmission(request: item.request, distribution: $0) } }
+        let outcomes = await transmitter.transmit(batch)
+        let now = loop.clock()
+        var changes: [Change] = []
+        changes.reserveCapacity(batch.count)
+        for (i, tx) in batch.enumerated() {
+            let outcome = i < outcomes.count ? outcomes[i] : .failed(retryable: true, reason: "transmitter returned no outcome")
+            changes.append(try change(for: tx, outcome: outcome, now: now))
+        }
+        let report = try await loop.store.commit(changes, ticket: ticket)
+        if !report.conflicts.isEmpty {
+            loop.logger.warning("claims lost before commit; rows will be retried", metadata: ["herald.conflicts": "\(report.conflicts.count)", "herald.stage": "\(loop.stage)"])
+        }
+        for (tx, c) in zip(batch, changes) {
+            guard let to = c.distribution?.to else { continue }
+            metrics.outcome(to.rawValue)
+            if to == .sent || to == .published {
+                StageMetrics.sentLatency(method: tx.distribution.method, seconds: now.timeIntervalSince(tx.request.createdAt))
+            }
+        }
+        metrics.batch(size: items.count, duration: ContinuousClock.now - started)
+    }
+
+    func change(for tx: Transmission, outcome: TransmissionOutcome, now: Date) throws -> Change {
+        let d = tx.distribution
+        let attempts = d.attempts + 1
+        switch outcome {
+        case .sent(let reference), .published(let reference):
+            let published = { if case .published = outcome { return true } else { return false } }()
+            var t = try DistributionTransition(distribution: d, to: published ? .published : .sent, actor: actor, at: now)
+            t.reference = reference
+            t.sentAt = now
+            t.attempts = attempts
+            t.retryAt = nil
+            return Change(requestId: d.requestId, distribution: t)
+        case .failed(let retryable, let reason):
+            if retryable, let delay = loop.configuration.retry.delay(afterAttempts: attempts) {
+                var t = try DistributionTransition(distribution: d, to: .errorRetry, actor: actor,
+                                                   reason: "attempt \(attempts) failed: \(reason)", at: now)
+                t.retryAt = now.addingTimeInterval(delay.seconds)
+                t.attempts = attempts
+                t.lastError = reason
+                return Change(requestId: d.requestId, distribution: t)
+            }
+            let why = retryable ? "gave up after \(attempts) attempts: \(reason)" : reason
+            var t = try DistributionTransition(distribution: d, to: .errorNoRetry, actor: actor, reason: why, at: now)
+            t.attempts = attempts
+            t.lastError = reason
+            return Change(requestId: d.requestId, distribution: t, problems: [RequestProblem(kind: .delivery, reason: why, at: now)])
+        }
+    }
+}

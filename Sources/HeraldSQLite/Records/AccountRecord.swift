@@ -1,0 +1,28 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+/// A row of `accounts`.
+struct AccountRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "accounts"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var id: String
+    var customerId: String
+    var currency: String
+    var amountDue: String?
+    var attributes: [String: String]
+    var updatedAt: Int64
+
+    init(_ a: Account, now: Date) {
+        id = a.id
+        customerId = a.customerId
+        currency = a.currency
+        amountDue = a.amountDue
+        attributes = a.attributes
+        updatedAt = Millis.from(now)
+    }
+
+    var model: Account { Account(id: id, customerId: customerId, currency: currency, amountDue: amountDue, attributes: attributes) }
+}

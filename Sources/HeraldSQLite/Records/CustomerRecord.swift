@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+/// A row of `customers`. Contact points and preferences are JSON columns: they are read and
+/// written whole, never queried by part.
+struct CustomerRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "customers"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var id: String
+    var title: String?
+    var firstName: String?
+    var lastName: String?
+    var language: String
+    var timeZone: String
+    var email: String?
+    var mobile: String?
+    var postalAddress: PostalAddress?
+    var pushTokens: [PushToken]
+    var externalId: String?
+    var preferences: Preferences
+    var updatedAt: Int64
+
+    init(_ c: Customer, now: Date) {
+        id = c.id
+        title = c.title
+        firstName = c.firstName
+        lastName = c.lastName
+        language = c.language
+        timeZone = c.timeZone
+        email = c.email
+        mobile = c.mobile
+        postalAddress = c.postalAddress
+        pushTokens = c.pushTokens
+        externalId = c.externalId
+        preferences = c.preferences
+        updatedAt = Millis.from(now)
+    }
+
+    var model: Customer {
+        Customer(id: id, title: title, firstName: firstName, lastName: lastName, language: language, timeZone: timeZone,
+                 email: email, mobile: mobile, postalAddress: postalAddress, pushTokens: pushTokens, externalId: externalId,
+                 preferences: preferences)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+/// A row of `distributions`: exactly one per request (unique `request_id`).
+struct DistributionRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "distributions"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var id: String
+    var requestId: String
+    var method: String
+    var target: String
+    var alias: String?
+    /// CMP letter.
+    var status: String
+    var message: String?
+    var fileLocation: String?
+    var reference: String?
+    var fields: [String: String]
+    var language: String
+    var excludedUntil: Int64?
+    var retryAt: Int64?
+    var attempts: Int
+    var sentAt: Int64?
+    var actualSentAt: Int64?
+    var actualTarget: String?
+    var actualMethod: String?
+    var readAt: Int64?
+    var lastError: String?
+    /// Copied from the request, so queues order without a join.
+    var priority: Int
+    var createdAt: Int64
+    var updatedAt: Int64
+    var claimToken: String?
+    var leaseUntil: Int64?
+
+    init(_ d: Distribution, priority: Int) {
+        id = d.id
+        requestId = d.requestId
+        method = d.method.rawValue
+        target = d.target
+        alias = d.alias
+        status = d.status.code
+        message = d.message
+        fileLocation = d.fileLocation
+        reference = d.reference
+        fields = d.fields
+        language = d.language
+        excludedUntil = Millis.from(d.excludedUntil)
+        retryAt = Millis.from(d.retryAt)
+        attempts = d.attempts
+        sentAt = Millis.from(d.sentAt)
+        actualSentAt = Millis.from(d.actualSentAt)
+        actualTarget = d.actualTarget
+        actualMethod = d.actualMethod?.rawValue
+        readAt = Millis.from(d.readAt)
+        lastError = d.lastError
+        self.priority = priority
+        createdAt = Millis.from(d.createdAt)
+        updatedAt = Millis.from(d.updatedAt)
+    }
+
+    var model: Distribution {
+        Distribution(
+            id: id, requestId: requestId, method: DeliveryMethod(rawValue: method) ?? .external, target: target, alias: alias,
+            status: DistributionStatus(code: status) ?? .errorNoRetry, message: message, fileLocation: fileLocation,
+            reference: reference, fields: fields, language: language, excludedUntil: Millis.date(excludedUntil),
+            retryAt: Millis.date(retryAt), attempts: attempts, sentAt: Millis.date(sentAt), actualSentAt: Millis.date(actualSentAt),
+            actualTarget: actualTarget, actualMethod: actualMethod.flatMap(DeliveryMethod.init(rawValue:)), readAt: Millis.date(readAt),
+            lastError: lastError, createdAt: Millis.date(createdAt), updatedAt: Millis.date(updatedAt))
+    }
+}

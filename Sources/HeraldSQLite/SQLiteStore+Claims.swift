@@ -1,0 +1,192 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+/// The one claim mechanism. A claim stamps a batch of due rows with a token and a lease end in
+/// one `UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING`; a row whose lease has ended is due
+/// again, so a crashed worker's rows come back by themselves. Completing a row (``commit``)
+/// requires the token and clears it.
+extension SQLiteStore {
+    /// The table and due-row predicate of each stage. Status letters are literals so that
+    /// SQLite matches the partial indexes.
+    static func queue(_ stage: Stage) -> (table: String, due: String, order: String) {
+        switch stage {
+        case .monitor:
+            ("comms_requests", "status = 'A'", "priority, id")
+        case .merge:
+            ("distributions", "status = 'A' AND method = :method", "priority, id")
+        case .send:
+            ("distributions",
+             "status IN ('D', 'R') AND method = :method AND COALESCE(excluded_until, 0) <= :now AND COALESCE(retry_at, 0) <= :now",
+             "priority, id")
+        }
+    }
+
+    static func method(of stage: Stage) -> String? {
+        switch stage {
+        case .monitor: nil
+        case .merge(let m), .send(let m): m.rawValue
+        }
+    }
+
+    public func claim(_ stage: Stage, ticket: ClaimTicket, limit: Int) async throws -> [WorkItem] {
+        let q = Self.queue(stage)
+        let now: Int64 = Millis.from(ticket.now)
+        var args: [String: (any DatabaseValueConvertible)?] = [
+            "token": ticket.token, "lease": Millis.from(ticket.leaseUntil) as Int64, "now": now, "limit": limit,
+        ]
+        if let m = Self.method(of: stage) { args["method"] = m }
+        let sql = """
+            UPDATE \(q.table) SET claim_token = :token, lease_until = :lease
+            WHERE id IN (SELECT id FROM \(q.table) WHERE \(q.due) AND (lease_until IS NULL OR lease_until < :now)
+                         ORDER BY \(q.order) LIMIT :limit)
+            RETURNING *
+            """
+        let arguments = StatementArguments(args)
+        return try await writer.write { db in
+            switch stage {
+            case .monitor:
+                let rows = try RequestRecord.fetchAll(db, sql: sql, arguments: arguments)
+                return rows.sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }.map { WorkItem(request: $0.model) }
+            case .merge, .send:
+                let rows = try DistributionRecord.fetchAll(db, sql: sql, arguments: arguments)
+                    .sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
+                let requests = try RequestRecord.fetchAll(db, keys: rows.map(\.requestId))
+                let byId = Dictionary(requests.map { ($0.id, $0.model) }, uniquingKeysWith: { a, _ in a })
+                return rows.compactMap { d in byId[d.requestId].map { WorkItem(request: $0, distribution: d.model) } }
+            }
+        }
+    }
+
+    public func commit(_ changes: [Change], ticket: ClaimTicket?) async throws -> CommitReport {
+        try await writer.write { db in
+            var report = CommitReport()
+            for change in changes {
+                var applied = false
+                try db.inSavepoint {
+                    do {
+                        applied = try Self.apply(change, token: ticket?.token, in: db)
+                    } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                        // e.g. a second distribution for the request: the unit conflicts.
+                        applied = false
+                    }
+                    return applied ? .commit : .rollback
+                }
+                if applied { report.applied += 1 } else { report.conflicts.append(change.requestId) }
+            }
+            return report
+        }
+    }
+
+    /// Applies one unit; false when its guarded move finds the row moved on or claimed by another.
+    static func apply(_ change: Change, token: String?, in db: Database) throws -> Bool {
+        if let t = change.request {
+            // Under a claim, the token guards the claimed table: requests for the monitor's units.
+            guard try db.apply(t, claimToken: change.distribution == nil ? token : nil) else { return false }
+        }
+        if let d = change.newDistribution {
+            try StatusMachine.check(distribution: nil, to: d.status)
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO distributions (id, request_id, method, target, alias, status, message, file_location, reference, fields,
+                    language, excluded_until, retry_at, attempts, priority, created_at, updated_at)
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, priority, ?, ? FROM comms_requests WHERE id = ?
+                """)
+            try insert.execute(arguments: [
+                d.id, d.requestId, d.method.rawValue, d.target, d.alias, d.status.code, d.message, d.fileLocation, d.reference,
+                try JSONColumn.encode(d.fields), d.language, Millis.from(d.excludedUntil), Millis.from(d.retryAt), d.attempts,
+                Millis.from(d.createdAt), Millis.from(d.updatedAt), d.requestId,
+            ])
+            guard db.changesCount == 1 else { return false }
+            try db.insertHistory(requestId: d.requestId, entity: .distribution, from: nil, to: d.status.rawValue, at: d.createdAt,
+                                 actor: change.request?.actor ?? "system", reason: "\(d.method.rawValue) to \(d.method == .letter ? "postal address" : d.target)")
+        }
+        if let t = change.distribution {
+            let update = try db.cachedStatement(sql: """
+                UPDATE distributions SET status = ?, updated_at = ?,
+                    message = COALESCE(?, message), file_location = COALESCE(?, file_location), reference = COALESCE(?, reference),
+                    sent_at = COALESCE(?, sent_at), retry_at = ?, attempts = COALESCE(?, attempts), last_error = COALESCE(?, last_error),
+                    actual_sent_at = COALESCE(?, actual_sent_at), actual_target = COALESCE(?, actual_target),
+                    actual_method = COALESCE(?, actual_method), read_at = COALESCE(?, read_at),
+                    claim_token = NULL, lease_until = NULL
+                WHERE id = ? AND status = ? AND (? IS NULL OR claim_token = ?)
+                """)
+            try update.execute(arguments: [
+                t.to.code, Millis.from(t.at), t.message, t.fileLocation, t.reference, Millis.from(t.sentAt), Millis.from(t.retryAt),
+                t.attempts, t.lastError, Millis.from(t.actualSentAt), t.actualTarget, t.actualMethod?.rawValue, Millis.from(t.readAt),
+                t.distributionId, t.from.code, token, token,
+            ])
+            guard db.changesCount == 1 else { return false }
+            try db.insertHistory(requestId: t.requestId, entity: .distribution, from: t.from.rawValue, to: t.to.rawValue, at: t.at,
+                                 actor: t.actor, reason: t.reason)
+        }
+        for p in change.problems {
+            let insert = try db.cachedStatement(sql: "INSERT INTO request_problems (request_id, kind, reason, at) VALUES (?, ?, ?, ?)")
+            try insert.execute(arguments: [change.requestId, p.kind.rawValue, p.reason, Millis.from(p.at)])
+        }
+        for e in change.raisedEvents {
+            try WorkflowEventRecord(e).insert(db)
+        }
+        return true
+    }
+
+    public func release(_ stage: Stage, ticket: ClaimTicket) async throws {
+        let table = Self.queue(stage).table
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE \(table) SET claim_token = NULL, lease_until = NULL WHERE claim_token = ?", arguments: [ticket.token])
+        }
+    }
+
+    public func nextDue(_ stage: Stage, now: Date) async throws -> Date? {
+        let method = Self.method(of: stage)
+        let ms: Int64? = try await writer.read { db in
+            switch stage {
+            case .monitor:
+                return try Int64.fetchOne(db, sql: "SELECT MIN(COALESCE(lease_until, 0)) FROM comms_requests WHERE status = 'A'")
+            case .merge:
+                return try Int64.fetchOne(db, sql: "SELECT MIN(COALESCE(lease_until, 0)) FROM distributions WHERE status = 'A' AND method = ?",
+                                          arguments: [method])
+            case .send:
+                // MAX(a, b, c) is SQLite's scalar max; PostgreSQL spells it GREATEST.
+                return try Int64.fetchOne(db, sql: """
+                    SELECT MIN(MAX(COALESCE(excluded_until, 0), COALESCE(retry_at, 0), COALESCE(lease_until, 0)))
+                    FROM distributions WHERE status IN ('D', 'R') AND method = ?
+                    """, arguments: [method])
+            }
+        }
+        return ms.map(Millis.date)
+    }
+
+    public func queueDepths(now: Date) async throws -> [QueueDepth] {
+        try await writer.read { db in
+            var out: [QueueDepth] = []
+            let waiting = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM comms_requests WHERE status = 'A'") ?? 0
+            out.append(QueueDepth(stage: .monitor, waiting: waiting))
+            var merge: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT method, COUNT(*) AS n FROM distributions WHERE status = 'A' GROUP BY method") {
+                merge[row["method"]] = row["n"]
+            }
+            var send: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT method, COUNT(*) AS n FROM distributions WHERE status IN ('D', 'R') GROUP BY method") {
+                send[row["method"]] = row["n"]
+            }
+            for stage in Stage.all {
+                switch stage {
+                case .monitor: break
+                case .merge(let m): out.append(QueueDepth(stage: stage, waiting: merge[m.rawValue] ?? 0))
+                case .send(let m): out.append(QueueDepth(stage: stage, waiting: send[m.rawValue] ?? 0))
+                }
+            }
+            return out
+        }
+    }
+}
+
+/// JSON text columns written by hand-written SQL (records encode their own).
+enum JSONColumn {
+    static func encode(_ value: [String: String]) throws -> String {
+        if value.isEmpty { return "{}" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+extension SQLiteStore {
+    public func request(id: String) async throws -> RequestDetail? {
+        try await writer.read { db in
+            guard let r = try RequestRecord.fetchOne(db, key: id) else { return nil }
+            return try Self.details(for: [r], in: db).first
+        }
+    }
+
+    public func requests(_ query: RequestQuery) async throws -> RequestPage {
+        let limit = max(1, min(query.limit, 500))
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let v = query.customerId { conditions.append("customer_id = ?"); arguments += [v] }
+        if let v = query.accountId { conditions.append("account_id = ?"); arguments += [v] }
+        if let v = query.subscriptionId { conditions.append("subscription_id = ?"); arguments += [v] }
+        if let v = query.status { conditions.append("status = ?"); arguments += [v.code] }
+        if let v = query.commsCode { conditions.append("comms_code = ?"); arguments += [v] }
+        if let v = query.cursor { conditions.append("id < ?"); arguments += [v] }
+        let whereSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        arguments += [limit + 1]
+        let sql = "SELECT * FROM comms_requests \(whereSQL) ORDER BY id DESC LIMIT ?"
+        let finalArguments = arguments
+        return try await writer.read { db in
+            var rows = try RequestRecord.fetchAll(db, sql: sql, arguments: finalArguments)
+            var next: String?
+            if rows.count > limit {
+                rows.removeLast()
+                next = rows.last?.id
+            }
+            return RequestPage(items: try Self.details(for: rows, in: db), nextCursor: next)
+        }
+    }
+
+    public func cancelRequest(id: String, actor: String, reason: String?, at: Date) async throws -> RequestDetail {
+        try await writer.write { db in
+            guard let r = try RequestRecord.fetchOne(db, key: id) else { throw HeraldError.notFound("no comms request '\(id)'") }
+            let current = RequestStatus(code: r.status) ?? .error
+            guard current == .awaitingProcessing || current == .awaitingEventResolution else {
+                throw HeraldError.illegalTransition("comms request '\(id)' is \(current.rawValue); only waiting requests can be cancelled")
+            }
+            let t = try RequestTransition(requestId: id, from: current, to: .cancelled, actor: actor, reason: reason ?? "cancelled", at: at)
+            guard try db.apply(t, claimToken: nil) else {
+                throw HeraldError.conflict("comms request '\(id)' changed while cancelling; try again")
+            }
+            guard let updated = try RequestRecord.fetchOne(db, key: id) else { throw HeraldError.notFound("no comms request '\(id)'") }
+            return try Self.details(for: [updated], in: db)[0]
+        }
+    }
+
+    /// Requests with their distribution, history and problems, in the order given.
+    static func details(for rows: [RequestRecord], in db: Database) throws -> [RequestDetail] {
+        guard !rows.isEmpty else { return [] }
+        let ids = rows.map(\.id)
+        let placeholders = databaseQuestionMarks(count: ids.count)
+        let args = StatementArguments(ids)
+        let distributions = try DistributionRecord.fetchAll(db, sql: "SELECT * FROM distributions WHERE request_id IN (\(placeholders))", arguments: args)
+        let byRequest = Dictionary(distributions.map { ($0.requestId, $0.model) }, uniquingKeysWith: { a, _ in a })
+        let history = try HistoryRecord.fetchAll(db, sql: "SELECT * FROM status_history WHERE request_id IN (\(placeholders)) ORDER BY id", arguments: args)
+        let historyBy = Dictionary(grouping: history, by: \.requestId)
+        let problems = try ProblemRecord.fetchAll(db, sql: "SELECT * FROM request_problems WHERE request_id IN (\(placeholders)) ORDER BY id", arguments: args)
+        let problemsBy = Dictionary(grouping: problems, by: \.requestId)
+        return rows.map { r in
+            RequestDetail(request: r.model, distribution: byRequest[r.id], history: (historyBy[r.id] ?? []).map(\.model),
+                          problems: (problemsBy[r.id] ?? []).map(\.model))
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+extension SQLiteStore {
+    public func submit(_ submission: TriggerSubmission, idempotencyWindow: Duration) async throws -> SubmissionResult {
+        let now = self.now
+        return try await writer.write { db in
+            try Self.submit(submission, in: db, now: now, window: idempotencyWindow).get()
+        }
+    }
+
+    public func submitBatch(_ submissions: [TriggerSubmission], idempotencyWindow: Duration) async throws -> [Result<SubmissionResult, HeraldError>] {
+        let now = self.now
+        return try await writer.write { db in
+            var results: [Result<SubmissionResult, HeraldError>] = []
+            results.reserveCapacity(submissions.count)
+            for s in submissions {
+                var result: Result<SubmissionResult, HeraldError> = .failure(.internalError("not run"))
+                // Each trigger is all-or-nothing inside the batch's transaction.
+                try db.inSavepoint {
+                    result = try Self.submit(s, in: db, now: now, window: idempotencyWindow)
+                    if case .failure = result { return .rollback }
+                    return .commit
+                }
+                results.append(result)
+            }
+            return results
+        }
+    }
+
+    /// Stores one trigger inside the caller's transaction. Expected refusals (idempotency
+    /// conflict, unknown target) are returned as failures; database errors are thrown.
+    static func submit(_ s: TriggerSubmission, in db: Database, now: Date, window: Duration) throws -> Result<SubmissionResult, HeraldError> {
+        if let idem = s.idempotency {
+            if let existing = try IdempotencyRecord.fetchOne(db, key: idem.key) {
+                if existing.createdAt >= Millis.from(now) - Int64(window.seconds * 1000) {
+                    guard existing.bodyHash == idem.bodyHash else {
+                        return .failure(.conflict("Idempotency-Key '\(idem.key)' was used with a different request body", field: "Idempotency-Key"))
+                    }
+                    return .success(SubmissionResult(requestIds: existing.requestIds, eventId: existing.eventId, replayed: true))
+                }
+                try existing.delete(db)
+            }
+        }
+        if let event = s.event {
+            try WorkflowEventRecord(event).insert(db)
+        }
+        var resolved: [TargetRef: (String?, String?, String?)] = [:]
+        for request in s.requests {
+            let ids: (String?, String?, String?)
+            if let cached = resolved[request.target] {
+                ids = cached
+            } else {
+                guard let found = try resolveTarget(request.target, in: db) else {
+                    return .failure(.invalid(request.target.kind.field, "unknown \(request.target.kind.rawValue) '\(request.target.id)'"))
+                }
+                ids = found
+                resolved[request.target] = found
+            }
+            try RequestRecord(request, customerId: ids.0, accountId: ids.1, subscriptionId: ids.2).insert(db)
+            try db.insertHistory(requestId: request.id, entity: .request, from: nil, to: request.status.rawValue,
+                                 at: request.createdAt, actor: s.actor, reason: request.workflowEventId.map { "raised by event \($0)" })
+        }
+        let result = SubmissionResult(requestIds: s.requests.map(\.id), eventId: s.event?.id, replayed: false)
+        if let idem = s.idempotency {
+            try IdempotencyRecord(key: idem.key, bodyHash: idem.bodyHash, requestIds: result.requestIds,
+                                  eventId: result.eventId, createdAt: Millis.from(now)).insert(db)
+        }
+        return .success(result)
+    }
+
+    /// (customer, account, subscription) ids of a target, or nil if it does not exist.
+    static func resolveTarget(_ t: TargetRef, in db: Database) throws -> (String?, String?, String?)? {
+        switch t.kind {
+        case .customer:
+            return try CustomerRecord.exists(db, key: t.id) ? (t.id, nil, nil) : nil
+        case .account:
+            guard let a = try AccountRecord.fetchOne(db, key: t.id) else { return nil }
+            return (a.customerId, a.id, nil)
+        case .subscription:
+            guard let s = try SubscriptionRecord.fetchOne(db, key: t.id) else { return nil }
+            return (s.customerId, s.accountId, s.id)
+        }
+    }
+
+    public func workflowEvent(id: String) async throws -> WorkflowEvent? {
+        try await writer.read { db in try WorkflowEventRecord.fetchOne(db, key: id)?.model }
+    }
+
+    public func resolveEvent(id: String, actor: String, at: Date) async throws -> [String] {
+        try await closeEvent(id: id, state: .resolved, moveTo: .awaitingProcessing, actor: actor, at: at)
+    }
+
+    public func cancelEvent(id: String, actor: String, at: Date) async throws -> [String] {
+        try await closeEvent(id: id, state: .cancelled, moveTo: .cancelled, actor: actor, at: at)
+    }
+
+    private func closeEvent(id: String, state: WorkflowEvent.State, moveTo: RequestStatus, actor: String, at: Date) async throws -> [String] {
+        try await writer.write { db in
+            guard var event = try WorkflowEventRecord.fetchOne(db, key: id) else {
+                throw HeraldError.notFound("no workflow event '\(id)'")
+            }
+            guard event.state == WorkflowEvent.State.open.rawValue else {
+                throw HeraldError.illegalTransition("workflow event '\(id)' is \(event.state), not open")
+            }
+            event.state = state.rawValue
+            event.resolvedAt = Millis.from(at)
+            try event.update(db)
+            let waiting = try String.fetchAll(db, sql: "SELECT id FROM comms_requests WHERE workflow_event_id = ? AND status = ?",
+                                              arguments: [id, RequestStatus.awaitingEventResolution.code])
+            let reason = state == .resolved ? "event \(id) resolved" : "event \(id) cancelled"
+            for requestId in waiting {
+                let t = try RequestTransition(requestId: requestId, from: .awaitingEventResolution, to: moveTo, actor: actor, reason: reason, at: at)
+                try db.apply(t, claimToken: nil)
+            }
+            return waiting
+        }
+    }
+}
+
+extension Database {
+    func insertHistory(requestId: String, entity: HistoryEntry.Entity, from: String?, to: String, at: Date, actor: String, reason: String?) throws {
+        let statement = try cachedStatement(sql: """
+            INSERT INTO status_history (request_id, entity, from_status, to_status, at, actor, reason) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.execute(arguments: [requestId, entity.rawValue, from, to, Millis.from(at), actor, reason])
+    }
+
+    /// Applies a request transition guarded by the expected status (and claim token); writes
+    /// the history row. Returns false when the guard failed.
+    @discardableResult
+    func apply(_ t: RequestTransition, claimToken: String?) throws -> Bool {
+        let statement = try cachedStatement(sql: """
+            UPDATE comms_requests SET status = ?, updated_at = ?, claim_token = NULL, lease_until = NULL
+            WHERE id = ? AND status = ? AND (? IS NULL OR claim_token = ?)
+            """)
+        try statement.execute(arguments: [t.to.code, Millis.from(t.at), t.requestId, t.from.code, claimToken, claimToken])
+        guard changesCount == 1 else { return false }
+        try insertHistory(requestId: t.requestId, entity: .request, from: t.from.rawValue, to: t.to.rawValue, at: t.at, actor: t.actor, reason: t.reason)
+        return true
+    }
+}

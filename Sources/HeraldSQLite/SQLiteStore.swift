@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+/// ``CommsStore`` on SQLite through GRDB: a WAL database pool (readers never wait for the
+/// writer), `synchronous = NORMAL`, named migrations, one record type per table. Hot paths
+/// (claims, commits, bulk submits) are batched into one write transaction each.
+public final class SQLiteStore: CommsStore {
+    /// Tuning with documented defaults.
+    public struct Configuration: Sendable {
+        /// How long a writer waits for the write lock before failing (default 10 s).
+        public var busyTimeout: TimeInterval = 10
+        /// Wall clock, replaceable in tests.
+        public var clock: @Sendable () -> Date = { Date() }
+        public init() {}
+    }
+
+    let writer: any DatabaseWriter
+    let configuration: Configuration
+    var now: Date { configuration.clock() }
+
+    /// Opens (creating if needed) the database file at `path`. Call ``migrate()`` before use.
+    public init(path: String, configuration: Configuration = .init()) throws {
+        var config = GRDB.Configuration()
+        config.busyMode = .timeout(configuration.busyTimeout)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        self.writer = try DatabasePool(path: path, configuration: config)
+        self.configuration = configuration
+    }
+
+    private init(writer: any DatabaseWriter, configuration: Configuration) {
+        self.writer = writer
+        self.configuration = configuration
+    }
+
+    /// A private in-memory database (tests).
+    public static func inMemory(configuration: Configuration = .init()) throws -> SQLiteStore {
+        var config = GRDB.Configuration()
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
+        return SQLiteStore(writer: try DatabaseQueue(configuration: config), configuration: configuration)
+    }
+
+    public func migrate() async throws {
+        try Migrations.migrator.migrate(writer)
+    }
+
+    /// The names of applied migrations, oldest first.
+    public func appliedMigrations() async throws -> [String] {
+        try await writer.read { db in try Migrations.migrator.appliedMigrations(db) }
+    }
+}
+
+extension HeraldError {
+    /// Maps a database failure to a Herald error without leaking SQL to API callers.
+    static func database(_ error: any Error) -> HeraldError {
+        if let e = error as? HeraldError { return e }
+        return .internalError("database error: \(error)")
+    }
+}

@@ -1,0 +1,105 @@
+import GRDB
+
+/// Named migrations, applied in order, each once. Never edit a shipped migration: add one.
+/// The SQL keeps to what PostgreSQL also speaks (TEXT, INTEGER/BIGINT, partial indexes).
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("2026-11-27-initial") { db in
+            try db.execute(sql: """
+            CREATE TABLE customers (
+                id TEXT PRIMARY KEY NOT NULL,
+                title TEXT, first_name TEXT, last_name TEXT,
+                language TEXT NOT NULL, time_zone TEXT NOT NULL,
+                email TEXT, mobile TEXT, postal_address TEXT, push_tokens TEXT NOT NULL,
+                external_id TEXT, preferences TEXT NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE TABLE accounts (
+                id TEXT PRIMARY KEY NOT NULL,
+                customer_id TEXT NOT NULL REFERENCES customers(id),
+                currency TEXT NOT NULL, amount_due TEXT, attributes TEXT NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX accounts_customer ON accounts(customer_id);
+            CREATE TABLE subscriptions (
+                id TEXT PRIMARY KEY NOT NULL,
+                customer_id TEXT NOT NULL REFERENCES customers(id),
+                account_id TEXT REFERENCES accounts(id),
+                msisdn TEXT, plan TEXT,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX subscriptions_customer ON subscriptions(customer_id);
+            CREATE TABLE workflow_events (
+                id TEXT PRIMARY KEY NOT NULL,
+                event_type TEXT NOT NULL, event_code TEXT NOT NULL,
+                target_kind TEXT NOT NULL, target_id TEXT NOT NULL,
+                when_to_create TEXT NOT NULL, state TEXT NOT NULL,
+                related_request_id TEXT, note TEXT,
+                created_at INTEGER NOT NULL, resolved_at INTEGER
+            );
+            CREATE TABLE comms_requests (
+                id TEXT PRIMARY KEY NOT NULL,
+                comms_code TEXT NOT NULL,
+                priority INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                target_kind TEXT NOT NULL, target_id TEXT NOT NULL,
+                customer_id TEXT, account_id TEXT, subscription_id TEXT,
+                workflow_event_id TEXT REFERENCES workflow_events(id),
+                external_trigger_id TEXT,
+                override_method TEXT,
+                copy_of TEXT,
+                fields TEXT NOT NULL,
+                source TEXT NOT NULL, created_by TEXT NOT NULL,
+                created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+                claim_token TEXT, lease_until INTEGER
+            );
+            CREATE INDEX requests_queue ON comms_requests(priority, id) WHERE status = 'A';
+            CREATE INDEX requests_customer ON comms_requests(customer_id, id);
+            CREATE INDEX requests_account ON comms_requests(account_id, id);
+            CREATE INDEX requests_subscription ON comms_requests(subscription_id, id);
+            CREATE INDEX requests_status ON comms_requests(status, id);
+            CREATE INDEX requests_event ON comms_requests(workflow_event_id) WHERE workflow_event_id IS NOT NULL;
+            CREATE TABLE distributions (
+                id TEXT PRIMARY KEY NOT NULL,
+                request_id TEXT NOT NULL UNIQUE REFERENCES comms_requests(id),
+                method TEXT NOT NULL, target TEXT NOT NULL, alias TEXT,
+                status TEXT NOT NULL,
+                message TEXT, file_location TEXT, reference TEXT,
+                fields TEXT NOT NULL, language TEXT NOT NULL,
+                excluded_until INTEGER, retry_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0,
+                sent_at INTEGER, actual_sent_at INTEGER, actual_target TEXT, actual_method TEXT, read_at INTEGER,
+                last_error TEXT,
+                priority INTEGER NOT NULL,
+                created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+                claim_token TEXT, lease_until INTEGER
+            );
+            CREATE INDEX distributions_merge ON distributions(method, priority, id) WHERE status = 'A';
+            CREATE INDEX distributions_send ON distributions(method, priority, id) WHERE status IN ('D', 'R');
+            CREATE INDEX distributions_reference ON distributions(reference) WHERE reference IS NOT NULL;
+            CREATE TABLE status_history (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                request_id TEXT NOT NULL,
+                entity TEXT NOT NULL,
+                from_status TEXT, to_status TEXT NOT NULL,
+                at INTEGER NOT NULL, actor TEXT NOT NULL, reason TEXT
+            );
+            CREATE INDEX history_request ON status_history(request_id, id);
+            CREATE TABLE request_problems (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                request_id TEXT NOT NULL,
+                kind TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL
+            );
+            CREATE INDEX problems_request ON request_problems(request_id);
+            CREATE TABLE idempotency_keys (
+                key TEXT PRIMARY KEY NOT NULL,
+                body_hash TEXT NOT NULL,
+                request_ids TEXT NOT NULL,
+                event_id TEXT,
+                created_at INTEGER NOT NULL
+            );
+            """)
+        }
+        return m
+    }
+}

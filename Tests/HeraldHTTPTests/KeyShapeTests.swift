@@ -1,0 +1,52 @@
+import Foundation
+import HeraldCore
+@testable import HeraldHTTP
+import Testing
+
+@Suite("Strict body keys")
+struct KeyShapeTests {
+    static func keys(_ shape: KeyShape) -> Set<String> {
+        if case .object(let keys) = shape { return Set(keys.keys) }
+        return []
+    }
+
+    static func encodedKeys(_ value: some Encodable) throws -> Set<String> {
+        let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(value)) as? [String: Any]
+        return Set(object?.keys ?? [:].keys)
+    }
+
+    /// The allowed keys are exactly the input types' coding keys, so a new input field cannot be
+    /// refused by mistake.
+    @Test func shapesMatchTheInputTypes() throws {
+        let f = ["A": "b"]
+        let request = CommsRequestInput(commsCode: "X", customerId: "c", accountId: "a", subscriptionId: "s", priority: 1,
+                                        deliveryMethod: "sms", fields: f, copyOf: "r")
+        #expect(try Self.encodedKeys(request) == Self.keys(.commsRequest))
+        let event = WorkflowEventInput(eventType: "T", eventCode: "C", customerId: "c", accountId: "a", subscriptionId: "s",
+                                       whenToCreate: "OnCreate", priority: 1, fields: f)
+        #expect(try Self.encodedKeys(event) == Self.keys(.workflowEvent))
+        let external = ExternalTriggerInput(triggerId: "t", source: "s", action: "a", commsCode: "c", eventType: "T", eventCode: "C",
+                                            whenToCreate: "w", customerId: "c", accountId: "a", subscriptionId: "s", priority: 1, fields: f)
+        #expect(try Self.encodedKeys(external) == Self.keys(.externalTrigger))
+        let customer = Customer(id: "C", title: "t", firstName: "f", lastName: "l", email: "e", mobile: "m",
+                                postalAddress: .init(lines: []), externalId: "x")
+        #expect(try Self.encodedKeys(customer) == Self.keys(.customer))
+        #expect(try Self.encodedKeys(Account(id: "A", customerId: "C", currency: "GBP", amountDue: "1")) == Self.keys(.account))
+        #expect(try Self.encodedKeys(Subscription(id: "S", customerId: "C", accountId: "A", msisdn: "m", plan: "p")) == Self.keys(.subscription))
+    }
+
+    @Test func unknownKeysAreFoundAtDepth() {
+        let body: [String: Any] = ["preferences": ["quietHours": ["from": "21:00", "form": "x"]], "pushTokens": [["platform": "apns", "tokn": "x"]]]
+        #expect(KeyShape.customer.unknownKey(in: body) == "preferences.quietHours.form")
+        let tokens: [String: Any] = ["pushTokens": [["platform": "apns", "token": "x"], ["platform": "apns", "tokn": "x"]]]
+        #expect(KeyShape.customer.unknownKey(in: tokens) == "pushTokens[1].tokn")
+        #expect(KeyShape.commsRequest.unknownKey(in: ["fields": ["ANYTHING": "x"]]) == nil)
+    }
+
+    @Test func canonicalHashIgnoresFormatting() throws {
+        let a = try BodyReader.decode(CommsRequestInput.self, from: Data(#"{"commsCode":"X","fields":{"B":"1","A":"2"}}"#.utf8), shape: .commsRequest)
+        let b = try BodyReader.decode(CommsRequestInput.self, from: Data("{ \"fields\": {\"A\":\"2\", \"B\":\"1\"},\n \"commsCode\": \"X\" }".utf8), shape: .commsRequest)
+        #expect(try BodyReader.canonicalHash(a) == BodyReader.canonicalHash(b))
+        #expect(try BodyReader.canonicalHash(a).count == 64)
+    }
+}

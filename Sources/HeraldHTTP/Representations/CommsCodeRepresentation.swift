@@ -34,7 +34,3 @@ struct CommsCodeRepresentation: Encodable {
     }
 }
 
-/// `{"items": [...]}`.
-struct ItemsRepresentation<Item: Encodable>: Encodable {
-    var items: [Item]
-}

@@ -1,0 +1,4 @@
+/// `{"items": [...]}`.
+struct ItemsRepresentation<Item: Encodable>: Encodable {
+    var items: [Item]
+}

@@ -1,0 +1,217 @@
+import Foundation
+import HeraldCore
+import HeraldPipeline
+import HeraldSQLite
+import HeraldTransports
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+struct PipelineTests {
+    let clock = TestClock()
+    let signals = WorkSignals()
+
+    func loop(_ store: SQLiteStore, _ stage: Stage, retry: RetryPolicy = .init(), lease: Duration = .seconds(60)) -> ClaimLoop {
+        var config = WorkerConfiguration()
+        config.retry = retry
+        config.lease = lease
+        config.batchSize = 100
+        return ClaimLoop(stage: stage, store: store, signals: signals, configuration: config, clock: clock.function,
+                         logger: Logger(label: "test"), workerName: "test/\(stage)")
+    }
+
+    func runMonitor(_ store: SQLiteStore, catalog: any TemplateCatalog = FakeCatalog()) async throws -> Int {
+        let monitor = CommsMonitor(loop: loop(store, .monitor), catalog: catalog)
+        return try await monitor.loop.runOnce { items, ticket in try await monitor.handle(items, ticket: ticket) }
+    }
+
+    @Test func monitorWritesDistributionAndProcessesRequest() async throws {
+        let store = try await makeStore(clock: clock)
+        let email = try await submit(store, code: "WELCOME", customer: "C-1", clock: clock)
+        let sms = try await submit(store, code: "WELCOME", customer: "C-1", override: .sms, clock: clock)
+        #expect(try await runMonitor(store) == 2)
+
+        let e = try #require(try await store.request(id: email))
+        #expect(e.request.status == .processed)
+        #expect(e.distribution?.method == .email)
+        #expect(e.distribution?.status == .awaitingMerge)
+        #expect(e.distribution?.target == "zoe@example.net")
+        #expect(e.distribution?.fields["DEARSIRMADAM"] == "Dear Ms Ångström")
+        #expect(e.history.map(\.to) == ["awaitingProcessing", "processed", "awaitingMerge"])
+
+        let s = try #require(try await store.request(id: sms))
+        #expect(s.distribution?.status == .awaitingDistribution)
+        #expect(s.distribution?.message == "WELCOME/sms/body: Zoë")
+        #expect(s.distribution?.target == "+447700900123")
+    }
+
+    @Test func optedOutAndNotSentAreRecordedWithReasonsAndEvents() async throws {
+        let store = try await makeStore(clock: clock)
+        let optedOut = try await submit(store, code: "DATA_80", customer: "C-OPTOUT", clock: clock)
+        let notSent = try await submit(store, code: "WELCOME", customer: "C-NOTHING", clock: clock)
+        let monitor = CommsMonitor(loop: loop(store, .monitor), catalog: FakeCatalog())
+        let ticket = ClaimTicket(worker: "t", now: clock.now, lease: .seconds(60))
+        let items = try await store.claim(.monitor, ticket: ticket, limit: 10)
+        let changes = try await monitor.decide(items)
+        #expect(changes.allSatisfy { $0.raisedEvents.count == 1 && $0.raisedEvents[0].eventCode == WorkflowEvent.commsNotSentCode })
+        _ = try await store.commit(changes, ticket: ticket)
+
+        let o = try #require(try await store.request(id: optedOut))
+        #expect(o.request.status == .optedOut)
+        #expect(o.distribution == nil)
+        #expect(o.problems.first?.kind == .optedOut)
+        #expect(o.problems.first?.reason.contains("usage") == true)
+
+        let n = try #require(try await store.request(id: notSent))
+        #expect(n.request.status == .notSent)
+        #expect(n.problems.first?.reason == "no valid email address; no valid mobile number")
+        let eventId = try #require(changes.first?.raisedEvents.first?.id)
+        #expect(try await store.workflowEvent(id: eventId)?.relatedRequestId != nil)
+    }
+
+    @Test func aTemplateThatFailsErrorsThatRequestOnly() async throws {
+        let store = try await makeStore(clock: clock)
+        let broken = try await submit(store, code: "BROKEN", customer: "C-1", clock: clock)
+        let fine = try await submit(store, code: "WELCOME", customer: "C-1", override: .sms, clock: clock)
+        #expect(try await runMonitor(store) == 2)
+        let b = try #require(try await store.request(id: broken))
+        #expect(b.request.status == .error)
+        #expect(b.problems.first?.reason.contains("boom") == true)
+        #expect(try await store.request(id: fine)?.request.status == .processed)
+    }
+
+    @Test func quietHoursHoldAnSMSUntilTheWindowEnds() async throws {
+        let store = try await makeStore(clock: clock)
+        // 1_795_000_000 is 2026-11-18 11:06:40 UTC; London is on GMT then.
+        var c = try #require(try await store.customer(id: "C-1"))
+        c.preferences.quietHours = QuietHours(from: "11:00", to: "12:00")
+        try await store.upsertCustomer(c)
+        let id = try await submit(store, code: "WELCOME", customer: "C-1", override: .sms, clock: clock)
+        _ = try await runMonitor(store)
+        let d = try #require(try await store.request(id: id)?.distribution)
+        let expected = Date(timeIntervalSince1970: 1_795_000_000 + 53 * 60 + 20)  // 12:00:00 London
+        #expect(d.excludedUntil == expected)
+
+        let transmitter = ScriptedTransmitter(.sent(reference: "ref-1"))
+        let sender = Sender(loop: loop(store, .send(.sms)), transmitter: transmitter)
+        #expect(try await sender.loop.runOnce { items, t in try await sender.handle(items, ticket: t) } == 0)
+        #expect(try await store.nextDue(.send(.sms), now: clock.now) == expected)
+        clock.advance(53 * 60 + 20)
+        #expect(try await sender.loop.runOnce { items, t in try await sender.handle(items, ticket: t) } == 1)
+        let sent = try #require(try await store.request(id: id)?.distribution)
+        #expect(sent.status == .sent)
+        #expect(sent.reference == "ref-1")
+        #expect(sent.sentAt == clock.now)
+    }
+
+    @Test func retryableFailuresBackOffThenGiveUp() async throws {
+        let store = try await makeStore(clock: clock)
+        let id = try await submit(store, code: "WELCOME", customer: "C-1", override: .sms, clock: clock)
+        _ = try await runMonitor(store)
+        let transmitter = ScriptedTransmitter(.failed(retryable: true, reason: "ESME_RTHROTTLED"))
+        let policy = RetryPolicy(maxAttempts: 3, baseDelay: .seconds(10), maxDelay: .seconds(100))
+        let sender = Sender(loop: loop(store, .send(.sms), retry: policy), transmitter: transmitter)
+        func once() async throws -> Int { try await sender.loop.runOnce { items, t in try await sender.handle(items, ticket: t) } }
+
+        #expect(try await once() == 1)
+        var d = try #require(try await store.request(id: id)?.distribution)
+        #expect(d.status == .errorRetry)
+        #expect(d.attempts == 1)
+        #expect(d.retryAt == clock.now.addingTimeInterval(10))
+        #expect(try await once() == 0)  // waits its backoff
+        clock.advance(10)
+        #expect(try await once() == 1)
+        d = try #require(try await store.request(id: id)?.distribution)
+        #expect(d.status == .errorRetry)
+        #expect(d.retryAt == clock.now.addingTimeInterval(20))
+        clock.advance(20)
+        #expect(try await once() == 1)
+        let detail = try #require(try await store.request(id: id))
+        #expect(detail.distribution?.status == .errorNoRetry)
+        #expect(detail.distribution?.attempts == 3)
+        #expect(detail.problems.last?.reason.contains("gave up after 3 attempts") == true)
+        clock.advance(1000)
+        #expect(try await once() == 0)
+        #expect(transmitter.calls.withLock { $0 } == 3)
+    }
+
+    @Test func permanentFailureIsErrorNoRetryAtOnce() async throws {
+        let store = try await makeStore(clock: clock)
+        let id = try await submit(store, code: "DATA_80", customer: "C-1", clock: clock)
+        _ = try await runMonitor(store)
+        let sender = Sender(loop: loop(store, .send(.sms)), transmitter: ScriptedTransmitter(.failed(retryable: false, reason: "ESME_RINVDSTADR")))
+        #expect(try await sender.loop.runOnce { items, t in try await sender.handle(items, ticket: t) } == 1)
+        let d = try #require(try await store.request(id: id)?.distribution)
+        #expect(d.status == .errorNoRetry)
+        #expect(d.lastError == "ESME_RINVDSTADR")
+    }
+
+    @Test func mergeMonitorsWriteDocumentsAndMoveToAwaitingDistribution() async throws {
+        let store = try await makeStore(clock: clock)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("herald-merge-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let documents = FileDocumentStore(root: dir)
+        let email = try await submit(store, code: "WELCOME", customer: "C-1", clock: clock)
+        let letter = try await submit(store, code: "LETTER", customer: "C-1", clock: clock)
+        _ = try await runMonitor(store)
+        for method in [DeliveryMethod.email, .letter] {
+            let m = MergeMonitor(loop: loop(store, .merge(method)), catalog: FakeCatalog(), documents: documents,
+                                 emailComposer: BasicEmailComposer(), letterRenderer: HTMLLetterRenderer())
+            #expect(try await m.loop.runOnce { items, t in try await m.handle(items, ticket: t) } == 1)
+        }
+        let e = try #require(try await store.request(id: email)?.distribution)
+        #expect(e.status == .awaitingDistribution)
+        let eml = String(decoding: try await documents.read(try #require(e.fileLocation)), as: UTF8.self)
+        #expect(eml.contains("Message-ID: <\(e.id)@herald.example>"))
+        #expect(eml.contains("multipart/alternative"))
+        let l = try #require(try await store.request(id: letter)?.distribution)
+        #expect(l.status == .awaitingDistribution)
+        #expect(String(decoding: try await documents.read(try #require(l.fileLocation)), as: UTF8.self) == "LETTER/letter/html: Zoë")
+    }
+
+    @Test func aCrashedWorkersClaimsComeBackWhenTheLeaseEnds() async throws {
+        let store = try await makeStore(clock: clock)
+        let id = try await submit(store, code: "WELCOME", customer: "C-1", override: .sms, clock: clock)
+        // Worker A claims and "dies" (never commits).
+        let a = ClaimTicket(worker: "a", now: clock.now, lease: .seconds(30))
+        #expect(try await store.claim(.monitor, ticket: a, limit: 10).count == 1)
+        #expect(try await runMonitor(store) == 0)
+        clock.advance(31)
+        #expect(try await runMonitor(store) == 1)
+        #expect(try await store.request(id: id)?.request.status == .processed)
+        // A's late commit is refused: it no longer holds the claim.
+        let late = try RequestTransition(requestId: id, from: .awaitingProcessing, to: .error, actor: "a", at: clock.now)
+        let report = try await store.commit([Change(requestId: id, request: late)], ticket: a)
+        #expect(report.conflicts == [id])
+        #expect(try await store.request(id: id)?.request.status == .processed)
+    }
+
+    @Test func servicesWakeOnNewWorkAndStopGracefully() async throws {
+        let realClock = TestClock(Date())
+        let store = try await makeStore(clock: realClock)
+        let transmitter = ScriptedTransmitter(.sent(reference: "r"))
+        var config = WorkerConfiguration()
+        config.maxIdleWait = .seconds(30)  // only a doorbell can wake them within the test
+        func l(_ s: Stage) -> ClaimLoop {
+            ClaimLoop(stage: s, store: store, signals: signals, configuration: config, clock: { Date() }, logger: Logger(label: "t"))
+        }
+        let services: [any Service] = [CommsMonitor(loop: l(.monitor), catalog: FakeCatalog()), Sender(loop: l(.send(.sms)), transmitter: transmitter)]
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: Logger(label: "t")))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await Task.sleep(for: .milliseconds(100))  // both idle now
+            let r = CommsRequest(id: Identifier.make(), commsCode: "WELCOME", priority: 2, status: .awaitingProcessing,
+                                 target: TargetRef(.customer, "C-1"), overrideMethod: .sms, source: .api, createdBy: "t", createdAt: Date())
+            _ = try await store.submit(TriggerSubmission(requests: [r], actor: "t"), idempotencyWindow: .seconds(60))
+            signals.ring(.monitor)
+            let deadline = Date().addingTimeInterval(5)
+            while try await store.request(id: r.id)?.distribution?.status != .sent, Date() < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(try await store.request(id: r.id)?.distribution?.status == .sent)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+}

@@ -48,7 +48,7 @@ public enum HeraldServer {
             runtime.logger.warning("no API keys configured: every /v1 call will be refused; set HERALD_ADMIN_API_KEY")
         }
         let app = application(runtime: runtime, registry: registry)
-        var services: [any Service] = [app]
+        var services: [any Service] = [app, CatalogReloader(catalog: runtime.catalog, logger: runtime.logger)]
         services += runtime.pipelineServices()
         let group = ServiceGroup(
             configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: runtime.logger))

@@ -188,6 +188,9 @@ enum CSVRows {
             }
             i += 1
         }
+        if inQuotes {
+            throw HeraldError.invalid("FILE", "line \(startLine): a quoted field is never closed")
+        }
         guard let header = records.first else { return [] }
         let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         let known: Set<String> = ["commsCode", "customerId", "accountId", "subscriptionId", "priority", "deliveryMethod", "idempotencyKey",

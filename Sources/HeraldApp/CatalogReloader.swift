@@ -19,8 +19,7 @@ public struct CatalogReloader: Service {
         try await cancelWhenGracefulShutdown {
             for await _ in signals {
                 do {
-                    let warnings = try catalog.reload()
-                    logger.info("catalog reloaded", metadata: ["catalog.codes": "\(catalog.codes.count)", "catalog.warnings": "\(warnings.count)"])
+                    try catalog.reload()  // logs the reload itself
                 } catch {
                     logger.error("catalog reload refused; keeping the running catalog", metadata: ["error": "\(error)"])
                 }

@@ -126,7 +126,8 @@ public enum HeraldDemo {
                                     idempotency: nil, actor: "demo"), "preferred push")
         add(try await intake.submit(CommsRequestInput(commsCode: "BILL_READY", accountId: "A-2005"), idempotency: nil, actor: "demo"),
             "online inbox")
-        add(try await intake.submit(CommsRequestInput(commsCode: "PORTING_NOTICE", customerId: "C-1005"), idempotency: nil, actor: "demo"),
+        add(try await intake.submit(CommsRequestInput(commsCode: "PORTING_NOTICE", subscriptionId: "S-3005",
+                                                      fields: ["PORTDATE": "2026-12-04", "RECIPIENTNETWORK": "Vivo"]), idempotency: nil, actor: "demo"),
             "external system")
         add(try await intake.submit(CommsRequestInput(commsCode: "DATA_80", subscriptionId: "S-3003", fields: ["PERCENT": "80"]),
                                     idempotency: nil, actor: "demo"), "opted out of sms and push")

@@ -68,7 +68,7 @@ struct Serve: AsyncParsableCommand {
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the pipeline end to end on sample data (SQLite, filesystem, outbox) and show the result.")
-    @Option(help: "Data folder for the demo (default ./herald-data; only a folder made by the demo is wiped).")
+    @Option(help: "Data folder for the demo; only a folder made by the demo is ever wiped.")
     var dataDir: String = "./herald-data"
 
     func run() async throws {

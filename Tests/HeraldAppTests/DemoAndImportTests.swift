@@ -75,7 +75,7 @@ struct ImportTests {
         let file = runtime.settings.dataDirectory.appendingPathComponent("triggers.csv")
         try [
             "commsCode,customerId,priority,field.OFFERCODE",
-            #"WELCOME,C-1,1,"SPRING, ""10%"""#,
+            #"WELCOME,C-1,1,"SPRING, ""10%""""#,
             "WELCOME,C-404,2,X",
         ].joined(separator: "\r\n").write(to: file, atomically: true, encoding: .utf8)
         let summary = try await BulkImport(runtime: runtime).run(file: file, format: nil)

@@ -24,7 +24,9 @@ extension QuietHours {
         guard inside else { return nil }
         // The next local time equal to `end`, today or tomorrow, honouring DST.
         let endParts = DateComponents(hour: end / 60, minute: end % 60, second: 0)
-        let startOfMinute = calendar.date(bySetting: .second, value: 0, of: now) ?? now
+        // From the start of the current minute, so 07:59:30 inside a window ending 08:00 ends
+        // this morning. (`date(bySetting:)` would search forward to the next :00 second.)
+        let startOfMinute = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60)
         return calendar.nextDate(after: startOfMinute, matching: endParts, matchingPolicy: .nextTime, direction: .forward)
     }
 

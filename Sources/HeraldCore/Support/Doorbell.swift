@@ -1,25 +1,28 @@
 import Synchronization
 
 /// Wakes a waiting worker when new work arrives in-process, so idle workers sleep instead of
-/// polling. A ring with nobody waiting is remembered once.
+/// polling. A ring wakes everyone waiting and is also remembered once, for a waiter that was
+/// on its way to wait (or a worker that was busy): at worst one extra look at the store,
+/// never a missed wake-up.
 public final class Doorbell: Sendable {
     private struct State {
         var pending = false
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var cancelled: Set<Int> = []
         var nextID = 0
+        /// Counts rings; a waiter that registers after a ring it was already waiting for
+        /// returns at once.
+        var generation = 0
     }
     private let state = Mutex(State())
 
     public init() {}
 
-    /// Wakes every waiter, or the next one to wait.
+    /// Wakes every waiter, and the next one to wait.
     public func ring() {
         let toResume: [CheckedContinuation<Void, Never>] = state.withLock { s in
-            if s.waiters.isEmpty {
-                s.pending = true
-                return []
-            }
+            s.pending = true
+            s.generation &+= 1
             let all = Array(s.waiters.values)
             s.waiters.removeAll()
             return all
@@ -29,20 +32,20 @@ public final class Doorbell: Sendable {
 
     /// Returns when rung, after `timeout`, or when the task is cancelled.
     public func wait(upTo timeout: Duration) async {
-        let rungAlready = state.withLock { s in
-            if s.pending { s.pending = false; return true }
-            return false
+        let (rungAlready, generation) = state.withLock { s in
+            if s.pending { s.pending = false; return (true, s.generation) }
+            return (false, s.generation)
         }
         if rungAlready || Task.isCancelled { return }
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.waitForRing() }
+            group.addTask { await self.waitForRing(since: generation) }
             group.addTask { try? await Task.sleep(for: timeout) }
             await group.next()
             group.cancelAll()
         }
     }
 
-    private func waitForRing() async {
+    private func waitForRing(since generation: Int) async {
         let id = state.withLock { s in
             s.nextID += 1
             return s.nextID
@@ -51,7 +54,7 @@ public final class Doorbell: Sendable {
             await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { s in
                     if s.cancelled.remove(id) != nil { return true }
-                    if s.pending { s.pending = false; return true }
+                    if s.generation != generation { return true }
                     s.waiters[id] = c
                     return false
                 }

@@ -1,34 +1,34 @@
 import Foundation
 import HeraldCore
 
-/// The body of `PUT /v1/customers/{id}`. Methods are read as strings so that an unknown one is
+/// The body of `PUT /v1/customers/{id}` and a `customer` line of `herald import`. Methods are read as strings so that an unknown one is
 /// a 422 naming the field rather than a decoding error.
-struct CustomerInput: Decodable {
-    struct OptOutInput: Decodable {
-        var method: String?
-        var category: String?
+public struct CustomerInput: Decodable, Sendable {
+    public struct OptOutInput: Decodable, Sendable {
+        public var method: String?
+        public var category: String?
     }
-    struct PreferencesInput: Decodable {
-        var optOut: [OptOutInput]?
-        var preferredMethods: [String]?
-        var quietHours: QuietHours?
+    public struct PreferencesInput: Decodable, Sendable {
+        public var optOut: [OptOutInput]?
+        public var preferredMethods: [String]?
+        public var quietHours: QuietHours?
     }
 
-    var id: String?
-    var title: String?
-    var firstName: String?
-    var lastName: String?
-    var language: String?
-    var timeZone: String?
-    var email: String?
-    var mobile: String?
-    var postalAddress: PostalAddress?
-    var pushTokens: [PushToken]?
-    var externalId: String?
-    var preferences: PreferencesInput?
+    public var id: String?
+    public var title: String?
+    public var firstName: String?
+    public var lastName: String?
+    public var language: String?
+    public var timeZone: String?
+    public var email: String?
+    public var mobile: String?
+    public var postalAddress: PostalAddress?
+    public var pushTokens: [PushToken]?
+    public var externalId: String?
+    public var preferences: PreferencesInput?
 
     /// The customer to store, or a ``HeraldError`` naming the first field at fault.
-    func validated(id pathId: String) throws(HeraldError) -> Customer {
+    public func validated(id pathId: String) throws(HeraldError) -> Customer {
         try PathIdentifier.check(pathId, body: id)
         let language = self.language ?? "en"
         guard !language.trimmingCharacters(in: .whitespaces).isEmpty,

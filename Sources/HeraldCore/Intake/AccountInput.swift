@@ -1,15 +1,15 @@
 import HeraldCore
 
-/// The body of `PUT /v1/accounts/{id}`.
-struct AccountInput: Decodable {
-    var id: String?
-    var customerId: String?
-    var currency: String?
-    var amountDue: String?
-    var attributes: [String: String]?
+/// The body of `PUT /v1/accounts/{id}` and an `account` line of `herald import`.
+public struct AccountInput: Decodable, Sendable {
+    public var id: String?
+    public var customerId: String?
+    public var currency: String?
+    public var amountDue: String?
+    public var attributes: [String: String]?
 
     /// The account to store (the customer's existence is checked by the route).
-    func validated(id pathId: String) throws(HeraldError) -> Account {
+    public func validated(id pathId: String) throws(HeraldError) -> Account {
         try PathIdentifier.check(pathId, body: id)
         guard let customerId, !customerId.isEmpty else { throw .invalid("customerId", "customerId is required") }
         guard let currency else { throw .invalid("currency", "currency is required") }

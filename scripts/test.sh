@@ -2,8 +2,10 @@
 # The one test command: installs what the tests need, starts the real servers they use on
 # loopback, runs `swift test`, and stops the servers by PID.
 #
-# Issue 2 (core, SQLite, outbox transports) needs no external server; later issues add
-# PostgreSQL, SMTP, SFTP, S3 and an SMSC here, each started on loopback and stopped by PID.
+# Each real server has a script in scripts/servers/NAME.sh, sourced here in name order: it
+# installs what it needs, starts its server on a free loopback port in the background, adds
+# the PID to PIDS and exports the env vars its tests read (HERALD_TEST_*). A server that
+# cannot start makes this script fail loudly; its tests never skip silently.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,8 +14,31 @@ cleanup() {
   for pid in "${PIDS[@]:-}"; do
     [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
   done
+  rm -rf "${TEST_WORK_DIR:-/nonexistent}"
 }
 trap cleanup EXIT
+
+# A free TCP port on loopback.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+# Waits until something listens on 127.0.0.1:$1 (at most $2 seconds).
+wait_port() {
+  local port=$1 deadline=$((SECONDS + ${2:-30}))
+  until python3 -c "import socket,sys; s=socket.socket(); s.settimeout(0.5); sys.exit(s.connect_ex(('127.0.0.1', $port)))" 2>/dev/null; do
+    if (( SECONDS >= deadline )); then echo "test.sh: nothing listens on 127.0.0.1:$port" >&2; return 1; fi
+    sleep 0.2
+  done
+}
+export TEST_WORK_DIR="${TMPDIR:-/tmp}/herald-test-servers.$$"
+mkdir -p "$TEST_WORK_DIR"
+
+for server in scripts/servers/*.sh; do
+  [ -e "$server" ] || continue
+  echo "test.sh: starting $(basename "$server" .sh)"
+  # shellcheck source=/dev/null
+  source "$server"
+done
 
 # Python tools the tests use to check our output independently (the OpenAPI document).
 if ! python3 -c "import openapi_spec_validator" 2>/dev/null; then

@@ -3,11 +3,16 @@ import Foundation
 import HeraldCore
 import HeraldSQLite
 
-/// `herald import FILE`: triggers in bulk from NDJSON (one JSON object a line) or CSV (a header
-/// row; columns `commsCode, customerId, accountId, subscriptionId, priority, deliveryMethod,
-/// idempotencyKey`, and one `field.NAME` column per merge field). An NDJSON line with
-/// `eventType` is a workflow event (`eventCode`, `whenToCreate`, target, `fields`), otherwise a
-/// comms request.
+/// `herald import FILE`: triggers and customer data in bulk from NDJSON (one JSON object a
+/// line) or CSV (a header row; columns `commsCode, customerId, accountId, subscriptionId,
+/// priority, deliveryMethod, idempotencyKey`, and one `field.NAME` column per merge field).
+///
+/// NDJSON lines:
+/// - `{"customer": {...}}`, `{"account": {...}}`, `{"subscription": {...}}` — customer data, the
+///   same shapes as `PUT /v1/customers/{id}` etc. with the `id` inside; applied in file order
+///   (upserts, so re-running is harmless), so later trigger lines may target them;
+/// - a line with `eventType` — a workflow event (`eventCode`, `whenToCreate`, target, `fields`);
+/// - otherwise a comms request (`commsCode`, one target, `priority`, `deliveryMethod`, `fields`).
 ///
 /// Resumable: each line's idempotency key is its `idempotencyKey`, or `import:` + the SHA-256
 /// of the line + `#n` for the n-th identical line, so re-running a file (after a crash, or
@@ -19,6 +24,8 @@ public struct BulkImport: Sendable {
         public var lines = 0
         public var created = 0
         public var skipped = 0
+        /// Customer-data lines applied (customers, accounts, subscriptions).
+        public var dataApplied = 0
         public var rejected: [(line: Int, reason: String)] = []
         public static func == (a: Summary, b: Summary) -> Bool {
             a.lines == b.lines && a.created == b.created && a.skipped == b.skipped && a.rejected.map(\.line) == b.rejected.map(\.line)
@@ -51,6 +58,14 @@ public struct BulkImport: Sendable {
         for (index, row) in rows.enumerated() {
             let number = row.line
             do {
+                if try await applyData(row.value) {
+                    summary.dataApplied += 1
+                    if index == rows.count - 1 {
+                        try await flush(&pending, into: &summary)
+                        progress(index + 1, rows.count)
+                    }
+                    continue
+                }
                 var submission = try await prepare(row.value)
                 let digest = SHA256.hash(data: Data(row.raw.utf8)).map { String(format: "%02x", $0) }.joined()
                 occurrences[digest, default: 0] += 1
@@ -81,6 +96,21 @@ public struct BulkImport: Sendable {
             }
         }
         pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Applies a customer-data line; false when the line is a trigger.
+    func applyData(_ v: ImportLine) async throws -> Bool {
+        if let reason = v.invalidReason { throw HeraldError.invalid(nil, reason) }
+        if let c = v.customer {
+            try await runtime.store.upsertCustomer(try c.validated(id: c.id ?? ""))
+        } else if let a = v.account {
+            try await runtime.store.upsertAccount(try a.validated(id: a.id ?? ""))
+        } else if let s = v.subscription {
+            try await runtime.store.upsertSubscription(try s.validated(id: s.id ?? ""))
+        } else {
+            return false
+        }
+        return true
     }
 
     func prepare(_ v: ImportLine) async throws -> TriggerSubmission {
@@ -121,7 +151,10 @@ public struct BulkImport: Sendable {
 }
 
 /// One import line, NDJSON or CSV.
-struct ImportLine: Codable, Sendable {
+struct ImportLine: Decodable, Sendable {
+    var customer: CustomerInput?
+    var account: AccountInput?
+    var subscription: SubscriptionInput?
     var commsCode: String?
     var customerId: String?
     var accountId: String?
@@ -139,7 +172,7 @@ struct ImportLine: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case commsCode, customerId, accountId, subscriptionId, priority, deliveryMethod, fields, idempotencyKey
-        case eventType, eventCode, whenToCreate
+        case eventType, eventCode, whenToCreate, customer, account, subscription
     }
 
     init() {}

@@ -111,7 +111,7 @@ struct Import: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) lines  \(Int(rate))/s".utf8))
             }
             FileHandle.standardError.write(Data("\n".utf8))
-            print("lines \(summary.lines), created \(summary.created), skipped (already imported) \(summary.skipped), rejected \(summary.rejected.count)")
+            print("lines \(summary.lines), customer data applied \(summary.dataApplied), triggers created \(summary.created), skipped (already imported) \(summary.skipped), rejected \(summary.rejected.count)")
             for r in summary.rejected.prefix(50) { print("  line \(r.line): \(r.reason)") }
             if summary.rejected.count > 50 { print("  … and \(summary.rejected.count - 50) more") }
             if !summary.rejected.isEmpty { throw ExitCode(1) }

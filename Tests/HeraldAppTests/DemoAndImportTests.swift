@@ -69,6 +69,28 @@ struct ImportTests {
         #expect(appended.skipped == 5)
     }
 
+    @Test func customerDataLinesAreAppliedInFileOrder() async throws {
+        let runtime = try await makeRuntime("import-data")
+        defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
+        let file = runtime.settings.dataDirectory.appendingPathComponent("data.ndjson")
+        try [
+            #"{"commsCode": "WELCOME", "customerId": "C-7"}"#,
+            #"{"customer": {"id": "C-7", "firstName": "Ada", "timeZone": "Europe/Paris", "email": "ada@example.net", "preferences": {"preferredMethods": ["sms"]}}}"#,
+            #"{"account": {"id": "A-7", "customerId": "C-7", "currency": "EUR", "amountDue": "12.50"}}"#,
+            #"{"subscription": {"id": "S-7", "customerId": "C-7", "accountId": "A-7", "msisdn": "+33612345678"}}"#,
+            #"{"customer": {"id": "C-8", "timeZone": "Mars/Olympus"}}"#,
+            #"{"commsCode": "WELCOME", "subscriptionId": "S-7"}"#,
+        ].joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let summary = try await BulkImport(runtime: runtime).run(file: file, format: nil)
+        #expect(summary.dataApplied == 3)
+        #expect(summary.created == 1)
+        #expect(summary.rejected.map(\.line) == [1, 5])  // before its customer existed; bad time zone
+        #expect(summary.rejected[1].reason.contains("timeZone"))
+        #expect(try await runtime.store.customer(id: "C-7")?.preferences.preferredMethods == [.sms])
+        #expect(try await runtime.store.subscription(id: "S-7")?.accountId == "A-7")
+        #expect(try await runtime.store.customer(id: "C-8") == nil)
+    }
+
     @Test func csvImportReadsFieldsAndQuotes() async throws {
         let runtime = try await seeded()
         defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }

@@ -52,11 +52,3 @@ public final class SQLiteStore: CommsStore {
         try await writer.read { db in try Migrations.migrator.appliedMigrations(db) }
     }
 }
-
-extension HeraldError {
-    /// Maps a database failure to a Herald error without leaking SQL to API callers.
-    static func database(_ error: any Error) -> HeraldError {
-        if let e = error as? HeraldError { return e }
-        return .internalError("database error: \(error)")
-    }
-}

@@ -1,6 +1,14 @@
 import Foundation
 import HeraldCore
+import Synchronization
 import Testing
+
+/// A counter shared by concurrent tasks.
+final class Counter: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    func increment() { count.withLock { $0 += 1 } }
+}
 
 @Suite("CommsStore conformance: claims")
 struct ClaimConformance {
@@ -81,6 +89,9 @@ struct ClaimConformance {
         let second = try #require(try await t.openAnother())
         let stores: [any CommsStore] = [t.store, second]
 
+        // Each worker waits after its first claim until the other has claimed too, so both are
+        // certain to have work and the rest of the run overlaps.
+        let started = Counter()
         let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
             for (w, store) in stores.enumerated() {
                 group.addTask {
@@ -89,6 +100,12 @@ struct ClaimConformance {
                         let ticket = F.ticket("worker-\(w)", at: F.t0.addingTimeInterval(3600), lease: .seconds(300))
                         let items = try await store.claim(.monitor, ticket: ticket, limit: 100)
                         if items.isEmpty { return mine }
+                        if mine.isEmpty {
+                            started.increment()
+                            for _ in 0..<5000 where started.value < stores.count {
+                                try await Task.sleep(for: .milliseconds(1))
+                            }
+                        }
                         mine += items.map(\.request.id)
                         // Complete half the batches, leave the others claimed: both must stay exclusive.
                         if mine.count % 200 == 0 {

@@ -80,6 +80,9 @@ public struct TriggerIntake: Sendable {
         }
         let target = try await resolveTarget(customerId: input.customerId, accountId: input.accountId, subscriptionId: input.subscriptionId)
         if let p = input.priority { _ = try Self.priority(p, default: 2) }
+        for name in (input.fields ?? [:]).keys.sorted() where !FieldName.isValid(name) {
+            throw HeraldError.invalid("fields.\(name)", "field names are letters, digits and underscores, starting with a letter")
+        }
         let now = clock()
         let event = WorkflowEvent(id: Identifier.make(now: now), eventType: type, eventCode: eventCode, target: target,
                                   whenToCreate: when, createdAt: now)

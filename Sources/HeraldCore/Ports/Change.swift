@@ -21,7 +21,8 @@ public struct RequestTransition: Sendable, Hashable {
 }
 
 /// A distribution status move plus the columns it sets. Optional columns left nil keep their
-/// stored value.
+/// stored value — except ``retryAt``, which is always written: nil clears it (a success or a
+/// final failure has no next attempt).
 public struct DistributionTransition: Sendable, Hashable {
     public var distributionId: String
     public var requestId: String

@@ -90,9 +90,10 @@ public protocol CommsStore: Sendable {
 
     // MARK: Customer data
     func upsertCustomer(_ customer: Customer) async throws
-    /// Throws `notFound` (field `customerId`) when the customer is unknown.
+    /// Throws `invalidInput` (field `customerId`) when the customer is unknown.
     func upsertAccount(_ account: Account) async throws
-    /// Throws `notFound` (field `customerId`/`accountId`) when either is unknown.
+    /// Throws `invalidInput` (field `customerId`/`accountId`) when either is unknown or the
+    /// account belongs to another customer.
     func upsertSubscription(_ subscription: Subscription) async throws
     func customer(id: String) async throws -> Customer?
     func account(id: String) async throws -> Account?
@@ -132,6 +133,7 @@ public protocol CommsStore: Sendable {
     /// The earliest time a row of the stage becomes claimable, if none is claimable now
     /// (excluded-until, retry time or a lease end). Nil when the stage is empty.
     func nextDue(_ stage: Stage, now: Date) async throws -> Date?
-    /// Waiting rows per stage.
+    /// Rows per stage in the stage's statuses, including rows held back by quiet hours, a retry
+    /// time or a live claim (for metrics: what is still to do).
     func queueDepths(now: Date) async throws -> [QueueDepth]
 }

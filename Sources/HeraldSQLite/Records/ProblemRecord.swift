@@ -1,0 +1,20 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+/// A row of `request_problems`: not-sent reasons and errors shown to agents.
+struct ProblemRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "request_problems"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var id: Int64?
+    var requestId: String
+    var kind: String
+    var reason: String
+    var at: Int64
+
+    var model: RequestProblem {
+        RequestProblem(kind: RequestProblem.Kind(rawValue: kind) ?? .error, reason: reason, at: Millis.date(at))
+    }
+}

@@ -49,7 +49,7 @@ public struct Sender: Service {
             guard let to = c.distribution?.to else { continue }
             metrics.outcome(to.rawValue)
             if to == .sent || to == .published {
-                StageMetrics.sentLatency(method: tx.distribution.method, seconds: now.timeIntervalSince(tx.request.createdAt))
+                metrics.sentLatency(seconds: now.timeIntervalSince(tx.request.createdAt))
             }
         }
         metrics.batch(size: items.count, duration: ContinuousClock.now - started)

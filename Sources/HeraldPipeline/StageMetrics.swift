@@ -7,11 +7,23 @@ struct StageMetrics: Sendable {
     let stage: Stage
     private let claimed: Counter
     private let batchTimer: Metrics.Timer
+    /// Counters made once for every status name, the usual outcomes.
+    private let outcomes: [String: Counter]
+    private let latency: Metrics.Timer?
 
     init(stage: Stage) {
         self.stage = stage
         claimed = Counter(label: "herald_stage_claimed_total", dimensions: [("stage", "\(stage)")])
         batchTimer = Metrics.Timer(label: "herald_stage_batch_seconds", dimensions: [("stage", "\(stage)")])
+        if case .send(let method) = stage {
+            latency = Metrics.Timer(label: "herald_trigger_to_sent_seconds", dimensions: [("method", method.rawValue)])
+        } else {
+            latency = nil
+        }
+        let names = RequestStatus.allCases.map(\.rawValue) + DistributionStatus.allCases.map(\.rawValue) + ["merged"]
+        outcomes = Dictionary(names.map { name in
+            (name, Counter(label: "herald_stage_outcomes_total", dimensions: [("stage", "\(stage)"), ("outcome", name)]))
+        }, uniquingKeysWith: { a, _ in a })
     }
 
     func batch(size: Int, duration: Duration) {
@@ -21,12 +33,12 @@ struct StageMetrics: Sendable {
 
     /// Counts an outcome (`processed`, `notSent`, `sent`, `errorRetry`…) of the stage.
     func outcome(_ name: String, count: Int = 1) {
-        Counter(label: "herald_stage_outcomes_total", dimensions: [("stage", "\(stage)"), ("outcome", name)]).increment(by: count)
+        (outcomes[name] ?? Counter(label: "herald_stage_outcomes_total", dimensions: [("stage", "\(stage)"), ("outcome", name)]))
+            .increment(by: count)
     }
 
-    /// Trigger-to-sent latency of a comm.
-    static func sentLatency(method: DeliveryMethod, seconds: TimeInterval) {
-        Metrics.Timer(label: "herald_trigger_to_sent_seconds", dimensions: [("method", method.rawValue)])
-            .recordNanoseconds(Int64(seconds * 1e9))
+    /// Trigger-to-sent latency of a comm (send stages).
+    func sentLatency(seconds: TimeInterval) {
+        latency?.recordNanoseconds(Int64(seconds * 1e9))
     }
 }

@@ -58,7 +58,7 @@ extension SQLiteStore {
                 ids = found
                 resolved[request.target] = found
             }
-            try RequestRecord(request, customerId: ids.0, accountId: ids.1, subscriptionId: ids.2).insert(db)
+            try db.insertRequest(request, customerId: ids.0, accountId: ids.1, subscriptionId: ids.2)
             try db.insertHistory(requestId: request.id, entity: .request, from: nil, to: request.status.rawValue,
                                  at: request.createdAt, actor: s.actor, reason: request.workflowEventId.map { "raised by event \($0)" })
         }
@@ -74,13 +74,16 @@ extension SQLiteStore {
     static func resolveTarget(_ t: TargetRef, in db: Database) throws -> (String?, String?, String?)? {
         switch t.kind {
         case .customer:
-            return try CustomerRecord.exists(db, key: t.id) ? (t.id, nil, nil) : nil
+            let statement = try db.cachedStatement(sql: "SELECT 1 FROM customers WHERE id = ?")
+            return try Int.fetchOne(statement, arguments: [t.id]) != nil ? (t.id, nil, nil) : nil
         case .account:
-            guard let a = try AccountRecord.fetchOne(db, key: t.id) else { return nil }
-            return (a.customerId, a.id, nil)
+            let statement = try db.cachedStatement(sql: "SELECT customer_id FROM accounts WHERE id = ?")
+            guard let customer = try String.fetchOne(statement, arguments: [t.id]) else { return nil }
+            return (customer, t.id, nil)
         case .subscription:
-            guard let s = try SubscriptionRecord.fetchOne(db, key: t.id) else { return nil }
-            return (s.customerId, s.accountId, s.id)
+            let statement = try db.cachedStatement(sql: "SELECT customer_id, account_id FROM subscriptions WHERE id = ?")
+            guard let row = try Row.fetchOne(statement, arguments: [t.id]) else { return nil }
+            return (row[0], row[1], t.id)
         }
     }
 
@@ -120,6 +123,21 @@ extension SQLiteStore {
 }
 
 extension Database {
+    /// Inserts a request header with a cached statement (the hot path of every trigger).
+    func insertRequest(_ r: CommsRequest, customerId: String?, accountId: String?, subscriptionId: String?) throws {
+        let statement = try cachedStatement(sql: """
+            INSERT INTO comms_requests (id, comms_code, priority, status, target_kind, target_id, customer_id, account_id,
+                subscription_id, workflow_event_id, external_trigger_id, override_method, copy_of, fields, source, created_by,
+                created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.execute(arguments: [
+            r.id, r.commsCode, r.priority, r.status.code, r.target.kind.rawValue, r.target.id, customerId, accountId,
+            subscriptionId, r.workflowEventId, r.externalTriggerId, r.overrideMethod?.rawValue, r.copyOf,
+            try JSONColumn.encode(r.fields), r.source.rawValue, r.createdBy, Millis.from(r.createdAt), Millis.from(r.updatedAt),
+        ])
+    }
+
     func insertHistory(requestId: String, entity: HistoryEntry.Entity, from: String?, to: String, at: Date, actor: String, reason: String?) throws {
         let statement = try cachedStatement(sql: """
             INSERT INTO status_history (request_id, entity, from_status, to_status, at, actor, reason) VALUES (?, ?, ?, ?, ?, ?, ?)

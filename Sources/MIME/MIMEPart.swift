@@ -1,3 +1,5 @@
+import Foundation
+
 /// A node of the MIME tree: a leaf with an encoded body, or a multipart with children.
 public struct MIMEPart: Sendable {
     /// The body of a part.

@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import HeraldCore
 
-/// A row of `comms_requests`: the request header. `customer_id`, `account_id` and
+/// A row of `comms_requests`: the request header (read with this record; written by the
+/// cached statement in `Database.insertRequest`, the hot path). `customer_id`, `account_id` and
 /// `subscription_id` are the target resolved at insert, so an agent's list per customer or
 /// account finds requests whichever of the three they were raised against.
 struct RequestRecord: Codable, FetchableRecord, PersistableRecord {
@@ -31,27 +32,6 @@ struct RequestRecord: Codable, FetchableRecord, PersistableRecord {
     var updatedAt: Int64
     var claimToken: String?
     var leaseUntil: Int64?
-
-    init(_ r: CommsRequest, customerId: String?, accountId: String?, subscriptionId: String?) {
-        id = r.id
-        commsCode = r.commsCode
-        priority = r.priority
-        status = r.status.code
-        targetKind = r.target.kind.rawValue
-        targetId = r.target.id
-        self.customerId = customerId
-        self.accountId = accountId
-        self.subscriptionId = subscriptionId
-        workflowEventId = r.workflowEventId
-        externalTriggerId = r.externalTriggerId
-        overrideMethod = r.overrideMethod?.rawValue
-        copyOf = r.copyOf
-        fields = r.fields
-        source = r.source.rawValue
-        createdBy = r.createdBy
-        createdAt = Millis.from(r.createdAt)
-        updatedAt = Millis.from(r.updatedAt)
-    }
 
     var model: CommsRequest {
         CommsRequest(

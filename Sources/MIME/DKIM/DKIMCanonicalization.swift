@@ -1,0 +1,122 @@
+/// DKIM "relaxed" canonicalisation (RFC 6376 §3.4.2 and §3.4.4) and header splitting.
+public enum DKIMCanonicalization {
+    /// One raw header field: its name and the raw value after the colon (folding kept).
+    struct RawHeader {
+        var name: String
+        var rawValue: [UInt8]
+    }
+
+    /// Splits a message into raw header fields and the body (after the empty line).
+    static func split(_ message: [UInt8]) throws -> (headers: [RawHeader], body: ArraySlice<UInt8>) {
+        var headers: [RawHeader] = []
+        var index = 0
+        var lineStart = 0
+        var bodyStart: Int?
+        var current: (name: String, value: [UInt8])?
+        while index < message.count {
+            guard message[index] == 10 else {
+                index += 1
+                continue
+            }
+            var lineEnd = index
+            if lineEnd > lineStart && message[lineEnd - 1] == 13 { lineEnd -= 1 }
+            let line = message[lineStart..<lineEnd]
+            if line.isEmpty {
+                bodyStart = index + 1
+                break
+            }
+            if line.first == 32 || line.first == 9 {
+                guard current != nil else { throw MIMEError.invalidMessage("continuation line before any header") }
+                current!.value += [13, 10] + line
+            } else {
+                if let done = current { headers.append(RawHeader(name: done.name, rawValue: done.value)) }
+                guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
+                    throw MIMEError.invalidMessage("header line without a colon")
+                }
+                current = (String(decoding: line[..<colon], as: UTF8.self), Array(line[(colon + 1)...]))
+            }
+            index += 1
+            lineStart = index
+        }
+        if let done = current { headers.append(RawHeader(name: done.name, rawValue: done.value)) }
+        guard let bodyStart else { throw MIMEError.invalidMessage("no empty line between header and body") }
+        return (headers, message[bodyStart...])
+    }
+
+    /// The relaxed form of one header field, `name:value` without CRLF.
+    public static func relaxedHeader(name: String, value: some Collection<UInt8>) -> [UInt8] {
+        var out = Array(name.lowercased().trimmingWhitespace.utf8)
+        out.append(UInt8(ascii: ":"))
+        var pendingSpace = false
+        var started = false
+        for byte in value {
+            if byte == 13 || byte == 10 { continue }
+            if byte == 32 || byte == 9 {
+                pendingSpace = true
+                continue
+            }
+            if pendingSpace && started { out.append(32) }
+            pendingSpace = false
+            started = true
+            out.append(byte)
+        }
+        return out
+    }
+
+    /// The relaxed form of a body: whitespace runs to one space, no trailing whitespace, no
+    /// trailing empty lines, CRLF at the end of a non-empty body.
+    public static func relaxedBody(_ body: some Collection<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(body.count)
+        var line: [UInt8] = []
+        var emptyLines = 0
+        var pendingSpace = false
+        var sawCR = false
+
+        func endLine() {
+            if line.isEmpty {
+                emptyLines += 1
+            } else {
+                for _ in 0..<emptyLines { out += [13, 10] }
+                emptyLines = 0
+                out += line
+                out += [13, 10]
+            }
+            line.removeAll(keepingCapacity: true)
+            pendingSpace = false
+        }
+        for byte in body {
+            if byte == 10 {
+                sawCR = false
+                endLine()
+                continue
+            }
+            if sawCR {
+                // A bare CR is ordinary text.
+                if pendingSpace { line.append(32); pendingSpace = false }
+                line.append(13)
+                sawCR = false
+            }
+            if byte == 13 {
+                sawCR = true
+            } else if byte == 32 || byte == 9 {
+                pendingSpace = true
+            } else {
+                if pendingSpace { line.append(32) }
+                pendingSpace = false
+                line.append(byte)
+            }
+        }
+        if !line.isEmpty { endLine() }
+        return out
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        var scalars = Substring(self)
+        while let last = scalars.last, last == " " || last == "\t" { scalars = scalars.dropLast() }
+        while let first = scalars.first, first == " " || first == "\t" { scalars = scalars.dropFirst() }
+        return String(scalars)
+    }
+}

@@ -28,6 +28,7 @@ public final class HeraldRuntime: Sendable {
         try FileManager.default.createDirectory(at: settings.dataDirectory, withIntermediateDirectories: true)
         var storeConfig = SQLiteStore.Configuration()
         storeConfig.clock = clock
+        storeConfig.synchronous = settings.sqliteSynchronous
         store = try SQLiteStore(path: settings.databasePath, configuration: storeConfig)
         try await store.migrate()
         guard FileManager.default.fileExists(atPath: settings.catalogDirectory.path) else {

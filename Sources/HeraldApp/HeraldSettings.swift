@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import HeraldCore
 import HeraldPipeline
+import HeraldSQLite
 import Logging
 import SystemPackage
 
@@ -25,6 +26,7 @@ import SystemPackage
 /// | `pipeline.lease.seconds` | 120 | claim lease |
 /// | `retry.max.attempts` | 6 | transmission attempts before `errorNoRetry` |
 /// | `retry.base.seconds` | 30 | first retry delay, doubling |
+/// | `sqlite.synchronous` | `normal` | `normal` (survives process crashes) or `full` (also power loss) |
 /// | `log.level` | `info` | trace, debug, info, notice, warning, error, critical |
 public struct HeraldSettings: Sendable {
     public var dataDirectory: URL
@@ -34,6 +36,7 @@ public struct HeraldSettings: Sendable {
     public var apiKeys: [APIKeyEntry] = []
     public var worker = WorkerConfiguration()
     public var logLevel: Logger.Level = .info
+    public var sqliteSynchronous: SQLiteStore.Configuration.Synchronous = .normal
 
     /// One configured API key.
     public struct APIKeyEntry: Sendable, Hashable {
@@ -95,6 +98,11 @@ public struct HeraldSettings: Sendable {
         s.worker.retry.maxAttempts = config.int(forKey: "retry.max.attempts", default: 6)
         s.worker.retry.baseDelay = .seconds(config.int(forKey: "retry.base.seconds", default: 30))
         guard s.worker.batchSize > 0 else { throw HeraldError.invalid("pipeline.batch.size", "must be positive") }
+        let sync = config.string(forKey: "sqlite.synchronous", default: "normal")
+        guard let parsedSync = SQLiteStore.Configuration.Synchronous(rawValue: sync.uppercased()) else {
+            throw HeraldError.invalid("sqlite.synchronous", "expected normal or full, got '\(sync)'")
+        }
+        s.sqliteSynchronous = parsedSync
         let level = config.string(forKey: "log.level", default: "info")
         guard let parsed = Logger.Level(rawValue: level) else { throw HeraldError.invalid("log.level", "unknown log level '\(level)'") }
         s.logLevel = parsed

@@ -10,6 +10,10 @@ public final class SQLiteStore: CommsStore {
     public struct Configuration: Sendable {
         /// How long a writer waits for the write lock before failing (default 10 s).
         public var busyTimeout: TimeInterval = 10
+        /// `NORMAL` (default) survives any process crash; a power loss may lose the last
+        /// commits (never corrupts). `FULL` syncs every commit to disk, at some throughput cost.
+        public var synchronous: Synchronous = .normal
+        public enum Synchronous: String, Sendable { case normal = "NORMAL", full = "FULL" }
         /// Wall clock, replaceable in tests.
         public var clock: @Sendable () -> Date = { Date() }
         public init() {}
@@ -23,8 +27,9 @@ public final class SQLiteStore: CommsStore {
     public init(path: String, configuration: Configuration = .init()) throws {
         var config = GRDB.Configuration()
         config.busyMode = .timeout(configuration.busyTimeout)
+        let synchronous = configuration.synchronous.rawValue
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         self.writer = try DatabasePool(path: path, configuration: config)

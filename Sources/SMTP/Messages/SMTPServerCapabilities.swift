@@ -18,7 +18,7 @@ public struct SMTPServerCapabilities: Sendable, Hashable {
     public init(ehloReply reply: SMTPReply) {
         var extensions: [String: [String]] = [:]
         for line in reply.lines.dropFirst() {
-            let words = line.split(whereSeparator: { $0 == " " || $0 == "=" && false }).map(String.init)
+            let words = line.split(separator: " ").map(String.init)
             guard let keyword = words.first else { continue }
             var parameters = Array(words.dropFirst())
             // Some servers still announce "AUTH=PLAIN LOGIN".

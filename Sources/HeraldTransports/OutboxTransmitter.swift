@@ -5,6 +5,11 @@ import HeraldCore
 /// each comm becomes a file in `<outbox>/<method>/` — JSON for SMS, push, online and external;
 /// the `.eml` for emails; the merged letter document for letters. Files are written atomically.
 /// The reference recorded is `outbox:<method>/<file>`; online comms are `published`.
+///
+/// Each file is written under a temporary name and renamed into place, so a reader never sees
+/// half a file and a crash leaves none; it is not fsynced (a development transport; the stored
+/// document and the database are the durable record). A resend after a crash overwrites the
+/// same file name: the outbox is idempotent per distribution.
 public struct OutboxTransmitter: Transmitter {
     public let method: DeliveryMethod
     public let directory: URL
@@ -63,11 +68,22 @@ public struct OutboxTransmitter: Transmitter {
                                                   target: d.target, message: text, excludedUntil: d.excludedUntil, createdAt: d.createdAt))
                 fileName = "\(d.id).json"
             }
-            try data.write(to: directory.appendingPathComponent(fileName), options: .atomic)
+            try Self.publish(data, as: directory.appendingPathComponent(fileName))
             let reference = "outbox:\(d.method.rawValue)/\(fileName)"
             return d.method == .online ? .published(reference: reference) : .sent(reference: reference)
         } catch {
             return .failed(retryable: true, reason: "outbox write failed: \(error)")
+        }
+    }
+
+    /// Writes `data` to a hidden temporary file beside `url`, then renames it into place.
+    static func publish(_ data: Data, as url: URL) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
+        try data.write(to: temporary)
+        guard rename(temporary.path, url.path) == 0 else {
+            let code = errno
+            try? FileManager.default.removeItem(at: temporary)
+            throw HeraldError(.internalError, "cannot move \(temporary.lastPathComponent) into the outbox: errno \(code)")
         }
     }
 }

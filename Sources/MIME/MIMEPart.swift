@@ -23,7 +23,8 @@ public struct MIMEPart: Sendable {
 
     /// A text leaf (`text/plain` or `text/html`), UTF-8, with the transfer encoding chosen from its bytes.
     public static func text(_ text: String, subtype: String) throws -> MIMEPart {
-        let bytes = ContentTransferEncoding.normalizingLineBreaks(Array(text.utf8))
+        var bytes = ContentTransferEncoding.normalizingLineBreaks(Array(text.utf8))
+        if !bytes.isEmpty && bytes.last != 10 { bytes += [13, 10] }
         let encoding = ContentTransferEncoding.forText(bytes)
         return MIMEPart(
             headers: [
@@ -92,6 +93,8 @@ public struct MIMEPart: Sendable {
             for part in parts {
                 out += Array("--\(boundary)\r\n".utf8)
                 try part.write(into: &out)
+                // The CRLF before the next delimiter belongs to the delimiter, not to the part.
+                out += [13, 10]
             }
             out += Array("--\(boundary)--\r\n".utf8)
         }

@@ -5,8 +5,11 @@ import HeraldCore
 /// A row of `accounts`.
 struct AccountRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "accounts"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    /// Column names, spelled out: GRDB's snake-case strategy converts every key of every row.
+    enum CodingKeys: String, CodingKey {
+        case id, customerId = "customer_id", currency, amountDue = "amount_due", attributes, updatedAt = "updated_at"
+
+    }
 
     var id: String
     var customerId: String

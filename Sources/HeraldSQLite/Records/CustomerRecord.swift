@@ -6,8 +6,12 @@ import HeraldCore
 /// written whole, never queried by part.
 struct CustomerRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "customers"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    /// Column names, spelled out: GRDB's snake-case strategy converts every key of every row.
+    enum CodingKeys: String, CodingKey {
+        case id, title, firstName = "first_name", lastName = "last_name", language, timeZone = "time_zone", email
+        case mobile, postalAddress = "postal_address", pushTokens = "push_tokens", externalId = "external_id"
+        case preferences, updatedAt = "updated_at"
+    }
 
     var id: String
     var title: String?

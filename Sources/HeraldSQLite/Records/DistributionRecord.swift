@@ -5,8 +5,15 @@ import HeraldCore
 /// A row of `distributions`: exactly one per request (unique `request_id`).
 struct DistributionRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "distributions"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    /// Column names, spelled out: GRDB's snake-case strategy converts every key of every row.
+    enum CodingKeys: String, CodingKey {
+        case id, requestId = "request_id", method, target, alias, status, message, fileLocation = "file_location"
+        case reference, fields, language, excludedUntil = "excluded_until", retryAt = "retry_at", attempts
+        case sentAt = "sent_at", actualSentAt = "actual_sent_at", actualTarget = "actual_target"
+        case actualMethod = "actual_method", readAt = "read_at", lastError = "last_error", priority
+        case createdAt = "created_at", updatedAt = "updated_at", claimToken = "claim_token"
+        case leaseUntil = "lease_until"
+    }
 
     var id: String
     var requestId: String

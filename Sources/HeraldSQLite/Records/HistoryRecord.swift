@@ -5,8 +5,11 @@ import HeraldCore
 /// A row of `status_history`: one per transition of a request or its distribution.
 struct HistoryRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "status_history"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    /// Column names, spelled out: GRDB's snake-case strategy converts every key of every row.
+    enum CodingKeys: String, CodingKey {
+        case id, requestId = "request_id", entity, fromStatus = "from_status", toStatus = "to_status", at, actor
+        case reason
+    }
 
     var id: Int64?
     var requestId: String

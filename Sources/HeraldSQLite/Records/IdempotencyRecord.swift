@@ -5,8 +5,10 @@ import HeraldCore
 /// A row of `idempotency_keys`: what a keyed trigger produced, for 24 hours.
 struct IdempotencyRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "idempotency_keys"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    /// Column names, spelled out: GRDB's snake-case strategy converts every key of every row.
+    enum CodingKeys: String, CodingKey {
+        case key, bodyHash = "body_hash", requestIds = "request_ids", eventId = "event_id", createdAt = "created_at"
+    }
 
     var key: String
     var bodyHash: String

@@ -5,8 +5,10 @@ import HeraldCore
 /// A row of `request_problems`: not-sent reasons and errors shown to agents.
 struct ProblemRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "request_problems"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    /// Column names, spelled out: GRDB's snake-case strategy converts every key of every row.
+    enum CodingKeys: String, CodingKey {
+        case id, requestId = "request_id", kind, reason, at
+    }
 
     var id: Int64?
     var requestId: String

@@ -8,8 +8,15 @@ import HeraldCore
 /// account finds requests whichever of the three they were raised against.
 struct RequestRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "comms_requests"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    /// Column names, spelled out: GRDB's snake-case strategy converts every key of every row.
+    enum CodingKeys: String, CodingKey {
+        case id, commsCode = "comms_code", priority, status, targetKind = "target_kind", targetId = "target_id"
+        case customerId = "customer_id", accountId = "account_id", subscriptionId = "subscription_id"
+        case workflowEventId = "workflow_event_id", externalTriggerId = "external_trigger_id"
+        case overrideMethod = "override_method", copyOf = "copy_of", fields, source, createdBy = "created_by"
+        case createdAt = "created_at", updatedAt = "updated_at", claimToken = "claim_token"
+        case leaseUntil = "lease_until"
+    }
 
     var id: String
     var commsCode: String

@@ -5,8 +5,10 @@ import HeraldCore
 /// A row of `subscriptions`.
 struct SubscriptionRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "subscriptions"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    /// Column names, spelled out: GRDB's snake-case strategy converts every key of every row.
+    enum CodingKeys: String, CodingKey {
+        case id, customerId = "customer_id", accountId = "account_id", msisdn, plan, updatedAt = "updated_at"
+    }
 
     var id: String
     var customerId: String

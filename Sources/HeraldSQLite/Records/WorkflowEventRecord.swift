@@ -5,8 +5,12 @@ import HeraldCore
 /// A row of `workflow_events`.
 struct WorkflowEventRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "workflow_events"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    /// Column names, spelled out: GRDB's snake-case strategy converts every key of every row.
+    enum CodingKeys: String, CodingKey {
+        case id, eventType = "event_type", eventCode = "event_code", targetKind = "target_kind"
+        case targetId = "target_id", whenToCreate = "when_to_create", state, relatedRequestId = "related_request_id"
+        case note, createdAt = "created_at", resolvedAt = "resolved_at"
+    }
 
     var id: String
     var eventType: String

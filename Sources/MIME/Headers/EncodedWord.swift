@@ -21,12 +21,14 @@ public enum EncodedWord {
     /// Encodes `text` as a list of encoded words, each at most 75 characters, never splitting a
     /// character; joined with a space they decode back to `text`. Q or B is chosen per text,
     /// whichever is shorter.
-    public static func encode(_ text: String, context: Context = .text) -> [String] {
+    /// `firstWordLimit` shortens the first word so that it fits after the field name.
+    public static func encode(_ text: String, context: Context = .text, firstWordLimit: Int = maximumLength) -> [String] {
         let qLength = text.utf8.reduce(0) { $0 + (isLiteralQ($1, context) ? 1 : 3) }
         let bLength = (text.utf8.count + 2) / 3 * 4
         let useQ = qLength <= bLength
         let prefix = useQ ? "=?UTF-8?Q?" : "=?UTF-8?B?"
         let budget = maximumLength - prefix.utf8.count - 2
+        let firstBudget = max(min(firstWordLimit, maximumLength) - prefix.utf8.count - 2, 4)
 
         var words: [String] = []
         var pending: [UInt8] = []
@@ -40,7 +42,7 @@ public enum EncodedWord {
         }
         for character in text {
             let bytes = Array(String(character).utf8)
-            if !pending.isEmpty && encodedLength(pending + bytes) > budget { flush() }
+            if !pending.isEmpty && encodedLength(pending + bytes) > (words.isEmpty ? firstBudget : budget) { flush() }
             pending += bytes
         }
         flush()

@@ -39,7 +39,7 @@ public struct HeaderField: Sendable, Hashable {
         try validate(name: name)
         guard !text.utf8.contains(where: { $0 == 13 || $0 == 10 }) else { throw MIMEError.headerInjection(name) }
         if EncodedWord.needsEncoding(text) {
-            return try HeaderField(name, EncodedWord.encode(text, context: .text).joined(separator: " "))
+            return try HeaderField(name, EncodedWord.encode(text, context: .text, firstWordLimit: 78 - name.utf8.count - 2).joined(separator: " "))
         }
         return try HeaderField(name, text)
     }
@@ -57,9 +57,8 @@ public struct HeaderField: Sendable, Hashable {
         var current = name + ":"
         // Split on single spaces, keeping empty pieces so runs of spaces survive unfolding.
         let pieces = value.split(separator: " ", omittingEmptySubsequences: false)
-        for (index, piece) in pieces.enumerated() {
-            let isFirst = index == 0
-            if !isFirst && !piece.isEmpty && current.utf8.count + 1 + piece.utf8.count > 78 && current.utf8.count > name.utf8.count + 1 {
+        for piece in pieces {
+            if !piece.isEmpty && current.utf8.count + 1 + piece.utf8.count > 78 {
                 lines.append(current)
                 current = " " + piece
             } else {

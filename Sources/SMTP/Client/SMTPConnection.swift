@@ -1,0 +1,168 @@
+import Logging
+import NIOCore
+import NIOSSL
+
+/// An open SMTP session, lent to the body of ``SMTPClient/withConnection(_:)``.
+///
+/// Not thread-safe: use it from one task. After an error that breaks the session, further
+/// sends fail with ``SMTPError/Code/sessionClosed``.
+public final class SMTPConnection {
+    private let channel: any Channel
+    private var inbound: NIOAsyncChannelInboundStream<SMTPReply>.AsyncIterator
+    private let outbound: NIOAsyncChannelOutboundWriter<SMTPClientFrame>
+    private let configuration: SMTPClient.Configuration
+    private var logger: Logger
+    private var stateMachine: SMTPSessionStateMachine
+
+    init(
+        channel: any Channel, inbound: NIOAsyncChannelInboundStream<SMTPReply>.AsyncIterator,
+        outbound: NIOAsyncChannelOutboundWriter<SMTPClientFrame>, configuration: SMTPClient.Configuration, logger: Logger
+    ) {
+        self.channel = channel
+        self.inbound = inbound
+        self.outbound = outbound
+        self.configuration = configuration
+        self.logger = logger
+        self.logger[metadataKey: "smtp.server"] = "\(configuration.host):\(configuration.port)"
+        self.stateMachine = SMTPSessionStateMachine(
+            configuration: .init(
+                clientHostname: configuration.clientHostname, requireStartTLS: configuration.tls == .startTLS,
+                credentials: configuration.credentials),
+            tlsActive: configuration.tls == .implicit)
+    }
+
+    /// What the server announced in EHLO.
+    public var capabilities: SMTPServerCapabilities { stateMachine.capabilities }
+
+    /// Whether the session can still send messages.
+    public var isUsable: Bool { stateMachine.isReady }
+
+    /// Runs the opening dialogue up to the ready state.
+    func open() async throws {
+        let action = try await drive(.waitForReply, data: nil)
+        guard case .sessionReady(let capabilities) = action else { throw SMTPError.protocolError("session did not open") }
+        logger.debug("smtp session ready", metadata: ["smtp.extensions": "\(capabilities.extensions.keys.sorted())"])
+    }
+
+    /// Sends one message: MAIL FROM, RCPT TO for each recipient, DATA and the content
+    /// (RSET first when the session was used before; pipelined when the server offers PIPELINING).
+    ///
+    /// - Returns: each recipient's outcome and the server's final reply (its queue id text). A
+    ///   recipient refused with 4xx is a transient failure, with 5xx a permanent one.
+    /// - Throws: ``SMTPError`` when the whole message fails: over SIZE (permanent, before sending),
+    ///   sender or content refused (4xx transient, 5xx permanent), connection lost or timeout (transient).
+    public func send(from: String, to recipients: [String], data: [UInt8]) async throws -> SMTPSendResult {
+        let envelope = SMTPSessionStateMachine.Envelope(
+            from: from, recipients: recipients, size: data.count, hasEightBitData: data.contains { $0 >= 128 })
+        let action = try await drive(stateMachine.startTransaction(envelope), data: data)
+        guard case .transactionFinished(let outcome) = action else { throw SMTPError.protocolError("transaction did not finish") }
+        switch outcome {
+        case .completed(let result):
+            logger.debug("smtp message sent", metadata: [
+                "smtp.accepted": "\(result.acceptedRecipients.count)", "smtp.reply": "\(result.finalReply?.description ?? "-")",
+            ])
+            return result
+        case .failed(let error):
+            logger.debug("smtp message failed", metadata: ["smtp.error": "\(error)"])
+            throw error
+        }
+    }
+
+    /// Sends QUIT and waits briefly for the reply; never throws.
+    func quit() async {
+        do {
+            _ = try await drive(stateMachine.quit(), data: nil)
+        } catch {
+            // The connection is closed by executeThenClose either way.
+        }
+    }
+
+    // MARK: - Carrying out actions
+
+    private func drive(_ first: SMTPSessionStateMachine.Action, data: [UInt8]?) async throws -> SMTPSessionStateMachine.Action {
+        var action = first
+        do {
+            while true {
+                switch action {
+                case .send(let commands):
+                    if logger.logLevel <= .trace {
+                        logger.trace("smtp send", metadata: ["smtp.commands": "\(commands.map(\.redactedLine))"])
+                    }
+                    try await outbound.write(contentsOf: commands.map { .command($0) })
+                    action = try await nextReply()
+                case .waitForReply:
+                    action = try await nextReply()
+                case .upgradeToTLS:
+                    try await upgradeToTLS()
+                    action = stateMachine.tlsEstablished()
+                case .sendMessageData:
+                    try await outbound.write(.messageData(data ?? []))
+                    action = stateMachine.messageDataSent()
+                case .sendEmptyMessageData:
+                    try await outbound.write(.messageData([]))
+                    action = stateMachine.messageDataSent()
+                case .sessionReady, .transactionFinished:
+                    return action
+                case .closeConnection(let error):
+                    channel.close(promise: nil)
+                    if let error { throw error }
+                    return action
+                }
+            }
+        } catch let error as SMTPError {
+            _ = stateMachine.connectionFailed(error)
+            channel.close(promise: nil)
+            throw error
+        } catch {
+            let mapped = Self.map(error)
+            _ = stateMachine.connectionFailed(mapped)
+            channel.close(promise: nil)
+            throw mapped
+        }
+    }
+
+    private func nextReply() async throws -> SMTPSessionStateMachine.Action {
+        let kind = stateMachine.timeoutKind
+        let timeout = configuration.timeouts[kind]
+        let channel = self.channel
+        let timer = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+            channel.pipeline.fireErrorCaught(SMTPError.timeout("\(kind) (after \(timeout))"))
+            channel.close(promise: nil)
+        }
+        defer { timer.cancel() }
+        guard let reply = try await inbound.next() else { throw SMTPError.connectionClosed }
+        if logger.logLevel <= .trace { logger.trace("smtp reply", metadata: ["smtp.reply": "\(reply.code)"]) }
+        return stateMachine.replyReceived(reply)
+    }
+
+    private func upgradeToTLS() async throws {
+        let context: NIOSSLContext
+        do {
+            context = try NIOSSLContext(configuration: configuration.tlsConfiguration)
+        } catch {
+            throw SMTPError(.tlsFailed, "cannot create the TLS context: \(error)", isTransient: false)
+        }
+        let hostname = Self.sniHostname(configuration.serverHostname ?? configuration.host)
+        let channel = self.channel
+        try await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.addHandler(
+                NIOSSLClientHandler(context: context, serverHostname: hostname), position: .first)
+        }.get()
+    }
+
+    /// The SNI name: nil for IP literals (NIOSSL then checks the certificate's IP entries).
+    static func sniHostname(_ host: String) -> String? {
+        let isIPv4 = host.split(separator: ".").count == 4 && host.allSatisfy { $0.isNumber || $0 == "." }
+        return isIPv4 || host.contains(":") ? nil : host
+    }
+
+    private static func map(_ error: any Error) -> SMTPError {
+        if let error = error as? NIOSSLError { return .tlsFailed("\(error)") }
+        if let error = error as? BoringSSLError { return .tlsFailed("\(error)") }
+        if error is NIOSSLExtraError { return .tlsFailed("\(error)") }
+        if let error = error as? ChannelError, error == .ioOnClosedChannel || error == .alreadyClosed || error == .eof {
+            return .connectionClosed
+        }
+        return .connectionFailed("\(error)")
+    }
+}

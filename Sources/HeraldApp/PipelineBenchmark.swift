@@ -42,9 +42,13 @@ public enum PipelineBenchmark {
         }
     }
 
-    public static func run(count: Int, directory: URL, logger: Logger) async throws -> Result {
-        try? FileManager.default.removeItem(at: directory)
+    /// Runs in a fresh folder under `parent` and removes it afterwards. (A folder emptied just
+    /// before would make ext4 slow at allocating inodes for the outbox files — that would be
+    /// measuring the file system's recently-deleted check, not Herald.)
+    public static func run(count: Int, directory parent: URL, logger: Logger) async throws -> Result {
+        let directory = parent.appendingPathComponent("run-\(Identifier.make())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
         var settings = HeraldSettings(dataDirectory: directory)
         settings.worker.batchSize = 500
         try SampleCatalog.write(to: settings.catalogDirectory)

@@ -158,7 +158,8 @@ struct Bench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Triggers → store → Comms Monitor → SMS/push outbox: comms/s, latency, peak RSS, vs the raw SQLite anchor.")
         @Option(help: "Comms to push through.") var count: Int = 20000
-        @Option(help: "Scratch folder (wiped).") var dataDir: String = NSTemporaryDirectory() + "herald-bench"
+        @Option(help: "Parent of the scratch folder (a fresh run-<id> folder is made and removed).")
+        var dataDir: String = NSTemporaryDirectory() + "herald-bench"
 
         func run() async throws {
             try await reporting {

@@ -1,21 +1,25 @@
 import Foundation
 import HeraldCore
 
-/// The development transport for every delivery method, like a development mail backend:
-/// each comm becomes a file in `<outbox>/<method>/` — JSON for SMS, push, online and external;
-/// the `.eml` for emails; the merged letter document for letters. Files are written atomically.
-/// The reference recorded is `outbox:<method>/<file>`; online comms are `published`.
+/// The development transport for every delivery method, like a development mail backend.
+/// Everything lands in `<outbox>/<method>/`:
+/// - SMS, push, online and external: one NDJSON spool file per sent batch
+///   (`<UTC time>-<first distribution id>.ndjson`), one JSON message a line — a spool, as an
+///   SMSC or push gateway would take it, and one file create per batch instead of per comm;
+/// - emails: the `.eml` of each comm; letters: the merged letter document of each comm.
 ///
-/// Each file is written under a temporary name and renamed into place, so a reader never sees
-/// half a file and a crash leaves none; it is not fsynced (a development transport; the stored
-/// document and the database are the durable record). A resend after a crash overwrites the
-/// same file name: the outbox is idempotent per distribution.
+/// The reference recorded is `outbox:<method>/<file>` (`#<line>` for spool lines); online
+/// comms are `published`. Files are written under a temporary name and renamed into place, so
+/// a reader never sees half a file; they are not fsynced (a development transport: the stored
+/// document and the database are the durable record). After a crash between writing and
+/// recording, the batch is sent again after its lease (at-least-once): an email or letter file
+/// is overwritten under the same name; a spool line appears again in a new spool file.
 public struct OutboxTransmitter: Transmitter {
     public let method: DeliveryMethod
     public let directory: URL
     public let documents: any DocumentStore
 
-    /// The JSON written for text methods.
+    /// One line of a spool file.
     public struct Message: Codable, Sendable, Hashable {
         public var id: String
         public var requestId: String
@@ -39,41 +43,80 @@ public struct OutboxTransmitter: Transmitter {
         } catch {
             return batch.map { _ in .failed(retryable: true, reason: "outbox unavailable: \(error)") }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        var outcomes: [TransmissionOutcome] = []
-        outcomes.reserveCapacity(batch.count)
-        for tx in batch {
-            outcomes.append(await transmit(tx, encoder: encoder))
+        switch method {
+        case .email, .letter:
+            var outcomes: [TransmissionOutcome] = []
+            outcomes.reserveCapacity(batch.count)
+            for tx in batch { outcomes.append(await transmitDocument(tx)) }
+            return outcomes
+        case .sms, .push, .online, .external:
+            return spool(batch)
         }
-        return outcomes
     }
 
-    func transmit(_ tx: Transmission, encoder: JSONEncoder) async -> TransmissionOutcome {
+    /// Copies the comm's stored document into the outbox.
+    func transmitDocument(_ tx: Transmission) async -> TransmissionOutcome {
         let d = tx.distribution
+        guard let location = d.fileLocation else {
+            return .failed(retryable: false, reason: "no document to send: the \(d.method.rawValue) was never merged")
+        }
         do {
-            let data: Data
-            let fileName: String
-            switch d.method {
-            case .email, .letter:
-                guard let location = d.fileLocation else {
-                    return .failed(retryable: false, reason: "no document to send: the \(d.method.rawValue) was never merged")
-                }
-                data = try await documents.read(location)
-                fileName = "\(d.id)." + ((location as NSString).pathExtension.isEmpty ? "bin" : (location as NSString).pathExtension)
-            case .sms, .push, .online, .external:
-                guard let text = d.message else { return .failed(retryable: false, reason: "no message text") }
-                data = try encoder.encode(Message(id: d.id, requestId: d.requestId, commsCode: tx.request.commsCode, method: d.method.rawValue,
-                                                  target: d.target, message: text, excludedUntil: d.excludedUntil, createdAt: d.createdAt))
-                fileName = "\(d.id).json"
-            }
+            let data = try await documents.read(location)
+            let ext = (location as NSString).pathExtension
+            let fileName = "\(d.id).\(ext.isEmpty ? "bin" : ext)"
             try Self.publish(data, as: directory.appendingPathComponent(fileName))
-            let reference = "outbox:\(d.method.rawValue)/\(fileName)"
-            return d.method == .online ? .published(reference: reference) : .sent(reference: reference)
+            return .sent(reference: "outbox:\(d.method.rawValue)/\(fileName)")
         } catch {
             return .failed(retryable: true, reason: "outbox write failed: \(error)")
         }
+    }
+
+    /// Writes the text comms of a batch as one spool file.
+    func spool(_ batch: [Transmission]) -> [TransmissionOutcome] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        var outcomes = [TransmissionOutcome?](repeating: nil, count: batch.count)
+        var body = Data()
+        var lines: [(index: Int, line: Int)] = []
+        for (i, tx) in batch.enumerated() {
+            let d = tx.distribution
+            guard let text = d.message else {
+                outcomes[i] = .failed(retryable: false, reason: "no message text")
+                continue
+            }
+            do {
+                body += try encoder.encode(Message(id: d.id, requestId: d.requestId, commsCode: tx.request.commsCode, method: d.method.rawValue,
+                                                   target: d.target, message: text, excludedUntil: d.excludedUntil, createdAt: d.createdAt))
+                body.append(0x0A)
+                lines.append((i, lines.count + 1))
+            } catch {
+                outcomes[i] = .failed(retryable: false, reason: "cannot encode message: \(error)")
+            }
+        }
+        if let first = lines.first {
+            let fileName = "\(Self.stamp(Date()))-\(batch[first.index].distribution.id).ndjson"
+            do {
+                try Self.publish(body, as: directory.appendingPathComponent(fileName))
+                for (index, line) in lines {
+                    let reference = "outbox:\(method.rawValue)/\(fileName)#\(line)"
+                    outcomes[index] = method == .online ? .published(reference: reference) : .sent(reference: reference)
+                }
+            } catch {
+                for (index, _) in lines { outcomes[index] = .failed(retryable: true, reason: "outbox write failed: \(error)") }
+            }
+        }
+        return outcomes.map { $0 ?? .failed(retryable: true, reason: "not written") }
+    }
+
+    /// `20261127T143656.123Z`: sortable, no characters file systems dislike.
+    static func stamp(_ date: Date) -> String {
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d%02d%02dT%02d%02d%02d.%03dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0,
+                      c.second ?? 0, Int(ms % 1000))
     }
 
     /// Writes `data` to a hidden temporary file beside `url`, then renames it into place.

@@ -53,7 +53,7 @@ struct EndToEndTests {
             #expect(r.status == .ok)
             try await runtime.runUntilQuiet()
 
-            for (id, method, extensionName) in [(emailId, "email", "eml"), (smsId, "sms", "json"), (letterId, "email", "eml")] {
+            for (id, method, extensionName) in [(emailId, "email", "eml"), (smsId, "sms", "ndjson"), (letterId, "email", "eml")] {
                 r = try await client.call(.get, "/v1/comms-requests/\(id)")
                 #expect(r.status == .ok)
                 #expect(r.object["requestStatus"] as? String == "processed")
@@ -62,9 +62,15 @@ struct EndToEndTests {
                 #expect(d["distributionStatus"] as? String == "sent")
                 #expect(d["distributionStatusCode"] as? String == "S")
                 let reference = try #require(d["reference"] as? String)
-                #expect(reference.hasPrefix("outbox:\(method)/") && reference.hasSuffix(".\(extensionName)"))
-                let file = runtime.settings.outboxDirectory.appendingPathComponent(String(reference.dropFirst("outbox:".count)))
-                let content = try String(contentsOf: file, encoding: .utf8)
+                // `outbox:sms/<file>.ndjson#<line>` for spooled text, `outbox:email/<id>.eml` for documents.
+                let parts = reference.dropFirst("outbox:".count).split(separator: "#")
+                #expect(reference.hasPrefix("outbox:\(method)/") && parts[0].hasSuffix(".\(extensionName)"))
+                let file = runtime.settings.outboxDirectory.appendingPathComponent(String(parts[0]))
+                var content = try String(contentsOf: file, encoding: .utf8)
+                if parts.count == 2, let line = Int(parts[1]) {
+                    content = String(content.split(separator: "\n")[line - 1])
+                    #expect(content.contains(id))
+                }
                 if method == "sms" {
                     #expect(content.contains("80%"))
                     #expect(content.contains("+447700900123"))

@@ -30,7 +30,7 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
         configuration: SMPPSessionStateMachine.Configuration,
         bindPromise: EventLoopPromise<SMPPBindResponse>,
         deliveries: AsyncStream<SMPPDelivery>.Continuation?,
-        logger: Logger
+        logger: Logger = Logger(label: "smpp")
     ) {
         self.stateMachine = SMPPSessionStateMachine(configuration: configuration)
         self.bindPromise = bindPromise

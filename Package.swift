@@ -78,7 +78,13 @@ let package = Package(
         // Transmitters: the outbox transport (later SMTP/SMPP adapters).
         .target(
             name: "HeraldTransports",
-            dependencies: ["HeraldCore"],
+            dependencies: [
+                "HeraldCore", "SMPP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The Hummingbird application.
@@ -194,7 +200,9 @@ let package = Package(
         ),
         .testTarget(
             name: "HeraldPipelineTests",
-            dependencies: ["HeraldCore", "HeraldPipeline", "HeraldSQLite", "HeraldTransports"],
+            dependencies: ["HeraldCore", "HeraldPipeline", "HeraldSQLite", "HeraldTransports", "SMPP",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

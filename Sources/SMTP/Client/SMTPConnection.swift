@@ -114,7 +114,17 @@ public final class SMTPConnection {
             channel.close(promise: nil)
             throw error
         } catch {
-            let mapped = Self.map(error)
+            var mapped = Self.map(error)
+            if mapped.code == .connectionClosed {
+                // A failed write hides why the connection closed (e.g. a TLS handshake failure): look at the inbound side.
+                do {
+                    _ = try await inbound.next()
+                } catch let reason as SMTPError {
+                    mapped = reason
+                } catch {
+                    mapped = Self.map(error)
+                }
+            }
             _ = stateMachine.connectionFailed(mapped)
             channel.close(promise: nil)
             throw mapped
@@ -145,8 +155,9 @@ public final class SMTPConnection {
         let hostname = Self.sniHostname(configuration.serverHostname ?? configuration.host)
         let channel = self.channel
         try await channel.eventLoop.submit {
-            try channel.pipeline.syncOperations.addHandler(
-                NIOSSLClientHandler(context: context, serverHostname: hostname), position: .first)
+            let tlsHandler = try NIOSSLClientHandler(context: context, serverHostname: hostname)
+            try channel.pipeline.syncOperations.addHandler(tlsHandler, position: .first)
+            try channel.pipeline.syncOperations.addHandler(TLSHandshakeObserver(), position: .after(tlsHandler))
         }.get()
     }
 

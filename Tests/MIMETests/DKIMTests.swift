@@ -1,0 +1,90 @@
+import Foundation
+import MIME
+import Testing
+
+@Suite("DKIM signing, verified with dkimpy")
+struct DKIMTests {
+    /// Makes a key with openssl in a temp folder; returns the PEM and the DNS TXT record computed by openssl/Python.
+    static func makeKey(_ type: String) throws -> (pem: String, record: String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("herald-dkim-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let keyPath = dir.appendingPathComponent("key.pem").path
+        let pubPath = dir.appendingPathComponent("pub.der").path
+        if type == "rsa" {
+            _ = try runTool(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", keyPath])
+        } else {
+            _ = try runTool(["openssl", "genpkey", "-algorithm", "ED25519", "-out", keyPath])
+        }
+        _ = try runTool(["openssl", "pkey", "-in", keyPath, "-pubout", "-outform", "DER", "-out", pubPath])
+        // RSA: p= is the SubjectPublicKeyInfo; Ed25519 (RFC 8463): p= is the raw 32-byte key (last 32 octets of the SPKI).
+        let record = try runPython(
+            "import sys, base64; d = open(sys.argv[1], 'rb').read(); t = sys.argv[2]; "
+                + "p = d if t == 'rsa' else d[-32:]; print('v=DKIM1; k=%s; p=%s' % (t, base64.b64encode(p).decode()), end='')",
+            arguments: [pubPath, type])
+        let pem = try String(contentsOfFile: keyPath, encoding: .utf8)
+        return (pem, record)
+    }
+
+    /// Verifies with dkimpy, answering the DNS lookup with `record`; returns "True"/"False".
+    static func verify(_ message: [UInt8], record: String) throws -> String {
+        try runPython(
+            "import sys, dkim; rec = sys.argv[1].encode(); msg = sys.stdin.buffer.read(); "
+                + "print(dkim.verify(msg, dnsfunc=lambda name, timeout=5: rec), end='')",
+            arguments: [record], input: message)
+    }
+
+    static func message() throws -> [UInt8] {
+        try CompositionTests.fullMessage().compose().bytes
+    }
+
+    @Test("rsa-sha256 and ed25519-sha256 verify; tampering does not", arguments: ["rsa", "ed25519"])
+    func signAndVerify(type: String) throws {
+        let (pem, record) = try Self.makeKey(type)
+        let key = try DKIMPrivateKey(pemRepresentation: pem)
+        #expect(key.algorithm == (type == "rsa" ? "rsa-sha256" : "ed25519-sha256"))
+        #expect(key.dnsRecord == record)
+        let signer = DKIMSigner(domain: "example.com", selector: "herald", key: key)
+        let signed = try signer.sign(try Self.message())
+        #expect(checkLines(signed).allCRLF)
+        #expect(try Self.verify(signed, record: record) == "True")
+
+        let text = String(decoding: signed, as: UTF8.self)
+        #expect(text.hasPrefix("DKIM-Signature: v=1; a=\(key.algorithm); c=relaxed/relaxed;"))
+        #expect(text.contains(" d=example.com;") && text.contains(" s=herald;"))
+        let tamperedBody = Array(text.replacingOccurrences(of: "Frau M", with: "Herr M").utf8)
+        #expect(try Self.verify(tamperedBody, record: record) == "False")
+        let tamperedHeader = Array(text.replacingOccurrences(of: "Message-ID: <test-1@", with: "Message-ID: <test-2@").utf8)
+        #expect(try Self.verify(tamperedHeader, record: record) == "False")
+    }
+
+    @Test func relaxedCanonicalisationSurvivesRewrapping() throws {
+        let (pem, record) = try Self.makeKey("ed25519")
+        let signer = DKIMSigner(
+            domain: "example.com", selector: "s", key: try DKIMPrivateKey(pemRepresentation: pem),
+            signedHeaders: ["From", "Subject", "X-Custom"], includeTimestamp: false)
+        let original = Array("From: a@example.com\r\nSubject:  Hello   world \r\nX-Custom: one\r\n\r\nBody  text \r\n\r\n\r\n".utf8)
+        let signed = try signer.sign(original)
+        let text = String(decoding: signed, as: UTF8.self)
+        #expect(text.contains("h=from:subject:x-custom;"))
+        #expect(!text.contains("t="))
+        #expect(try Self.verify(signed, record: record) == "True")
+        // Whitespace changes that relaxed canonicalisation ignores.
+        let rewrapped = text.replacingOccurrences(of: "Subject:  Hello   world ", with: "subject: Hello\r\n world")
+            .replacingOccurrences(of: "Body  text \r\n\r\n\r\n", with: "Body text\r\n")
+        #expect(try Self.verify(Array(rewrapped.utf8), record: record) == "True")
+    }
+
+    @Test func rfc6376Example() {
+        // RFC 6376 §3.4.5.
+        #expect(DKIMCanonicalization.relaxedHeader(name: "A", value: Array(" X".utf8)) == Array("a:X".utf8))
+        #expect(DKIMCanonicalization.relaxedHeader(name: "B ", value: Array(" Y\t\r\n\tZ  ".utf8)) == Array("b:Y Z".utf8))
+        #expect(DKIMCanonicalization.relaxedBody(Array(" C \r\nD \t E\r\n\r\n\r\n".utf8)) == Array(" C\r\nD E\r\n".utf8))
+        #expect(DKIMCanonicalization.relaxedBody([UInt8]()) == [])
+    }
+
+    @Test func badKeysAreRefused() {
+        #expect(throws: MIMEError.self) { try DKIMPrivateKey(pemRepresentation: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n") }
+        #expect(throws: MIMEError.self) { try DKIMPrivateKey(pemFile: "/nonexistent/key.pem") }
+    }
+}

@@ -1,0 +1,56 @@
+import MIME
+import Testing
+
+@Suite("RFC 5322 addresses")
+struct EmailAddressTests {
+    @Test("Display names are atoms, quoted strings or encoded words", arguments: [
+        ("John Doe", "John Doe <john@example.com>"),
+        ("Doe, John", "\"Doe, John\" <john@example.com>"),
+        ("A \"quoted\" \\ name", "\"A \\\"quoted\\\" \\\\ name\" <john@example.com>"),
+        ("J. Doe (Sales)", "\"J. Doe (Sales)\" <john@example.com>"),
+        ("Jürgen Groß", "=?UTF-8?B?SsO8cmdlbiBHcm/Dnw==?= <john@example.com>"),
+    ])
+    func formatting(name: String, expected: String) throws {
+        #expect(try EmailAddress("john@example.com", displayName: name).formatted() == expected)
+    }
+
+    @Test func noDisplayName() throws {
+        #expect(try EmailAddress("a.b+tag@sub.example.org").formatted() == "a.b+tag@sub.example.org")
+        #expect(try EmailAddress("x@y.z", displayName: "").formatted() == "x@y.z")
+    }
+
+    @Test("Invalid addresses are refused", arguments: [
+        "plainaddress", "@example.com", "a@", "a..b@example.com", ".a@example.com", "a@-bad.com",
+        "a b@example.com", "a@exa mple.com", "a@example..com", "a<b@example.com", "a@example.com\r\nBcc: x@y.z",
+        String(repeating: "a", count: 65) + "@example.com",
+    ])
+    func invalid(address: String) {
+        #expect(throws: MIMEError.self) { try EmailAddress(address) }
+    }
+
+    @Test func displayNameInjectionRefused() {
+        #expect(throws: MIMEError.headerInjection("display name")) {
+            try EmailAddress("a@example.com", displayName: "Evil\r\nBcc: x@example.com")
+        }
+    }
+
+    @Test func smtpUTF8Detection() throws {
+        #expect(try EmailAddress("jürgen@example.de").requiresSMTPUTF8)
+        #expect(try !EmailAddress("juergen@example.de").requiresSMTPUTF8)
+        #expect(try EmailAddress("\"john doe\"@example.com").localPart == "\"john doe\"")
+    }
+
+    @Test func pythonReadsTheAddresses() throws {
+        let message = EmailMessage(
+            from: try EmailAddress("billing@example.com", displayName: "Billing, Inc."),
+            to: [
+                try EmailAddress("a@example.org", displayName: "Zoë \"Zed\" Ångström"),
+                try EmailAddress("b@example.org", displayName: "Plain Name"),
+                try EmailAddress("c@example.org"),
+            ],
+            subject: "Addresses", text: "hi")
+        let parsed = try parseWithPython(try message.compose().bytes)
+        #expect(parsed.From?.first == ["Billing, Inc.", "billing@example.com"])
+        #expect(parsed.To == [["Zoë \"Zed\" Ångström", "a@example.org"], ["Plain Name", "b@example.org"], ["", "c@example.org"]])
+    }
+}

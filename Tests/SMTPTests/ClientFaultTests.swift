@@ -1,0 +1,206 @@
+import NIOCore
+import NIOPosix
+import SMTP
+import Testing
+
+@Suite("SMTPClient against a fault-injecting fake server")
+struct ClientFaultTests {
+    static let message = Array("Subject: test\r\n\r\nHello\r\n.dot line\r\n".utf8)
+
+    static func client(_ server: FakeSMTPServer, timeouts: SMTPClient.Timeouts = .uniform(.seconds(5))) -> SMTPClient {
+        SMTPClient(configuration: .init(host: "127.0.0.1", port: server.port, tls: .none, timeouts: timeouts))
+    }
+
+    static func withServer<R>(_ script: FakeSMTPServer.Script, _ body: (FakeSMTPServer) async throws -> R) async throws -> R {
+        let server = try await FakeSMTPServer(script)
+        do {
+            let result = try await body(server)
+            await server.shutdown()
+            return result
+        } catch {
+            await server.shutdown()
+            throw error
+        }
+    }
+
+    @Test func pipelinedSendAndRsetBetweenMessages() async throws {
+        try await Self.withServer(.init()) { server in
+            let results = try await Self.client(server).withConnection { connection in
+                #expect(connection.capabilities.pipelining)
+                let first = try await connection.send(from: "a@test", to: ["b@test", "c@test"], data: Self.message)
+                let second = try await connection.send(from: "a@test", to: ["d@test"], data: Self.message)
+                return [first, second]
+            }
+            #expect(results[0].acceptedRecipients == ["b@test", "c@test"])
+            #expect(results[0].finalReply?.text == "2.0.0 Ok: queued as ABC123")
+            #expect(results[1].acceptedRecipients == ["d@test"])
+            #expect(server.messages == [Self.message, Self.message])
+            #expect(server.commands == [
+                "EHLO localhost", "MAIL FROM:<a@test> SIZE=\(Self.message.count)", "RCPT TO:<b@test>", "RCPT TO:<c@test>", "DATA",
+                "RSET", "MAIL FROM:<a@test> SIZE=\(Self.message.count)", "RCPT TO:<d@test>", "DATA", "QUIT",
+            ])
+            // MAIL, RCPT, RCPT, DATA arrived in one read: pipelined.
+            #expect(server.linesPerRead.contains(4))
+        }
+    }
+
+    @Test func greeting421IsTransient() async throws {
+        try await Self.withServer(.init(greeting: "421 4.3.2 Service not available, closing")) { server in
+            let error = await #expect(throws: SMTPError.self) {
+                try await Self.client(server).send(from: "a@test", to: ["b@test"], data: Self.message)
+            }
+            #expect(error?.code == .greetingRejected)
+            #expect(error?.isTransient == true)
+            #expect(error?.reason.contains("Service not available") == true)
+        }
+    }
+
+    @Test func perRecipient452And550() async throws {
+        var script = FakeSMTPServer.Script()
+        script.rcptReplies = ["full@test": "452 4.2.2 Mailbox full", "gone@test": "550 5.1.1 User unknown"]
+        try await Self.withServer(script) { server in
+            let result = try await Self.client(server).send(from: "a@test", to: ["ok@test", "full@test", "gone@test"], data: Self.message)
+            #expect(result.acceptedRecipients == ["ok@test"])
+            guard case .transientFailure(let transient, _) = result.recipients[1].outcome,
+                  case .permanentFailure(let permanent, let reply) = result.recipients[2].outcome else {
+                Issue.record("unexpected outcomes \(result.recipients)")
+                return
+            }
+            #expect(transient == "452 4.2.2 Mailbox full")
+            #expect(permanent == "550 5.1.1 User unknown")
+            #expect(reply?.enhancedStatusCode == "5.1.1")
+            #expect(server.messages.count == 1)
+        }
+    }
+
+    @Test func allRecipientsRefusedSendsNoContent() async throws {
+        var script = FakeSMTPServer.Script()
+        script.extensions = ["SIZE 100000"]  // no PIPELINING: lock-step, no DATA at all
+        script.rcptReplies = ["gone@test": "550 5.1.1 User unknown"]
+        try await Self.withServer(script) { server in
+            let result = try await Self.client(server).send(from: "a@test", to: ["gone@test"], data: Self.message)
+            #expect(result.acceptedRecipients.isEmpty)
+            #expect(result.finalReply == nil)
+            #expect(!server.commands.contains("DATA"))
+            #expect(server.linesPerRead.allSatisfy { $0 == 1 })
+        }
+    }
+
+    @Test func rejectionAfterDataIs554Permanent() async throws {
+        var script = FakeSMTPServer.Script()
+        script.finalReply = "554 5.7.1 Message rejected as spam"
+        try await Self.withServer(script) { server in
+            let error = await #expect(throws: SMTPError.self) {
+                try await Self.client(server).send(from: "a@test", to: ["b@test"], data: Self.message)
+            }
+            #expect(error?.code == .messageRejected)
+            #expect(error?.isPermanent == true)
+            #expect(error?.reply?.text == "5.7.1 Message rejected as spam")
+        }
+    }
+
+    @Test func disconnectInTheMiddleOfDataIsTransient() async throws {
+        var script = FakeSMTPServer.Script()
+        script.disconnectAfterDataLines = 2
+        let big = Array(("Subject: big\r\n\r\n" + String(repeating: "line of text\r\n", count: 2000)).utf8)
+        try await Self.withServer(script) { server in
+            let error = await #expect(throws: SMTPError.self) {
+                try await Self.client(server).send(from: "a@test", to: ["b@test"], data: big)
+            }
+            #expect(error?.isTransient == true)
+            #expect([.connectionClosed, .connectionFailed].contains(error?.code))
+        }
+    }
+
+    @Test func stalledServerTimesOut() async throws {
+        var script = FakeSMTPServer.Script()
+        script.stallAfterData = true
+        try await Self.withServer(script) { server in
+            let clock = ContinuousClock()
+            let start = clock.now
+            let error = await #expect(throws: SMTPError.self) {
+                try await Self.client(server, timeouts: .uniform(.milliseconds(300))).send(from: "a@test", to: ["b@test"], data: Self.message)
+            }
+            #expect(error?.code == .timeout)
+            #expect(error?.isTransient == true)
+            #expect(clock.now - start < .seconds(3))
+        }
+        var silent = FakeSMTPServer.Script()
+        silent.stallGreeting = true
+        try await Self.withServer(silent) { server in
+            let error = await #expect(throws: SMTPError.self) {
+                try await Self.client(server, timeouts: .uniform(.milliseconds(300))).send(from: "a@test", to: ["b@test"], data: Self.message)
+            }
+            #expect(error?.code == .timeout)
+        }
+    }
+
+    @Test func startTLSFailures() async throws {
+        var refused = FakeSMTPServer.Script()
+        refused.extensions = ["STARTTLS"]
+        try await Self.withServer(refused) { server in
+            var configuration = SMTPClient.Configuration(host: "127.0.0.1", port: server.port, tls: .startTLS, timeouts: .uniform(.seconds(5)))
+            configuration.clientHostname = "client.test"
+            let error = await #expect(throws: SMTPError.self) {
+                try await SMTPClient(configuration: configuration).send(from: "a@test", to: ["b@test"], data: Self.message)
+            }
+            #expect(error?.code == .tlsFailed)
+            #expect(error?.reply?.code == 454)
+        }
+        var broken = FakeSMTPServer.Script()
+        broken.extensions = ["STARTTLS"]
+        broken.startTLSReply = "220 2.0.0 Ready to start TLS"
+        try await Self.withServer(broken) { server in
+            let configuration = SMTPClient.Configuration(host: "127.0.0.1", port: server.port, tls: .startTLS, timeouts: .uniform(.seconds(5)))
+            let error = await #expect(throws: SMTPError.self) {
+                try await SMTPClient(configuration: configuration).send(from: "a@test", to: ["b@test"], data: Self.message)
+            }
+            #expect(error?.code == .tlsFailed)
+            #expect(error?.isTransient == true)
+        }
+        var notOffered = FakeSMTPServer.Script()
+        notOffered.extensions = ["SIZE 1000"]
+        try await Self.withServer(notOffered) { server in
+            let configuration = SMTPClient.Configuration(host: "127.0.0.1", port: server.port, tls: .startTLS, timeouts: .uniform(.seconds(5)))
+            let error = await #expect(throws: SMTPError.self) {
+                try await SMTPClient(configuration: configuration).send(from: "a@test", to: ["b@test"], data: Self.message)
+            }
+            #expect(error?.code == .startTLSNotOffered)
+            #expect(!server.commands.contains { $0.hasPrefix("MAIL") })
+        }
+    }
+
+    @Test func overSizeIsRefusedBeforeSending() async throws {
+        var script = FakeSMTPServer.Script()
+        script.extensions = ["SIZE 20"]
+        try await Self.withServer(script) { server in
+            let error = await #expect(throws: SMTPError.self) {
+                try await Self.client(server).send(from: "a@test", to: ["b@test"], data: Self.message)
+            }
+            #expect(error?.code == .messageTooLarge)
+            #expect(error?.isPermanent == true)
+            #expect(!server.commands.contains { $0.hasPrefix("MAIL") })
+            #expect(server.commands.last == "QUIT")
+        }
+    }
+
+    @Test func heloFallbackAndConnectionRefused() async throws {
+        var script = FakeSMTPServer.Script()
+        script.ehloReply = "502 5.5.2 EHLO not supported"
+        try await Self.withServer(script) { server in
+            let result = try await Self.client(server).send(from: "a@test", to: ["b@test"], data: Self.message)
+            #expect(result.acceptedRecipients == ["b@test"])
+            #expect(server.commands.prefix(2) == ["EHLO localhost", "HELO localhost"])
+            #expect(server.commands.contains("MAIL FROM:<a@test>"))
+        }
+        // Nothing listens on the port of a closed server.
+        let closed = try await FakeSMTPServer()
+        let port = closed.port
+        await closed.shutdown()
+        let error = await #expect(throws: SMTPError.self) {
+            try await SMTPClient(configuration: .init(host: "127.0.0.1", port: port, tls: .none)).send(from: "a@test", to: ["b@test"], data: Self.message)
+        }
+        #expect(error?.code == .connectionFailed)
+        #expect(error?.isTransient == true)
+    }
+}

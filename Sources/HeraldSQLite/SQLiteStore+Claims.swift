@@ -118,6 +118,9 @@ extension SQLiteStore {
             guard db.changesCount == 1 else { return false }
             try db.insertHistory(requestId: t.requestId, entity: .distribution, from: t.from.rawValue, to: t.to.rawValue, at: t.at,
                                  actor: t.actor, reason: t.reason)
+            if let reference = t.reference, t.to == .sent || t.to == .published {
+                try db.indexReferences(reference, distributionId: t.distributionId)
+            }
         }
         for p in change.problems {
             let insert = try db.cachedStatement(sql: "INSERT INTO request_problems (request_id, kind, reason, at) VALUES (?, ?, ?, ?)")

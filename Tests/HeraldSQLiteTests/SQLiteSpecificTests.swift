@@ -9,7 +9,7 @@ struct SQLiteSpecificTests {
         let store = try SQLiteStore.inMemory()
         try await store.migrate()
         try await store.migrate()
-        #expect(try await store.appliedMigrations() == ["2026-11-27-initial"])
+        #expect(try await store.appliedMigrations() == ["2026-11-27-initial", "2026-11-27-delivery-reports"])
         try await store.upsertCustomer(Fixtures.alice)
         try await store.migrate()
         #expect(try await store.customer(id: "C1") == Fixtures.alice)
@@ -27,7 +27,7 @@ struct SQLiteSpecificTests {
         }
         let again = try SQLiteStore(path: path)
         try await again.migrate()
-        #expect(try await again.appliedMigrations() == ["2026-11-27-initial"])
+        #expect(try await again.appliedMigrations() == ["2026-11-27-initial", "2026-11-27-delivery-reports"])
         #expect(try await again.customer(id: "C1") == Fixtures.alice)
     }
 

@@ -122,6 +122,14 @@ public protocol CommsStore: Sendable {
     /// `illegalTransition` otherwise and `notFound` for an unknown id.
     func cancelRequest(id: String, actor: String, reason: String?, at: Date) async throws -> RequestDetail
 
+    // MARK: Reports from providers
+    /// Applies delivery reports: each is matched by method and provider reference (a sent
+    /// distribution's `reference` is a comma-separated list of provider ids, one per SMS
+    /// segment, each of which matches) and moves a `sent` (or `published`) distribution to
+    /// `delivered` or `undeliverable` with a history row; the first final report wins.
+    /// Unmatched reports are stored in `unmatched_reports`. One result per report, in order.
+    func applyDeliveryReports(_ reports: [DeliveryReport], actor: String) async throws -> [DeliveryReportResult]
+
     // MARK: The one claim mechanism
     /// Claims up to `limit` due rows of a stage for `ticket`'s lease, in the stage's order.
     func claim(_ stage: Stage, ticket: ClaimTicket, limit: Int) async throws -> [WorkItem]

@@ -100,6 +100,22 @@ enum Migrations {
             );
             """)
         }
+        m.registerMigration("2026-11-27-delivery-reports") { db in
+            try db.execute(sql: """
+            CREATE TABLE distribution_references (
+                method TEXT NOT NULL,
+                reference TEXT NOT NULL,
+                distribution_id TEXT NOT NULL REFERENCES distributions(id),
+                PRIMARY KEY (method, reference)
+            );
+            CREATE TABLE unmatched_reports (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                method TEXT NOT NULL, reference TEXT NOT NULL, outcome TEXT NOT NULL,
+                at INTEGER NOT NULL, detail TEXT, received_at INTEGER NOT NULL
+            );
+            CREATE INDEX unmatched_reports_reference ON unmatched_reports(method, reference);
+            """)
+        }
         return m
     }
 }

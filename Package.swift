@@ -79,9 +79,10 @@ let package = Package(
         .target(
             name: "HeraldTransports",
             dependencies: [
-                "HeraldCore", "SMPP",
+                "HeraldCore", "SMPP", "MIME", "SMTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

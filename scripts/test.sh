@@ -46,4 +46,5 @@ if ! python3 -c "import openapi_spec_validator" 2>/dev/null; then
 fi
 
 swift build --build-tests
-swift test --skip-build "$@"
+# A hung test must fail the run, not eat CI's whole time limit.
+timeout --kill-after=30 "${HERALD_TEST_TIMEOUT:-1500}" swift test --skip-build "$@"

@@ -14,9 +14,9 @@ import HeraldSQLite
 /// - a line with `eventType` — a workflow event (`eventCode`, `whenToCreate`, target, `fields`);
 /// - otherwise a comms request (`commsCode`, one target, `priority`, `deliveryMethod`, `fields`).
 ///
-/// Resumable: each line's idempotency key is its `idempotencyKey`, or `import:` + the SHA-256
-/// of the line + `#n` for the n-th identical line, so re-running a file (after a crash, or
-/// with lines appended) skips every line already taken. Lines are validated one by one and
+/// Resumable: each line's idempotency key is its `idempotencyKey`, or the SHA-256 of the line
+/// + `#n` for the n-th identical line (scoped to `import|`), so re-running a file (after a
+/// crash, or with lines appended) skips every line already taken, before validating it again. Lines are validated one by one and
 /// stored in batches of 500 in one transaction; a bad line is reported with its number and
 /// reason and never stops the rest.
 public struct BulkImport: Sendable {
@@ -66,12 +66,20 @@ public struct BulkImport: Sendable {
                     }
                     continue
                 }
-                var submission = try await prepare(row.value)
-                let digest = SHA256.hash(data: Data(row.raw.utf8)).map { String(format: "%02x", $0) }.joined()
+                // The key comes first, from the line alone: the n-th identical line is #n on
+                // every run, whatever passed validation, and a line already taken is skipped
+                // before it is validated again (its target may have changed since).
+                let digest = Hex.sha256(row.raw)
                 occurrences[digest, default: 0] += 1
-                let key = row.value.idempotencyKey ?? "import:\(digest)#\(occurrences[digest]!)"
-                submission.idempotency = .init(key: key, bodyHash: digest)
-                pending.append((number, submission))
+                let key = row.value.idempotencyKey ?? "\(digest)#\(occurrences[digest]!)"
+                let idempotency = TriggerIntake.scoped(.init(key: key, bodyHash: digest), actor: actor)!
+                if try await runtime.store.replay(idempotency) != nil {
+                    summary.skipped += 1
+                } else {
+                    var submission = try await prepare(row.value)
+                    submission.idempotency = idempotency
+                    pending.append((number, submission))
+                }
             } catch let e as HeraldError {
                 summary.rejected.append((number, e.description))
             }
@@ -90,7 +98,7 @@ public struct BulkImport: Sendable {
         let results = try await runtime.store.submitBatch(pending.map(\.1), idempotencyWindow: .seconds(365 * 24 * 3600))
         for ((line, _), result) in zip(pending, results) {
             switch result {
-            case .success(let r) where r.replayed: summary.skipped += 1
+            case .success(let r) where r.replayed: summary.skipped += 1  // a duplicate key within this run
             case .success: summary.created += 1
             case .failure(let e): summary.rejected.append((line, e.description))
             }
@@ -141,7 +149,15 @@ public struct BulkImport: Sendable {
             let raw = line.trimmingCharacters(in: .whitespaces)
             if raw.isEmpty { continue }
             do {
-                rows.append(Row(line: i + 1, raw: raw, value: try decoder.decode(ImportLine.self, from: Data(raw.utf8))))
+                let data = Data(raw.utf8)
+                // Unknown keys are refused, as the API refuses them: a typo like "feilds" must
+                // not send a comm without its fields.
+                if let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                   let unknown = object.keys.sorted().first(where: { ImportLine.CodingKeys(stringValue: $0) == nil }) {
+                    rows.append(Row(line: i + 1, raw: raw, value: ImportLine(invalid: "line \(i + 1): unknown key '\(unknown)'")))
+                    continue
+                }
+                rows.append(Row(line: i + 1, raw: raw, value: try decoder.decode(ImportLine.self, from: data)))
             } catch {
                 rows.append(Row(line: i + 1, raw: raw, value: ImportLine(invalid: "line \(i + 1) is not a valid trigger object: \(error)")))
             }
@@ -256,5 +272,19 @@ enum CSVRows {
             if let invalid { v = ImportLine(invalid: invalid) }
             return BulkImport.Row(line: rec.line, raw: rec.raw, value: v)
         }
+    }
+}
+
+/// Lower-case hex digests.
+enum Hex {
+    static func sha256(_ text: String) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for b in SHA256.hash(data: Data(text.utf8)) {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

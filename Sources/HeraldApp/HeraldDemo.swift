@@ -121,7 +121,7 @@ public enum HeraldDemo {
         add(try await intake.external(
             ExternalTriggerInput(triggerId: "OCS-80-0001", source: "ocs", action: "sendComm", commsCode: "DATA_80",
                                  subscriptionId: "S-3001", priority: 1, fields: ["PERCENT": "80"]),
-            bodyHash: "demo-ocs-1", idempotencyKey: nil, actor: "demo"), "external trigger (OCS)")
+            bodyHash: "demo-ocs-1", actor: "demo"), "external trigger (OCS)")
         add(try await intake.submit(CommsRequestInput(commsCode: "DATA_80", subscriptionId: "S-3005", fields: ["PERCENT": "80"]),
                                     idempotency: nil, actor: "demo"), "preferred push")
         add(try await intake.submit(CommsRequestInput(commsCode: "BILL_READY", accountId: "A-2005"), idempotency: nil, actor: "demo"),

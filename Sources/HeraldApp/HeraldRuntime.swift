@@ -17,6 +17,12 @@ public final class HeraldRuntime: Sendable {
     public let signals: WorkSignals
     public let intake: TriggerIntake
     public let documents: FileDocumentStore
+    /// The Email Monitor's composer (`MIMEEmailComposer`, DKIM-signing when configured).
+    public let emailComposer: MIMEEmailComposer
+    /// The email transmitter when `email.transport` is `smtp`; nil for the outbox.
+    public let smtpTransmitter: SMTPTransmitter?
+    /// The SMPP route when `sms.transport` is `smpp` (a `Service` in ``pipelineServices()``); nil otherwise.
+    public let smppRoute: SMPPRoute?
     public let logger: Logger
     public let clock: @Sendable () -> Date
 
@@ -38,6 +44,13 @@ public final class HeraldRuntime: Sendable {
         signals = WorkSignals()
         intake = TriggerIntake(store: store, catalog: catalog, signals: signals, clock: clock)
         documents = FileDocumentStore(root: settings.documentsDirectory)
+        emailComposer = try settings.email.makeComposer()
+        smtpTransmitter = settings.email.makeTransmitter(documents: documents)
+        if settings.sms.transport == .smpp, let route = settings.sms.smpp {
+            smppRoute = SMPPRoute(settings: route, logger: logger)
+        } else {
+            smppRoute = nil
+        }
     }
 
     func loop(_ stage: Stage) -> ClaimLoop {
@@ -51,12 +64,16 @@ public final class HeraldRuntime: Sendable {
     /// The Email Monitor or the Letter Monitor.
     public func mergeMonitor(_ method: DeliveryMethod) -> MergeMonitor {
         MergeMonitor(loop: loop(.merge(method)), catalog: catalog, documents: documents,
-                     emailComposer: BasicEmailComposer(), letterRenderer: HTMLLetterRenderer())
+                     emailComposer: emailComposer, letterRenderer: HTMLLetterRenderer())
     }
 
-    /// The transmitter configured for a method: the outbox transport for every method for now.
+    /// The transmitter configured for a method: SMTP for email when `email.transport` is `smtp`,
+    /// SMPP for SMS when `sms.transport` is `smpp`,
+    /// otherwise the outbox transport.
     public func transmitter(for method: DeliveryMethod) -> any Transmitter {
-        OutboxTransmitter(method: method, outbox: settings.outboxDirectory, documents: documents)
+        if method == .email, let smtpTransmitter { return smtpTransmitter }
+        if method == .sms, let smppRoute { return SMPPTransmitter(route: smppRoute) }
+        return OutboxTransmitter(method: method, outbox: settings.outboxDirectory, documents: documents)
     }
 
     /// The daemon of one delivery method.
@@ -66,10 +83,22 @@ public final class HeraldRuntime: Sendable {
 
     /// Every job and daemon, each a `Service`.
     public func pipelineServices() -> [any Service] {
-        var services: [any Service] = [commsMonitor()]
+        var services: [any Service] = [commsMonitor(), Housekeeping(store: store, clock: clock, logger: logger)]
         services += [DeliveryMethod.email, .letter].map { mergeMonitor($0) as any Service }
         services += DeliveryMethod.allCases.map { sender($0) as any Service }
+        // Transport services go first: a ServiceGroup stops services in reverse order, so the
+        // route unbinds only after the senders finished their batches, and the receipt
+        // processor drains after the route.
+        services.insert(contentsOf: transportServices(), at: 0)
         return services
+    }
+
+    /// The services of the configured transports: the SMPP receipt processor and route (in
+    /// that order) when `sms.transport` is `smpp`. Run them beside ``runUntilQuiet(maxRounds:)``
+    /// for an SMPP-configured runtime.
+    public func transportServices() -> [any Service] {
+        guard let smppRoute else { return [] }
+        return [SMPPReceiptProcessor(route: smppRoute, store: store, logger: logger), smppRoute]
     }
 
     /// Runs every stage one batch at a time, in pipeline order, until no stage has a due row.

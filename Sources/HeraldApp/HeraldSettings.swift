@@ -3,6 +3,7 @@ import Foundation
 import HeraldCore
 import HeraldPipeline
 import HeraldSQLite
+import HeraldTransports
 import Logging
 import SystemPackage
 
@@ -28,6 +29,23 @@ import SystemPackage
 /// | `retry.base.seconds` | 30 | first retry delay, doubling |
 /// | `sqlite.synchronous` | `normal` | `normal` (survives process crashes) or `full` (also power loss) |
 /// | `log.level` | `info` | trace, debug, info, notice, warning, error, critical |
+/// | `email.transport` | `outbox` | `outbox` or `smtp` |
+/// | `smtp.host` | none | SMTP relay host (required for `smtp`) |
+/// | `smtp.port` | by `smtp.tls`: 25, 587, 465 | relay port |
+/// | `smtp.tls` | `starttls` | `none`, `starttls` (required) or `tls` (implicit); certificates verified |
+/// | `smtp.username`, `smtp.password` | none | AUTH PLAIN/LOGIN credentials (password secret: `smtp.password.file`) |
+/// | `smtp.ca.file` | system roots | PEM file of CA certificates to trust |
+/// | `smtp.connections` | 2 | SMTP sessions at once (per-host limit) |
+/// | `dkim.domain`, `dkim.selector`, `dkim.key.file` | none | DKIM-sign every email (all three, PEM RSA or Ed25519 key) |
+/// | `sms.transport` | `outbox` | `outbox` or `smpp` (`http` is refused until the HTTP-gateway route exists) |
+/// | `smpp.host`, `smpp.port` | none, 2775 | the SMSC (host required for `smpp`) |
+/// | `smpp.system.id`, `smpp.password` | none | bind credentials (password secret: `smpp.password.file`) |
+/// | `smpp.system.type` | empty | `system_type` of the bind |
+/// | `smpp.source.addr` | none | sender: alphanumeric (≤ 11), short code or `+E.164` (required for `smpp`) |
+/// | `smpp.bind` | `transceiver` | `transceiver` or `transmitter+receiver` |
+/// | `smpp.window` | 64 | outstanding `submit_sm` per bind |
+/// | `smpp.tps` | none | `submit_sm` per second for the route |
+/// | `smpp.binds` | 1 | binds kept open to the SMSC |
 public struct HeraldSettings: Sendable {
     public var dataDirectory: URL
     public var catalogDirectory: URL
@@ -37,6 +55,10 @@ public struct HeraldSettings: Sendable {
     public var worker = WorkerConfiguration()
     public var logLevel: Logger.Level = .info
     public var sqliteSynchronous: SQLiteStore.Configuration.Synchronous = .normal
+    /// How emails leave: the outbox or SMTP, DKIM or not (`email.transport`, `smtp.*`, `dkim.*`).
+    public var email = EmailTransportSettings()
+    /// How SMS leave: the outbox or an SMPP route (`sms.transport`, `smpp.*`).
+    public var sms = SMSTransportSettings()
 
     /// One configured API key.
     public struct APIKeyEntry: Sendable, Hashable {
@@ -94,10 +116,16 @@ public struct HeraldSettings: Sendable {
             s.apiKeys += try parseKeys(list)
         }
         s.worker.batchSize = config.int(forKey: "pipeline.batch.size", default: 500)
-        s.worker.lease = .seconds(config.int(forKey: "pipeline.lease.seconds", default: 120))
-        s.worker.retry.maxAttempts = config.int(forKey: "retry.max.attempts", default: 6)
-        s.worker.retry.baseDelay = .seconds(config.int(forKey: "retry.base.seconds", default: 30))
-        guard s.worker.batchSize > 0 else { throw HeraldError.invalid("pipeline.batch.size", "must be positive") }
+        let lease = config.int(forKey: "pipeline.lease.seconds", default: 120)
+        let attempts = config.int(forKey: "retry.max.attempts", default: 6)
+        let base = config.int(forKey: "retry.base.seconds", default: 30)
+        guard (1...10_000).contains(s.worker.batchSize) else { throw HeraldError.invalid("pipeline.batch.size", "must be 1 to 10000") }
+        guard (5...86_400).contains(lease) else { throw HeraldError.invalid("pipeline.lease.seconds", "must be 5 to 86400 seconds") }
+        guard (1...100).contains(attempts) else { throw HeraldError.invalid("retry.max.attempts", "must be 1 to 100") }
+        guard (1...86_400).contains(base) else { throw HeraldError.invalid("retry.base.seconds", "must be 1 to 86400 seconds") }
+        s.worker.lease = .seconds(lease)
+        s.worker.retry.maxAttempts = attempts
+        s.worker.retry.baseDelay = .seconds(base)
         let sync = config.string(forKey: "sqlite.synchronous", default: "normal")
         guard let parsedSync = SQLiteStore.Configuration.Synchronous(rawValue: sync.uppercased()) else {
             throw HeraldError.invalid("sqlite.synchronous", "expected normal or full, got '\(sync)'")
@@ -106,6 +134,8 @@ public struct HeraldSettings: Sendable {
         let level = config.string(forKey: "log.level", default: "info")
         guard let parsed = Logger.Level(rawValue: level) else { throw HeraldError.invalid("log.level", "unknown log level '\(level)'") }
         s.logLevel = parsed
+        s.email = try emailSettings(config)
+        s.sms = try smsSettings(config)
         return s
     }
 

@@ -33,7 +33,7 @@ public struct ClaimLoop: Sendable {
     public let configuration: WorkerConfiguration
     public let clock: @Sendable () -> Date
     public let logger: Logger
-    /// Identifies this worker in claims and history (`herald@host:pid/monitor`).
+    /// Identifies this worker in logs (`host:pid/stage`); claims are told apart by their token.
     public let workerName: String
 
     public init(stage: Stage, store: any CommsStore, signals: WorkSignals, configuration: WorkerConfiguration,
@@ -53,7 +53,14 @@ public struct ClaimLoop: Sendable {
         let ticket = ClaimTicket(worker: workerName, now: clock(), lease: configuration.lease)
         let items = try await store.claim(stage, ticket: ticket, limit: configuration.batchSize)
         if items.isEmpty { return 0 }
-        try await process(items, ticket)
+        do {
+            try await process(items, ticket)
+        } catch {
+            // Hand the rows back at once rather than parking them for a whole lease; rows the
+            // batch already committed are no longer held by this ticket.
+            try? await store.release(stage, ticket: ticket)
+            throw error
+        }
         return items.count
     }
 

@@ -36,7 +36,8 @@ public struct CommsMonitor: Service {
             loop.logger.notice("requests changed while processing; skipped", metadata: ["herald.conflicts": "\(report.conflicts.count)"])
         }
         var fed = Set<Stage>()
-        for c in changes {
+        let conflicted = Set(report.conflicts)
+        for c in changes where !conflicted.contains(c.requestId) {
             if let d = c.newDistribution { fed.insert(d.method.isMergedLater ? .merge(d.method) : .send(d.method)) }
             if let to = c.request?.to { metrics.outcome(to.rawValue) }
         }
@@ -51,21 +52,24 @@ public struct CommsMonitor: Service {
         for id in Set(items.compactMap(\.request.workflowEventId)) {
             events[id] = try await loop.store.workflowEvent(id: id)
         }
+        // Hard-bounced email addresses count as no email target.
+        let emails = Set(contexts.values.compactMap { $0.customer.email?.trimmingCharacters(in: .whitespaces) })
+        let suppressed = emails.isEmpty ? [] : try await loop.store.suppressed(Array(emails))
         let now = loop.clock()
         return items.map { item in
             decide(item.request, context: contexts[item.request.target],
-                   event: item.request.workflowEventId.flatMap { events[$0] }, now: now)
+                   event: item.request.workflowEventId.flatMap { events[$0] }, now: now, suppressedEmails: suppressed)
         }
     }
 
-    func decide(_ request: CommsRequest, context: TargetContext?, event: WorkflowEvent?, now: Date) -> Change {
+    func decide(_ request: CommsRequest, context: TargetContext?, event: WorkflowEvent?, now: Date, suppressedEmails: Set<String> = []) -> Change {
         guard let code = catalog.code(request.commsCode) else {
             return notProcessed(request, .error, kind: .error, reason: "comms code \(request.commsCode) is not in the catalog", now: now)
         }
         guard let context else {
             return notProcessed(request, .notSent, kind: .notSent, reason: "target \(request.target) no longer exists", now: now)
         }
-        switch MethodSelection.decide(code: code, override: request.overrideMethod, context: context) {
+        switch MethodSelection.decide(code: code, override: request.overrideMethod, context: context, suppressedEmails: suppressedEmails) {
         case .optedOut(let reason):
             return notProcessed(request, .optedOut, kind: .optedOut, reason: reason, now: now)
         case .notSent(let reason):
@@ -90,8 +94,9 @@ public struct CommsMonitor: Service {
                 status: method.initialDistributionStatus, message: message,
                 fields: method.isMergedLater ? merged : [:], language: customer.language,
                 excludedUntil: excludedUntil, createdAt: now)
-            let reason = excludedUntil.map { "quiet hours: held until \(ISO8601DateFormatter().string(from: $0))" }
-            // The move A → P is legal by construction; `try!` would hide a broken state machine, so fall back to an error unit.
+            let reason = excludedUntil.map { "quiet hours: held until \($0.formatted(.iso8601))" }
+            // Claimed requests are `awaitingProcessing`, so A → P is legal; were it not, the unit
+            // would move nothing and the store refuses such a unit (reported as a conflict).
             guard let t = try? RequestTransition(requestId: request.id, from: request.status, to: .processed, actor: Self.actor, reason: reason, at: now) else {
                 return Change(requestId: request.id)
             }
@@ -102,10 +107,7 @@ public struct CommsMonitor: Service {
     /// A request that ends without a distribution: its reason is recorded and a "comms not
     /// sent" workflow event raised for agents.
     func notProcessed(_ request: CommsRequest, _ status: RequestStatus, kind: RequestProblem.Kind, reason: String, now: Date) -> Change {
-        let event = WorkflowEvent(
-            id: Identifier.make(now: now), eventType: WorkflowEvent.commsNotSentType, eventCode: WorkflowEvent.commsNotSentCode,
-            target: request.target, whenToCreate: .onCreate, relatedRequestId: request.id,
-            note: "\(request.commsCode): \(reason)", createdAt: now)
+        let event = WorkflowEvent.commsNotSent(request, reason: reason, at: now)
         let t = try? RequestTransition(requestId: request.id, from: request.status, to: status, actor: Self.actor, reason: reason, at: now)
         return Change(requestId: request.id, request: t, problems: [RequestProblem(kind: kind, reason: reason, at: now)], raisedEvents: [event])
     }

@@ -40,6 +40,7 @@ public struct MergeMonitor: Service {
     public func handle(_ items: [WorkItem], ticket: ClaimTicket) async throws {
         let started = ContinuousClock.now
         var changes: [Change] = []
+        var handBack = false
         for item in items {
             guard let d = item.distribution else { continue }
             let now = loop.clock()
@@ -48,17 +49,38 @@ public struct MergeMonitor: Service {
                 var t = try DistributionTransition(distribution: d, to: .awaitingDistribution, actor: actor, reason: "merged", at: now)
                 t.fileLocation = location
                 changes.append(Change(requestId: d.requestId, distribution: t))
+            } catch let failure as DocumentStoreFailure {
+                // Storage may come back (disk full, a network store's blip): not the template's
+                // fault, so the row is handed back to be merged again, not failed.
+                loop.logger.warning("document store failed; distribution handed back", metadata: [
+                    "comms.distribution_id": "\(d.id)", "error": "\(failure.underlying)",
+                ])
+                handBack = true
+            } catch is CancellationError {
+                handBack = true
             } catch {
+                // Templates and composition are deterministic: retrying cannot help.
                 let reason = "merge failed: \(error)"
                 var t = try DistributionTransition(distribution: d, to: .errorNoRetry, actor: actor, reason: reason, at: now)
                 t.lastError = reason
-                changes.append(Change(requestId: d.requestId, distribution: t, problems: [RequestProblem(kind: .error, reason: reason, at: now)]))
+                changes.append(Change(requestId: d.requestId, distribution: t, problems: [RequestProblem(kind: .error, reason: reason, at: now)],
+                                      raisedEvents: [.commsNotSent(item.request, reason: reason, at: now)]))
             }
         }
         let report = try await loop.store.commit(changes, ticket: ticket)
+        if handBack { try await loop.store.release(loop.stage, ticket: ticket) }
         metrics.outcome("merged", count: report.applied)
         loop.signals.ring(.send(method))
         metrics.batch(size: items.count, duration: ContinuousClock.now - started)
+    }
+
+    /// Writes a document, marking failures as the store's (they are retried, not failed).
+    func store(_ data: Data, name: String, at now: Date) async throws -> String {
+        do {
+            return try await documents.write(data, name: name, createdAt: now)
+        } catch {
+            throw DocumentStoreFailure(underlying: error)
+        }
     }
 
     /// Renders and stores the document; returns its location.
@@ -78,18 +100,31 @@ public struct MergeMonitor: Service {
                 text = nil  // the composer derives the text part from the HTML
             }
             let to = d.alias.map { "\(MailboxText.quoteDisplayName($0)) <\(d.target)>" } ?? d.target
+            let domain = MailboxText.domain(of: settings.from) ?? "herald.invalid"
+            // Marketing mail carries List-Unsubscribe: the `unsubscribeUrl` field (https, RFC 8058
+            // one-click) when the comm has one, and a mailto naming the distribution.
+            var unsubscribe: [String] = []
+            if code.category == "marketing" {
+                if let url = d.fields["unsubscribeUrl"], url.lowercased().hasPrefix("https://") { unsubscribe.append(url) }
+                unsubscribe.append("mailto:unsubscribe@\(domain)?subject=unsubscribe%20\(d.id)")
+            }
             let content = EmailContent(from: settings.from, to: to, replyTo: settings.replyTo, subject: subject, html: html, text: text,
-                                       messageId: "<\(d.id)@\(MailboxText.domain(of: settings.from) ?? "herald.invalid")>", date: now)
+                                       messageId: "<\(d.id)@\(domain)>", date: now, listUnsubscribe: unsubscribe)
             let data = try emailComposer.compose(content)
-            return try await documents.write(data, name: "\(d.id).eml", createdAt: now)
+            return try await store(data, name: "\(d.id).eml", at: now)
         case .letter:
             let html = try catalog.render(code: code.code, method: .letter, part: .html, language: d.language, fields: d.fields)
             let data = try await letterRenderer.render(html: html)
-            return try await documents.write(data, name: "\(d.id).\(letterRenderer.fileExtension)", createdAt: now)
+            return try await store(data, name: "\(d.id).\(letterRenderer.fileExtension)", at: now)
         default:
             throw HeraldError.invalid("deliveryMethod", "\(d.method.rawValue) is not merged by a monitor")
         }
     }
+}
+
+/// A document store failure, told apart from a template failure.
+struct DocumentStoreFailure: Error {
+    var underlying: any Error
 }
 
 /// Small helpers for addresses in headers.

@@ -45,7 +45,8 @@ public struct Sender: Service {
         if !report.conflicts.isEmpty {
             loop.logger.warning("claims lost before commit; rows will be retried", metadata: ["herald.conflicts": "\(report.conflicts.count)", "herald.stage": "\(loop.stage)"])
         }
-        for (tx, c) in zip(batch, changes) {
+        let conflicted = Set(report.conflicts)
+        for (tx, c) in zip(batch, changes) where !conflicted.contains(c.requestId) {
             guard let to = c.distribution?.to else { continue }
             metrics.outcome(to.rawValue)
             if to == .sent || to == .published {
@@ -80,7 +81,8 @@ public struct Sender: Service {
             var t = try DistributionTransition(distribution: d, to: .errorNoRetry, actor: actor, reason: why, at: now)
             t.attempts = attempts
             t.lastError = reason
-            return Change(requestId: d.requestId, distribution: t, problems: [RequestProblem(kind: .delivery, reason: why, at: now)])
+            return Change(requestId: d.requestId, distribution: t, problems: [RequestProblem(kind: .delivery, reason: why, at: now)],
+                          raisedEvents: [.commsNotSent(tx.request, reason: why, at: now)])
         }
     }
 }

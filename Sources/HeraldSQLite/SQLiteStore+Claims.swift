@@ -80,6 +80,9 @@ extension SQLiteStore {
 
     /// Applies one unit; false when its guarded move finds the row moved on or claimed by another.
     static func apply(_ change: Change, token: String?, in db: Database) throws -> Bool {
+        // A unit must move something; one that does not would leave its claimed row to come
+        // back after every lease, forever.
+        guard change.request != nil || change.distribution != nil else { return false }
         if let t = change.request {
             // Under a claim, the token guards the claimed table: requests for the monitor's units.
             guard try db.apply(t, claimToken: change.distribution == nil ? token : nil) else { return false }
@@ -119,7 +122,7 @@ extension SQLiteStore {
             try db.insertHistory(requestId: t.requestId, entity: .distribution, from: t.from.rawValue, to: t.to.rawValue, at: t.at,
                                  actor: t.actor, reason: t.reason)
             if let reference = t.reference, t.to == .sent || t.to == .published {
-                try db.indexReferences(reference, distributionId: t.distributionId)
+                try db.indexReferences(reference, distributionId: t.distributionId, at: t.at)
             }
         }
         for p in change.problems {
@@ -186,10 +189,15 @@ extension SQLiteStore {
 
 /// JSON text columns written by hand-written SQL (records encode their own).
 enum JSONColumn {
+    /// One encoder for every call (it holds no per-call state once configured).
+    nonisolated(unsafe) static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = .sortedKeys
+        return e
+    }()
+
     static func encode(_ value: [String: String]) throws -> String {
         if value.isEmpty { return "{}" }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

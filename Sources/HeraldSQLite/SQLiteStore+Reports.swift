@@ -2,9 +2,13 @@ import Foundation
 import GRDB
 import HeraldCore
 
+/// Delivery reports. Every report received is logged in `delivery_reports` with what became
+/// of it (`applied`, `ignored` for a distribution already final, `unmatched`). A report that
+/// arrives before its send was recorded (fast SMSCs answer within the send's own batch) stays
+/// `unmatched` until the reference is indexed, and is applied then.
 extension SQLiteStore {
     public func applyDeliveryReports(_ reports: [DeliveryReport], actor: String) async throws -> [DeliveryReportResult] {
-        let receivedAt = Millis.from(now)
+        let receivedAt = now
         return try await writer.write { db in
             var results: [DeliveryReportResult] = []
             results.reserveCapacity(reports.count)
@@ -14,34 +18,16 @@ extension SQLiteStore {
                 """)
             for report in reports {
                 guard let record = try DistributionRecord.fetchOne(find, arguments: [report.method.rawValue, report.reference]) else {
-                    try db.execute(sql: """
-                        INSERT INTO unmatched_reports (method, reference, outcome, at, detail, received_at) VALUES (?, ?, ?, ?, ?, ?)
-                        """, arguments: [report.method.rawValue, report.reference, report.outcome.rawValue, Millis.from(report.at),
-                                         report.detail, receivedAt])
+                    try db.logReport(report, receivedAt: receivedAt, disposition: "unmatched", distributionId: nil)
                     results.append(.unmatched)
                     continue
                 }
                 let d = record.model
-                let target: DistributionStatus = report.outcome == .delivered ? .delivered : .undeliverable
-                let reason = ["\(report.method.rawValue) report \(report.reference): \(report.outcome.rawValue)", report.detail]
-                    .compactMap { $0 }.joined(separator: ", ")
-                guard StatusMachine.canMove(distribution: d.status, to: target) else {
-                    // Already final (or not yet sent): keep the report in the history, change nothing.
-                    try db.insertHistory(requestId: d.requestId, entity: .distribution, from: d.status.rawValue, to: d.status.rawValue,
-                                         at: report.at, actor: actor, reason: "ignored " + reason)
-                    results.append(.alreadyFinal(requestId: d.requestId, distributionId: d.id))
-                    continue
-                }
-                var t = try DistributionTransition(distribution: d, to: target, actor: actor, reason: reason, at: report.at)
-                t.actualSentAt = d.sentAt
-                if report.outcome == .undeliverable { t.lastError = report.detail ?? "undeliverable" }
-                t.retryAt = nil
-                let change = Change(
-                    requestId: d.requestId, distribution: t,
-                    problems: report.outcome == .undeliverable ? [RequestProblem(kind: .delivery, reason: reason, at: report.at)] : [])
-                if try Self.apply(change, token: nil, in: db) {
+                if try db.applyReport(report, to: d, actor: actor) {
+                    try db.logReport(report, receivedAt: receivedAt, disposition: "applied", distributionId: d.id)
                     results.append(.applied(requestId: d.requestId, distributionId: d.id))
                 } else {
+                    try db.logReport(report, receivedAt: receivedAt, disposition: "ignored", distributionId: d.id)
                     results.append(.alreadyFinal(requestId: d.requestId, distributionId: d.id))
                 }
             }
@@ -51,18 +37,57 @@ extension SQLiteStore {
 }
 
 extension Database {
+    /// Moves a sent (or published) distribution to delivered/undeliverable through the state
+    /// machine; false when it cannot move (already final, or not sent).
+    func applyReport(_ report: DeliveryReport, to d: Distribution, actor: String) throws -> Bool {
+        let target: DistributionStatus = report.outcome == .delivered ? .delivered : .undeliverable
+        guard StatusMachine.canMove(distribution: d.status, to: target) else { return false }
+        let reason = ["\(report.method.rawValue) report \(report.reference): \(report.outcome.rawValue)", report.detail]
+            .compactMap { $0 }.joined(separator: ", ")
+        var t = try DistributionTransition(distribution: d, to: target, actor: actor, reason: reason, at: report.at)
+        t.actualSentAt = d.sentAt
+        if report.outcome == .undeliverable { t.lastError = report.detail ?? "undeliverable" }
+        t.retryAt = nil
+        let change = Change(
+            requestId: d.requestId, distribution: t,
+            problems: report.outcome == .undeliverable ? [RequestProblem(kind: .delivery, reason: reason, at: report.at)] : [])
+        return try SQLiteStore.apply(change, token: nil, in: self)
+    }
+
+    func logReport(_ report: DeliveryReport, receivedAt: Date, disposition: String, distributionId: String?) throws {
+        let insert = try cachedStatement(sql: """
+            INSERT INTO delivery_reports (method, reference, outcome, at, detail, received_at, disposition, distribution_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try insert.execute(arguments: [report.method.rawValue, report.reference, report.outcome.rawValue, Millis.from(report.at),
+                                       report.detail, Millis.from(receivedAt), disposition, distributionId])
+    }
+
     /// Indexes every comma-separated provider id of a sent distribution's reference, so a report
-    /// about any SMS segment (or the Message-ID of an email) finds it.
-    func indexReferences(_ reference: String, distributionId: String) throws {
-        let method = try String.fetchOne(cachedStatement(sql: "SELECT method FROM distributions WHERE id = ?"), arguments: [distributionId])
-        guard let method else { return }
+    /// about any SMS segment (or the Message-ID of an email) finds it; then applies reports
+    /// that arrived for these ids before the send was recorded.
+    func indexReferences(_ reference: String, distributionId: String, at: Date) throws {
+        guard let method = try String.fetchOne(cachedStatement(sql: "SELECT method FROM distributions WHERE id = ?"),
+                                               arguments: [distributionId]) else { return }
         let insert = try cachedStatement(sql: """
             INSERT INTO distribution_references (method, reference, distribution_id) VALUES (?, ?, ?)
             ON CONFLICT (method, reference) DO UPDATE SET distribution_id = excluded.distribution_id
             """)
+        let early = try cachedStatement(sql: """
+            SELECT id, outcome, at, detail FROM delivery_reports WHERE method = ? AND reference = ? AND disposition = 'unmatched' ORDER BY id
+            """)
         for part in reference.split(separator: ",") {
             let id = part.trimmingCharacters(in: .whitespaces)
-            if !id.isEmpty { try insert.execute(arguments: [method, id, distributionId]) }
+            guard !id.isEmpty else { continue }
+            try insert.execute(arguments: [method, id, distributionId])
+            for row in try Row.fetchAll(early, arguments: [method, id]) {
+                guard let m = DeliveryMethod(rawValue: method), let outcome = DeliveryReport.Outcome(rawValue: row["outcome"]),
+                      let current = try DistributionRecord.fetchOne(self, key: distributionId)?.model else { continue }
+                let report = DeliveryReport(method: m, reference: id, outcome: outcome, at: Millis.date(row["at"] as Int64), detail: row["detail"])
+                let applied = try applyReport(report, to: current, actor: "delivery-reports")
+                try execute(sql: "UPDATE delivery_reports SET disposition = ?, distribution_id = ? WHERE id = ?",
+                            arguments: [applied ? "applied" : "ignored", distributionId, row["id"] as Int64])
+            }
         }
     }
 }

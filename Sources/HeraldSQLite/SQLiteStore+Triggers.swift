@@ -33,14 +33,10 @@ extension SQLiteStore {
     /// conflict, unknown target) are returned as failures; database errors are thrown.
     static func submit(_ s: TriggerSubmission, in db: Database, now: Date, window: Duration) throws -> Result<SubmissionResult, HeraldError> {
         if let idem = s.idempotency {
-            if let existing = try IdempotencyRecord.fetchOne(db, key: idem.key) {
-                if existing.createdAt >= Millis.from(now) - Int64(window.seconds * 1000) {
-                    guard existing.bodyHash == idem.bodyHash else {
-                        return .failure(.conflict("Idempotency-Key '\(idem.key)' was used with a different request body", field: "Idempotency-Key"))
-                    }
-                    return .success(SubmissionResult(requestIds: existing.requestIds, eventId: existing.eventId, replayed: true))
-                }
-                try existing.delete(db)
+            switch try replay(idem, in: db, now: now) {
+            case .some(.success(let earlier)): return .success(earlier)
+            case .some(.failure(let conflict)): return .failure(conflict)
+            case .none: break
             }
         }
         if let event = s.event {
@@ -64,10 +60,35 @@ extension SQLiteStore {
         }
         let result = SubmissionResult(requestIds: s.requests.map(\.id), eventId: s.event?.id, replayed: false)
         if let idem = s.idempotency {
-            try IdempotencyRecord(key: idem.key, bodyHash: idem.bodyHash, requestIds: result.requestIds,
-                                  eventId: result.eventId, createdAt: Millis.from(now)).insert(db)
+            let created = Millis.from(now)
+            try IdempotencyRecord(key: idem.key, bodyHash: idem.bodyHash, requestIds: result.requestIds, eventId: result.eventId,
+                                  createdAt: created, expiresAt: created + Int64(window.seconds * 1000)).upsert(db)
         }
         return .success(result)
+    }
+
+    public func replay(_ idempotency: TriggerSubmission.Idempotency) async throws -> SubmissionResult? {
+        let now = self.now
+        return try await writer.read { db in try Self.replay(idempotency, in: db, now: now)?.get() }
+    }
+
+    public func purgeExpiredIdempotencyKeys(now: Date) async throws -> Int {
+        try await writer.write { db in
+            try db.execute(sql: "DELETE FROM idempotency_keys WHERE expires_at <= ?", arguments: [Millis.from(now)])
+            return db.changesCount
+        }
+    }
+
+    /// The earlier result of a live key: success with the same body hash, a conflict with
+    /// another; nil when the key is unknown or expired (an expired row is replaced on insert).
+    static func replay(_ idem: TriggerSubmission.Idempotency, in db: Database, now: Date) throws -> Result<SubmissionResult, HeraldError>? {
+        guard let existing = try IdempotencyRecord.fetchOne(db, key: idem.key) else { return nil }
+        guard existing.expiresAt > Millis.from(now) else { return nil }
+        guard existing.bodyHash == idem.bodyHash else {
+            return .failure(.conflict("Idempotency-Key '\(TriggerIntake.unscoped(idem.key))' was used with a different request body",
+                                      field: "Idempotency-Key"))
+        }
+        return .success(SubmissionResult(requestIds: existing.requestIds, eventId: existing.eventId, replayed: true))
     }
 
     /// (customer, account, subscription) ids of a target, or nil if it does not exist.

@@ -152,7 +152,7 @@ struct Catalog: AsyncParsableCommand {
 }
 
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Benchmarks (not tests).", subcommands: [Pipeline.self])
+    static let configuration = CommandConfiguration(abstract: "Benchmarks (not tests).", subcommands: [Pipeline.self, Sms.self])
 
     struct Pipeline: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -166,6 +166,21 @@ struct Bench: AsyncParsableCommand {
                 guard count > 0 else { throw HeraldError.invalid("--count", "must be positive") }
                 let result = try await PipelineBenchmark.run(count: count, directory: URL(fileURLWithPath: dataDir), logger: makeLogger(.warning))
                 print(result.report)
+            }
+        }
+    }
+
+    struct Sms: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "submit_sm/s to an in-process SMSC sink (window 1 and 64), comms/s to sent over SMPP, vs the sink's own ceiling.")
+        @Option(help: "Messages per measurement.") var count: Int = 20000
+        @Option(help: "Parent of the scratch folder (a fresh folder is made and removed).")
+        var dataDir: String = NSTemporaryDirectory() + "herald-bench"
+
+        func run() async throws {
+            try await reporting {
+                guard count > 0 else { throw HeraldError.invalid("--count", "must be positive") }
+                print(try await SMSBenchmark.run(count: count, directory: URL(fileURLWithPath: dataDir), logger: makeLogger(.warning)))
             }
         }
     }

@@ -189,12 +189,12 @@ struct TriggerIntakeTests {
         let (intake, store, _) = try await Self.intake()
         let input = ExternalTriggerInput(triggerId: "ocs-1", source: "ocs", action: "sendComm", commsCode: "DATA_80", subscriptionId: "S1",
                                          fields: ["PERCENT": "80"])
-        let first = try await intake.external(input, bodyHash: "h1", idempotencyKey: nil, actor: "api:ocs")
-        let again = try await intake.external(input, bodyHash: "h1", idempotencyKey: nil, actor: "api:ocs")
+        let first = try await intake.external(input, bodyHash: "h1", actor: "api:ocs")
+        let again = try await intake.external(input, bodyHash: "h1", actor: "api:ocs")
         #expect(again == SubmissionResult(requestIds: first.requestIds, eventId: nil, replayed: true))
         let r = try #require(try await store.request(id: first.requestIds[0])).request
         #expect(r.externalTriggerId == "ocs-1" && r.source == .externalTrigger)
-        let conflict = await heraldError { _ = try await intake.external(input, bodyHash: "h2", idempotencyKey: nil, actor: "api:ocs") }
+        let conflict = await heraldError { _ = try await intake.external(input, bodyHash: "h2", actor: "api:ocs") }
         #expect(conflict?.kind == .conflict)
         #expect(try await Fixtures.allRequests(store).count == 1)
     }
@@ -208,7 +208,7 @@ struct TriggerIntakeTests {
     ])
     func rejectedExternalTrigger(input: ExternalTriggerInput, field: String) async throws {
         let (intake, store, _) = try await Self.intake()
-        let error = await heraldError { _ = try await intake.external(input, bodyHash: "h", idempotencyKey: nil, actor: "a") }
+        let error = await heraldError { _ = try await intake.external(input, bodyHash: "h", actor: "a") }
         #expect(error?.field == field)
         #expect(try await store.requests(RequestQuery()).items.isEmpty)
     }

@@ -51,6 +51,8 @@ public struct TriggerIntake: Sendable {
     /// (empty when the result is a replay).
     public func submit(_ input: CommsRequestInput, idempotency: TriggerSubmission.Idempotency?, actor: String,
                        source: RequestSource = .api) async throws -> SubmissionResult {
+        let idempotency = Self.scoped(idempotency, actor: actor)
+        if let idempotency, let earlier = try await store.replay(idempotency) { return earlier }
         let request = try await prepare(input, actor: actor, source: source)
         let result = try await store.submit(
             TriggerSubmission(requests: [request], idempotency: idempotency, actor: actor), idempotencyWindow: idempotencyWindow)
@@ -101,6 +103,8 @@ public struct TriggerIntake: Sendable {
     /// Validates and stores a workflow event and its requests.
     public func raise(_ input: WorkflowEventInput, idempotency: TriggerSubmission.Idempotency?, actor: String,
                       source: RequestSource = .workflowEvent) async throws -> SubmissionResult {
+        let idempotency = Self.scoped(idempotency, actor: actor)
+        if let idempotency, let earlier = try await store.replay(idempotency) { return earlier }
         var submission = try await prepare(input, actor: actor, source: source)
         submission.idempotency = idempotency
         let result = try await store.submit(submission, idempotencyWindow: idempotencyWindow)
@@ -122,14 +126,16 @@ public struct TriggerIntake: Sendable {
 
     // MARK: External triggers
 
-    /// Validates and stores an external notification. Without an explicit idempotency key the
-    /// key is `external:<source>:<triggerId>` and the hash is the caller's body hash.
-    public func external(_ input: ExternalTriggerInput, bodyHash: String, idempotencyKey: String?, actor: String) async throws -> SubmissionResult {
+    /// Validates and stores an external notification. Its idempotency key is always
+    /// `external:<source>:<triggerId>` (the sender's own id of the notification), so a sender's
+    /// retry is harmless whatever headers it sends; `bodyHash` detects a different notification
+    /// reusing a trigger id.
+    public func external(_ input: ExternalTriggerInput, bodyHash: String, actor: String) async throws -> SubmissionResult {
         guard let triggerId = input.triggerId, !triggerId.isEmpty else {
             throw HeraldError.invalid("triggerId", "triggerId is required")
         }
-        let key = idempotencyKey ?? "external:\(input.source ?? "-"):\(triggerId)"
-        let idem = TriggerSubmission.Idempotency(key: key, bodyHash: bodyHash)
+        let idem = TriggerSubmission.Idempotency(key: "external:\(input.source ?? "-"):\(triggerId)", bodyHash: bodyHash)
+        if let earlier = try await store.replay(idem) { return earlier }
         switch input.action {
         case "sendComm":
             let request = try await prepare(
@@ -155,6 +161,20 @@ public struct TriggerIntake: Sendable {
         case let other?:
             throw HeraldError.invalid("action", "unknown action '\(other)'; expected sendComm or raiseEvent")
         }
+    }
+
+    // MARK: Idempotency scope
+
+    /// Keys are scoped by who sent them (`<actor>|<key>`), so two systems choosing the same key
+    /// never receive each other's requests, and API keys never collide with import keys.
+    public static func scoped(_ idempotency: TriggerSubmission.Idempotency?, actor: String) -> TriggerSubmission.Idempotency? {
+        idempotency.map { .init(key: "\(actor)|\($0.key)", bodyHash: $0.bodyHash) }
+    }
+
+    /// The key as its sender gave it (for messages).
+    public static func unscoped(_ key: String) -> String {
+        guard let bar = key.firstIndex(of: "|") else { return key }
+        return String(key[key.index(after: bar)...])
     }
 
     // MARK: Validation

@@ -207,6 +207,13 @@ public struct WorkflowEvent: Sendable, Hashable {
     /// The event type and code Herald raises when a comm cannot be sent.
     public static let commsNotSentType = "COMMS"
     public static let commsNotSentCode = "CNS"
+
+    /// The "comms not sent" event for a request that ended without reaching its customer
+    /// (not sent, opted out, error, a merge that failed, a send given up), so an agent can act.
+    public static func commsNotSent(_ request: CommsRequest, reason: String, at: Date) -> WorkflowEvent {
+        WorkflowEvent(id: Identifier.make(now: at), eventType: commsNotSentType, eventCode: commsNotSentCode, target: request.target,
+                      whenToCreate: .onCreate, relatedRequestId: request.id, note: "\(request.commsCode): \(reason)", createdAt: at)
+    }
 }
 
 /// A request with everything an agent sees about it.

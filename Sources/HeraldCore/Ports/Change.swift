@@ -2,9 +2,10 @@ import Foundation
 
 /// A request status move, checked by the ``StatusMachine`` when made.
 public struct RequestTransition: Sendable, Hashable {
-    public var requestId: String
-    public var from: RequestStatus
-    public var to: RequestStatus
+    /// The row and the move are fixed at construction, where the state machine checked them.
+    public private(set) var requestId: String
+    public private(set) var from: RequestStatus
+    public private(set) var to: RequestStatus
     public var actor: String
     public var reason: String?
     public var at: Date
@@ -24,10 +25,11 @@ public struct RequestTransition: Sendable, Hashable {
 /// stored value — except ``retryAt``, which is always written: nil clears it (a success or a
 /// final failure has no next attempt).
 public struct DistributionTransition: Sendable, Hashable {
-    public var distributionId: String
-    public var requestId: String
-    public var from: DistributionStatus
-    public var to: DistributionStatus
+    /// The row and the move are fixed at construction, where the state machine checked them.
+    public private(set) var distributionId: String
+    public private(set) var requestId: String
+    public private(set) var from: DistributionStatus
+    public private(set) var to: DistributionStatus
     public var actor: String
     public var reason: String?
     public var at: Date

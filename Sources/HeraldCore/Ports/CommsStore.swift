@@ -103,12 +103,18 @@ public protocol CommsStore: Sendable {
     func contexts(for targets: [TargetRef]) async throws -> [TargetRef: TargetContext]
 
     // MARK: Triggers
-    /// Stores one trigger atomically (all its requests and its event, or nothing). With an
-    /// idempotency key seen within `idempotencyWindow`, returns the earlier result instead;
-    /// throws `conflict` (field `Idempotency-Key`) when the body hash differs.
+    /// Stores one trigger atomically (all its requests and its event, or nothing). With a live
+    /// idempotency key, returns the earlier result instead; throws `conflict` (field
+    /// `Idempotency-Key`) when the body hash differs. A new key lives for `idempotencyWindow`.
     func submit(_ submission: TriggerSubmission, idempotencyWindow: Duration) async throws -> SubmissionResult
     /// Stores many triggers in one transaction (bulk import, benchmarks); per-item results in order.
     func submitBatch(_ submissions: [TriggerSubmission], idempotencyWindow: Duration) async throws -> [Result<SubmissionResult, HeraldError>]
+    /// The stored result of a live idempotency key with the same body hash, nil for an unknown
+    /// or expired key; throws `conflict` (field `Idempotency-Key`) for another body. Lets a
+    /// retry get its earlier answer even if validation would now fail (catalog reloaded).
+    func replay(_ idempotency: TriggerSubmission.Idempotency) async throws -> SubmissionResult?
+    /// Deletes idempotency keys whose window has ended; returns how many.
+    func purgeExpiredIdempotencyKeys(now: Date) async throws -> Int
     func workflowEvent(id: String) async throws -> WorkflowEvent?
     /// Resolves an open event: its waiting requests move to `awaitingProcessing`. Returns their ids.
     func resolveEvent(id: String, actor: String, at: Date) async throws -> [String]
@@ -127,8 +133,16 @@ public protocol CommsStore: Sendable {
     /// distribution's `reference` is a comma-separated list of provider ids, one per SMS
     /// segment, each of which matches) and moves a `sent` (or `published`) distribution to
     /// `delivered` or `undeliverable` with a history row; the first final report wins.
-    /// Unmatched reports are stored in `unmatched_reports`. One result per report, in order.
+    /// Every report is logged; an unmatched one is applied if its reference is recorded later.
+    /// One result per report, in order.
     func applyDeliveryReports(_ reports: [DeliveryReport], actor: String) async throws -> [DeliveryReportResult]
+
+    // MARK: Email suppression
+    /// Adds email addresses to the suppression list (a hard bounce); an address already there
+    /// keeps its entry with the new reason and time. Compared case-insensitively.
+    func suppress(addresses: [String], reason: String, at: Date) async throws
+    /// Which of `addresses` (as given) are on the suppression list, compared case-insensitively.
+    func suppressed(_ addresses: [String]) async throws -> Set<String>
 
     // MARK: The one claim mechanism
     /// Claims up to `limit` due rows of a stage for `ticket`'s lease, in the stage's order.

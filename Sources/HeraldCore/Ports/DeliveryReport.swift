@@ -29,8 +29,9 @@ public enum DeliveryReportResult: Sendable, Hashable {
     /// The distribution moved to `delivered` or `undeliverable`.
     case applied(requestId: String, distributionId: String)
     /// The distribution had already reached a final status (a second segment's receipt, a
-    /// duplicate): kept in its history, status unchanged.
+    /// duplicate): logged, status unchanged.
     case alreadyFinal(requestId: String, distributionId: String)
-    /// No distribution has this reference: kept in `unmatched_reports` and logged, never dropped.
+    /// No distribution has this reference (yet): logged, never dropped, and applied if the
+    /// reference is recorded later (a receipt that overtook its own send).
     case unmatched
 }

@@ -47,8 +47,12 @@ public struct EmailContent: Sendable, Hashable {
     public var text: String?
     public var messageId: String
     public var date: Date
+    /// `List-Unsubscribe` URIs (RFC 2369) for marketing comms: `mailto:` and/or `https:`; with an
+    /// `https:` URI the composer also adds `List-Unsubscribe-Post` (RFC 8058 one-click). Empty: none.
+    public var listUnsubscribe: [String]
 
-    public init(from: String, to: String, replyTo: String? = nil, subject: String, html: String, text: String?, messageId: String, date: Date) {
+    public init(from: String, to: String, replyTo: String? = nil, subject: String, html: String, text: String?, messageId: String, date: Date,
+                listUnsubscribe: [String] = []) {
         self.from = from
         self.to = to
         self.replyTo = replyTo
@@ -57,10 +61,12 @@ public struct EmailContent: Sendable, Hashable {
         self.text = text
         self.messageId = messageId
         self.date = date
+        self.listUnsubscribe = listUnsubscribe
     }
 }
 
-/// Turns email content into an RFC 5322 message.
+/// Turns email content into an RFC 5322 message. Throws for content that cannot be sent as
+/// is (CR/LF in a header field, an invalid address): that one email ends `errorNoRetry`.
 public protocol EmailComposer: Sendable {
     func compose(_ content: EmailContent) throws -> Data
 }

@@ -19,9 +19,14 @@ public enum MethodDecision: Sendable, Hashable {
 ///    by the customer's preferred methods first, then the code's own order.
 /// 3. The first candidate with a usable target wins. None opted in: `optedOut`. Opted-in
 ///    candidates but no target for any: `notSent`, naming what was missing.
+/// 4. An email address on the suppression list (it hard-bounced) is no usable target: the
+///    next candidate is tried, and the reason names the suppression.
 public enum MethodSelection {
+    /// The reason recorded for a suppressed email address.
+    public static let suppressedEmailReason = "email address suppressed after a hard bounce"
+
     public static func decide(
-        code: CommsCode, override: DeliveryMethod?, context: TargetContext
+        code: CommsCode, override: DeliveryMethod?, context: TargetContext, suppressedEmails: Set<String> = []
     ) -> MethodDecision {
         let prefs = context.customer.preferences
         let allowed = override.map { [$0] } ?? code.methods
@@ -36,6 +41,10 @@ public enum MethodSelection {
         var missing: [String] = []
         for method in ordered {
             if let (target, alias) = target(for: method, in: context) {
+                if method == .email && suppressedEmails.contains(target) {
+                    missing.append(suppressedEmailReason)
+                    continue
+                }
                 return .send(method: method, target: target, alias: alias)
             }
             missing.append(missingReason(for: method))

@@ -7,7 +7,7 @@ extension HeraldAPI {
     func externalTrigger(_ call: Call) async throws -> Response {
         let input = try await bodies.decode(ExternalTriggerInput.self, from: call.request, shape: .externalTrigger)
         let hash = try BodyReader.canonicalHash(input)
-        let result = try await deps.intake.external(input, bodyHash: hash, idempotencyKey: try idempotencyKey(call), actor: call.actor)
+        let result = try await deps.intake.external(input, bodyHash: hash, actor: call.actor)
         return try JSONResponse.make(
             TriggerResultRepresentation.external(triggerId: input.triggerId ?? "", eventId: result.eventId, requestIds: result.requestIds),
             status: result.replayed ? .ok : .created)

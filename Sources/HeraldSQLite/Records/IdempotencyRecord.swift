@@ -2,12 +2,13 @@ import Foundation
 import GRDB
 import HeraldCore
 
-/// A row of `idempotency_keys`: what a keyed trigger produced, for 24 hours.
+/// A row of `idempotency_keys`: what a keyed trigger produced, until `expires_at` (24 h for
+/// API keys, a year for import lines); expired rows are purged by the maintenance service.
 struct IdempotencyRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "idempotency_keys"
     /// Column names, spelled out: GRDB's snake-case strategy converts every key of every row.
     enum CodingKeys: String, CodingKey {
-        case key, bodyHash = "body_hash", requestIds = "request_ids", eventId = "event_id", createdAt = "created_at"
+        case key, bodyHash = "body_hash", requestIds = "request_ids", eventId = "event_id", createdAt = "created_at", expiresAt = "expires_at"
     }
 
     var key: String
@@ -15,4 +16,5 @@ struct IdempotencyRecord: Codable, FetchableRecord, PersistableRecord {
     var requestIds: [String]
     var eventId: String?
     var createdAt: Int64
+    var expiresAt: Int64
 }

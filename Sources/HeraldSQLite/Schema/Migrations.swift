@@ -78,7 +78,7 @@ enum Migrations {
             CREATE INDEX distributions_send ON distributions(method, priority, id) WHERE status IN ('D', 'R');
             CREATE INDEX distributions_reference ON distributions(reference) WHERE reference IS NOT NULL;
             CREATE TABLE status_history (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                id INTEGER PRIMARY KEY,
                 request_id TEXT NOT NULL,
                 entity TEXT NOT NULL,
                 from_status TEXT, to_status TEXT NOT NULL,
@@ -86,7 +86,7 @@ enum Migrations {
             );
             CREATE INDEX history_request ON status_history(request_id, id);
             CREATE TABLE request_problems (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                id INTEGER PRIMARY KEY,
                 request_id TEXT NOT NULL,
                 kind TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL
             );
@@ -96,8 +96,10 @@ enum Migrations {
                 body_hash TEXT NOT NULL,
                 request_ids TEXT NOT NULL,
                 event_id TEXT,
-                created_at INTEGER NOT NULL
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL
             );
+            CREATE INDEX idempotency_expiry ON idempotency_keys(expires_at);
             """)
         }
         m.registerMigration("2026-11-27-delivery-reports") { db in
@@ -108,12 +110,24 @@ enum Migrations {
                 distribution_id TEXT NOT NULL REFERENCES distributions(id),
                 PRIMARY KEY (method, reference)
             );
-            CREATE TABLE unmatched_reports (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
+            CREATE TABLE delivery_reports (
+                id INTEGER PRIMARY KEY,
                 method TEXT NOT NULL, reference TEXT NOT NULL, outcome TEXT NOT NULL,
-                at INTEGER NOT NULL, detail TEXT, received_at INTEGER NOT NULL
+                at INTEGER NOT NULL, detail TEXT, received_at INTEGER NOT NULL,
+                disposition TEXT NOT NULL,
+                distribution_id TEXT
             );
-            CREATE INDEX unmatched_reports_reference ON unmatched_reports(method, reference);
+            CREATE INDEX delivery_reports_unmatched ON delivery_reports(method, reference) WHERE disposition = 'unmatched';
+            """)
+        }
+        m.registerMigration("2026-11-27-email-suppression") { db in
+            // Addresses that hard-bounced (RFC 3464 DSN, 5.x.x); lower-cased.
+            try db.execute(sql: """
+            CREATE TABLE email_suppressions (
+                address TEXT PRIMARY KEY,
+                reason TEXT NOT NULL,
+                at INTEGER NOT NULL
+            );
             """)
         }
         return m

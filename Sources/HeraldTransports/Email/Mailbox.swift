@@ -1,0 +1,42 @@
+import Foundation
+import HeraldCore
+import MIME
+
+/// Reads Herald's address strings (`addr`, `Name <addr>`, `"Doe, Jane" <addr>`) into
+/// `MIME.EmailAddress` values, refusing CR/LF anywhere.
+enum Mailbox {
+    static func parse(_ text: String, field: String) throws -> MIME.EmailAddress {
+        guard !text.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+            throw HeraldError.invalid(field, "the \(field) address contains CR or LF")
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        var address = trimmed
+        var name: String?
+        if trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") {
+            address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
+            var display = trimmed[..<open].trimmingCharacters(in: .whitespaces)
+            if display.count >= 2, display.hasPrefix("\""), display.hasSuffix("\"") {
+                display = String(display.dropFirst().dropLast())
+                var unescaped = ""
+                var escaping = false
+                for ch in display {
+                    if !escaping && ch == "\\" { escaping = true; continue }
+                    escaping = false
+                    unescaped.append(ch)
+                }
+                display = unescaped
+            }
+            name = display.isEmpty ? nil : display
+        }
+        do {
+            return try MIME.EmailAddress(address, displayName: name)
+        } catch let error as MIMEError {
+            throw HeraldError.invalid(field, "\(field): \(error.reason)")
+        }
+    }
+
+    /// The addr-spec of `text` (no display name), or nil when it is not a valid address.
+    static func addrSpec(_ text: String) -> String? {
+        try? parse(text, field: "address").address
+    }
+}

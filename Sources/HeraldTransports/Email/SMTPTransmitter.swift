@@ -1,0 +1,195 @@
+import Foundation
+import HeraldCore
+import Logging
+import SMTP
+import Synchronization
+
+/// The email `Transmitter` on the standalone `SMTP` module: reads each distribution's stored
+/// `.eml`, sends it to one relay (`HERALD_SMTP_*`) with envelope sender = the message's `From`
+/// address and recipient = the distribution's target, and maps the server's answer:
+///
+/// | server | outcome |
+/// |---|---|
+/// | accepted (250 after DATA) | `sent`, reference `<Message-ID>,<queue id>` (the queue id when the final reply names one) |
+/// | 4xx, connection lost, timeout | `failed(retryable: true)` with the server's text → `errorRetry` |
+/// | 5xx | `failed(retryable: false)` with the server's text → `errorNoRetry` |
+/// | over the server's SIZE, non-ASCII address without SMTPUTF8 | `failed(retryable: false)` with the reason |
+///
+/// A batch is sent over at most ``connectionsPerHost`` sessions at once, each reused for many
+/// messages (RSET between them, PIPELINING when offered) and closed with QUIT when the batch is
+/// done: sessions live for one batch, so no connection outlives a `transmit` call and the
+/// transmitter needs no `Service`. A session that cannot be opened fails the rest of the batch
+/// as retryable (the relay is down or refusing; each message would meet the same answer).
+public struct SMTPTransmitter: Transmitter {
+    /// The relay and how to reach it.
+    public let client: SMTPClient
+    /// Where the Email Monitor stored the messages.
+    public let documents: any DocumentStore
+    /// Sessions opened at once to the relay (default 2).
+    public let connectionsPerHost: Int
+    let logger: Logger
+
+    /// Creates the transmitter; nothing connects until a batch is sent.
+    public init(configuration: SMTPClient.Configuration, documents: any DocumentStore, connectionsPerHost: Int = 2,
+                logger: Logger = Logger(label: "herald.smtp")) {
+        self.client = SMTPClient(configuration: configuration, logger: logger)
+        self.documents = documents
+        self.connectionsPerHost = max(1, connectionsPerHost)
+        self.logger = logger
+    }
+
+    /// One message ready to go.
+    struct Prepared: Sendable {
+        var index: Int
+        var from: String
+        var to: String
+        var messageID: String
+        var data: [UInt8]
+    }
+
+    public func transmit(_ batch: [Transmission]) async -> [TransmissionOutcome] {
+        var outcomes = [TransmissionOutcome?](repeating: nil, count: batch.count)
+        var jobs: [Prepared] = []
+        for (i, tx) in batch.enumerated() {
+            switch await prepare(tx, index: i) {
+            case .success(let job): jobs.append(job)
+            case .failure(let refusal): outcomes[i] = refusal.outcome
+            }
+        }
+        if !jobs.isEmpty {
+            let queue = Queue(jobs)
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<min(connectionsPerHost, jobs.count) {
+                    group.addTask { await self.work(queue) }
+                }
+            }
+            for (index, outcome) in queue.outcomes { outcomes[index] = outcome }
+        }
+        return outcomes.map { $0 ?? .failed(retryable: true, reason: "not sent") }
+    }
+
+    /// Reads the stored message and its `From` and `Message-ID`.
+    func prepare(_ tx: Transmission, index: Int) async -> Result<Prepared, Refusal> {
+        let d = tx.distribution
+        guard let location = d.fileLocation else {
+            return .failure(Refusal(.failed(retryable: false, reason: "no document to send: the email was never merged")))
+        }
+        let data: Data
+        do {
+            data = try await documents.read(location)
+        } catch {
+            return .failure(Refusal(.failed(retryable: true, reason: "cannot read \(location): \(error)")))
+        }
+        let bytes = [UInt8](data)
+        let headers = MessageHeaders(bytes)
+        guard let fromField = headers["from"], let from = Self.addrSpec(inHeader: fromField) else {
+            return .failure(Refusal(.failed(retryable: false, reason: "the stored message has no valid From address")))
+        }
+        guard let messageID = headers["message-id"]?.trimmingCharacters(in: .whitespaces), !messageID.isEmpty else {
+            return .failure(Refusal(.failed(retryable: false, reason: "the stored message has no Message-ID")))
+        }
+        return .success(Prepared(index: index, from: from, to: d.target, messageID: messageID, data: bytes))
+    }
+
+    /// One session worker: opens a session, sends queued messages on it until the queue is
+    /// empty, and opens a new session when the server broke the last one.
+    func work(_ queue: Queue) async {
+        while var current = queue.next() {
+            do {
+                try await client.withConnection { connection in
+                    while true {
+                        queue.record(current.index, await send(current, on: connection))
+                        guard connection.isUsable, let next = queue.next() else { return }
+                        current = next
+                    }
+                }
+            } catch {
+                // The session could not be opened: this message and the rest wait for a retry.
+                let reason = "SMTP session to \(client.configuration.host):\(client.configuration.port) failed: \(Self.reason(error))"
+                logger.warning("smtp session failed", metadata: ["herald.reason": "\(reason)"])
+                queue.record(current.index, .failed(retryable: true, reason: reason))
+                while let rest = queue.next() { queue.record(rest.index, .failed(retryable: true, reason: reason)) }
+            }
+        }
+    }
+
+    /// Sends one message and maps the answer.
+    func send(_ job: Prepared, on connection: SMTPConnection) async -> TransmissionOutcome {
+        do {
+            let result = try await connection.send(from: job.from, to: [job.to], data: job.data)
+            guard let recipient = result.recipients.first else { return .failed(retryable: true, reason: "no answer for the recipient") }
+            switch recipient.outcome {
+            case .accepted:
+                let queueID = result.finalReply.flatMap { Self.queueID(inReply: $0.text) }
+                return .sent(reference: [job.messageID, queueID].compactMap { $0 }.joined(separator: ","))
+            case .transientFailure(let reason, _):
+                return .failed(retryable: true, reason: "RCPT TO refused: \(reason)")
+            case .permanentFailure(let reason, _):
+                return .failed(retryable: false, reason: "RCPT TO refused: \(reason)")
+            }
+        } catch let error as SMTPError {
+            return .failed(retryable: error.isTransient, reason: error.reason)
+        } catch {
+            return .failed(retryable: true, reason: "\(error)")
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        (error as? SMTPError)?.reason ?? "\(error)"
+    }
+
+    /// The queue id in a final reply: `… queued as 4F2A1` (Postfix, aiosmtpd) or `… id=1abc-…` (Exim).
+    static func queueID(inReply text: String) -> String? {
+        let words = text.split(separator: " ")
+        for (i, word) in words.enumerated() {
+            if word.lowercased() == "as", i > 0, words[i - 1].lowercased() == "queued", i + 1 < words.count {
+                return String(words[i + 1]).trimmingCharacters(in: CharacterSet(charactersIn: ",;()<>"))
+            }
+            if word.lowercased().hasPrefix("id=") && word.count > 3 {
+                return String(word.dropFirst(3)).trimmingCharacters(in: CharacterSet(charactersIn: ",;()<>"))
+            }
+        }
+        return nil
+    }
+
+    /// `local@domain` from a `From` field value (`addr`, `Name <addr>`, `=?UTF-8?…?= <addr>`).
+    static func addrSpec(inHeader value: String) -> String? {
+        var candidate = value.trimmingCharacters(in: .whitespaces)
+        if let open = candidate.lastIndex(of: "<"), let close = candidate.lastIndex(of: ">"), open < close {
+            candidate = String(candidate[candidate.index(after: open)..<close])
+        }
+        return Mailbox.addrSpec(candidate)
+    }
+
+    /// A per-message outcome decided before sending.
+    struct Refusal: Error {
+        var outcome: TransmissionOutcome
+        init(_ outcome: TransmissionOutcome) { self.outcome = outcome }
+    }
+
+    /// The batch's messages, shared by the session workers, and their outcomes.
+    final class Queue: Sendable {
+        private struct State {
+            var pending: [Prepared]
+            var next = 0
+            var outcomes: [(Int, TransmissionOutcome)] = []
+        }
+        private let state: Mutex<State>
+
+        init(_ jobs: [Prepared]) { state = Mutex(State(pending: jobs)) }
+
+        func next() -> Prepared? {
+            state.withLock { s in
+                guard s.next < s.pending.count else { return nil }
+                defer { s.next += 1 }
+                return s.pending[s.next]
+            }
+        }
+
+        func record(_ index: Int, _ outcome: TransmissionOutcome) {
+            state.withLock { $0.outcomes.append((index, outcome)) }
+        }
+
+        var outcomes: [(Int, TransmissionOutcome)] { state.withLock { $0.outcomes } }
+    }
+}

@@ -1,0 +1,24 @@
+/// How SMS distributions leave (`sms.transport`, `HERALD_SMS_TRANSPORT`): the outbox spool
+/// (the default) or an SMPP route.
+public struct SMSTransportSettings: Sendable, Hashable {
+    /// The SMS transport.
+    public enum Transport: String, Sendable, Hashable, CaseIterable {
+        /// NDJSON spool files in the outbox (development).
+        case outbox
+        /// An SMPP 3.4 route to an SMSC (`smpp.*`).
+        case smpp
+        /// A JSON-over-HTTP aggregator route (not built yet: refused at startup).
+        case http
+    }
+
+    /// The transport.
+    public var transport: Transport
+    /// The SMPP route when ``transport`` is ``Transport/smpp``.
+    public var smpp: SMPPRouteSettings?
+
+    /// Creates settings; the default is the outbox.
+    public init(transport: Transport = .outbox, smpp: SMPPRouteSettings? = nil) {
+        self.transport = transport
+        self.smpp = smpp
+    }
+}

@@ -1,0 +1,256 @@
+import Foundation
+import HeraldApp
+import HeraldCatalog
+import HeraldCore
+import HeraldSQLite
+import HeraldTransports
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Prometheus
+import Synchronization
+import Testing
+
+/// SMS through the SMPP route: against the real smpp34 SMSC that scripts/test.sh starts
+/// (`HERALD_TEST_SMSC_PORT`), and against the in-process `LoopbackSMSC` for the faults.
+struct SMSTransportTests {
+    /// A clock the test moves forward (to pass a retry time).
+    final class TestClock: Sendable {
+        let now = Mutex(Date())
+        func advance(_ seconds: TimeInterval) { now.withLock { $0 += seconds } }
+        var function: @Sendable () -> Date { { self.now.withLock { $0 } } }
+    }
+
+    static func smppEnvironment(port: Int, extra: [String: String] = [:]) -> [String: String] {
+        [
+            "HERALD_SMS_TRANSPORT": "smpp", "HERALD_SMPP_HOST": "127.0.0.1", "HERALD_SMPP_PORT": "\(port)",
+            "HERALD_SMPP_SYSTEM_ID": "herald", "HERALD_SMPP_PASSWORD": "secret", "HERALD_SMPP_SOURCE_ADDR": "Herald",
+            "HERALD_ADMIN_API_KEY": "admin-key",
+        ].merging(extra) { $1 }
+    }
+
+    static func makeRuntime(_ name: String, environment: [String: String], clock: TestClock = TestClock(),
+                            adjust: (inout HeraldSettings) -> Void = { _ in }) async throws -> HeraldRuntime {
+        let dir = temporaryDirectory(name)
+        var settings = try await HeraldSettings.load(dataDir: dir.path, environment: environment)
+        adjust(&settings)
+        try SampleCatalog.write(to: settings.catalogDirectory)
+        return try await HeraldRuntime(settings: settings, logger: Logger(label: "test-sms"), clock: clock.function)
+    }
+
+    /// Stores a customer with a subscription on `msisdn` and triggers DATA_80 by SMS; returns the request id.
+    static func triggerDataAlert(_ runtime: HeraldRuntime, msisdn: String) async throws -> String {
+        let app = HeraldServer.application(runtime: runtime, registry: PrometheusCollectorRegistry())
+        return try await app.test(.router) { client in
+            var r = try await client.call(.put, "/v1/customers/C-1", json: """
+                {"firstName": "Ada", "lastName": "Byron", "language": "en", "timeZone": "Europe/London", "mobile": "\(msisdn)"}
+                """)
+            #expect(r.status == .created)
+            r = try await client.call(.put, "/v1/accounts/A-1", json: #"{"customerId": "C-1", "currency": "GBP"}"#)
+            r = try await client.call(.put, "/v1/subscriptions/S-1", json: """
+                {"customerId": "C-1", "accountId": "A-1", "msisdn": "\(msisdn)", "plan": "Unlimited"}
+                """)
+            #expect(r.status == .created)
+            r = try await client.call(.post, "/v1/comms-requests", json: #"{"commsCode": "DATA_80", "subscriptionId": "S-1", "deliveryMethod": "sms", "priority": 1, "fields": {"PERCENT": "80"}}"#)
+            #expect(r.status == .created, "\(r.text)")
+            return try #require(r.object["id"] as? String)
+        }
+    }
+
+    /// Runs `body` with the runtime's transport services (route, receipt processor) running.
+    static func withTransports<T: Sendable>(_ runtime: HeraldRuntime, _ body: @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await runtime.runTransports() }
+            do {
+                let result = try await body()
+                group.cancelAll()
+                return result
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+        }
+    }
+
+    /// Polls until the distribution satisfies `done` (at most `seconds`).
+    static func waitFor(_ runtime: HeraldRuntime, _ id: String, seconds: Double = 10,
+                        _ done: (Distribution) -> Bool) async throws -> Distribution {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            let d = try #require(try await runtime.store.request(id: id)?.distribution)
+            if done(d) || Date() > deadline { return d }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    static func realSMSCPort() throws -> Int {
+        guard let text = ProcessInfo.processInfo.environment["HERALD_TEST_SMSC_PORT"], let port = Int(text) else {
+            Issue.record("HERALD_TEST_SMSC_PORT is not set: run the tests with scripts/test.sh, which starts the smpp34 SMSC")
+            throw HeraldError.invalid("HERALD_TEST_SMSC_PORT", "not set")
+        }
+        return port
+    }
+
+    // MARK: The real SMSC
+
+    @Test func anSMSIsSentThroughTheRealSMSCAndItsReceiptMarksItDelivered() async throws {
+        let port = try Self.realSMSCPort()
+        let runtime = try await Self.makeRuntime("smpp-real", environment: Self.smppEnvironment(port: port))
+        defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
+        #expect(runtime.transmitter(for: .sms) is SMPPTransmitter)
+        let id = try await Self.triggerDataAlert(runtime, msisdn: "+447700900123")
+        let d = try await Self.withTransports(runtime) {
+            try await runtime.runUntilQuiet()
+            let sent = try await Self.waitFor(runtime, id, seconds: 1) { $0.status != .awaitingDistribution }
+            #expect(sent.status == .sent || sent.status == .delivered)
+            let reference = try #require(sent.reference)
+            #expect(reference.hasPrefix("smsc-"), "reference \(reference)")
+            return try await Self.waitFor(runtime, id) { $0.status == .delivered }
+        }
+        #expect(d.status == .delivered, "last error: \(d.lastError ?? "-")")
+        let detail = try #require(try await runtime.store.request(id: id))
+        #expect(detail.history.contains { $0.actor == "smpp-receipts" })
+    }
+
+    @Test func aDestinationTheRealSMSCRejectsIsAnErrorNoRetryNamingTheStatus() async throws {
+        let port = try Self.realSMSCPort()
+        let runtime = try await Self.makeRuntime("smpp-reject", environment: Self.smppEnvironment(port: port))
+        defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
+        let id = try await Self.triggerDataAlert(runtime, msisdn: "+99912345678")
+        let d = try await Self.withTransports(runtime) {
+            try await runtime.runUntilQuiet()
+            return try await Self.waitFor(runtime, id, seconds: 1) { $0.status != .awaitingDistribution }
+        }
+        #expect(d.status == .errorNoRetry)
+        #expect(d.lastError?.contains("ESME_RINVDSTADR") == true, "\(d.lastError ?? "-")")
+    }
+
+    // MARK: The in-process SMSC's faults
+
+    @Test func throttlingIsAnErrorRetryWithBackoffThenSent() async throws {
+        let smsc = try await LoopbackSMSC.start(.init(throttleFirst: 1))
+        defer { Task { await smsc.stop() } }
+        let clock = TestClock()
+        let runtime = try await Self.makeRuntime("smpp-throttle", environment: Self.smppEnvironment(port: smsc.port), clock: clock) {
+            $0.sms.smpp?.throttleBackoff = .milliseconds(10)
+        }
+        defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
+        let id = try await Self.triggerDataAlert(runtime, msisdn: "+447700900123")
+        let (first, second) = try await Self.withTransports(runtime) {
+            try await runtime.runUntilQuiet()
+            let first = try await Self.waitFor(runtime, id, seconds: 1) { $0.status != .awaitingDistribution }
+            clock.advance(3600)
+            try await runtime.runUntilQuiet()
+            let second = try await Self.waitFor(runtime, id) { $0.status == .delivered }
+            return (first, second)
+        }
+        #expect(first.status == .errorRetry)
+        #expect(first.lastError?.contains("ESME_RTHROTTLED") == true, "\(first.lastError ?? "-")")
+        #expect(first.retryAt.map { $0 > first.updatedAt } == true, "a retry time in the future")
+        #expect(second.status == .delivered)
+        #expect(second.reference?.hasPrefix("loop-") == true)
+        #expect(smsc.submits == 2)
+    }
+
+    @Test func aConnectionLostMidWindowIsRetriedAsAPossibleDuplicate() async throws {
+        let smsc = try await LoopbackSMSC.start(.init(dropAtSubmit: 1))
+        defer { Task { await smsc.stop() } }
+        let clock = TestClock()
+        let runtime = try await Self.makeRuntime("smpp-drop", environment: Self.smppEnvironment(port: smsc.port), clock: clock) {
+            $0.sms.smpp?.reconnectBaseDelay = .milliseconds(50)
+        }
+        defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
+        let id = try await Self.triggerDataAlert(runtime, msisdn: "+447700900123")
+        let (first, second) = try await Self.withTransports(runtime) {
+            try await runtime.runUntilQuiet()
+            let first = try await Self.waitFor(runtime, id, seconds: 1) { $0.status != .awaitingDistribution }
+            clock.advance(3600)
+            try await runtime.runUntilQuiet()  // waits for the route to bind again
+            let second = try await Self.waitFor(runtime, id) { $0.status == .delivered }
+            return (first, second)
+        }
+        #expect(first.status == .errorRetry)
+        #expect(first.lastError?.contains("possible duplicate") == true, "\(first.lastError ?? "-")")
+        #expect(second.status == .delivered, "\(second.lastError ?? "-")")
+        #expect(smsc.binds >= 2)
+    }
+
+    @Test func theRouteUnbindsOnShutdown() async throws {
+        let smsc = try await LoopbackSMSC.start()
+        defer { Task { await smsc.stop() } }
+        let route = SMPPRoute(settings: SMPPRouteSettings(host: "127.0.0.1", port: smsc.port, systemID: "herald", password: "x",
+                                                          sourceAddress: "12345", binds: 2),
+                              logger: Logger(label: "test-sms"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await route.run() }
+            let deadline = Date().addingTimeInterval(5)
+            while route.boundTransmitters < 2 && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(route.boundTransmitters == 2)
+            group.cancelAll()
+        }
+        #expect(smsc.unbinds == 2)
+    }
+
+    // MARK: Settings
+
+    @Test func smppSettingsAreReadFromTheEnvironment() async throws {
+        let dir = temporaryDirectory("smpp-settings")
+        let s = try await HeraldSettings.load(dataDir: dir.path, environment: Self.smppEnvironment(port: 2776, extra: [
+            "HERALD_SMPP_SYSTEM_TYPE": "VMA", "HERALD_SMPP_BIND": "transmitter+receiver", "HERALD_SMPP_WINDOW": "10",
+            "HERALD_SMPP_TPS": "200", "HERALD_SMPP_BINDS": "2",
+        ]))
+        #expect(s.sms.transport == .smpp)
+        let smpp = try #require(s.sms.smpp)
+        #expect(smpp.host == "127.0.0.1" && smpp.port == 2776 && smpp.systemID == "herald" && smpp.password == "secret")
+        #expect(smpp.systemType == "VMA" && smpp.sourceAddress == "Herald" && smpp.bind == .transmitterAndReceiver)
+        #expect(smpp.window == 10 && smpp.tps == 200 && smpp.binds == 2)
+        let outbox = try await HeraldSettings.load(dataDir: dir.path, environment: [:])
+        #expect(outbox.sms.transport == .outbox && outbox.sms.smpp == nil)
+    }
+
+    @Test func theSMPPPasswordMayComeFromAFile() async throws {
+        let dir = temporaryDirectory("smpp-secret")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("smpp-password")
+        try Data("fromfile\n".utf8).write(to: file)
+        var env = Self.smppEnvironment(port: 2775)
+        env["HERALD_SMPP_PASSWORD"] = nil
+        env["HERALD_SMPP_PASSWORD_FILE"] = file.path
+        let s = try await HeraldSettings.load(dataDir: dir.path, environment: env)
+        #expect(s.sms.smpp?.password == "fromfile")
+    }
+
+    @Test(arguments: [
+        (["HERALD_SMS_TRANSPORT": "pigeon"], "sms.transport"),
+        (["HERALD_SMS_TRANSPORT": "http"], "sms.transport"),
+        (["HERALD_SMPP_HOST": ""], "smpp.host"),
+        (["HERALD_SMPP_PORT": "seventy"], "smpp.port"),
+        (["HERALD_SMPP_PORT": "70000"], "smpp.port"),
+        (["HERALD_SMPP_SYSTEM_ID": "a-system-id-that-is-too-long"], "smpp.system.id"),
+        (["HERALD_SMPP_PASSWORD": "muchtoolong"], "smpp.password"),
+        (["HERALD_SMPP_SOURCE_ADDR": "A sender name far too long"], "smpp.source.addr"),
+        (["HERALD_SMPP_BIND": "receiver"], "smpp.bind"),
+        (["HERALD_SMPP_WINDOW": "0"], "smpp.window"),
+        (["HERALD_SMPP_TPS": "-5"], "smpp.tps"),
+        (["HERALD_SMPP_BINDS": "x"], "smpp.binds"),
+    ])
+    func badSMPPSettingsNameTheSetting(_ change: [String: String], _ field: String) async throws {
+        let env = Self.smppEnvironment(port: 2775, extra: change)
+        do {
+            _ = try await HeraldSettings.load(dataDir: temporaryDirectory("smpp-bad").path, environment: env)
+            Issue.record("expected an error naming \(field)")
+        } catch let error as HeraldError {
+            #expect(error.field == field, "\(error)")
+        }
+    }
+
+    // MARK: Defaults
+
+    @Test func theOutboxStaysTheDefaultSMSTransport() async throws {
+        let runtime = try await Self.makeRuntime("smpp-receipt-map", environment: [:])
+        defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
+        #expect(runtime.transmitter(for: .sms) is OutboxTransmitter)
+        #expect(runtime.transportServices().isEmpty)
+    }
+}

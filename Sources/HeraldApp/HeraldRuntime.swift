@@ -23,6 +23,8 @@ public final class HeraldRuntime: Sendable {
     public let smtpTransmitter: SMTPTransmitter?
     /// The SMPP route when `sms.transport` is `smpp` (a `Service` in ``pipelineServices()``); nil otherwise.
     public let smppRoute: SMPPRoute?
+    /// The SMS transmitter when `sms.transport` is `http` (the aggregator route); nil otherwise.
+    public let httpGatewayTransmitter: HTTPGatewayTransmitter?
     public let logger: Logger
     public let clock: @Sendable () -> Date
 
@@ -51,6 +53,11 @@ public final class HeraldRuntime: Sendable {
         } else {
             smppRoute = nil
         }
+        if settings.sms.transport == .http, let gateway = settings.sms.http {
+            httpGatewayTransmitter = HTTPGatewayTransmitter(settings: gateway, logger: logger)
+        } else {
+            httpGatewayTransmitter = nil
+        }
     }
 
     func loop(_ stage: Stage) -> ClaimLoop {
@@ -68,11 +75,12 @@ public final class HeraldRuntime: Sendable {
     }
 
     /// The transmitter configured for a method: SMTP for email when `email.transport` is `smtp`,
-    /// SMPP for SMS when `sms.transport` is `smpp`,
+    /// SMPP for SMS when `sms.transport` is `smpp`, the HTTP gateway for SMS when it is `http`,
     /// otherwise the outbox transport.
     public func transmitter(for method: DeliveryMethod) -> any Transmitter {
         if method == .email, let smtpTransmitter { return smtpTransmitter }
         if method == .sms, let smppRoute { return SMPPTransmitter(route: smppRoute) }
+        if method == .sms, let httpGatewayTransmitter { return httpGatewayTransmitter }
         return OutboxTransmitter(method: method, outbox: settings.outboxDirectory, documents: documents)
     }
 

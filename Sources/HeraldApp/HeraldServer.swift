@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldHTTP
+import HeraldTransports
 import Hummingbird
 import Logging
 import Metrics
@@ -23,11 +24,19 @@ public enum HeraldServer {
         let clock = runtime.clock
         let deps = APIDependencies(
             store: runtime.store, catalog: runtime.catalog, intake: runtime.intake, keyring: keyring,
-            metricsText: { await metricsText(registry: registry, store: store, now: clock()) }, logger: runtime.logger)
+            metricsText: { await metricsText(registry: registry, store: store, now: clock()) }, logger: runtime.logger,
+            smsStatusRoutes: smsStatusRoutes(runtime.settings))
         return Application(
             router: buildRouter(deps),
             configuration: .init(address: .hostname(runtime.settings.host, port: port ?? runtime.settings.port), serverName: "herald"),
             logger: runtime.logger)
+    }
+
+    /// The SMS gateway routes whose status callbacks the API accepts: the HTTP-gateway route's
+    /// name when `sms.transport` is `http`.
+    static func smsStatusRoutes(_ settings: HeraldSettings) -> Set<String> {
+        guard settings.sms.transport == .http, let gateway = settings.sms.http else { return [] }
+        return [gateway.route]
     }
 
     /// Prometheus text: the registry's counters and timers, plus live queue depths per stage.

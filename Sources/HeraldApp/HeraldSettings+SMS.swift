@@ -7,7 +7,8 @@ extension HeraldSettings {
     /// Reads `sms.transport` and `smpp.*` (env `HERALD_SMS_TRANSPORT`, `HERALD_SMPP_HOST`,
     /// `HERALD_SMPP_PORT`, `HERALD_SMPP_SYSTEM_ID`, `HERALD_SMPP_PASSWORD` or
     /// `HERALD_SMPP_PASSWORD_FILE`, `HERALD_SMPP_SYSTEM_TYPE`, `HERALD_SMPP_SOURCE_ADDR`,
-    /// `HERALD_SMPP_BIND`, `HERALD_SMPP_WINDOW`, `HERALD_SMPP_TPS`, `HERALD_SMPP_BINDS`).
+    /// `HERALD_SMPP_BIND`, `HERALD_SMPP_WINDOW`, `HERALD_SMPP_TPS`, `HERALD_SMPP_BINDS`), or for
+    /// `http` the gateway's `sms.http.*` (``httpGatewaySettings(_:)``).
     /// A bad value is a `HeraldError` naming the setting.
     static func smsSettings(_ config: ConfigReader) throws -> SMSTransportSettings {
         let transportText = config.string(forKey: "sms.transport", default: "outbox")
@@ -18,7 +19,7 @@ extension HeraldSettings {
         case .outbox:
             return SMSTransportSettings(transport: .outbox)
         case .http:
-            throw HeraldError.invalid("sms.transport", "HERALD_SMS_TRANSPORT=http: the HTTP-gateway route is not available yet; use outbox or smpp")
+            return SMSTransportSettings(transport: .http, http: try httpGatewaySettings(config))
         case .smpp:
             break
         }
@@ -54,5 +55,28 @@ extension HeraldSettings {
             tps: try integer("smpp.tps", "HERALD_SMPP_TPS", default: nil),
             binds: try integer("smpp.binds", "HERALD_SMPP_BINDS", default: 1) ?? 1)
         return SMSTransportSettings(transport: .smpp, smpp: try route.validated())
+    }
+
+    /// Reads the HTTP-gateway route (env `HERALD_SMS_HTTP_ROUTE`, `HERALD_SMS_HTTP_URL`,
+    /// `HERALD_SMS_HTTP_AUTH_HEADER`, `HERALD_SMS_HTTP_AUTH_VALUE` or
+    /// `HERALD_SMS_HTTP_AUTH_VALUE_FILE`, `HERALD_SMS_HTTP_BODY`, `HERALD_SMS_HTTP_ID_PATH`,
+    /// `HERALD_SMS_HTTP_FROM`). A bad value is a `HeraldError` naming the setting.
+    static func httpGatewaySettings(_ config: ConfigReader) throws -> HTTPGatewaySettings {
+        func text(_ key: String) -> String? {
+            guard let value = config.string(forKey: ConfigKey(key)), !value.isEmpty else { return nil }
+            return value
+        }
+        guard let url = text("sms.http.url") else {
+            throw HeraldError.invalid("sms.http.url", "HERALD_SMS_HTTP_URL is required when HERALD_SMS_TRANSPORT is http")
+        }
+        let gateway = HTTPGatewaySettings(
+            route: text("sms.http.route") ?? "default",
+            url: url,
+            authHeader: text("sms.http.auth.header"),
+            authValue: try secret(config, "sms.http.auth.value"),
+            body: text("sms.http.body") ?? HTTPGatewaySettings.defaultBody,
+            idPath: text("sms.http.id.path") ?? "id",
+            from: text("sms.http.from") ?? "")
+        return try gateway.validated()
     }
 }

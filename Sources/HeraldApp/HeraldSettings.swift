@@ -37,7 +37,7 @@ import SystemPackage
 /// | `smtp.ca.file` | system roots | PEM file of CA certificates to trust |
 /// | `smtp.connections` | 2 | SMTP sessions at once (per-host limit) |
 /// | `dkim.domain`, `dkim.selector`, `dkim.key.file` | none | DKIM-sign every email (all three, PEM RSA or Ed25519 key) |
-/// | `sms.transport` | `outbox` | `outbox` or `smpp` (`http` is refused until the HTTP-gateway route exists) |
+/// | `sms.transport` | `outbox` | `outbox`, `smpp` or `http` (an aggregator's JSON-over-HTTP API) |
 /// | `smpp.host`, `smpp.port` | none, 2775 | the SMSC (host required for `smpp`) |
 /// | `smpp.system.id`, `smpp.password` | none | bind credentials (password secret: `smpp.password.file`) |
 /// | `smpp.system.type` | empty | `system_type` of the bind |
@@ -46,6 +46,12 @@ import SystemPackage
 /// | `smpp.window` | 64 | outstanding `submit_sm` per bind |
 /// | `smpp.tps` | none | `submit_sm` per second for the route |
 /// | `smpp.binds` | 1 | binds kept open to the SMSC |
+/// | `sms.http.route` | `default` | the route's name in the status callback path `/v1/inbound/sms-status/{route}` |
+/// | `sms.http.url` | none | the aggregator's endpoint, `http` or `https` (required for `http`) |
+/// | `sms.http.auth.header`, `sms.http.auth.value` | `Authorization` (with a value), none | an authentication header sent with every request (value secret: `sms.http.auth.value.file`) |
+/// | `sms.http.body` | `{"to":"{{to}}","from":"{{from}}","text":"{{text}}","reference":"{{id}}"}` | JSON body template; `{{to}}`, `{{from}}`, `{{text}}`, `{{id}}` (distribution id) are JSON-escaped |
+/// | `sms.http.id.path` | `id` | dotted path of the provider message id in the response (`messages.0.id`) |
+/// | `sms.http.from` | none | the sender (required when the body uses `{{from}}`) |
 public struct HeraldSettings: Sendable {
     public var dataDirectory: URL
     public var catalogDirectory: URL
@@ -57,7 +63,7 @@ public struct HeraldSettings: Sendable {
     public var sqliteSynchronous: SQLiteStore.Configuration.Synchronous = .normal
     /// How emails leave: the outbox or SMTP, DKIM or not (`email.transport`, `smtp.*`, `dkim.*`).
     public var email = EmailTransportSettings()
-    /// How SMS leave: the outbox or an SMPP route (`sms.transport`, `smpp.*`).
+    /// How SMS leave: the outbox, an SMPP route or an HTTP gateway (`sms.transport`, `smpp.*`, `sms.http.*`).
     public var sms = SMSTransportSettings()
 
     /// One configured API key.

@@ -18,11 +18,15 @@ public struct APIDependencies: Sendable {
     public var maxBodyBytes: Int = 1_048_576
     /// Where unexpected errors are logged.
     public var logger: Logger
+    /// The names of the SMS HTTP-gateway routes whose status callbacks
+    /// `POST /v1/inbound/sms-status/{route}` accepts; any other name is 404. Default none.
+    public var smsStatusRoutes: Set<String> = []
 
     /// Creates the dependencies of the API.
     public init(
         store: any CommsStore, catalog: any TemplateCatalog, intake: TriggerIntake, keyring: APIKeyring,
-        metricsText: @escaping @Sendable () async -> String, maxBodyBytes: Int = 1_048_576, logger: Logger
+        metricsText: @escaping @Sendable () async -> String, maxBodyBytes: Int = 1_048_576, logger: Logger,
+        smsStatusRoutes: Set<String> = []
     ) {
         self.store = store
         self.catalog = catalog
@@ -31,5 +35,6 @@ public struct APIDependencies: Sendable {
         self.metricsText = metricsText
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
+        self.smsStatusRoutes = smsStatusRoutes
     }
 }

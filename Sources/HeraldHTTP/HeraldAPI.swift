@@ -100,6 +100,7 @@ struct HeraldAPI: Sendable {
             Endpoint(method: .get, path: "/v1/subscriptions/{id}", roles: agent) { try await $0.getSubscription($1) },
             Endpoint(method: .get, path: "/v1/comms-codes", roles: [.agent, .trigger]) { try await $0.listCommsCodes($1) },
             Endpoint(method: .post, path: "/v1/inbound/email-dsn", roles: [.statusUpdate]) { try await $0.emailDSN($1) },
+            Endpoint(method: .post, path: "/v1/inbound/sms-status/{route}", roles: [.statusUpdate]) { try await $0.smsStatus($1) },
             Endpoint(method: .get, path: "/healthz", roles: nil) { try await $0.health($1) },
             Endpoint(method: .get, path: "/metrics", roles: nil) { try await $0.metrics($1) },
             Endpoint(method: .get, path: "/openapi.json", roles: nil) { try await $0.openAPI($1) },

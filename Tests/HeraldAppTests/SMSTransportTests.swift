@@ -223,7 +223,7 @@ struct SMSTransportTests {
 
     @Test(arguments: [
         (["HERALD_SMS_TRANSPORT": "pigeon"], "sms.transport"),
-        (["HERALD_SMS_TRANSPORT": "http"], "sms.transport"),
+        (["HERALD_SMS_TRANSPORT": "http"], "sms.http.url"),
         (["HERALD_SMPP_HOST": ""], "smpp.host"),
         (["HERALD_SMPP_PORT": "seventy"], "smpp.port"),
         (["HERALD_SMPP_PORT": "70000"], "smpp.port"),

@@ -1,5 +1,5 @@
 /// How SMS distributions leave (`sms.transport`, `HERALD_SMS_TRANSPORT`): the outbox spool
-/// (the default) or an SMPP route.
+/// (the default), an SMPP route or an HTTP-gateway route.
 public struct SMSTransportSettings: Sendable, Hashable {
     /// The SMS transport.
     public enum Transport: String, Sendable, Hashable, CaseIterable {
@@ -7,7 +7,7 @@ public struct SMSTransportSettings: Sendable, Hashable {
         case outbox
         /// An SMPP 3.4 route to an SMSC (`smpp.*`).
         case smpp
-        /// A JSON-over-HTTP aggregator route (not built yet: refused at startup).
+        /// A JSON-over-HTTP aggregator route (`sms.http.*`).
         case http
     }
 
@@ -15,10 +15,13 @@ public struct SMSTransportSettings: Sendable, Hashable {
     public var transport: Transport
     /// The SMPP route when ``transport`` is ``Transport/smpp``.
     public var smpp: SMPPRouteSettings?
+    /// The HTTP-gateway route when ``transport`` is ``Transport/http``.
+    public var http: HTTPGatewaySettings?
 
     /// Creates settings; the default is the outbox.
-    public init(transport: Transport = .outbox, smpp: SMPPRouteSettings? = nil) {
+    public init(transport: Transport = .outbox, smpp: SMPPRouteSettings? = nil, http: HTTPGatewaySettings? = nil) {
         self.transport = transport
         self.smpp = smpp
+        self.http = http
     }
 }

@@ -175,6 +175,24 @@ struct SMSTransportTests {
         #expect(smsc.binds >= 2)
     }
 
+    @Test func aTransmitterAndReceiverPairSendsOnOneAndGetsReceiptsOnTheOther() async throws {
+        let smsc = try await LoopbackSMSC.start()
+        defer { Task { await smsc.stop() } }
+        let runtime = try await Self.makeRuntime(
+            "smpp-pair", environment: Self.smppEnvironment(port: smsc.port, extra: ["HERALD_SMPP_BIND": "transmitter+receiver"]))
+        defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
+        let id = try await Self.triggerDataAlert(runtime, msisdn: "+447700900123")
+        let d = try await Self.withTransports(runtime) {
+            let deadline = Date().addingTimeInterval(5)
+            while smsc.receiverBinds < 1 && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            try await runtime.runUntilQuiet()
+            return try await Self.waitFor(runtime, id) { $0.status == .delivered }
+        }
+        #expect(smsc.binds == 2)  // one transmitter, one receiver
+        #expect(d.status == .delivered, "\(d.status) \(d.lastError ?? "-")")
+        #expect(d.reference?.hasPrefix("loop-") == true)
+    }
+
     @Test func theRouteUnbindsOnShutdown() async throws {
         let smsc = try await LoopbackSMSC.start()
         defer { Task { await smsc.stop() } }

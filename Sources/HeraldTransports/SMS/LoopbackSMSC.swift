@@ -4,7 +4,9 @@ import SMPP
 import Synchronization
 
 /// A small, fast SMSC on 127.0.0.1 for benchmarks and tests: accepts any bind, answers each
-/// `submit_sm` at once with a message id (`loop-<n>`), and optionally sends a `DELIVRD` receipt.
+/// `submit_sm` at once with a message id (`loop-<n>`), and optionally sends a `DELIVRD` receipt:
+/// on the same session for a transceiver, on a receiver session for a transmitter (as SMPP 3.4
+/// says: no `deliver_sm` on a transmitter bind; dropped when no receiver is bound).
 /// Faults can be injected: throttling, permanent rejection by destination prefix, and a
 /// connection dropped mid-window. Not an SMSC to send real traffic to.
 public final class LoopbackSMSC: Sendable {
@@ -30,6 +32,9 @@ public final class LoopbackSMSC: Sendable {
     }
 
     final class Counters: Sendable {
+        /// Receiver-bound sessions, for receipts of submits made on transmitter binds.
+        let receivers = Mutex<[ObjectIdentifier: any Channel]>([:])
+        let receiptSequence = Atomic<UInt32>(0x4000_0000)
         let submits = Atomic<Int>(0)
         let accepted = Atomic<Int>(0)
         let binds = Atomic<Int>(0)
@@ -78,13 +83,15 @@ public final class LoopbackSMSC: Sendable {
     public var binds: Int { counters.binds.load(ordering: .relaxed) }
     /// `unbind` received.
     public var unbinds: Int { counters.unbinds.load(ordering: .relaxed) }
+    /// Sessions bound as receivers now.
+    public var receiverBinds: Int { counters.receivers.withLock { $0.count } }
 
     final class Handler: ChannelInboundHandler {
         typealias InboundIn = SMPPPDU
         typealias OutboundOut = SMPPPDU
         let behavior: Behavior
         let counters: Counters
-        var sequence: UInt32 = 0x4000_0000
+        var bindType: SMPPBindType?
 
         init(behavior: Behavior, counters: Counters) {
             self.behavior = behavior
@@ -96,6 +103,11 @@ public final class LoopbackSMSC: Sendable {
             switch pdu.body {
             case .bind(let bind):
                 counters.binds.add(1, ordering: .relaxed)
+                bindType = bind.type
+                if bind.type == .receiver {
+                    let channel = context.channel
+                    counters.receivers.withLock { $0[ObjectIdentifier(channel)] = channel }
+                }
                 context.write(wrapOutboundOut(SMPPPDU(.bindResponse(SMPPBindResponse(type: bind.type, systemID: "LoopbackSMSC")), sequenceNumber: pdu.sequenceNumber)), promise: nil)
             case .submitSM(let message):
                 let n = counters.submits.add(1, ordering: .relaxed).newValue
@@ -119,8 +131,15 @@ public final class LoopbackSMSC: Sendable {
                         shortMessage: Array("id:\(id) sub:001 dlvrd:001 submit date:2601151200 done date:2601151200 stat:DELIVRD err:000 text:".utf8))
                     receipt.optionalParameters.receiptedMessageID = id
                     receipt.optionalParameters.messageState = .delivered
-                    sequence &+= 1
-                    context.write(wrapOutboundOut(SMPPPDU(.deliverSM(receipt), sequenceNumber: sequence)), promise: nil)
+                    let sequence = counters.receiptSequence.add(1, ordering: .relaxed).newValue
+                    let pdu = SMPPPDU(.deliverSM(receipt), sequenceNumber: sequence)
+                    if bindType == .transmitter {
+                        if let receiver = counters.receivers.withLock({ $0.values.first }) {
+                            receiver.writeAndFlush(pdu, promise: nil)
+                        }
+                    } else {
+                        context.write(wrapOutboundOut(pdu), promise: nil)
+                    }
                 }
             case .enquireLink:
                 context.write(wrapOutboundOut(SMPPPDU(.enquireLinkResponse, sequenceNumber: pdu.sequenceNumber)), promise: nil)
@@ -140,6 +159,12 @@ public final class LoopbackSMSC: Sendable {
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) {
             context.close(promise: nil)
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            let id = ObjectIdentifier(context.channel)
+            counters.receivers.withLock { _ = $0.removeValue(forKey: id) }
+            context.fireChannelInactive()
         }
     }
 }

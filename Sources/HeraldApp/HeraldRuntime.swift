@@ -66,7 +66,7 @@ public final class HeraldRuntime: Sendable {
     }
 
     /// The Comms Monitor.
-    public func commsMonitor() -> CommsMonitor { CommsMonitor(loop: loop(.monitor), catalog: catalog) }
+    public func commsMonitor() -> CommsMonitor { CommsMonitor(loop: loop(.monitor), catalog: catalog, smtpUTF8: settings.email.smtpUTF8) }
 
     /// The Email Monitor or the Letter Monitor.
     public func mergeMonitor(_ method: DeliveryMethod) -> MergeMonitor {
@@ -91,7 +91,7 @@ public final class HeraldRuntime: Sendable {
 
     /// Every job and daemon, each a `Service`.
     public func pipelineServices() -> [any Service] {
-        var services: [any Service] = [commsMonitor(), Housekeeping(store: store, clock: clock, logger: logger)]
+        var services: [any Service] = [commsMonitor(), Housekeeping(store: store, clock: clock, logger: logger), bounceFolder()]
         services += [DeliveryMethod.email, .letter].map { mergeMonitor($0) as any Service }
         services += DeliveryMethod.allCases.map { sender($0) as any Service }
         // Transport services go first: a ServiceGroup stops services in reverse order, so the
@@ -99,6 +99,11 @@ public final class HeraldRuntime: Sendable {
         // processor drains after the route.
         services.insert(contentsOf: transportServices(), at: 0)
         return services
+    }
+
+    /// The watched bounce folder `<data-dir>/inbound/dsn/` (DSN `.eml` files, scanned every 2 s).
+    public func bounceFolder() -> BounceFolder {
+        BounceFolder(directory: settings.dataDirectory.appendingPathComponent("inbound/dsn"), store: store, clock: clock, logger: logger)
     }
 
     /// The services of the configured transports: the SMPP receipt processor and route (in

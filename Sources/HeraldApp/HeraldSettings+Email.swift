@@ -8,7 +8,8 @@ extension HeraldSettings {
     /// `HERALD_SMTP_HOST`, `HERALD_SMTP_PORT`, `HERALD_SMTP_TLS`, `HERALD_SMTP_USERNAME`,
     /// `HERALD_SMTP_PASSWORD` or `HERALD_SMTP_PASSWORD_FILE`, `HERALD_SMTP_CA_FILE`,
     /// `HERALD_SMTP_CONNECTIONS`, `HERALD_DKIM_DOMAIN`, `HERALD_DKIM_SELECTOR`,
-    /// `HERALD_DKIM_KEY_FILE`). A bad value is a `HeraldError` naming the setting.
+    /// `HERALD_DKIM_KEY_FILE`, `HERALD_DKIM_KEYS` = `domain:selector:keyfile;…` for more sender
+    /// domains, `HERALD_SMTP_SMTPUTF8`). A bad value is a `HeraldError` naming the setting.
     static func emailSettings(_ config: ConfigReader) throws -> EmailTransportSettings {
         var email = EmailTransportSettings()
         let transport = config.string(forKey: "email.transport", default: "outbox")
@@ -62,8 +63,36 @@ extension HeraldSettings {
                 throw HeraldError.invalid(key, "\(env) must not contain ';' or spaces")
             }
             email.dkim = .init(domain: domain, selector: selector, keyFile: keyFile)
-            _ = try email.makeComposer()  // the key must load now, not at the first email
         }
+        if let list = config.string(forKey: "dkim.keys"), !list.trimmingCharacters(in: .whitespaces).isEmpty {
+            email.dkimKeys = try dkimKeys(list)
+        }
+        if email.dkim != nil || !email.dkimKeys.isEmpty {
+            _ = try email.makeComposer()  // the keys must load now, not at the first email
+        }
+        let utf8Text = config.string(forKey: "smtp.smtputf8", default: "false").lowercased()
+        guard ["true", "false", "1", "0", "yes", "no"].contains(utf8Text) else {
+            throw HeraldError.invalid("smtp.smtputf8", "HERALD_SMTP_SMTPUTF8 must be true or false, got '\(utf8Text)'")
+        }
+        email.smtpUTF8 = ["true", "1", "yes"].contains(utf8Text)
         return email
+    }
+
+    /// `domain:selector:keyfile;domain2:selector2:keyfile2` (`HERALD_DKIM_KEYS`): one DKIM key per
+    /// sender domain. The key file is everything after the second colon.
+    static func dkimKeys(_ list: String) throws -> [EmailTransportSettings.DKIM] {
+        var keys: [EmailTransportSettings.DKIM] = []
+        for item in list.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+            let parts = item.split(separator: ":", maxSplits: 2).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }),
+                  !parts[0].contains(where: \.isWhitespace), !parts[1].contains(where: \.isWhitespace) else {
+                throw HeraldError.invalid("dkim.keys", "HERALD_DKIM_KEYS entries are domain:selector:keyfile separated by ';', got '\(item)'")
+            }
+            if keys.contains(where: { $0.domain.lowercased() == parts[0].lowercased() }) {
+                throw HeraldError.invalid("dkim.keys", "HERALD_DKIM_KEYS names domain \(parts[0]) twice")
+            }
+            keys.append(.init(domain: parts[0], selector: parts[1], keyFile: parts[2]))
+        }
+        return keys
     }
 }

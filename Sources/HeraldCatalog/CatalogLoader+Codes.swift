@@ -34,7 +34,7 @@ extension CatalogLoader {
         // Template files.
         let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
         var sources: [LoadedCatalog.TemplateKey: String] = [:]
-        for name in names.sorted() where !name.hasPrefix(".") && name != "code.json" {
+        for name in names.sorted() where !name.hasPrefix(".") && name != "code.json" && name != assetsFolder {
             let file = "\(folder)/\(name)"
             guard name.hasSuffix(".mustache") else {
                 issues.append(CatalogIssue(file: file, message: "not a template (names end in .mustache); ignored", severity: .warning))
@@ -91,9 +91,25 @@ extension CatalogLoader {
             ))
         }
 
+        // Inline images and attachments named in code.json are read now: a missing one is a load error.
+        var assets: [String: Data] = [:]
+        for reference in definition.assets where assets[reference.file] == nil {
+            let assetURL = url.appendingPathComponent(assetsFolder).appendingPathComponent(reference.file)
+            guard let data = FileManager.default.contents(atPath: assetURL.path) else {
+                issues.append(CatalogIssue(
+                    file: definitionFile, line: reference.line,
+                    message: "\(reference.key): \(folder)/\(assetsFolder)/\(reference.file) does not exist or cannot be read"))
+                continue
+            }
+            assets[reference.file] = data
+        }
+
         guard let code = definition.code else { return nil }
-        return LoadedCatalog.Entry(definition: code, templates: templates)
+        return LoadedCatalog.Entry(definition: code, templates: templates, assets: assets)
     }
+
+    /// The folder inside a code folder holding its email assets (`email.inlineImages`, `email.attachments`).
+    static let assetsFolder = "assets"
 
     /// Reports each merge field `text` uses that is not in `allowed`, once, at its first line.
     static func checkFields(_ text: String, file: String, lineOffset: Int, allowed: Set<String>, issues: inout [CatalogIssue]) {

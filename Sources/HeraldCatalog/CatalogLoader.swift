@@ -12,6 +12,7 @@ import HeraldCore
 ///   <CODE>/email.<lang>.html.mustache email HTML     (TemplatePart.html)
 ///   <CODE>/email.<lang>.txt.mustache  email text alternative, optional (TemplatePart.text)
 ///   <CODE>/letter.<lang>.html.mustache letter HTML   (TemplatePart.html)
+///   <CODE>/assets/<file>              inline images and attachments named in code.json
 /// ```
 /// The email subject is the Mustache template `email.subject` in code.json
 /// (`TemplatePart.subject`), per language optionally via `email.subjects: {"fr": "…"}`, falling
@@ -20,7 +21,10 @@ import HeraldCore
 /// `code.json` keys: `code` (must equal the folder name), `description`, `methods` (ordered,
 /// non-empty), `priority` (1-3, default 2), `category` (default `service`), `defaultFields`
 /// (names the field registry knows), `requiredFields`, `optionalFields` (trigger fields),
-/// `email` {`subject`, `from`, `replyTo`?, `subjects`?} (required when methods contain email),
+/// `email` {`subject`, `from`, `replyTo`?, `subjects`?, `inlineImages`?
+/// ([{"file": "logo.png", "contentId": "logo"}], used in the HTML as `cid:logo`),
+/// `attachments`? ([{"file": "terms.pdf"}])} (required when methods contain email; the files sit
+/// in `<CODE>/assets/`, are read at load, and a missing one is an error),
 /// `agentVisible` (default true), `active` (default true), `workflowEvents`
 /// ([{"eventType": "DEBT", "eventCode": "DBAR"}]). Unknown keys are errors.
 ///

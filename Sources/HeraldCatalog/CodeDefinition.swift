@@ -19,12 +19,23 @@ struct CodeDefinition {
     var triggerFields: Set<String> = []
     /// `email.subject` (under the default language) and `email.subjects`.
     var subjects: [Subject] = []
+    /// `email.inlineImages` and `email.attachments` entries, checked against `assets/` by the loader.
+    var assets: [AssetReference] = []
+
+    /// An asset named in code.json, with where it was named (for load errors).
+    struct AssetReference {
+        /// `email.inlineImages[0]`.
+        var key: String
+        var file: String
+        var line: Int
+    }
 
     static let keys = [
         "code", "description", "methods", "priority", "category", "defaultFields", "requiredFields",
         "optionalFields", "email", "agentVisible", "active", "workflowEvents",
     ]
-    static let emailKeys = ["subject", "from", "replyTo", "subjects"]
+    static let emailKeys = ["subject", "from", "replyTo", "subjects", "inlineImages", "attachments"]
+    static let assetKeys = ["file", "contentId"]
     static let eventKeys = ["eventType", "eventCode"]
 
     /// Reads the parsed `code.json` of folder `folder`; problems go to `issues`.
@@ -129,8 +140,11 @@ struct CodeDefinition {
                     out.subjects.append(Subject(language: lang, text: text, line: m.node.line))
                 }
             }
+            let inlineImages = readAssets(e.members, "inlineImages", inline: true, r: &r, out: &out)
+            let attachments = readAssets(e.members, "attachments", inline: false, r: &r, out: &out)
             if let subject, let from {
-                email = CommsCode.EmailSettings(subject: subject.value, from: from.value, replyTo: replyTo?.value)
+                email = CommsCode.EmailSettings(subject: subject.value, from: from.value, replyTo: replyTo?.value,
+                                                inlineImages: inlineImages, attachments: attachments)
             }
             if methodsReadable, !methods.contains(.email) {
                 r.warn(e.line, "email settings given but email is not an allowed method")
@@ -167,5 +181,43 @@ struct CodeDefinition {
             email: email, agentVisible: agentVisible, active: active, workflowEvents: events
         )
         return out
+    }
+    /// Reads `email.inlineImages` ([{"file", "contentId"}]) or `email.attachments` ([{"file"}]).
+    /// File names are plain names inside `assets/` (no folders); Content-IDs are required for
+    /// inline images, unique, and free of spaces and angle brackets.
+    static func readAssets(
+        _ members: [CatalogJSON.Member], _ key: String, inline: Bool, r: inout JSONReader, out: inout CodeDefinition
+    ) -> [CommsCode.Asset] {
+        guard let list = r.array(members, key) else { return [] }
+        var assets: [CommsCode.Asset] = []
+        for (i, node) in list.enumerated() {
+            let context = "email.\(key)[\(i)]"
+            guard case .object(let am) = node.value else {
+                r.fail(node.line, "\(context) must be an object, found \(node.value.typeName)")
+                continue
+            }
+            r.checkKeys(am, allowed: inline ? assetKeys : ["file"], in: context)
+            guard let file = r.string(am, "file", required: true, in: context, at: node.line) else { continue }
+            if file.value.isEmpty || file.value.contains("/") || file.value.contains("\\") || file.value.hasPrefix(".") {
+                r.fail(file.line, "\(context).file \"\(file.value)\" must be a file name inside assets/ (no folders)")
+                continue
+            }
+            var contentId: String?
+            if inline {
+                guard let cid = r.string(am, "contentId", required: true, in: context, at: node.line) else { continue }
+                if cid.value.isEmpty || cid.value.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || !$0.isASCII }) {
+                    r.fail(cid.line, "\(context).contentId \"\(cid.value)\" must be ASCII without spaces or angle brackets")
+                    continue
+                }
+                if assets.contains(where: { $0.contentId == cid.value }) {
+                    r.fail(cid.line, "\(context).contentId \"\(cid.value)\" is used twice")
+                    continue
+                }
+                contentId = cid.value
+            }
+            out.assets.append(AssetReference(key: "\(context).file", file: file.value, line: file.line))
+            assets.append(CommsCode.Asset(file: file.value, contentId: contentId))
+        }
+        return assets
     }
 }

@@ -17,6 +17,8 @@ public struct LoadedCatalog: TemplateCatalog {
     struct Entry: Sendable {
         var definition: CommsCode
         var templates: [TemplateKey: CatalogTemplate]
+        /// `assets/` files named in the email settings, by file name.
+        var assets: [String: Data] = [:]
     }
 
     /// The language used when a template is missing in the requested one (normalised, e.g. `en`).
@@ -42,6 +44,11 @@ public struct LoadedCatalog: TemplateCatalog {
     /// The definition of `code`, or nil.
     public func code(_ code: String) -> CommsCode? {
         entries[code]?.definition
+    }
+
+    /// The bytes of an `assets/` file named in `code`'s email settings, or nil.
+    public func asset(code: String, file: String) -> Data? {
+        entries[code]?.assets[file]
     }
 
     /// The languages with at least one template or subject for `code`, sorted.

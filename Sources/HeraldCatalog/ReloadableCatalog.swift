@@ -68,6 +68,11 @@ public final class ReloadableCatalog: TemplateCatalog, Sendable {
         catalog.hasTemplate(code: code, method: method, part: part, language: language)
     }
 
+    /// The bytes of an `assets/` file named in `code`'s email settings, or nil.
+    public func asset(code: String, file: String) -> Data? {
+        catalog.asset(code: code, file: file)
+    }
+
     /// Merges the template for `part` in `language` or a fallback; see ``LoadedCatalog``.
     public func render(
         code: String, method: DeliveryMethod, part: TemplatePart, language: String, fields: [String: String]

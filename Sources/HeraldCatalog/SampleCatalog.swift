@@ -11,12 +11,19 @@ public enum SampleCatalog {
     /// are replaced, others left alone).
     public static func write(to directory: URL) throws {
         let fm = FileManager.default
-        for (path, text) in files {
+        let all = files.mapValues { Data($0.utf8) }.merging(binaryFiles) { text, _ in text }
+        for (path, data) in all {
             let url = directory.appendingPathComponent(path)
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url, options: .atomic)
+            try data.write(to: url, options: .atomic)
         }
     }
+
+    /// Relative path → bytes: WELCOME's logo, a 24×24 PNG (navy square, white H) used as `cid:logo`.
+    static let binaryFiles: [String: Data] = [
+        "WELCOME/assets/logo.png": Data(base64Encoded:
+            "iVBORw0KGgoAAAANSUhEUgAAABgAAAAYCAIAAABvFaqvAAAALUlEQVR42mPgtp1IFcQwahA5Bv2HAZKkRg0aJAbhAQNk0GisDSGDRktIWhkEAIOjtd+jWoXjAAAAAElFTkSuQmCC")!,
+    ]
 
     /// Relative path → content.
     static let files: [String: String] = [
@@ -44,7 +51,8 @@ public enum SampleCatalog {
                   "fr": "Bienvenue chez Herald Telecom{{#FIRSTNAME}}, {{FIRSTNAME}}{{/FIRSTNAME}}"
                 },
                 "from": "Herald Telecom <care@herald.example>",
-                "replyTo": "Herald Telecom Care <care@herald.example>"
+                "replyTo": "Herald Telecom Care <care@herald.example>",
+                "inlineImages": [{"file": "logo.png", "contentId": "logo"}]
               },
               "agentVisible": true,
               "active": true
@@ -70,7 +78,7 @@ public enum SampleCatalog {
             <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f5f7;">
             <tr><td align="center" style="padding:24px;">
               <table role="presentation" width="600" cellpadding="0" cellspacing="0" style="background:#ffffff;border-radius:6px;">
-                <tr><td style="background:#0b3d91;color:#ffffff;padding:20px 28px;font-size:20px;font-weight:bold;">Herald Telecom</td></tr>
+                <tr><td style="background:#0b3d91;color:#ffffff;padding:20px 28px;font-size:20px;font-weight:bold;"><img src="cid:logo" alt="" width="24" height="24" style="vertical-align:middle;margin-right:8px;">Herald Telecom</td></tr>
                 <tr><td style="padding:28px;font-size:15px;line-height:1.5;">
                   <p>{{DEARSIRMADAM}},</p>
                   <p>Welcome to Herald Telecom. Your account is set up and ready to use.</p>
@@ -122,7 +130,7 @@ public enum SampleCatalog {
             <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f5f7;">
             <tr><td align="center" style="padding:24px;">
               <table role="presentation" width="600" cellpadding="0" cellspacing="0" style="background:#ffffff;border-radius:6px;">
-                <tr><td style="background:#0b3d91;color:#ffffff;padding:20px 28px;font-size:20px;font-weight:bold;">Herald Telecom</td></tr>
+                <tr><td style="background:#0b3d91;color:#ffffff;padding:20px 28px;font-size:20px;font-weight:bold;"><img src="cid:logo" alt="" width="24" height="24" style="vertical-align:middle;margin-right:8px;">Herald Telecom</td></tr>
                 <tr><td style="padding:28px;font-size:15px;line-height:1.5;">
                   <p>{{#FIRSTNAME}}Bonjour {{FIRSTNAME}},{{/FIRSTNAME}}{{^FIRSTNAME}}Madame, Monsieur,{{/FIRSTNAME}}</p>
                   <p>Bienvenue chez Herald Telecom. Votre compte est créé et prêt à l’emploi.</p>

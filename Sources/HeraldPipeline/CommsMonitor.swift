@@ -11,16 +11,19 @@ public struct CommsMonitor: Service {
     public let loop: ClaimLoop
     public let catalog: any TemplateCatalog
     public let fields: DefaultFieldRegistry
+    /// Whether email addresses with a non-ASCII local part are usable (`HERALD_SMTP_SMTPUTF8`).
+    public let smtpUTF8: Bool
     let metrics = StageMetrics(stage: .monitor)
 
     /// The actor written into history rows.
     public static let actor = "comms-monitor"
 
-    public init(loop: ClaimLoop, catalog: any TemplateCatalog, fields: DefaultFieldRegistry = .standard) {
+    public init(loop: ClaimLoop, catalog: any TemplateCatalog, fields: DefaultFieldRegistry = .standard, smtpUTF8: Bool = false) {
         precondition(loop.stage == .monitor, "the Comms Monitor runs the monitor stage")
         self.loop = loop
         self.catalog = catalog
         self.fields = fields
+        self.smtpUTF8 = smtpUTF8
     }
 
     public func run() async throws {
@@ -69,7 +72,8 @@ public struct CommsMonitor: Service {
         guard let context else {
             return notProcessed(request, .notSent, kind: .notSent, reason: "target \(request.target) no longer exists", now: now)
         }
-        switch MethodSelection.decide(code: code, override: request.overrideMethod, context: context, suppressedEmails: suppressedEmails) {
+        switch MethodSelection.decide(code: code, override: request.overrideMethod, context: context, suppressedEmails: suppressedEmails,
+                                      smtpUTF8: smtpUTF8) {
         case .optedOut(let reason):
             return notProcessed(request, .optedOut, kind: .optedOut, reason: reason, now: now)
         case .notSent(let reason):

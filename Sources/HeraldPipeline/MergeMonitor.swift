@@ -83,6 +83,17 @@ public struct MergeMonitor: Service {
         }
     }
 
+    /// The inline images or attachments of a code, with their bytes from the catalog. A file
+    /// the catalog no longer has fails the email (the catalog checks them at load).
+    func assets(_ list: [CommsCode.Asset], of code: String) throws -> [EmailAsset] {
+        try list.map { asset in
+            guard let data = catalog.asset(code: code, file: asset.file) else {
+                throw HeraldError.notFound("comms code \(code) has no asset \(asset.file) in its assets folder")
+            }
+            return EmailAsset(filename: asset.file, contentId: asset.contentId, data: data)
+        }
+    }
+
     /// Renders and stores the document; returns its location.
     func render(_ request: CommsRequest, _ d: Distribution, now: Date) async throws -> String {
         guard let code = catalog.code(request.commsCode) else {
@@ -109,7 +120,9 @@ public struct MergeMonitor: Service {
                 unsubscribe.append("mailto:unsubscribe@\(domain)?subject=unsubscribe%20\(d.id)")
             }
             let content = EmailContent(from: settings.from, to: to, replyTo: settings.replyTo, subject: subject, html: html, text: text,
-                                       messageId: "<\(d.id)@\(domain)>", date: now, listUnsubscribe: unsubscribe)
+                                       messageId: "<\(d.id)@\(domain)>", date: now, listUnsubscribe: unsubscribe,
+                                       inlineImages: try assets(settings.inlineImages, of: code.code),
+                                       attachments: try assets(settings.attachments, of: code.code))
             let data = try emailComposer.compose(content)
             return try await store(data, name: "\(d.id).eml", at: now)
         case .letter:

@@ -152,7 +152,7 @@ struct Catalog: AsyncParsableCommand {
 }
 
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Benchmarks (not tests).", subcommands: [Pipeline.self, Sms.self])
+    static let configuration = CommandConfiguration(abstract: "Benchmarks (not tests).", subcommands: [Pipeline.self, Sms.self, Email.self])
 
     struct Pipeline: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -181,6 +181,25 @@ struct Bench: AsyncParsableCommand {
             try await reporting {
                 guard count > 0 else { throw HeraldError.invalid("--count", "must be positive") }
                 print(try await SMSBenchmark.run(count: count, directory: URL(fileURLWithPath: dataDir), logger: makeLogger(.warning)))
+            }
+        }
+    }
+
+    struct Email: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "WELCOME emails (DKIM Ed25519) through the whole path into Postfix's smtp-sink, vs smtp-source into the same sink.")
+        @Option(help: "Emails per measurement.") var count: Int = 20000
+        @Option(help: "SMTP sessions Herald opens at once (HERALD_SMTP_CONNECTIONS).") var connections: Int = 10
+        @Flag(help: "Also run the path signed with an RSA-2048 key.") var rsa = false
+        @Option(help: "Parent of the scratch folder (a fresh folder is made and removed).")
+        var dataDir: String = NSTemporaryDirectory() + "herald-bench"
+
+        func run() async throws {
+            try await reporting {
+                guard count > 0 else { throw HeraldError.invalid("--count", "must be positive") }
+                guard (1...64).contains(connections) else { throw HeraldError.invalid("--connections", "must be 1–64") }
+                print(try await EmailBenchmark.run(count: count, connections: connections, rsa: rsa,
+                                                   directory: URL(fileURLWithPath: dataDir), logger: makeLogger(.warning)))
             }
         }
     }

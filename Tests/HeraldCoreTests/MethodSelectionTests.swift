@@ -182,6 +182,35 @@ struct MethodSelectionTests {
         #expect(Self.decide([.email, .sms], customer: c) == .notSent(reason: "no valid email address; no valid mobile number"))
     }
 
+    @Test func addressesTheMIMEModuleRefusesAreNoEmailTarget() {
+        var c = Self.reachable()
+        c.mobile = nil
+        c.email = "zoe..x@example.net"
+        var d = MethodSelection.decide(code: Self.code([.email]), override: nil, context: TargetContext(customer: c))
+        #expect(d == .notSent(reason: "email address refused: empty atom in the local part (leading, trailing or double dot)"))
+        c.email = "zoe(x)@example.net"
+        d = MethodSelection.decide(code: Self.code([.email]), override: nil, context: TargetContext(customer: c))
+        #expect(d == .notSent(reason: "email address refused: invalid character in the local part"))
+    }
+
+    @Test func aNonASCIILocalPartNeedsSMTPUTF8() {
+        var c = Self.reachable()
+        c.email = "jürgen@example.net"
+        let without = MethodSelection.decide(code: Self.code([.email, .sms]), override: nil, context: TargetContext(customer: c))
+        #expect(Self.method(without) == .sms)
+        c.mobile = nil
+        let refused = MethodSelection.decide(code: Self.code([.email]), override: nil, context: TargetContext(customer: c))
+        #expect(refused == .notSent(reason: "email address has a non-ASCII local part and SMTPUTF8 is not enabled"))
+        let with = MethodSelection.decide(code: Self.code([.email]), override: nil, context: TargetContext(customer: c), smtpUTF8: true)
+        #expect(with == .send(method: .email, target: "jürgen@example.net", alias: "Zoë Ångström"))
+        // A non-ASCII domain alone is not refused here (the relay's SMTPUTF8 check still applies).
+        #expect(EmailAddress.isValid("zoe@bücher.example", smtpUTF8: false))
+        #expect(!EmailAddress.isValid("jürgen@example.net", smtpUTF8: false))
+        #expect(EmailAddress.isValid("jürgen@example.net", smtpUTF8: true))
+        #expect(EmailAddress.isValid("\"zoe!\"@example.net", smtpUTF8: false))
+        #expect(!EmailAddress.isValid(String(repeating: "a", count: 65) + "@example.net", smtpUTF8: true))
+    }
+
     @Test(arguments: ["a@b.co", "first.last+tag@example.co.uk", "x@sub.example.net"])
     func validEmails(_ s: String) { #expect(EmailAddress.isValid(s)) }
 

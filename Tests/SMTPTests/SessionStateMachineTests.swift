@@ -184,6 +184,25 @@ struct SessionStateMachineTests {
         #expect(commands.first == .mailFrom("a@test", parameters: ["BODY=8BITMIME", "SMTPUTF8"]))
     }
 
+    @Test func dsnEnvelopeIdAndReturnOfHeadersWhenOffered() {
+        var machine = Self.ready("DSN", "PIPELINING")
+        var envelope = Self.envelope(["x@test"])
+        envelope.envelopeID = "01JD+id=1 é"
+        guard case .send(let commands) = machine.startTransaction(envelope) else {
+            Issue.record("expected commands")
+            return
+        }
+        #expect(commands.first == .mailFrom("a@test", parameters: ["RET=HDRS", "ENVID=01JD+2Bid+3D1+20+C3+A9"]))
+        #expect(XText.decode("01JD+2Bid+3D1+20+C3+A9") == "01JD+id=1 é")
+        // Without DSN the envelope id is not sent.
+        var plain = Self.ready("PIPELINING")
+        guard case .send(let others) = plain.startTransaction(envelope) else {
+            Issue.record("expected commands")
+            return
+        }
+        #expect(others.first == .mailFrom("a@test", parameters: []))
+    }
+
     @Test func quit() {
         var machine = Self.ready()
         #expect(machine.quit() == .send([.quit]))

@@ -16,10 +16,47 @@ public struct CommsCode: Sendable, Hashable, Codable {
         /// RFC 5322 address, with display name: `Herald <hello@example.net>`.
         public var from: String
         public var replyTo: String?
-        public init(subject: String, from: String, replyTo: String? = nil) {
+        /// Images sent in `multipart/related`, referenced from the HTML as `cid:<contentId>`
+        /// (code.json `email.inlineImages`); files in the code's `assets/` folder.
+        public var inlineImages: [Asset]
+        /// Files attached to every email of the code (code.json `email.attachments`).
+        public var attachments: [Asset]
+
+        /// Creates email settings; no inline images or attachments unless given.
+        public init(subject: String, from: String, replyTo: String? = nil, inlineImages: [Asset] = [], attachments: [Asset] = []) {
             self.subject = subject
             self.from = from
             self.replyTo = replyTo
+            self.inlineImages = inlineImages
+            self.attachments = attachments
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case subject, from, replyTo, inlineImages, attachments
+        }
+
+        /// Decodes the settings; the asset lists default to empty (older encodings lack them).
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            subject = try c.decode(String.self, forKey: .subject)
+            from = try c.decode(String.self, forKey: .from)
+            replyTo = try c.decodeIfPresent(String.self, forKey: .replyTo)
+            inlineImages = try c.decodeIfPresent([Asset].self, forKey: .inlineImages) ?? []
+            attachments = try c.decodeIfPresent([Asset].self, forKey: .attachments) ?? []
+        }
+    }
+
+    /// A file of the code's `assets/` folder sent with its emails.
+    public struct Asset: Sendable, Hashable, Codable {
+        /// The file name inside `<CODE>/assets/`.
+        public var file: String
+        /// The Content-ID of an inline image (used as `cid:<contentId>`); nil for attachments.
+        public var contentId: String?
+
+        /// Creates an asset reference (`contentId` for inline images only).
+        public init(file: String, contentId: String? = nil) {
+            self.file = file
+            self.contentId = contentId
         }
     }
 

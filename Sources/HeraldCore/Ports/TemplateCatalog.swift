@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which part of a comm a template renders.
 public enum TemplatePart: String, Sendable, Hashable, CaseIterable {
     /// The message text of SMS, push, online and external comms.
@@ -22,9 +24,15 @@ public protocol TemplateCatalog: Sendable {
     /// Merges the template for `part`, in `language` or the catalog's fallback language.
     /// Throws a ``HeraldError`` naming the template when it is missing or fails to render.
     func render(code: String, method: DeliveryMethod, part: TemplatePart, language: String, fields: [String: String]) throws -> String
+    /// The bytes of `file` in the code's `assets/` folder (an inline image or attachment named
+    /// in its email settings), read when the catalog loaded; nil when there is none.
+    func asset(code: String, file: String) -> Data?
 }
 
 extension TemplateCatalog {
+    /// No assets (catalogs without files beside their templates).
+    public func asset(code: String, file: String) -> Data? { nil }
+
     /// Comms codes raised by a workflow event.
     public func codes(linkedToEventType type: String, eventCode: String) -> [CommsCode] {
         codes.filter { $0.isLinked(eventType: type, eventCode: eventCode) }

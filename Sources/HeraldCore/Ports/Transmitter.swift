@@ -50,9 +50,13 @@ public struct EmailContent: Sendable, Hashable {
     /// `List-Unsubscribe` URIs (RFC 2369) for marketing comms: `mailto:` and/or `https:`; with an
     /// `https:` URI the composer also adds `List-Unsubscribe-Post` (RFC 8058 one-click). Empty: none.
     public var listUnsubscribe: [String]
+    /// Images referenced from the HTML as `cid:<contentId>` (`multipart/related`). Empty: none.
+    public var inlineImages: [EmailAsset]
+    /// Attached files (`multipart/mixed`). Empty: none.
+    public var attachments: [EmailAsset]
 
     public init(from: String, to: String, replyTo: String? = nil, subject: String, html: String, text: String?, messageId: String, date: Date,
-                listUnsubscribe: [String] = []) {
+                listUnsubscribe: [String] = [], inlineImages: [EmailAsset] = [], attachments: [EmailAsset] = []) {
         self.from = from
         self.to = to
         self.replyTo = replyTo
@@ -62,6 +66,8 @@ public struct EmailContent: Sendable, Hashable {
         self.messageId = messageId
         self.date = date
         self.listUnsubscribe = listUnsubscribe
+        self.inlineImages = inlineImages
+        self.attachments = attachments
     }
 }
 

@@ -21,12 +21,17 @@ public enum MethodDecision: Sendable, Hashable {
 ///    candidates but no target for any: `notSent`, naming what was missing.
 /// 4. An email address on the suppression list (it hard-bounced) is no usable target: the
 ///    next candidate is tried, and the reason names the suppression.
+/// 5. So is an email address the MIME module would refuse, or one with a non-ASCII local part
+///    when SMTPUTF8 is not enabled (``EmailAddress/refusal(_:smtpUTF8:)`` gives the reason).
 public enum MethodSelection {
     /// The reason recorded for a suppressed email address.
     public static let suppressedEmailReason = "email address suppressed after a hard bounce"
 
+    /// Chooses the method and target. `smtpUTF8` says whether email addresses with a non-ASCII
+    /// local part can be sent (`HERALD_SMTP_SMTPUTF8`); an address the MIME module would refuse,
+    /// or such a local part without it, is no usable email target, with the reason recorded.
     public static func decide(
-        code: CommsCode, override: DeliveryMethod?, context: TargetContext, suppressedEmails: Set<String> = []
+        code: CommsCode, override: DeliveryMethod?, context: TargetContext, suppressedEmails: Set<String> = [], smtpUTF8: Bool = false
     ) -> MethodDecision {
         let prefs = context.customer.preferences
         let allowed = override.map { [$0] } ?? code.methods
@@ -41,6 +46,10 @@ public enum MethodSelection {
         var missing: [String] = []
         for method in ordered {
             if let (target, alias) = target(for: method, in: context) {
+                if method == .email, let refusal = EmailAddress.refusal(target, smtpUTF8: smtpUTF8) {
+                    missing.append(refusal)
+                    continue
+                }
                 if method == .email && suppressedEmails.contains(target) {
                     missing.append(suppressedEmailReason)
                     continue
@@ -103,6 +112,66 @@ public enum EmailAddress {
               !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
               !s.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" }) else { return false }
         return true
+    }
+
+    /// The reason recorded for a non-ASCII local part when SMTPUTF8 is off.
+    public static let nonASCIILocalPartReason = "email address has a non-ASCII local part and SMTPUTF8 is not enabled"
+
+    /// Whether `s` can be sent to: ``isValid(_:)`` and the MIME module's addr-spec rules
+    /// (RFC 5321/5322 lengths, a dot-atom or quoted local part, domain labels), and a non-ASCII
+    /// local part only when `smtpUTF8` is set.
+    public static func isValid(_ s: String, smtpUTF8: Bool) -> Bool {
+        isValid(s) && refusal(s, smtpUTF8: smtpUTF8) == nil
+    }
+
+    /// Why `s` cannot be sent to, or nil when it can. Mirrors the rules of the `MIME` module's
+    /// `EmailAddress` (which Herald's core does not depend on).
+    public static func refusal(_ s: String, smtpUTF8: Bool) -> String? {
+        guard isValid(s), let at = s.lastIndex(of: "@") else { return "no valid email address" }
+        let local = s[..<at]
+        let domain = s[s.index(after: at)...]
+        func refused(_ why: String) -> String { "email address refused: \(why)" }
+        guard local.utf8.count <= 64 else { return refused("local part longer than 64 octets") }
+        guard domain.utf8.count <= 255, s.utf8.count <= 254 else { return refused("longer than 254 octets") }
+        guard !s.utf8.contains(where: { $0 < 32 || $0 == 127 }) else { return refused("control characters") }
+        if local.hasPrefix("\"") {
+            guard local.count >= 2, local.hasSuffix("\"") else { return refused("unterminated quoted local part") }
+            var escaped = false
+            for byte in local.utf8.dropFirst().dropLast() {
+                if escaped { escaped = false; continue }
+                if byte == UInt8(ascii: "\\") { escaped = true; continue }
+                if byte == UInt8(ascii: "\"") { return refused("bad character in quoted local part") }
+            }
+            if escaped { return refused("dangling escape in the local part") }
+        } else {
+            for atom in local.split(separator: ".", omittingEmptySubsequences: false) {
+                guard !atom.isEmpty else { return refused("empty atom in the local part (leading, trailing or double dot)") }
+                guard atom.utf8.allSatisfy({ $0 >= 128 || isAtext($0) }) else { return refused("invalid character in the local part") }
+            }
+        }
+        if domain.hasPrefix("[") {
+            guard domain.hasSuffix("]") else { return refused("bad address literal") }
+        } else {
+            for label in domain.split(separator: ".", omittingEmptySubsequences: false) {
+                guard !label.isEmpty, label.utf8.count <= 63, !label.hasPrefix("-"), !label.hasSuffix("-") else {
+                    return refused("bad domain label")
+                }
+                guard label.utf8.allSatisfy({ $0 >= 128 || $0 == UInt8(ascii: "-") || isAlnum($0) }) else {
+                    return refused("invalid character in the domain")
+                }
+            }
+        }
+        if !smtpUTF8 && local.utf8.contains(where: { $0 >= 128 }) { return nonASCIILocalPartReason }
+        return nil
+    }
+
+    static func isAtext(_ byte: UInt8) -> Bool {
+        isAlnum(byte) || "!#$%&'*+-/=?^_`{|}~".utf8.contains(byte)
+    }
+
+    static func isAlnum(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 }
 

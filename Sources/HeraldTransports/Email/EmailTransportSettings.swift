@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import Logging
 import MIME
 import SMTP
 
@@ -77,25 +78,40 @@ public struct EmailTransportSettings: Sendable, Hashable {
     public var transport: Transport
     /// Required when ``transport`` is `smtp`.
     public var smtp: SMTP?
+    /// The key of `HERALD_DKIM_DOMAIN`/`_SELECTOR`/`_KEY_FILE`.
     public var dkim: DKIM?
+    /// Further keys, one per sender domain (`HERALD_DKIM_KEYS`).
+    public var dkimKeys: [DKIM]
+    /// Whether email addresses with a non-ASCII local part may be used (`HERALD_SMTP_SMTPUTF8`):
+    /// only when the relay offers SMTPUTF8. Off: such addresses are no usable email target.
+    public var smtpUTF8: Bool
 
     /// Creates email settings (default: the outbox, unsigned).
-    public init(transport: Transport = .outbox, smtp: SMTP? = nil, dkim: DKIM? = nil) {
+    public init(transport: Transport = .outbox, smtp: SMTP? = nil, dkim: DKIM? = nil, dkimKeys: [DKIM] = [], smtpUTF8: Bool = false) {
         self.transport = transport
         self.smtp = smtp
         self.dkim = dkim
+        self.dkimKeys = dkimKeys
+        self.smtpUTF8 = smtpUTF8
     }
 
-    /// The Email Monitor's composer, signing when DKIM is configured. Throws a `HeraldError`
-    /// naming `dkim.key.file` when the key cannot be read.
-    public func makeComposer() throws -> MIMEEmailComposer {
-        guard let dkim else { return MIMEEmailComposer() }
-        do {
-            let key = try DKIMPrivateKey(pemFile: dkim.keyFile)
-            return MIMEEmailComposer(signer: DKIMSigner(domain: dkim.domain, selector: dkim.selector, key: key))
-        } catch let error as MIMEError {
-            throw HeraldError.invalid("dkim.key.file", "HERALD_DKIM_KEY_FILE: \(error.reason)")
+    /// The Email Monitor's composer, signing with the key of each message's From domain (or a
+    /// parent domain) when DKIM is configured. Throws a `HeraldError` naming `dkim.key.file`
+    /// (or `dkim.keys`) when a key cannot be read.
+    public func makeComposer(logger: Logger = Logger(label: "herald.email")) throws -> MIMEEmailComposer {
+        var signers: [DKIMSigner] = []
+        for (index, entry) in ([dkim].compactMap(\.self) + dkimKeys).enumerated() {
+            let fromList = dkim == nil || index > 0
+            do {
+                let key = try DKIMPrivateKey(pemFile: entry.keyFile)
+                signers.append(DKIMSigner(domain: entry.domain, selector: entry.selector, key: key))
+            } catch let error as MIMEError {
+                throw fromList
+                    ? HeraldError.invalid("dkim.keys", "HERALD_DKIM_KEYS key file \(entry.keyFile) of \(entry.domain): \(error.reason)")
+                    : HeraldError.invalid("dkim.key.file", "HERALD_DKIM_KEY_FILE: \(error.reason)")
+            }
         }
+        return MIMEEmailComposer(signers: signers, logger: logger)
     }
 
     /// The SMTP transmitter, or nil for the outbox transport.

@@ -6,11 +6,12 @@ import Synchronization
 
 /// The email `Transmitter` on the standalone `SMTP` module: reads each distribution's stored
 /// `.eml`, sends it to one relay (`HERALD_SMTP_*`) with envelope sender = the message's `From`
-/// address and recipient = the distribution's target, and maps the server's answer:
+/// address and recipient = the distribution's target (and, when the relay offers DSN,
+/// `RET=HDRS ENVID=<distribution id>` so bounces name it), and maps the server's answer:
 ///
 /// | server | outcome |
 /// |---|---|
-/// | accepted (250 after DATA) | `sent`, reference `<Message-ID>,<queue id>` (the queue id when the final reply names one) |
+/// | accepted (250 after DATA) | `sent`, reference `<Message-ID>,<queue id>,envid:<distribution id>` (the queue id when the final reply names one) |
 /// | 4xx, connection lost, timeout | `failed(retryable: true)` with the server's text → `errorRetry` |
 /// | 5xx | `failed(retryable: false)` with the server's text → `errorNoRetry` |
 /// | over the server's SIZE, non-ASCII address without SMTPUTF8 | `failed(retryable: false)` with the reason |
@@ -44,6 +45,8 @@ public struct SMTPTransmitter: Transmitter {
         var from: String
         var to: String
         var messageID: String
+        /// The DSN envelope id: the distribution id.
+        var envelopeID: String
         var data: [UInt8]
     }
 
@@ -88,7 +91,7 @@ public struct SMTPTransmitter: Transmitter {
         guard let messageID = headers["message-id"]?.trimmingCharacters(in: .whitespaces), !messageID.isEmpty else {
             return .failure(Refusal(.failed(retryable: false, reason: "the stored message has no Message-ID")))
         }
-        return .success(Prepared(index: index, from: from, to: d.target, messageID: messageID, data: bytes))
+        return .success(Prepared(index: index, from: from, to: d.target, messageID: messageID, envelopeID: d.id, data: bytes))
     }
 
     /// One session worker: opens a session, sends queued messages on it until the queue is
@@ -116,12 +119,12 @@ public struct SMTPTransmitter: Transmitter {
     /// Sends one message and maps the answer.
     func send(_ job: Prepared, on connection: SMTPConnection) async -> TransmissionOutcome {
         do {
-            let result = try await connection.send(from: job.from, to: [job.to], data: job.data)
+            let result = try await connection.send(from: job.from, to: [job.to], data: job.data, envelopeID: job.envelopeID)
             guard let recipient = result.recipients.first else { return .failed(retryable: true, reason: "no answer for the recipient") }
             switch recipient.outcome {
             case .accepted:
                 let queueID = result.finalReply.flatMap { Self.queueID(inReply: $0.text) }
-                return .sent(reference: [job.messageID, queueID].compactMap { $0 }.joined(separator: ","))
+                return .sent(reference: [job.messageID, queueID, "envid:\(job.envelopeID)"].compactMap { $0 }.joined(separator: ","))
             case .transientFailure(let reason, _):
                 return .failed(retryable: true, reason: "RCPT TO refused: \(reason)")
             case .permanentFailure(let reason, _):

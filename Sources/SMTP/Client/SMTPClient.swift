@@ -53,9 +53,10 @@ public struct SMTPClient: Sendable {
         }
     }
 
-    /// Opens a session, sends one message, and quits.
-    public func send(from: String, to recipients: [String], data: [UInt8]) async throws -> SMTPSendResult {
-        try await withConnection { try await $0.send(from: from, to: recipients, data: data) }
+    /// Opens a session, sends one message, and quits. `envelopeID` is sent as the DSN `ENVID`
+    /// when the server offers DSN.
+    public func send(from: String, to recipients: [String], data: [UInt8], envelopeID: String? = nil) async throws -> SMTPSendResult {
+        try await withConnection { try await $0.send(from: from, to: recipients, data: data, envelopeID: envelopeID) }
     }
 
     private func connect() async throws -> NIOAsyncChannel<SMTPReply, SMTPClientFrame> {

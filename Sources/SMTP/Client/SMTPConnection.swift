@@ -46,14 +46,15 @@ public final class SMTPConnection {
 
     /// Sends one message: MAIL FROM, RCPT TO for each recipient, DATA and the content
     /// (RSET first when the session was used before; pipelined when the server offers PIPELINING).
+    /// With `envelopeID` and a server offering DSN, MAIL FROM carries `RET=HDRS ENVID=<xtext>`.
     ///
     /// - Returns: each recipient's outcome and the server's final reply (its queue id text). A
     ///   recipient refused with 4xx is a transient failure, with 5xx a permanent one.
     /// - Throws: ``SMTPError`` when the whole message fails: over SIZE (permanent, before sending),
     ///   sender or content refused (4xx transient, 5xx permanent), connection lost or timeout (transient).
-    public func send(from: String, to recipients: [String], data: [UInt8]) async throws -> SMTPSendResult {
+    public func send(from: String, to recipients: [String], data: [UInt8], envelopeID: String? = nil) async throws -> SMTPSendResult {
         let envelope = SMTPSessionStateMachine.Envelope(
-            from: from, recipients: recipients, size: data.count, hasEightBitData: data.contains { $0 >= 128 })
+            from: from, recipients: recipients, size: data.count, hasEightBitData: data.contains { $0 >= 128 }, envelopeID: envelopeID)
         let action = try await drive(stateMachine.startTransaction(envelope), data: data)
         guard case .transactionFinished(let outcome) = action else { throw SMTPError.protocolError("transaction did not finish") }
         switch outcome {

@@ -52,4 +52,6 @@ public struct SMTPServerCapabilities: Sendable, Hashable {
     public var eightBitMIME: Bool { supports("8BITMIME") }
     /// SMTPUTF8 (RFC 6531).
     public var smtpUTF8: Bool { supports("SMTPUTF8") }
+    /// DSN (RFC 3461): `RET` and `ENVID` at MAIL FROM.
+    public var dsn: Bool { supports("DSN") }
 }

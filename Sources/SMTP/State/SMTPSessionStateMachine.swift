@@ -45,13 +45,17 @@ public struct SMTPSessionStateMachine: Sendable {
         public var size: Int
         /// Whether the content has bytes above 127.
         public var hasEightBitData: Bool
+        /// The DSN envelope id (RFC 3461 `ENVID`): when set and the server offers DSN, MAIL FROM
+        /// carries `RET=HDRS ENVID=<xtext>`, so bounces name it in `Original-Envelope-Id`.
+        public var envelopeID: String?
 
         /// Creates an envelope.
-        public init(from: String, recipients: [String], size: Int, hasEightBitData: Bool) {
+        public init(from: String, recipients: [String], size: Int, hasEightBitData: Bool, envelopeID: String? = nil) {
             self.from = from
             self.recipients = recipients
             self.size = size
             self.hasEightBitData = hasEightBitData
+            self.envelopeID = envelopeID
         }
     }
 
@@ -271,6 +275,9 @@ public struct SMTPSessionStateMachine: Sendable {
         if capabilities.supports("SIZE") { mailParameters.append("SIZE=\(envelope.size)") }
         if envelope.hasEightBitData && capabilities.eightBitMIME { mailParameters.append("BODY=8BITMIME") }
         if needsUTF8 && capabilities.smtpUTF8 { mailParameters.append("SMTPUTF8") }
+        if let envelopeID = envelope.envelopeID, capabilities.dsn {
+            mailParameters += ["RET=HDRS", "ENVID=" + XText.encode(envelopeID)]
+        }
 
         var outcomes: [SMTPSendResult.Outcome?] = Array(repeating: nil, count: envelope.recipients.count)
         var steps: [Step] = needsReset ? [.rset, .mail] : [.mail]

@@ -1,0 +1,186 @@
+import Foundation
+import HeraldCatalog
+import HeraldCore
+import HeraldPipeline
+import HeraldSQLite
+import Logging
+import ServiceLifecycle
+
+/// `herald bench email --count N`: N realistic WELCOME emails (HTML + text, the inline logo,
+/// DKIM-signed with an Ed25519 key made for the run when `openssl` is there) through the whole
+/// path — trigger, Comms Monitor, Email Monitor (merge, MIME, sign, store), email sender
+/// (SMTP, record `sent`) — into Postfix's `smtp-sink` on loopback, started and stopped by the
+/// bench. The anchor, in the same run and into the same sink: Postfix's `smtp-source` sending
+/// the same number of messages of the same size over 10 sessions. Reports msgs/s for both, the
+/// ratio (goal ≥ 0.7), peak RSS, and optionally (`rsa`) a second run signed with RSA-2048.
+public enum EmailBenchmark {
+    /// One pass of Herald's email path.
+    struct Pass {
+        var label: String
+        var sent: Int
+        /// First trigger → last `sent_at`.
+        var seconds: Double
+        /// First → last `sent_at` (the email sender's span, overlapping the earlier stages).
+        var sendSpan: Double
+        /// Comms Monitor, Email Monitor, email sender, each run alone (staged passes only).
+        var stageSeconds: [Double]
+        var averageSize: Int
+        var statuses: [String: Int]
+    }
+
+    /// Runs the measurements and returns a printable report. `connections` is
+    /// `HERALD_SMTP_CONNECTIONS` for Herald's runs (smtp-source always uses 10 sessions).
+    public static func run(count: Int, connections: Int = 10, rsa: Bool = false, directory parent: URL, logger: Logger) async throws -> String {
+        let work = parent.appendingPathComponent("email-run-\(Identifier.make())")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let sink = try await PostfixBenchTools.startSink()
+        defer { sink.stop() }
+
+        let edKey = work.appendingPathComponent("dkim-ed25519.pem").path
+        let signed = PostfixBenchTools.generateKey(["-algorithm", "ed25519"], path: edKey)
+        let herald = try await pass(label: signed ? "ed25519-sha256" : "unsigned (no openssl)", port: sink.port, count: count,
+                                    connections: connections, keyFile: signed ? edKey : nil, parent: work, logger: logger)
+        let staged = try await pass(label: "stages alone", port: sink.port, count: count, connections: connections,
+                                    keyFile: signed ? edKey : nil, staged: true, parent: work, logger: logger)
+        let size = max(herald.averageSize, 1)
+        let source = try await PostfixBenchTools.runSource(port: sink.port, sessions: 10, count: count, size: size, reuse: false)
+        let sourceReuse = try await PostfixBenchTools.runSource(port: sink.port, sessions: 10, count: count, size: size, reuse: true)
+
+        var rsaPass: Pass?
+        if rsa {
+            let rsaKey = work.appendingPathComponent("dkim-rsa.pem").path
+            if PostfixBenchTools.generateKey(["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"], path: rsaKey) {
+                rsaPass = try await pass(label: "rsa-sha256 (2048)", port: sink.port, count: count, connections: connections,
+                                         keyFile: rsaKey, parent: work, logger: logger)
+            }
+        }
+
+        func rate(_ n: Int, _ s: Double) -> Double { s > 0 ? Double(n) / s : 0 }
+        func f(_ v: Double) -> String { String(format: "%.0f", v) }
+        let sourceRate = rate(count, source)
+        var lines = [
+            "email bench — \(count) WELCOME emails (the sample catalog's HTML + text, ~\(size) bytes) into Postfix smtp-sink on loopback, "
+                + "\(ProcessInfo.processInfo.activeProcessorCount) cores, HERALD_SMTP_CONNECTIONS=\(connections)",
+        ]
+        for p in [herald] + (rsaPass.map { [$0] } ?? []) {
+            lines.append("  herald \(p.label.padding(toLength: 22, withPad: " ", startingAt: 0)) \(f(rate(p.sent, p.seconds))) msgs/s end to end "
+                         + "(\(p.sent) sent in \(String(format: "%.2f", p.seconds)) s; sender span \(String(format: "%.2f", p.sendSpan)) s); "
+                         + "ratio to smtp-source \(String(format: "%.2f", rate(p.sent, p.seconds) / max(sourceRate, 1e-9)))")
+            if p.sent != count {
+                lines.append("    statuses: " + p.statuses.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+            }
+        }
+        let names = ["comms monitor", "email monitor (merge, MIME, \(signed ? "sign, " : "")store)", "email sender (SMTP, record)"]
+        for (name, seconds) in zip(names, staged.stageSeconds) {
+            lines.append("    alone: \(name.padding(toLength: 40, withPad: " ", startingAt: 0)) \(f(rate(count, seconds))) msgs/s")
+        }
+        lines += [
+            "  smtp-source -s 10 -l \(size)   \(f(sourceRate)) msgs/s (one message per session: the anchor; goal herald ≥ 0.7×)",
+            "  smtp-source -s 10 -d           \(f(rate(count, sourceReuse))) msgs/s (sessions reused, for comparison)",
+            "  peak RSS                       \(PipelineBenchmark.peakRSS() / 1_048_576) MiB",
+        ]
+        if rsa && rsaPass == nil { lines.append("  rsa-sha256: skipped (openssl could not make an RSA key)") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One run of the whole email path in a fresh data folder, configured through the same
+    /// `HERALD_*` settings `herald serve` reads.
+    static func pass(label: String, port: Int, count: Int, connections: Int, keyFile: String?, staged: Bool = false, parent: URL,
+                     logger: Logger) async throws -> Pass {
+        let directory = parent.appendingPathComponent("data-\(Identifier.make())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try SampleCatalog.write(to: directory.appendingPathComponent("catalog"))
+        var environment = [
+            "HERALD_EMAIL_TRANSPORT": "smtp", "HERALD_SMTP_HOST": "127.0.0.1", "HERALD_SMTP_PORT": "\(port)", "HERALD_SMTP_TLS": "none",
+            "HERALD_SMTP_CONNECTIONS": "\(connections)", "HERALD_LOG_LEVEL": "warning",
+        ]
+        if let keyFile {
+            environment["HERALD_DKIM_DOMAIN"] = "herald.example"
+            environment["HERALD_DKIM_SELECTOR"] = "bench"
+            environment["HERALD_DKIM_KEY_FILE"] = keyFile
+        }
+        let settings = try await HeraldSettings.load(dataDir: directory.path, environment: environment)
+        let runtime = try await HeraldRuntime(settings: settings, logger: logger)
+        let customers = min(1000, max(1, count))
+        for i in 0..<customers {
+            try await runtime.store.upsertCustomer(Customer(
+                id: String(format: "C-%05d", i), firstName: "Zoë", lastName: "Customer \(i)", language: "en", timeZone: "UTC",
+                email: String(format: "customer%05d@herald.test", i), preferences: Preferences(preferredMethods: [.email])))
+        }
+        var stages: [Double] = []
+        if staged {
+            // Each stage alone, one after the other: where the time goes.
+            try await submit(count: count, customers: customers, runtime: runtime)
+            stages.append(try await drive([runtime.commsMonitor()], runtime: runtime, logger: logger, until: { $0 == .monitor }))
+            stages.append(try await drive([runtime.mergeMonitor(.email)], runtime: runtime, logger: logger, until: { $0 == .merge(.email) }))
+            stages.append(try await drive(runtime.transportServices() + [runtime.sender(.email)], runtime: runtime, logger: logger,
+                                        until: { $0 == .send(.email) }))
+        } else {
+            // All stages at once, as `herald serve` runs them.
+            let services: [any Service] = runtime.transportServices()
+                + [runtime.commsMonitor(), runtime.mergeMonitor(.email), runtime.sender(.email)]
+            _ = try await drive(services, runtime: runtime, logger: logger, until: { _ in true }) {
+                try await submit(count: count, customers: customers, runtime: runtime)
+            }
+        }
+        let stats = try await runtime.store.pipelineStats()
+        let sent = stats.distributionStatuses["sent"] ?? 0
+        let first = stats.triggered?.lowerBound ?? Date()
+        let last = stats.sent?.upperBound ?? Date()
+        let span = stats.sent.map { $0.upperBound.timeIntervalSince($0.lowerBound) } ?? 0
+        return Pass(label: label, sent: sent, seconds: last.timeIntervalSince(first), sendSpan: span, stageSeconds: stages,
+                    averageSize: averageFileSize(under: settings.documentsDirectory), statuses: stats.distributionStatuses)
+    }
+
+    /// Submits `count` WELCOME triggers in batches of 500 and rings the Comms Monitor.
+    static func submit(count: Int, customers: Int, runtime: HeraldRuntime) async throws {
+        var made = 0
+        while made < count {
+            let n = min(500, count - made)
+            let now = Date()
+            let submissions = (made..<(made + n)).map { i in
+                TriggerSubmission(requests: [CommsRequest(
+                    id: Identifier.make(now: now), commsCode: "WELCOME", priority: 2, status: .awaitingProcessing,
+                    target: TargetRef(.customer, String(format: "C-%05d", i % customers)), fields: [:],
+                    source: .api, createdBy: "bench", createdAt: now)], actor: "bench")
+            }
+            _ = try await runtime.store.submitBatch(submissions, idempotencyWindow: .seconds(1))
+            runtime.signals.ring(.monitor)
+            made += n
+        }
+    }
+
+    /// Runs `services` in a `ServiceGroup` (and `feed` beside them) until no stage that
+    /// `watched` selects has a waiting row, then shuts them down; returns the seconds taken.
+    static func drive(_ services: [any Service], runtime: HeraldRuntime, logger: Logger, until watched: @escaping @Sendable (Stage) -> Bool,
+                      feed: @escaping @Sendable () async throws -> Void = {}) async throws -> Double {
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
+        let start = Date()
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await feed()
+            for stage in [Stage.monitor, .merge(.email), .send(.email)] where watched(stage) { runtime.signals.ring(stage) }
+            while true {
+                let depths = try await runtime.store.queueDepths(now: Date())
+                if depths.allSatisfy({ !watched($0.stage) || $0.waiting == 0 }) { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        return Date().timeIntervalSince(start)
+    }
+
+    /// The mean size of the stored `.eml` files (what was sent), bytes.
+    static func averageFileSize(under folder: URL) -> Int {
+        guard let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.fileSizeKey]) else { return 0 }
+        var total = 0, n = 0
+        for case let url as URL in files where url.pathExtension == "eml" {
+            total += (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
+            n += 1
+        }
+        return n == 0 ? 0 : total / n
+    }
+}

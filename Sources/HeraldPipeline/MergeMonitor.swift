@@ -37,34 +37,43 @@ public struct MergeMonitor: Service {
         await loop.run { items, ticket in try await self.handle(items, ticket: ticket) }
     }
 
+    /// How many documents of a batch are merged at once (composition and signing use the
+    /// cores; the document writes wait on the disk).
+    public var concurrency = max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
+
+    /// What merging one distribution came to.
+    enum Outcome: Sendable {
+        case merged(Change)
+        case failed(Change)
+        case handBack
+    }
+
     public func handle(_ items: [WorkItem], ticket: ClaimTicket) async throws {
         let started = ContinuousClock.now
+        let work = items.compactMap { item in item.distribution.map { (item.request, $0) } }
+        // Merge several at once, keep the batch's order for the commit.
+        var outcomes = [Outcome?](repeating: nil, count: work.count)
+        await withTaskGroup(of: (Int, Outcome).self) { group in
+            var next = 0
+            func addNext() {
+                guard next < work.count else { return }
+                let index = next
+                let (request, d) = work[index]
+                group.addTask { (index, await self.merge(request, d)) }
+                next += 1
+            }
+            for _ in 0..<min(concurrency, work.count) { addNext() }
+            while let (index, outcome) = await group.next() {
+                outcomes[index] = outcome
+                addNext()
+            }
+        }
         var changes: [Change] = []
         var handBack = false
-        for item in items {
-            guard let d = item.distribution else { continue }
-            let now = loop.clock()
-            do {
-                let location = try await render(item.request, d, now: now)
-                var t = try DistributionTransition(distribution: d, to: .awaitingDistribution, actor: actor, reason: "merged", at: now)
-                t.fileLocation = location
-                changes.append(Change(requestId: d.requestId, distribution: t))
-            } catch let failure as DocumentStoreFailure {
-                // Storage may come back (disk full, a network store's blip): not the template's
-                // fault, so the row is handed back to be merged again, not failed.
-                loop.logger.warning("document store failed; distribution handed back", metadata: [
-                    "comms.distribution_id": "\(d.id)", "error": "\(failure.underlying)",
-                ])
-                handBack = true
-            } catch is CancellationError {
-                handBack = true
-            } catch {
-                // Templates and composition are deterministic: retrying cannot help.
-                let reason = "merge failed: \(error)"
-                var t = try DistributionTransition(distribution: d, to: .errorNoRetry, actor: actor, reason: reason, at: now)
-                t.lastError = reason
-                changes.append(Change(requestId: d.requestId, distribution: t, problems: [RequestProblem(kind: .error, reason: reason, at: now)],
-                                      raisedEvents: [.commsNotSent(item.request, reason: reason, at: now)]))
+        for outcome in outcomes {
+            switch outcome {
+            case .merged(let c)?, .failed(let c)?: changes.append(c)
+            case .handBack?, nil: handBack = true
             }
         }
         let report = try await loop.store.commit(changes, ticket: ticket)
@@ -72,6 +81,35 @@ public struct MergeMonitor: Service {
         metrics.outcome("merged", count: report.applied)
         loop.signals.ring(.send(method))
         metrics.batch(size: items.count, duration: ContinuousClock.now - started)
+    }
+
+    /// Merges one distribution into its document; never throws.
+    func merge(_ request: CommsRequest, _ d: Distribution) async -> Outcome {
+        let now = loop.clock()
+        do {
+            let location = try await render(request, d, now: now)
+            var t = try DistributionTransition(distribution: d, to: .awaitingDistribution, actor: actor, reason: "merged", at: now)
+            t.fileLocation = location
+            return .merged(Change(requestId: d.requestId, distribution: t))
+        } catch let failure as DocumentStoreFailure {
+            // Storage may come back (disk full, a network store's blip): not the template's
+            // fault, so the row is handed back to be merged again, not failed.
+            loop.logger.warning("document store failed; distribution handed back", metadata: [
+                "comms.distribution_id": "\(d.id)", "error": "\(failure.underlying)",
+            ])
+            return .handBack
+        } catch is CancellationError {
+            return .handBack
+        } catch {
+            // Templates and composition are deterministic: retrying cannot help.
+            let reason = "merge failed: \(error)"
+            guard var t = try? DistributionTransition(distribution: d, to: .errorNoRetry, actor: actor, reason: reason, at: now) else {
+                return .handBack
+            }
+            t.lastError = reason
+            return .failed(Change(requestId: d.requestId, distribution: t, problems: [RequestProblem(kind: .error, reason: reason, at: now)],
+                                  raisedEvents: [.commsNotSent(request, reason: reason, at: now)]))
+        }
     }
 
     /// Writes a document, marking failures as the store's (they are retried, not failed).

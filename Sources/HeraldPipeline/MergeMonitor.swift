@@ -76,6 +76,12 @@ public struct MergeMonitor: Service {
             case .handBack?, nil: handBack = true
             }
         }
+        // The documents must be on disk before the rows say where they are.
+        do {
+            try await documents.flush()
+        } catch {
+            throw DocumentStoreFailure(underlying: error)  // the batch's claims are released
+        }
         let report = try await loop.store.commit(changes, ticket: ticket)
         if handBack { try await loop.store.release(loop.stage, ticket: ticket) }
         metrics.outcome("merged", count: report.applied)

@@ -31,10 +31,19 @@ public protocol Transmitter: Sendable {
 
 /// Where generated documents (emails, letters) are written.
 public protocol DocumentStore: Sendable {
-    /// Writes `data` as a document called `name` and returns its location.
+    /// Writes `data` as a document called `name` and returns its location. The document need
+    /// not be durable until ``flush()`` returns.
     func write(_ data: Data, name: String, createdAt: Date) async throws -> String
     /// Reads a document back.
     func read(_ location: String) async throws -> Data
+    /// Makes every document written so far durable. Stages call it once per batch, before
+    /// they record the documents' locations (one sync per batch instead of one per document).
+    func flush() async throws
+}
+
+extension DocumentStore {
+    /// Stores whose writes are durable at once need not flush.
+    public func flush() async throws {}
 }
 
 /// The content of an email before MIME composition.

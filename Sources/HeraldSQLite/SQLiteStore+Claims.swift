@@ -122,7 +122,7 @@ extension SQLiteStore {
             try db.insertHistory(requestId: t.requestId, entity: .distribution, from: t.from.rawValue, to: t.to.rawValue, at: t.at,
                                  actor: t.actor, reason: t.reason)
             if let reference = t.reference, t.to == .sent || t.to == .published {
-                try db.indexReferences(reference, distributionId: t.distributionId, at: t.at)
+                try db.indexReferences(reference, method: t.method, distributionId: t.distributionId)
             }
         }
         for p in change.problems {

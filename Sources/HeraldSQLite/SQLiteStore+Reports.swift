@@ -66,9 +66,8 @@ extension Database {
     /// Indexes every comma-separated provider id of a sent distribution's reference, so a report
     /// about any SMS segment (or the Message-ID of an email) finds it; then applies reports
     /// that arrived for these ids before the send was recorded.
-    func indexReferences(_ reference: String, distributionId: String, at: Date) throws {
-        guard let method = try String.fetchOne(cachedStatement(sql: "SELECT method FROM distributions WHERE id = ?"),
-                                               arguments: [distributionId]) else { return }
+    func indexReferences(_ reference: String, method deliveryMethod: DeliveryMethod, distributionId: String) throws {
+        let method = deliveryMethod.rawValue
         let insert = try cachedStatement(sql: """
             INSERT INTO distribution_references (method, reference, distribution_id) VALUES (?, ?, ?)
             ON CONFLICT (method, reference) DO UPDATE SET distribution_id = excluded.distribution_id
@@ -81,9 +80,9 @@ extension Database {
             guard !id.isEmpty else { continue }
             try insert.execute(arguments: [method, id, distributionId])
             for row in try Row.fetchAll(early, arguments: [method, id]) {
-                guard let m = DeliveryMethod(rawValue: method), let outcome = DeliveryReport.Outcome(rawValue: row["outcome"]),
+                guard let outcome = DeliveryReport.Outcome(rawValue: row["outcome"]),
                       let current = try DistributionRecord.fetchOne(self, key: distributionId)?.model else { continue }
-                let report = DeliveryReport(method: m, reference: id, outcome: outcome, at: Millis.date(row["at"] as Int64), detail: row["detail"])
+                let report = DeliveryReport(method: deliveryMethod, reference: id, outcome: outcome, at: Millis.date(row["at"] as Int64), detail: row["detail"])
                 let applied = try applyReport(report, to: current, actor: "delivery-reports")
                 try execute(sql: "UPDATE delivery_reports SET disposition = ?, distribution_id = ? WHERE id = ?",
                             arguments: [applied ? "applied" : "ignored", distributionId, row["id"] as Int64])

@@ -28,6 +28,8 @@ public struct DistributionTransition: Sendable, Hashable {
     /// The row and the move are fixed at construction, where the state machine checked them.
     public private(set) var distributionId: String
     public private(set) var requestId: String
+    /// The distribution's delivery method (provider references are indexed per method).
+    public private(set) var method: DeliveryMethod
     public private(set) var from: DistributionStatus
     public private(set) var to: DistributionStatus
     public var actor: String
@@ -49,6 +51,7 @@ public struct DistributionTransition: Sendable, Hashable {
     public init(distribution: Distribution, to: DistributionStatus, actor: String, reason: String? = nil, at: Date) throws(HeraldError) {
         try StatusMachine.check(distribution: distribution.status, to: to)
         self.distributionId = distribution.id
+        self.method = distribution.method
         self.requestId = distribution.requestId
         self.from = distribution.status
         self.to = to

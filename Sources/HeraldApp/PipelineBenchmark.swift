@@ -53,47 +53,10 @@ public enum PipelineBenchmark {
         settings.worker.batchSize = 500
         try SampleCatalog.write(to: settings.catalogDirectory)
         let runtime = try await HeraldRuntime(settings: settings, logger: logger)
-        let customers = min(1000, max(1, count))
-        for i in 0..<customers {
-            let id = String(format: "C-%05d", i)
-            try await runtime.store.upsertCustomer(Customer(
-                id: id, firstName: "Customer", lastName: "\(i)", language: "en", timeZone: "UTC",
-                mobile: String(format: "+4477009%05d", i), pushTokens: [PushToken(platform: "fcm", token: "tok-\(i)")],
-                preferences: Preferences(preferredMethods: i % 2 == 0 ? [.sms] : [.push])))
-            try await runtime.store.upsertSubscription(Subscription(id: String(format: "S-%05d", i), customerId: id,
-                                                                    msisdn: String(format: "+4477009%05d", i), plan: "Data 10GB"))
-        }
-
-        let services: [any Service] = [runtime.commsMonitor(), runtime.sender(.sms), runtime.sender(.push)]
-        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
-        let triggerStart = Date()
-        var triggerEnd = Date()
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var made = 0
-            while made < count {
-                let n = min(500, count - made)
-                let now = Date()
-                let submissions = (made..<(made + n)).map { i in
-                    TriggerSubmission(requests: [CommsRequest(
-                        id: Identifier.make(now: now), commsCode: "DATA_80", priority: 2, status: .awaitingProcessing,
-                        target: TargetRef(.subscription, String(format: "S-%05d", i % customers)), fields: ["PERCENT": "80"],
-                        source: .api, createdBy: "bench", createdAt: now)], actor: "bench")
-                }
-                _ = try await runtime.store.submitBatch(submissions, idempotencyWindow: .seconds(1))
-                runtime.signals.ring(.monitor)
-                made += n
-            }
-            triggerEnd = Date()
-            // Wait until every request is processed and every distribution sent.
-            while true {
-                let depths = try await runtime.store.queueDepths(now: Date())
-                if depths.allSatisfy({ $0.waiting == 0 }) { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
+        let customers = try await BenchLoad.seedSubscribers(runtime.store, count: count, pushTokens: true) { $0 % 2 == 0 ? [.sms] : [.push] }
+        let (triggerStart, triggerEnd) = try await BenchLoad.drive(
+            runtime, services: [runtime.commsMonitor(), runtime.sender(.sms), runtime.sender(.push)], count: count,
+            subscribers: customers, logger: logger)
         let stats = try await runtime.store.pipelineStats()
         let anchorPath = directory.appendingPathComponent("anchor.sqlite").path
         let anchor = try await SQLiteStore.rawInsertAnchor(count: count, path: anchorPath)

@@ -38,41 +38,10 @@ public enum SMSBenchmark {
             host: "127.0.0.1", port: port, systemID: "bench", password: "bench", sourceAddress: "Herald", window: 64))
         try SampleCatalog.write(to: settings.catalogDirectory)
         let runtime = try await HeraldRuntime(settings: settings, logger: logger)
-        let customers = min(1000, max(1, count))
-        for i in 0..<customers {
-            let id = String(format: "C-%05d", i)
-            try await runtime.store.upsertCustomer(Customer(id: id, firstName: "Customer", lastName: "\(i)", language: "en", timeZone: "UTC",
-                                                            mobile: String(format: "+4477009%05d", i), preferences: Preferences(preferredMethods: [.sms])))
-            try await runtime.store.upsertSubscription(Subscription(id: String(format: "S-%05d", i), customerId: id,
-                                                                    msisdn: String(format: "+4477009%05d", i), plan: "Data 10GB"))
-        }
-        let services: [any Service] = runtime.transportServices() + [runtime.commsMonitor(), runtime.sender(.sms)]
-        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
-        let start = Date()
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var made = 0
-            while made < count {
-                let n = min(500, count - made)
-                let now = Date()
-                let submissions = (made..<(made + n)).map { i in
-                    TriggerSubmission(requests: [CommsRequest(
-                        id: Identifier.make(now: now), commsCode: "DATA_80", priority: 2, status: .awaitingProcessing,
-                        target: TargetRef(.subscription, String(format: "S-%05d", i % customers)), fields: ["PERCENT": "80"],
-                        source: .api, createdBy: "bench", createdAt: now)], actor: "bench")
-                }
-                _ = try await runtime.store.submitBatch(submissions, idempotencyWindow: .seconds(1))
-                runtime.signals.ring(.monitor)
-                made += n
-            }
-            while true {
-                let depths = try await runtime.store.queueDepths(now: Date())
-                if depths.allSatisfy({ $0.waiting == 0 }) { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
+        let customers = try await BenchLoad.seedSubscribers(runtime.store, count: count, pushTokens: false) { _ in [.sms] }
+        let (start, _) = try await BenchLoad.drive(
+            runtime, services: runtime.transportServices() + [runtime.commsMonitor(), runtime.sender(.sms)], count: count,
+            subscribers: customers, logger: logger)
         let seconds = Date().timeIntervalSince(start)
         let stats = try await runtime.store.pipelineStats()
         return (stats.distributionStatuses["sent"] ?? stats.distributionStatuses["S"] ?? 0, seconds)

@@ -21,6 +21,11 @@ let package = Package(
         .library(name: "SMPP", targets: ["SMPP"]),
         .library(name: "SMTP", targets: ["SMTP"]),
         .library(name: "MIME", targets: ["MIME"]),
+        .library(name: "OpenType", targets: ["OpenType"]),
+        .library(name: "RasterImages", targets: ["RasterImages"]),
+        .library(name: "PDF", targets: ["PDF"]),
+        .library(name: "StyledHTML", targets: ["StyledHTML"]),
+        .library(name: "Letterpress", targets: ["Letterpress"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -38,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         // Values and rules, no I/O.
@@ -80,7 +86,7 @@ let package = Package(
         .target(
             name: "HeraldTransports",
             dependencies: [
-                "HeraldCore", "SMPP", "MIME", "SMTP",
+                "HeraldCore", "SMPP", "MIME", "SMTP", "Letterpress",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -109,8 +115,9 @@ let package = Package(
             name: "HeraldApp",
             dependencies: [
                 "HeraldCore", "HeraldCatalog", "HeraldSQLite", "HeraldPipeline",
-                "HeraldTransports", "HeraldHTTP",
+                "HeraldTransports", "HeraldHTTP", "Letterpress",
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -158,6 +165,53 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Letters: HTML/CSS to PDF. Each layer is a standalone module; Letterpress ties them together.
+        // TrueType/OpenType (glyf) parsing, metrics, kerning and subsetting.
+        .target(name: "OpenType", swiftSettings: swiftSettings),
+        // PNG decoding and JPEG inspection.
+        .target(
+            name: "RasterImages",
+            dependencies: [
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A PDF 1.7 writer: pages, text in embedded font subsets, images, links, PDF/A-2b.
+        .target(
+            name: "PDF",
+            dependencies: [
+                "OpenType",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Tolerant HTML parsing, CSS parsing and the cascade into a styled tree.
+        .target(name: "StyledHTML", swiftSettings: swiftSettings),
+        // Layout, pagination and painting: HTML + assets -> PDF bytes.
+        .target(
+            name: "Letterpress",
+            dependencies: [
+                "OpenType", "RasterImages", "PDF", "StyledHTML",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            resources: [.copy("Resources/Fonts")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "OpenTypeTests", dependencies: ["OpenType"], swiftSettings: swiftSettings),
+        .testTarget(name: "RasterImagesTests", dependencies: ["RasterImages"], swiftSettings: swiftSettings),
+        .testTarget(name: "PDFTests", dependencies: ["PDF", "OpenType"], swiftSettings: swiftSettings),
+        .testTarget(name: "StyledHTMLTests", dependencies: ["StyledHTML"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LetterpressTests",
+            dependencies: ["Letterpress", "OpenType", "PDF", "StyledHTML", "RasterImages",
+                           .product(name: "Mustache", package: "swift-mustache")],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

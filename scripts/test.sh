@@ -40,9 +40,16 @@ for server in scripts/servers/*.sh; do
   source "$server"
 done
 
-# Python tools the tests use to check our output independently (the OpenAPI document).
-if ! python3 -c "import openapi_spec_validator" 2>/dev/null; then
-  pip install --quiet openapi-spec-validator
+# Python tools the tests use to check our output independently: the OpenAPI document; fonts
+# (fontTools reads our subsets) and images (Pillow writes the PNG/JPEG test files).
+if ! python3 -c "import openapi_spec_validator, fontTools, PIL" 2>/dev/null; then
+  pip install --quiet openapi-spec-validator fonttools pillow
+fi
+# PDF checkers for the letter renderer's tests: qpdf --check, pdftotext/pdftoppm/pdffonts/pdfinfo.
+if ! command -v qpdf >/dev/null || ! command -v pdftotext >/dev/null; then
+  echo "test.sh: installing qpdf and poppler-utils"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q qpdf poppler-utils >/dev/null 2>&1 \
+    || { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q qpdf poppler-utils >/dev/null; }
 fi
 
 swift build --build-tests

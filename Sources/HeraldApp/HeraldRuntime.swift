@@ -19,6 +19,9 @@ public final class HeraldRuntime: Sendable {
     public let documents: FileDocumentStore
     /// The Email Monitor's composer (`MIMEEmailComposer`, DKIM-signing when configured).
     public let emailComposer: MIMEEmailComposer
+    /// The Letter Monitor's renderer: merged HTML to PDF (Letterpress), one per process so
+    /// fonts and letterheads are parsed once.
+    public let letterRenderer: PDFLetterRenderer
     /// The email transmitter when `email.transport` is `smtp`; nil for the outbox.
     public let smtpTransmitter: SMTPTransmitter?
     /// The SMPP route when `sms.transport` is `smpp` (a `Service` in ``pipelineServices()``); nil otherwise.
@@ -47,6 +50,7 @@ public final class HeraldRuntime: Sendable {
         intake = TriggerIntake(store: store, catalog: catalog, signals: signals, clock: clock)
         documents = FileDocumentStore(root: settings.documentsDirectory)
         emailComposer = try settings.email.makeComposer()
+        letterRenderer = PDFLetterRenderer(catalogDirectory: settings.catalogDirectory)
         smtpTransmitter = settings.email.makeTransmitter(documents: documents)
         if settings.sms.transport == .smpp, let route = settings.sms.smpp {
             smppRoute = SMPPRoute(settings: route, logger: logger)
@@ -71,7 +75,7 @@ public final class HeraldRuntime: Sendable {
     /// The Email Monitor or the Letter Monitor.
     public func mergeMonitor(_ method: DeliveryMethod) -> MergeMonitor {
         MergeMonitor(loop: loop(.merge(method)), catalog: catalog, documents: documents,
-                     emailComposer: emailComposer, letterRenderer: HTMLLetterRenderer())
+                     emailComposer: emailComposer, letterRenderer: letterRenderer)
     }
 
     /// The transmitter configured for a method: SMTP for email when `email.transport` is `smtp`,

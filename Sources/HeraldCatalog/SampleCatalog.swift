@@ -19,11 +19,15 @@ public enum SampleCatalog {
         }
     }
 
-    /// Relative path → bytes: WELCOME's logo, a 24×24 PNG (navy square, white H) used as `cid:logo`.
+    /// Relative path → bytes.
     static let binaryFiles: [String: Data] = [
-        "WELCOME/assets/logo.png": Data(base64Encoded:
-            "iVBORw0KGgoAAAANSUhEUgAAABgAAAAYCAIAAABvFaqvAAAALUlEQVR42mPgtp1IFcQwahA5Bv2HAZKkRg0aJAbhAQNk0GisDSGDRktIWhkEAIOjtd+jWoXjAAAAAElFTkSuQmCC")!,
+        "WELCOME/assets/logo.png": logo,
+        "PAYMENT_REMINDER/assets/logo.png": logo,
     ]
+
+    /// The logo, a 24×24 PNG (navy square, white H): WELCOME's `cid:logo`, PAYMENT_REMINDER's letterhead.
+    static let logo = Data(base64Encoded:
+        "iVBORw0KGgoAAAANSUhEUgAAABgAAAAYCAIAAABvFaqvAAAALUlEQVR42mPgtp1IFcQwahA5Bv2HAZKkRg0aJAbhAQNk0GisDSGDRktIWhkEAIOjtd+jWoXjAAAAAElFTkSuQmCC")!
 
     /// Relative path → content.
     static let files: [String: String] = [
@@ -206,20 +210,24 @@ public enum SampleCatalog {
             <meta charset="utf-8">
             <title>Payment reminder - account {{ACCOUNTNUMBER}}</title>
             <style>
-              @page { size: A4; margin: 20mm 20mm 25mm 25mm; }
+              @page { size: A4; margin: 20mm 20mm 25mm 25mm;
+                @bottom-left { content: "Herald Telecom Ltd - PO Box 4210, London EC1A 1BB"; font-size: 7.5pt; color: #666666; }
+                @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 7.5pt; color: #666666; } }
               body { font-family: "Helvetica Neue", Arial, sans-serif; font-size: 11pt; line-height: 1.45; color: #1a1a1a; }
               .sender { text-align: right; font-size: 9pt; color: #555555; }
+              .sender img { width: 12mm; height: 12mm; }
               .sender strong { font-size: 12pt; color: #0b3d91; }
-              .address { margin-top: 15mm; min-height: 35mm; }
-              .date { margin: 8mm 0 6mm; }
+              .address { position: absolute; top: 25mm; left: 0; width: 85mm; height: 40mm; }
+              .date { margin: 30mm 0 5mm; }
               .reference { font-weight: bold; }
               .amount { font-size: 13pt; font-weight: bold; }
               .signature { margin-top: 12mm; }
-              .footer { margin-top: 15mm; padding-top: 3mm; border-top: 1px solid #cccccc; font-size: 8.5pt; color: #666666; }
+              .footer { margin-top: 8mm; padding-top: 3mm; border-top: 1px solid #cccccc; font-size: 8.5pt; color: #666666; }
             </style>
             </head>
             <body>
             <div class="sender">
+              <img src="logo.png" alt=""><br>
               <strong>Herald Telecom</strong><br>
               Customer Accounts<br>
               PO Box 4210<br>

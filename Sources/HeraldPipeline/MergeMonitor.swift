@@ -171,7 +171,7 @@ public struct MergeMonitor: Service {
             return try await store(data, name: "\(d.id).eml", at: now)
         case .letter:
             let html = try catalog.render(code: code.code, method: .letter, part: .html, language: d.language, fields: d.fields)
-            let data = try await letterRenderer.render(html: html)
+            let data = try await letterRenderer.render(html: html, code: code.code, date: now)
             return try await store(data, name: "\(d.id).\(letterRenderer.fileExtension)", at: now)
         default:
             throw HeraldError.invalid("deliveryMethod", "\(d.method.rawValue) is not merged by a monitor")

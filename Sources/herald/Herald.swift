@@ -12,7 +12,7 @@ struct Herald: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald",
         abstract: "Herald: an open customer-communications engine for telecom and billing providers.",
-        subcommands: [Serve.self, Demo.self, Import.self, Migrate.self, Catalog.self, Bench.self])
+        subcommands: [Serve.self, Demo.self, Import.self, Migrate.self, Catalog.self, Render.self, Bench.self])
 }
 
 /// Options every command that opens a data folder shares.
@@ -200,6 +200,54 @@ struct Bench: AsyncParsableCommand {
                 guard (1...64).contains(connections) else { throw HeraldError.invalid("--connections", "must be 1–64") }
                 print(try await EmailBenchmark.run(count: count, connections: connections, rsa: rsa,
                                                    directory: URL(fileURLWithPath: dataDir), logger: makeLogger(.warning)))
+            }
+        }
+    }
+}
+
+struct Render: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Render documents without the pipeline.", subcommands: [Letter.self])
+
+    struct Letter: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Merge letter data into an HTML template (Mustache) and render PDF.",
+            discussion: """
+                One letter: --data D.json (one JSON object) --out out.pdf.
+                Many letters: --data rows.ndjson (one object per line; .ndjson or .jsonl) --out DIR,
+                written as DIR/0000.pdf, DIR/0001.pdf, … in line order; prints letters/s and pages/s.
+                """)
+        @Option(help: "The letter template (HTML with Mustache tags).") var template: String
+        @Option(help: "Folder that relative image and font URLs resolve against (default: the template's folder).")
+        var assets: String?
+        @Option(help: "Merge data: a JSON object, or NDJSON with one object per line.") var data: String
+        @Option(help: "Output PDF (one letter) or folder (NDJSON data).") var out: String
+        @Option(help: "Letters rendered at once for NDJSON data (default: one per core).")
+        var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+        func run() async throws {
+            let templateURL = URL(fileURLWithPath: template)
+            let assetsURL = assets.map { URL(fileURLWithPath: $0) }
+            let dataURL = URL(fileURLWithPath: data)
+            let outURL = URL(fileURLWithPath: out)
+            do {
+                let many = ["ndjson", "jsonl"].contains(dataURL.pathExtension.lowercased())
+                let summary: LetterBatch.Summary
+                if many {
+                    guard jobs > 0 else { throw ValidationError("--jobs must be positive") }
+                    summary = try await LetterBatch.renderMany(template: templateURL, assets: assetsURL, rows: dataURL,
+                                                               directory: outURL, jobs: jobs)
+                } else {
+                    summary = try LetterBatch.renderOne(template: templateURL, assets: assetsURL, data: dataURL, output: outURL)
+                }
+                for warning in summary.warnings.prefix(20) {
+                    FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+                }
+                let rate = { (value: Double) in String(format: "%.1f", value) }
+                print("\(summary.letters) letters, \(summary.pages) pages, \(summary.bytes) bytes in \(String(format: "%.3f", summary.seconds)) s: "
+                      + "\(rate(summary.lettersPerSecond)) letters/s, \(rate(summary.pagesPerSecond)) pages/s")
+            } catch let failure as LetterBatch.Failure {
+                FileHandle.standardError.write(Data("herald: error: \(failure)\n".utf8))
+                throw ExitCode(2)
             }
         }
     }

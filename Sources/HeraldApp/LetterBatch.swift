@@ -1,0 +1,179 @@
+import Foundation
+import Letterpress
+import Mustache
+
+/// `herald render letter`: merges letter data into an HTML template with Mustache and renders
+/// PDFs with Letterpress — one letter from a JSON object, or one per line of an NDJSON file.
+public enum LetterBatch {
+    /// What a batch did.
+    public struct Summary: Sendable {
+        public var letters: Int
+        public var pages: Int
+        public var bytes: Int
+        public var seconds: Double
+        public var warnings: [String]
+        public var lettersPerSecond: Double { seconds > 0 ? Double(letters) / seconds : 0 }
+        public var pagesPerSecond: Double { seconds > 0 ? Double(pages) / seconds : 0 }
+    }
+
+    /// Why a letter could not be produced; names the file and line.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Renders one letter: `data` holds one JSON object; the PDF is written to `output`.
+    public static func renderOne(template: URL, assets: URL?, data: URL, output: URL,
+                                 renderer: LetterpressRenderer = LetterpressRenderer()) throws -> Summary {
+        let compiled = try compile(template)
+        let object = try parseObject(try read(data), source: data.path)
+        let start = ContinuousClock.now
+        let document = try render(compiled, object, assets: assets ?? template.deletingLastPathComponent(),
+                                  renderer: renderer, context: data.path)
+        try write(document.pdf, to: output)
+        return Summary(letters: 1, pages: document.pageCount, bytes: document.pdf.count,
+                       seconds: seconds(since: start), warnings: document.warnings)
+    }
+
+    /// Renders one PDF per line of `rows` (NDJSON) into `directory` as `0000.pdf`, `0001.pdf`, …
+    /// in line order, `jobs` letters at a time. Stops at the first bad line, naming it; every
+    /// PDF already written is complete (written to a temporary name, then renamed).
+    public static func renderMany(template: URL, assets: URL?, rows: URL, directory: URL, jobs: Int,
+                                  renderer: LetterpressRenderer = LetterpressRenderer(),
+                                  progress: (Int) -> Void = { _ in }) async throws -> Summary {
+        let compiled = try compile(template)
+        let folder = assets ?? template.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let lines = String(decoding: try read(rows), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let numbered = lines.enumerated().filter { !$0.element.allSatisfy(\.isWhitespace) }
+        let width = max(4, String(max(numbered.count - 1, 0)).count)
+        var summary = Summary(letters: 0, pages: 0, bytes: 0, seconds: 0, warnings: [])
+        let start = ContinuousClock.now
+        let chunk = max(1, jobs) * 8
+        var index = 0
+        while index < numbered.count {
+            let slice = Array(numbered[index..<min(index + chunk, numbered.count)])
+            let base = index
+            let results = try await withThrowingTaskGroup(of: (Int, Int, Int, [String]).self) { group in
+                let perJob = (slice.count + max(1, jobs) - 1) / max(1, jobs)
+                for jobStart in stride(from: 0, to: slice.count, by: perJob) {
+                    let part = Array(slice[jobStart..<min(jobStart + perJob, slice.count)])
+                    group.addTask {
+                        var pages = 0, bytes = 0
+                        var warnings: [String] = []
+                        for (offset, entry) in part.enumerated() {
+                            let context = "\(rows.path) line \(entry.offset + 1)"
+                            let object = try parseObject(Data(entry.element.utf8), source: context)
+                            let document = try render(compiled, object, assets: folder, renderer: renderer, context: context)
+                            let name = String(repeating: "0", count: max(0, width - String(base + jobStart + offset).count))
+                                + String(base + jobStart + offset)
+                            try write(document.pdf, to: directory.appendingPathComponent("\(name).pdf"))
+                            pages += document.pageCount
+                            bytes += document.pdf.count
+                            warnings += document.warnings.map { "\(context): \($0)" }
+                        }
+                        return (part.count, pages, bytes, warnings)
+                    }
+                }
+                var totals: [(Int, Int, Int, [String])] = []
+                for try await result in group { totals.append(result) }
+                return totals
+            }
+            for (letters, pages, bytes, warnings) in results {
+                summary.letters += letters
+                summary.pages += pages
+                summary.bytes += bytes
+                if summary.warnings.count < 100 { summary.warnings += warnings.prefix(100 - summary.warnings.count) }
+            }
+            index += slice.count
+            progress(summary.letters)
+        }
+        summary.seconds = seconds(since: start)
+        return summary
+    }
+
+    static func compile(_ template: URL) throws -> MustacheTemplate {
+        let text = String(decoding: try read(template), as: UTF8.self)
+        do {
+            return try MustacheTemplate(string: text)
+        } catch {
+            throw Failure(description: "\(template.path): not a valid Mustache template: \(error)")
+        }
+    }
+
+    static func render(_ template: MustacheTemplate, _ object: [String: Any], assets: URL,
+                       renderer: LetterpressRenderer, context: String) throws -> RenderedDocument {
+        let html = template.render(object)
+        do {
+            return try renderer.render(html: html, options: RenderOptions(assets: assets))
+        } catch {
+            throw Failure(description: "\(context): \(error)")
+        }
+    }
+
+    static func read(_ url: URL) throws -> Data {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw Failure(description: "\(url.path) does not exist or cannot be read")
+        }
+        return data
+    }
+
+    static func parseObject(_ data: Data, source: String) throws -> [String: Any] {
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw Failure(description: "\(source): not valid JSON (\(error))")
+        }
+        guard case .object = value, let object = value.mustacheValue as? [String: Any] else {
+            throw Failure(description: "\(source): expected a JSON object of merge data")
+        }
+        return object
+    }
+
+    static func write(_ bytes: [UInt8], to url: URL) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
+        do {
+            try Data(bytes).write(to: temporary)
+            guard rename(temporary.path, url.path) == 0 else {
+                throw Failure(description: "cannot rename \(temporary.path): \(String(cString: strerror(errno)))")
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw Failure(description: "cannot write \(url.path): \(error)")
+        }
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
+
+/// JSON as plain Swift values Mustache renders naturally (Bool stays Bool, numbers print as
+/// written in the common cases).
+enum JSONValue: Decodable {
+    case null, bool(Bool), int(Int), double(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Int.self) { self = .int(value) }
+        else if let value = try? container.decode(Double.self) { self = .double(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    var mustacheValue: Any {
+        switch self {
+        case .null: return ""
+        case .bool(let value): return value
+        case .int(let value): return value
+        case .double(let value): return value
+        case .string(let value): return value
+        case .array(let values): return values.map(\.mustacheValue)
+        case .object(let members): return members.mapValues(\.mustacheValue)
+        }
+    }
+}

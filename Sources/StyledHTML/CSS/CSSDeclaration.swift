@@ -1,0 +1,106 @@
+/// The longhand properties the cascade knows. The order is the order of computation:
+/// font size first (everything in `em` needs it), then the other font properties and
+/// `color` (which `currentColor` needs), then the rest.
+enum PropertyID: UInt8, Sendable, CaseIterable, Comparable {
+    case fontSize, fontFamily, fontWeight, fontStyle, lineHeight, color
+    case display, position, top, right, bottom, left, width, height, minWidth, maxWidth, minHeight, maxHeight
+    case marginTop, marginRight, marginBottom, marginLeft
+    case paddingTop, paddingRight, paddingBottom, paddingLeft
+    case borderTopWidth, borderRightWidth, borderBottomWidth, borderLeftWidth
+    case borderTopStyle, borderRightStyle, borderBottomStyle, borderLeftStyle
+    case borderTopColor, borderRightColor, borderBottomColor, borderLeftColor
+    case backgroundColor, borderCollapse, borderSpacing
+    case textAlign, verticalAlign, textDecoration, whiteSpace, textTransform, letterSpacing, textIndent
+    case listStyleType, orphans, widows, pageBreakBefore, pageBreakAfter, pageBreakInside
+    /// `@page` only.
+    case size
+    /// `@page` margin boxes only.
+    case content
+
+    static func < (lhs: PropertyID, rhs: PropertyID) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    static let count = PropertyID.allCases.count
+
+    /// Inherited properties (CSS 2.1), for `unset`.
+    var isInherited: Bool {
+        switch self {
+        case .fontSize, .fontFamily, .fontWeight, .fontStyle, .lineHeight, .color, .borderCollapse,
+             .borderSpacing, .textAlign, .whiteSpace, .textTransform, .letterSpacing, .textIndent,
+             .listStyleType, .orphans, .widows:
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+/// A length as written, with absolute units already converted to points.
+enum CSSLength: Sendable, Equatable {
+    case auto, none
+    case points(Double)
+    case em(Double)
+    case rem(Double)
+    case percent(Double)
+}
+
+enum CSSColor: Sendable, Equatable {
+    case rgba(Color)
+    case currentColor
+}
+
+enum FontSizeValue: Sendable, Equatable {
+    case length(CSSLength)
+    case larger, smaller
+}
+
+enum FontWeightValue: Sendable, Equatable {
+    case absolute(Int)
+    case bolder, lighter
+}
+
+enum LineHeightValue: Sendable, Equatable {
+    case normal
+    case multiple(Double)
+    case length(CSSLength)
+}
+
+/// `size:` of `@page`: explicit dimensions (points) and/or an orientation.
+struct PageSizeValue: Sendable, Equatable {
+    var width: Double?
+    var height: Double?
+    var landscape: Bool?
+}
+
+/// A specified value: what a declaration says, before inheritance and unit resolution.
+enum SpecifiedValue: Sendable, Equatable {
+    case inherit, initial, unset
+    case length(CSSLength)
+    case color(CSSColor)
+    case display(ComputedStyle.Display)
+    case position(ComputedStyle.Position)
+    case borderStyle(ComputedStyle.BorderStyle)
+    case borderCollapse(ComputedStyle.BorderCollapse)
+    case fontFamily([String])
+    case fontSize(FontSizeValue)
+    case fontWeight(FontWeightValue)
+    case fontStyle(ComputedStyle.FontStyle)
+    case lineHeight(LineHeightValue)
+    case textAlign(ComputedStyle.TextAlign)
+    case verticalAlign(ComputedStyle.VerticalAlign)
+    case textDecoration(underline: Bool, lineThrough: Bool)
+    case whiteSpace(ComputedStyle.WhiteSpace)
+    case textTransform(ComputedStyle.TextTransform)
+    case listStyleType(ComputedStyle.ListStyleType)
+    case integer(Int)
+    case pageBreak(ComputedStyle.PageBreak)
+    case pageBreakInside(ComputedStyle.PageBreakInside)
+    case pageSize(PageSizeValue)
+    case content([ContentPart])
+}
+
+/// One longhand declaration.
+struct Declaration: Sendable, Equatable {
+    var property: PropertyID
+    var value: SpecifiedValue
+    var important: Bool
+}

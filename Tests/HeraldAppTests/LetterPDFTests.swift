@@ -1,0 +1,117 @@
+import Foundation
+import HTTPTypes
+import HeraldApp
+import HeraldCore
+import Hummingbird
+import HummingbirdTesting
+import Prometheus
+import Testing
+
+/// Letters leave the Letter Monitor as PDF (Letterpress) and `herald render letter` renders
+/// templates from the command line.
+struct LetterPDFTests {
+    @Test func theLetterMonitorRendersPDFIntoTheOutbox() async throws {
+        let runtime = try await makeRuntime("letter-pdf")
+        defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
+        let app = HeraldServer.application(runtime: runtime, registry: PrometheusCollectorRegistry())
+        let reference: String = try await app.test(.router) { client in
+            var r = try await client.call(.put, "/v1/customers/C-7", json: """
+                {"title": "Ms", "firstName": "Zoë", "lastName": "Ångström", "language": "en", "timeZone": "Europe/London",
+                 "postalAddress": {"lines": ["Zoë Ångström", "12 Harbour Street", "Bristol"], "postcode": "BS1 4AB", "country": "GB"},
+                 "preferences": {"preferredMethods": ["letter"]}}
+                """)
+            #expect(r.status == .created)
+            r = try await client.call(.put, "/v1/accounts/A-7", json: #"{"customerId": "C-7", "currency": "GBP", "amountDue": "123.45"}"#)
+            #expect(r.status == .created)
+            r = try await client.call(.post, "/v1/comms-requests",
+                                      json: #"{"commsCode": "PAYMENT_REMINDER", "accountId": "A-7", "deliveryMethod": "letter"}"#)
+            #expect(r.status == .created, "\(r.text)")
+            let id = try #require(r.object["id"] as? String)
+            try await runtime.runUntilQuiet()
+            r = try await client.call(.get, "/v1/comms-requests/\(id)")
+            let d = try #require(r.object["distribution"] as? [String: Any], "\(r.text)")
+            #expect(d["deliveryMethod"] as? String == "letter")
+            #expect(d["distributionStatus"] as? String == "sent", "\(r.text)")
+            return try #require(d["reference"] as? String)
+        }
+        #expect(reference.hasPrefix("outbox:letter/") && reference.hasSuffix(".pdf"), "\(reference)")
+        let file = runtime.settings.outboxDirectory.appendingPathComponent(String(reference.dropFirst("outbox:".count)))
+        let pdf = try Data(contentsOf: file)
+        #expect(pdf.starts(with: Data("%PDF-1.7".utf8)))
+        let text = try await pdfText(file)
+        #expect(text.contains("Zoë Ångström"), "\(text)")
+        #expect(text.contains("12 Harbour Street"))
+        #expect(text.contains("Page 1 of 1"), "\(text)")
+    }
+
+    @Test func renderLetterWritesOnePDFPerNDJSONLineInOrder() async throws {
+        let folder = temporaryDirectory("render-cli")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let template = folder.appendingPathComponent("letter.html")
+        try Data("""
+            <html><head><style>@page { size: A5; margin: 15mm }</style></head>
+            <body><p>Dear {{name}},</p>{{#items}}<p>{{label}}: {{amount}}</p>{{/items}}</body></html>
+            """.utf8).write(to: template)
+        let rows = folder.appendingPathComponent("rows.ndjson")
+        try Data("""
+            {"name": "Zoë", "items": [{"label": "Line rental", "amount": "€12.00"}]}
+            {"name": "Ωμέγα", "items": []}
+
+            {"name": "Жизнь", "items": [{"label": "Roaming", "amount": "€3.50"}, {"label": "Calls", "amount": "€1.20"}]}
+            """.utf8).write(to: rows)
+        let out = folder.appendingPathComponent("out")
+        let summary = try await LetterBatch.renderMany(template: template, assets: nil, rows: rows, directory: out, jobs: 2)
+        #expect(summary.letters == 3)
+        #expect(summary.pages == 3)
+        let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        #expect(names == ["0000.pdf", "0001.pdf", "0002.pdf"])
+        #expect(try await pdfText(out.appendingPathComponent("0000.pdf")).contains("Dear Zoë,"))
+        #expect(try await pdfText(out.appendingPathComponent("0001.pdf")).contains("Dear Ωμέγα,"))
+        let third = try await pdfText(out.appendingPathComponent("0002.pdf"))
+        #expect(third.contains("Dear Жизнь,") && third.contains("Calls: €1.20"))
+
+        // One letter from one JSON object.
+        let one = folder.appendingPathComponent("one.json")
+        try Data(#"{"name": "Ada", "items": []}"#.utf8).write(to: one)
+        let single = try LetterBatch.renderOne(template: template, assets: nil, data: one, output: folder.appendingPathComponent("one.pdf"))
+        #expect(single.pages == 1)
+        #expect(try await pdfText(folder.appendingPathComponent("one.pdf")).contains("Dear Ada,"))
+    }
+
+    @Test func aBadLineIsNamedAndEarlierLettersAreComplete() async throws {
+        let folder = temporaryDirectory("render-bad")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let template = folder.appendingPathComponent("letter.html")
+        try Data("<p>Dear {{name}},</p>".utf8).write(to: template)
+        let rows = folder.appendingPathComponent("rows.ndjson")
+        try Data("{\"name\": \"Zoë\"}\n{\"name\": oops}\n".utf8).write(to: rows)
+        await #expect {
+            _ = try await LetterBatch.renderMany(template: template, assets: nil, rows: rows,
+                                                 directory: folder.appendingPathComponent("out"), jobs: 1)
+        } throws: { "\($0)".contains("rows.ndjson line 2") }
+        let missing = folder.appendingPathComponent("nope.html")
+        #expect {
+            _ = try LetterBatch.renderOne(template: missing, assets: nil, data: rows, output: folder.appendingPathComponent("x.pdf"))
+        } throws: { "\($0)".contains("nope.html") }
+    }
+
+    /// poppler's pdftotext (installed by scripts/test.sh), run without blocking the test pool.
+    func pdfText(_ file: URL) async throws -> String {
+        let out = file.deletingPathExtension().appendingPathExtension("txt")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+        process.arguments = ["-enc", "UTF-8", "-raw", file.path, out.path]
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        #expect(status == 0, "pdftotext failed on \(file.path) (scripts/test.sh installs poppler-utils)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        return try String(contentsOf: out, encoding: .utf8)
+    }
+}

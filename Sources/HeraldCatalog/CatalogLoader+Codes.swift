@@ -82,6 +82,20 @@ extension CatalogLoader {
                 message: "missing template: \(folder) allows \(method) but has no \(wanted) in the default language"
             ))
         }
+        // A letter copy attached to the emails is merged from the code's own letter template.
+        if let letter = definition.attachLetter {
+            let wanted = TemplateFileName.fileName(method: .letter, part: .html, language: defaultLanguage)
+            if let methods = definition.methods, !methods.contains(.letter) {
+                issues.append(CatalogIssue(
+                    file: definitionFile, line: letter.line,
+                    message: "\(letter.key): \(folder) does not allow method letter; a code that attaches its letter needs letter "
+                        + "in methods and its letter template \(folder)/\(wanted)"))
+            } else if sources[.init(method: .letter, part: .html, language: defaultLanguage)] == nil {
+                issues.append(CatalogIssue(
+                    file: definitionFile, line: letter.line,
+                    message: "\(letter.key): \(folder) has no letter template \(wanted) in the default language to attach"))
+            }
+        }
         // An email text alternative without its HTML is never sent.
         for key in sources.keys where key.part == .text && sources[.init(method: key.method, part: .html, language: key.language)] == nil {
             issues.append(CatalogIssue(

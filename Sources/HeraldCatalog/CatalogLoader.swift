@@ -23,7 +23,10 @@ import HeraldCore
 /// (names the field registry knows), `requiredFields`, `optionalFields` (trigger fields),
 /// `email` {`subject`, `from`, `replyTo`?, `subjects`?, `inlineImages`?
 /// ([{"file": "logo.png", "contentId": "logo"}], used in the HTML as `cid:logo`),
-/// `attachments`? ([{"file": "terms.pdf"}])} (required when methods contain email; the files sit
+/// `attachments`? ([{"file": "terms.pdf"}]), `attachLetter`? (`true`, or the attachment's file name
+/// ending in `.pdf`: every email carries a PDF of the code's letter template merged with the same
+/// fields; `true` names it `<code lowercased>.pdf`; the code must allow letter and have its letter
+/// template in the default language)} (required when methods contain email; the asset files sit
 /// in `<CODE>/assets/`, are read at load, and a missing one is an error),
 /// `agentVisible` (default true), `active` (default true), `workflowEvents`
 /// ([{"eventType": "DEBT", "eventCode": "DBAR"}]). Unknown keys are errors.

@@ -21,6 +21,9 @@ struct CodeDefinition {
     var subjects: [Subject] = []
     /// `email.inlineImages` and `email.attachments` entries, checked against `assets/` by the loader.
     var assets: [AssetReference] = []
+    /// `email.attachLetter` when it asks for a letter copy (its file name), checked by the loader
+    /// against the code's letter template.
+    var attachLetter: AssetReference?
 
     /// An asset named in code.json, with where it was named (for load errors).
     struct AssetReference {
@@ -34,7 +37,7 @@ struct CodeDefinition {
         "code", "description", "methods", "priority", "category", "defaultFields", "requiredFields",
         "optionalFields", "email", "agentVisible", "active", "workflowEvents",
     ]
-    static let emailKeys = ["subject", "from", "replyTo", "subjects", "inlineImages", "attachments"]
+    static let emailKeys = ["subject", "from", "replyTo", "subjects", "inlineImages", "attachments", "attachLetter"]
     static let assetKeys = ["file", "contentId"]
     static let eventKeys = ["eventType", "eventCode"]
 
@@ -142,9 +145,11 @@ struct CodeDefinition {
             }
             let inlineImages = readAssets(e.members, "inlineImages", inline: true, r: &r, out: &out)
             let attachments = readAssets(e.members, "attachments", inline: false, r: &r, out: &out)
+            out.attachLetter = readAttachLetter(e.members, folder: folder, attachments: attachments, r: &r)
             if let subject, let from {
                 email = CommsCode.EmailSettings(subject: subject.value, from: from.value, replyTo: replyTo?.value,
-                                                inlineImages: inlineImages, attachments: attachments)
+                                                inlineImages: inlineImages, attachments: attachments,
+                                                attachLetter: out.attachLetter?.file)
             }
             if methodsReadable, !methods.contains(.email) {
                 r.warn(e.line, "email settings given but email is not an allowed method")
@@ -182,6 +187,44 @@ struct CodeDefinition {
         )
         return out
     }
+
+    /// Reads `email.attachLetter`: `true` (the copy is named `<folder lowercased>.pdf`), `false`
+    /// (no copy), or the copy's file name — a plain name (no folders, no leading dot, no control
+    /// characters) ending in `.pdf`, not also the name of an `email.attachments` file. Whether the
+    /// code has a letter template is checked by the loader.
+    static func readAttachLetter(
+        _ members: [CatalogJSON.Member], folder: String, attachments: [CommsCode.Asset], r: inout JSONReader
+    ) -> AssetReference? {
+        guard let m = members.first(where: { $0.key == "attachLetter" }) else { return nil }
+        let line = m.node.line
+        let name: String
+        switch m.node.value {
+        case .bool(false):
+            return nil
+        case .bool(true):
+            name = "\(folder.lowercased()).pdf"
+        case .string(let text):
+            if text.isEmpty || text.contains("/") || text.contains("\\") || text.hasPrefix(".")
+                || text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                r.fail(line, "email.attachLetter \"\(text)\" must be a plain file name (no folders), like \"statement.pdf\"")
+                return nil
+            }
+            guard text.lowercased().hasSuffix(".pdf") else {
+                r.fail(line, "email.attachLetter \"\(text)\" must end in .pdf (the letter is attached as a PDF)")
+                return nil
+            }
+            name = text
+        default:
+            r.fail(line, "email.attachLetter must be true, false or a file name ending in .pdf, found \(m.node.value.typeName)")
+            return nil
+        }
+        if attachments.contains(where: { $0.file == name }) {
+            r.fail(line, "email.attachLetter \"\(name)\" is also the name of a file in email.attachments")
+            return nil
+        }
+        return AssetReference(key: "email.attachLetter", file: name, line: line)
+    }
+
     /// Reads `email.inlineImages` ([{"file", "contentId"}]) or `email.attachments` ([{"file"}]).
     /// File names are plain names inside `assets/` (no folders); Content-IDs are required for
     /// inline images, unique, and free of spaces and angle brackets.

@@ -193,7 +193,8 @@ public enum SampleCatalog {
               "email": {
                 "subject": "Payment reminder: {{ACCOUNTAMOUNTDUE}} overdue on account {{ACCOUNTNUMBER}}",
                 "from": "Herald Telecom <care@herald.example>",
-                "replyTo": "Herald Telecom Accounts <accounts@herald.example>"
+                "replyTo": "Herald Telecom Accounts <accounts@herald.example>",
+                "attachLetter": "payment-reminder.pdf"
               },
               "agentVisible": true,
               "active": true,

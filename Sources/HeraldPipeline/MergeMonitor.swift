@@ -138,6 +138,21 @@ public struct MergeMonitor: Service {
         }
     }
 
+    /// The PDF copy of the code's letter an email carries (code.json `email.attachLetter`): the
+    /// letter template in the email's language, merged with the email's fields and rendered by the
+    /// Letter Monitor's renderer. A failure fails the email, like any template failure.
+    func letterCopy(named name: String, code: String, _ d: Distribution, now: Date) async throws -> EmailAsset {
+        do {
+            let html = try catalog.render(code: code, method: .letter, part: .html, language: d.language, fields: d.fields)
+            let pdf = try await letterRenderer.render(html: html, code: code, date: now)
+            return EmailAsset(filename: name, contentType: "application/pdf", data: pdf)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw HeraldError.invalid("email.attachLetter", "cannot attach the letter \(name): \(error)")
+        }
+    }
+
     /// Renders and stores the document; returns its location.
     func render(_ request: CommsRequest, _ d: Distribution, now: Date) async throws -> String {
         guard let code = catalog.code(request.commsCode) else {
@@ -163,10 +178,14 @@ public struct MergeMonitor: Service {
                 if let url = d.fields["unsubscribeUrl"], url.lowercased().hasPrefix("https://") { unsubscribe.append(url) }
                 unsubscribe.append("mailto:unsubscribe@\(domain)?subject=unsubscribe%20\(d.id)")
             }
+            var attachments = try assets(settings.attachments, of: code.code)
+            if let name = settings.attachLetter {
+                attachments.append(try await letterCopy(named: name, code: code.code, d, now: now))
+            }
             let content = EmailContent(from: settings.from, to: to, replyTo: settings.replyTo, subject: subject, html: html, text: text,
                                        messageId: "<\(d.id)@\(domain)>", date: now, listUnsubscribe: unsubscribe,
                                        inlineImages: try assets(settings.inlineImages, of: code.code),
-                                       attachments: try assets(settings.attachments, of: code.code))
+                                       attachments: attachments)
             let data = try emailComposer.compose(content)
             return try await store(data, name: "\(d.id).eml", at: now)
         case .letter:

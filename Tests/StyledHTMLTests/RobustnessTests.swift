@@ -61,13 +61,40 @@ struct RobustnessTests {
     }
 
     @Test func deepNestingDoesNotOverflowTheStack() {
-        // About 1 MB of nested divs, 10,000+ levels deep.
-        let depth = 10_000
-        let html = String(repeating: "<div class=x>", count: depth) + String(repeating: "<span>", count: 150_000) + "x"
+        // 1 MB of <div>: 200,000 levels requested, capped by the tree builder.
+        let html = String(repeating: "<div>", count: 200_000) + "x"
         #expect(html.utf8.count > 1_000_000)
-        let doc = StyledDocument(html: "<style>div div div span { color: red } div > div > span { color: blue }</style>" + html)
+        let doc = StyledDocument(html: "<style>div div div { color: red } div > div:first-child { margin: 1pt }</style>" + html)
         #expect(doc.root.depth <= HTMLTreeBuilder.maximumDepth + 2)
+        #expect(doc.root.textContent == "x")
         #expect(doc.warnings.contains { $0.contains("flattened") })
+        // Mixed: deep divs with spans below the cap.
+        let mixed = String(repeating: "<div class=x>", count: 10_000) + String(repeating: "<span>", count: 10_000) + "y"
+        #expect(StyledDocument(html: mixed).root.textContent == "y")
+    }
+
+    @Test func deeplyNestedCSSDoesNotOverflowTheStack() {
+        // An unclosed '(' swallows the rest of the sheet, as CSS Syntax says.
+        let parens = "<style>p { color: " + String(repeating: "(", count: 100_000) + " } div { color: red }</style><div id=t>x</div>"
+        let swallowed = StyledDocument(html: parens)
+        #expect(swallowed.root.element(id: "t")?.style.color == Color.black)
+        #expect(swallowed.warnings.allSatisfy { $0.count < 300 })
+        let functions = "<p id=t style='color: " + String(repeating: "rgb(", count: 50_000) + "'>x</p>"
+        #expect(style(functions, id: "t")?.color == Color.black)
+        let nots = "<style>p" + String(repeating: ":not(", count: 50_000) + "a" + String(repeating: ")", count: 50_000) + " { color: red }</style><p id=t>x"
+        let doc = StyledDocument(html: nots)
+        #expect(doc.root.element(id: "t")?.style.color == Color.black)
+        #expect(doc.warnings.contains { $0.contains("ignored") && $0.count < 300 })
+        let media = String(repeating: "@media print { ", count: 10_000) + "p { color: red }"
+        #expect(StyledDocument(html: "<style>\(media)</style><p>x").root.tag == "html")
+        let blocks = "<style>" + String(repeating: "{", count: 100_000) + "</style><p>x"
+        #expect(StyledDocument(html: blocks).root.tag == "html")
+    }
+
+    @Test func hostileAttributeValues() {
+        let html = "<font size='+99999999999999999999'>a</font><table border=inf cellspacing=nan cellpadding=1e999 width=99999999999999999999999999%><tr><td>b</td></tr></table><img width=-5 height=abc>"
+        let doc = StyledDocument(html: html)
+        #expect(doc.root.textContent == "ab")
     }
 
     @Test func deepFormattingNesting() {
@@ -100,5 +127,25 @@ struct RobustnessTests {
             let doc = StyledDocument(html: html)
             #expect(doc.root.tag == "html", "input: \(html)")
         }
+    }
+
+    @Test func concurrentDocumentsShareTheStyleSheetCache() async {
+        let html = "<style>p { color: red; colr: x } .n { font-weight: bold }</style><p class=n>x</p>"
+        let reference = StyledDocument(html: html)
+        let results = await withTaskGroup(of: (Bool, [String]).self) { group in
+            for k in 0..<32 {
+                group.addTask {
+                    let doc = StyledDocument(html: k % 2 == 0 ? html : html + "<p>\(k)</p>")
+                    let p = doc.root.first("p")?.style
+                    return (p?.color == red && p?.fontWeight == 700, doc.warnings)
+                }
+            }
+            var all: [(Bool, [String])] = []
+            for await r in group { all.append(r) }
+            return all
+        }
+        #expect(results.count == 32)
+        #expect(results.allSatisfy { $0.0 && $0.1 == reference.warnings })
+        #expect(reference.warnings == ["line 1: unknown property 'colr' ignored"])
     }
 }

@@ -21,21 +21,28 @@ public struct CommsCode: Sendable, Hashable, Codable {
         public var inlineImages: [Asset]
         /// Files attached to every email of the code (code.json `email.attachments`).
         public var attachments: [Asset]
+        /// The file name (ending in `.pdf`) under which every email of the code carries a PDF copy
+        /// of the code's letter, merged with the email's fields (code.json `email.attachLetter`:
+        /// `true` names it `<code lowercased>.pdf`); nil when the code attaches no letter.
+        public var attachLetter: String?
 
-        /// Creates email settings; no inline images or attachments unless given.
-        public init(subject: String, from: String, replyTo: String? = nil, inlineImages: [Asset] = [], attachments: [Asset] = []) {
+        /// Creates email settings; no inline images, attachments or letter copy unless given.
+        public init(subject: String, from: String, replyTo: String? = nil, inlineImages: [Asset] = [], attachments: [Asset] = [],
+                    attachLetter: String? = nil) {
             self.subject = subject
             self.from = from
             self.replyTo = replyTo
             self.inlineImages = inlineImages
             self.attachments = attachments
+            self.attachLetter = attachLetter
         }
 
         enum CodingKeys: String, CodingKey {
-            case subject, from, replyTo, inlineImages, attachments
+            case subject, from, replyTo, inlineImages, attachments, attachLetter
         }
 
-        /// Decodes the settings; the asset lists default to empty (older encodings lack them).
+        /// Decodes the settings; the asset lists default to empty and the letter copy to none (older
+        /// encodings lack them).
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             subject = try c.decode(String.self, forKey: .subject)
@@ -43,6 +50,7 @@ public struct CommsCode: Sendable, Hashable, Codable {
             replyTo = try c.decodeIfPresent(String.self, forKey: .replyTo)
             inlineImages = try c.decodeIfPresent([Asset].self, forKey: .inlineImages) ?? []
             attachments = try c.decodeIfPresent([Asset].self, forKey: .attachments) ?? []
+            attachLetter = try c.decodeIfPresent(String.self, forKey: .attachLetter)
         }
     }
 

@@ -13,6 +13,9 @@ final class LayoutContext {
     var pageContentHeight: Double
     /// The smallest content height of any page (decides whether an "avoid" block can fit).
     var minimumPageContentHeight: Double
+    /// Resolved text styles shared by every inline formatting context of the document.
+    var textStyles: [TextStyle] = []
+    var textStyleIndex: [TextStyleKey: Int] = [:]
     /// Intrinsic image sizes in points, by source.
     var imageSizes: [String: (width: Double, height: Double)] = [:]
 

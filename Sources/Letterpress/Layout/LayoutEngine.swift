@@ -1,29 +1,5 @@
 import StyledHTML
 
-/// The laid-out document: its pages and what the layout had to tolerate.
-public struct LayoutResult: Sendable {
-    public var pages: [LaidOutPage]
-    /// Human-readable notes about clamped or ignored input (each once).
-    public var warnings: [String]
-
-    public init(pages: [LaidOutPage], warnings: [String]) {
-        self.pages = pages
-        self.warnings = warnings
-    }
-}
-
-/// Why a layout failed.
-public enum LayoutError: Error, Equatable, CustomStringConvertible {
-    /// The document needs more pages than the engine's `maxPages`.
-    case tooManyPages(limit: Int)
-
-    public var description: String {
-        switch self {
-        case .tooManyPages(let limit): "layout: the document needs more than \(limit) pages"
-        }
-    }
-}
-
 /// Lays out a styled document into pages of positioned display items.
 ///
 /// The flow is laid out once, continuously, at the first page's content width; pagination
@@ -36,6 +12,7 @@ public struct LayoutEngine: Sendable {
     /// The most pages a document may produce before layout throws.
     public var maxPages: Int
 
+    /// An engine that throws past `maxPages` pages (at least 1).
     public init(maxPages: Int = 10_000) {
         self.maxPages = max(1, maxPages)
     }

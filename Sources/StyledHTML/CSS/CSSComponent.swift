@@ -12,8 +12,11 @@ struct CSSComponent: Sendable {
 
     func isDelim(_ c: Character) -> Bool { token.isDelim(c) }
 
+    /// Functions and blocks nested deeper than this keep no arguments (bounds the recursion).
+    static let maximumNesting = 32
+
     /// Splits a token range into component values.
-    static func parse(_ tokens: ArraySlice<CSSToken>) -> [CSSComponent] {
+    static func parse(_ tokens: ArraySlice<CSSToken>, depth: Int = 0) -> [CSSComponent] {
         var result: [CSSComponent] = []
         var i = tokens.startIndex
         let end = tokens.endIndex
@@ -25,7 +28,8 @@ struct CSSComponent: Sendable {
             case .function, .leftParen, .leftSquare, .leftCurly:
                 let close = matchingClose(tokens, from: i)
                 let inner = tokens[(i + 1)..<min(close, end)]
-                result.append(CSSComponent(token: token, arguments: parse(inner)))
+                let arguments = depth < maximumNesting ? parse(inner, depth: depth + 1) : []
+                result.append(CSSComponent(token: token, arguments: arguments))
                 i = close + 1
             default:
                 result.append(CSSComponent(token: token))

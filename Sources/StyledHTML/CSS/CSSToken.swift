@@ -26,16 +26,3 @@ struct CSSToken: Sendable, Equatable {
         kind == .ident && text.lowercasedASCII == name
     }
 }
-
-extension String {
-    /// ASCII lower-casing (CSS keywords are ASCII case-insensitive).
-    var lowercasedASCII: String {
-        var needs = false
-        for c in utf8 where c >= 0x41 && c <= 0x5A {
-            needs = true
-            break
-        }
-        guard needs else { return self }
-        return String(decoding: utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
-    }
-}

@@ -1,17 +1,3 @@
-/// Names (tags, ids, classes) reduced to 64-bit FNV-1a hashes, so that matching compares
-/// integers. A collision would need two different names in one document with equal 64-bit
-/// hashes, which is negligible.
-enum Atom {
-    static func of(_ name: String) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in name.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01B3
-        }
-        return h == 0 ? 1 : h
-    }
-}
-
 /// A compound selector in a flat, reference-free form.
 struct CompiledCompound: Sendable {
     static let firstChild: UInt16 = 1, lastChild: UInt16 = 2, onlyChild: UInt16 = 4, root: UInt16 = 8
@@ -99,18 +85,4 @@ struct CompiledSelectors: Sendable {
         }
         return c
     }
-}
-
-/// What matching needs to know about each element, reference-free.
-struct ElementInfo: Sendable {
-    var name: UInt64 = 0
-    var id: UInt64 = 0
-    var classStart: Int32 = 0
-    var classCount: Int32 = 0
-    var parent: Int32 = -1
-    var previousElement: Int32 = -1
-    var nextElement: Int32 = -1
-    var elementIndex: Int32 = 0
-    var elementChildCount: Int32 = 0
-    var hasChildren = false
 }

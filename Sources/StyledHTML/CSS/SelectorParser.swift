@@ -4,33 +4,37 @@ struct SelectorParser {
     private let source: [UInt8]
     private var i: Int
     private var error: String?
+    /// `:not()` nesting level (bounds the recursion on hostile input).
+    private let depth: Int
+    static let maximumNesting = 4
 
-    private init(tokens: ArraySlice<CSSToken>, source: [UInt8]) {
+    private init(tokens: ArraySlice<CSSToken>, source: [UInt8], depth: Int) {
         self.tokens = tokens
         self.source = source
+        self.depth = depth
         i = tokens.startIndex
     }
 
     /// Parses each comma-separated selector on its own: an invalid or unsupported one is
     /// reported in `errors` (with its text) and dropped, the others are kept.
-    static func parseList(_ tokens: ArraySlice<CSSToken>, source: [UInt8]) -> (selectors: [ComplexSelector], errors: [String]) {
+    static func parseList(_ tokens: ArraySlice<CSSToken>, source: [UInt8], depth: Int = 0) -> (selectors: [ComplexSelector], errors: [String]) {
         var selectors: [ComplexSelector] = []
         var errors: [String] = []
         var start = tokens.startIndex
-        var depth = 0
+        var nesting = 0
         var k = tokens.startIndex
         while k <= tokens.endIndex {
             let atEnd = k == tokens.endIndex
             if !atEnd {
                 switch tokens[k].kind {
-                case .function, .leftParen, .leftSquare: depth += 1
-                case .rightParen, .rightSquare: depth -= 1
+                case .function, .leftParen, .leftSquare: nesting += 1
+                case .rightParen, .rightSquare: nesting -= 1
                 default: break
                 }
             }
-            if atEnd || (tokens[k].kind == .comma && depth == 0) {
+            if atEnd || (tokens[k].kind == .comma && nesting == 0) {
                 let part = tokens[start..<k]
-                var parser = SelectorParser(tokens: part, source: source)
+                var parser = SelectorParser(tokens: part, source: source, depth: depth)
                 if let selector = parser.parseComplex() {
                     selectors.append(selector)
                 } else {
@@ -48,8 +52,10 @@ struct SelectorParser {
         guard let first = tokens.first, let last = tokens.last else { return "" }
         let from = Int(first.start), to = Int(last.end)
         guard from >= 0, to <= source.count, from < to else { return "" }
-        var text = String(decoding: source[from..<to], as: UTF8.self)
+        let limit = 120
+        var text = String(decoding: source[from..<min(to, from + limit * 4)], as: UTF8.self)
         text = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
+        if text.count > limit { text = String(text.prefix(limit)) + "…" }
         return text
     }
 
@@ -278,8 +284,12 @@ struct SelectorParser {
                 default: return .nthLastOfType(a: a, b: b)
                 }
             case "not":
+                guard depth < SelectorParser.maximumNesting else {
+                    error = ":not() nested too deeply"
+                    return nil
+                }
                 var list: [CompoundSelector] = []
-                let (selectors, errors) = SelectorParser.parseList(arguments, source: source)
+                let (selectors, errors) = SelectorParser.parseList(arguments, source: source, depth: depth + 1)
                 guard errors.isEmpty, !selectors.isEmpty else {
                     error = "unsupported :not() argument"
                     return nil

@@ -1,9 +1,3 @@
-/// One attribute of a start tag, name lower-cased, value with entities decoded.
-struct HTMLAttribute: Sendable, Equatable {
-    var name: String
-    var value: String
-}
-
 /// A single-pass tokenizer over the UTF-8 bytes of an HTML document.
 ///
 /// Comments, doctypes and processing instructions are consumed silently. The data of the

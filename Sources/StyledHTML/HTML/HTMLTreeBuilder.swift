@@ -18,6 +18,8 @@ struct HTMLTreeBuilder {
     var stack: [Int32] = []
     /// `onStack[node]`: whether the node is currently an open element.
     var onStack: [Bool] = []
+    /// Open elements per tag, so scope checks for tags that are not open cost nothing.
+    var openCount = [Int](repeating: 0, count: HTMLTag.allCases.count)
     var formatting: [FormattingEntry] = []
     var mode: Mode = .beforeHead
     var html: Int32 = 0
@@ -67,7 +69,9 @@ struct HTMLTreeBuilder {
         if index >= onStack.count {
             onStack.append(contentsOf: repeatElement(false, count: index - onStack.count + 1 + 64))
         }
+        guard onStack[index] != value else { return }
         onStack[index] = value
+        openCount[Int(dom[node].tag.rawValue)] += value ? 1 : -1
     }
 
     func isOnStack(_ node: Int32) -> Bool {
@@ -123,6 +127,7 @@ struct HTMLTreeBuilder {
     }
 
     func inScope(_ tag: HTMLTag, _ scope: Scope = .normal) -> Bool {
+        if openCount[Int(tag.rawValue)] == 0 { return false }
         var i = stack.count - 1
         while i >= 0 {
             let t = dom[stack[i]].tag

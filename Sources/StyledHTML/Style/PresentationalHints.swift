@@ -52,17 +52,18 @@ enum PresentationalHints {
             case "size":
                 if tag == .font, let size = fontSize(attribute.value) { add(.fontSize, .fontSize(.length(.points(size)))) }
             case "border":
-                if tag == .table, let width = Double(attribute.value.trimmingSpaces.isEmpty ? "1" : attribute.value.trimmingSpaces) {
+                if tag == .table, let width = Double(attribute.value.trimmingSpaces.isEmpty ? "1" : attribute.value.trimmingSpaces),
+                   width.isFinite {
                     let w = SpecifiedValue.length(.points(max(0, width) * 0.75))
                     for p in PropertyParser.borderWidths { add(p, w) }
                     for p in PropertyParser.borderStyles { add(p, .borderStyle(width > 0 ? .solid : .none)) }
                     for p in PropertyParser.borderColors { add(p, .color(.rgba(Color(red: 0.5, green: 0.5, blue: 0.5)))) }
-                } else if tag == .img, let width = Double(attribute.value.trimmingSpaces), width > 0 {
+                } else if tag == .img, let width = Double(attribute.value.trimmingSpaces), width > 0, width.isFinite {
                     for p in PropertyParser.borderWidths { add(p, .length(.points(width * 0.75))) }
                     for p in PropertyParser.borderStyles { add(p, .borderStyle(.solid)) }
                 }
             case "cellspacing":
-                if tag == .table, let v = Double(attribute.value.trimmingSpaces), v >= 0 {
+                if tag == .table, let v = Double(attribute.value.trimmingSpaces), v >= 0, v.isFinite {
                     add(.borderSpacing, .length(.points(v * 0.75)))
                 }
             case "nowrap":
@@ -82,7 +83,7 @@ enum PresentationalHints {
                 for p in PropertyParser.borderStyles { add(p, .borderStyle(.solid)) }
                 for p in PropertyParser.borderColors { add(p, .color(.rgba(Color(red: 0.5, green: 0.5, blue: 0.5)))) }
             }
-            if let padding = dom.attribute("cellpadding", of: table), let v = Double(padding.trimmingSpaces), v >= 0 {
+            if let padding = dom.attribute("cellpadding", of: table), let v = Double(padding.trimmingSpaces), v >= 0, v.isFinite {
                 for p in PropertyParser.paddings { add(p, .length(.points(v * 0.75))) }
             }
         }
@@ -165,7 +166,7 @@ enum PresentationalHints {
 
     private static func fontSize(_ value: String) -> Double? {
         let v = value.trimmingSpaces
-        guard let first = v.first else { return nil }
+        guard let first = v.first, v.count < 6 else { return nil }
         var n: Int
         if first == "+" || first == "-" {
             guard let delta = Int(v.dropFirst()) else { return nil }
@@ -195,14 +196,5 @@ enum PresentationalHints {
             default: return nil
             }
         }
-    }
-}
-
-extension StringProtocol {
-    /// The text without leading and trailing ASCII whitespace.
-    var trimmingSpaces: String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0C}" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[first...last])
     }
 }

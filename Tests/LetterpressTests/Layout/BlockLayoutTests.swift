@@ -176,4 +176,18 @@ struct BlockLayoutTests {
         #expect(abs(fill.x - (50 + (try LayoutTestSupport.width("plain ")))) < 0.01)
         #expect(abs(fill.width - (try LayoutTestSupport.width("marked"))) < 0.01)
     }
+
+    @Test func relativePositionShiftsWithoutMovingFollowers() throws {
+        let lines = try lines("<p style='position: relative; left: 10pt; top: 5pt'>moved</p><p>next</p>")
+        let top = try firstBaseline()
+        #expect(lines[0].minX == 60 && abs(lines[0].baseline - top - 5) < 0.01)
+        #expect(lines[1].minX == 50 && abs(lines[1].baseline - top - 15) < 0.01)
+    }
+
+    @Test func preWrapKeepsSpacesButWraps() throws {
+        let text = "keep   these   spaces but wrap the long line when it reaches the edge of the box"
+        let lines = try lines("<p style='white-space: pre-wrap'>\(text)</p>")
+        #expect(lines.count == 2)
+        #expect(lines[0].text.hasPrefix("keep   these   spaces"))
+    }
 }

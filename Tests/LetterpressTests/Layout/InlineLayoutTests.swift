@@ -45,6 +45,18 @@ struct InlineLayoutTests {
         }
     }
 
+    @Test func lineHeightNormalMultipleAndPoints() throws {
+        let face = try LayoutTestEnvironment.make().fonts[LayoutTestEnvironment.serif]
+        let normal = Double(face.ascender - face.descender + face.lineGap) / Double(face.unitsPerEm) * 10
+        for (css, step) in [("normal", normal), ("2", 20.0), ("7pt", 7.0), ("150%", 15.0)] {
+            let html = LayoutTestSupport.document("<p style='font-size: 10pt; line-height: \(css)'>a<br>b<br>c</p>")
+            let lines = try LayoutTestSupport.lines(of: try #require(try LayoutTestSupport.layOut(html).pages.first))
+            #expect(lines.count == 3)
+            #expect(abs(lines[1].baseline - lines[0].baseline - step) < 0.001, "line-height \(css)")
+            #expect(abs(lines[2].baseline - lines[1].baseline - step) < 0.001, "line-height \(css)")
+        }
+    }
+
     @Test func collapsesWhiteSpaceAndHonoursBreaks() throws {
         let html = LayoutTestSupport.document("<p>  one   two\n\t three <br>  four<br>five</p>")
         let result = try LayoutTestSupport.layOut(html)
@@ -230,6 +242,21 @@ struct InlineLayoutTests {
         for (line, underline) in zip(lines, underlines) {
             #expect(underline.0.y > line.baseline && underline.0.y < line.baseline + 3)
         }
+    }
+
+    @Test func linkAroundAnImageCoversTheImage() throws {
+        let html = LayoutTestSupport.document("<p><a href='https://example.com'><img src='logo.png' style='width: 80pt'></a></p>")
+        let page = try #require(try LayoutTestSupport.layOut(html).pages.first)
+        var link: Rect?
+        var image: Rect?
+        for item in page.items {
+            if case .link(let rect, _) = item { link = rect }
+            if case .image(_, let rect) = item { image = rect }
+        }
+        let linkRect = try #require(link)
+        let imageRect = try #require(image)
+        #expect(linkRect.x <= imageRect.x && linkRect.maxX >= imageRect.maxX)
+        #expect(linkRect.y <= imageRect.y && linkRect.maxY >= imageRect.maxY)
     }
 
     @Test func imagesAreSizedFromCSSAttributesOrIntrinsicSize() throws {

@@ -143,4 +143,23 @@ struct PaginationTests {
         let stamp = try #require(try LayoutTestSupport.runs(of: result.pages[1]).first { $0.text == "Late stamp" })
         #expect(abs(stamp.maxX - 350) < 0.05)
     }
+
+    @Test func headingWithPageBreakAfterAvoidMovesWithItsParagraph() throws {
+        let html = LayoutTestSupport.document(paragraphs(32) + "<h4 style='page-break-after: avoid; margin: 0'>Heading</h4><p>First line of the section</p>")
+        let result = try LayoutTestSupport.layOut(html)
+        #expect(try LayoutTestSupport.lines(of: result.pages[0]).count == 32)
+        #expect(try LayoutTestSupport.text(of: result.pages[1]) == "Heading\nFirst line of the section")
+    }
+
+    @Test func longMarginBoxTextTakesTheRoomItsNeighbourLeaves() throws {
+        let css = """
+            @page { @bottom-left { content: "ACME Ltd · 1 Main Street · Springfield · acme"; font-size: 9pt }
+                    @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 9pt } }
+            """
+        let page = try #require(try LayoutTestSupport.layOut(LayoutTestSupport.document("<p>x</p>", css: css)).pages.first)
+        let footer = try LayoutTestSupport.runs(of: page).filter { $0.baseline > 550 }
+        #expect(footer.count == 2, "each box on one line")
+        #expect(footer.contains { $0.text == "ACME Ltd · 1 Main Street · Springfield · acme" && $0.minX == 50 })
+        #expect(footer.contains { $0.text == "Page 1 of 1" && abs($0.maxX - 350) < 0.05 })
+    }
 }

@@ -40,6 +40,17 @@ struct TableLayoutTests {
         #expect(c < 350 - (try LayoutTestSupport.width("cccc cccc")) + 0.01)
     }
 
+    @Test func percentageColumnsTakeTheirShareOfTheTable() throws {
+        let html = LayoutTestSupport.document("""
+            <table style="width: 100%; border-collapse: collapse"><col style="width: 50%">
+            <tr><td>first</td><td style="width: 25%">second</td><td>third</td></tr></table>
+            """, css: "td { padding: 0 }")
+        let runs = try LayoutTestSupport.runs(of: try #require(try LayoutTestSupport.layOut(html).pages.first))
+        func x(_ text: String) throws -> Double { try #require(runs.first { $0.text == text }).minX }
+        #expect(try abs(x("second") - 200) < 0.01)
+        #expect(try abs(x("third") - 275) < 0.01)
+    }
+
     @Test func autoTableShrinksToFitAndSeparateBordersUseSpacing() throws {
         let html = LayoutTestSupport.document("""
             <table style="border-spacing: 4pt; border: 1pt solid black"><tr><td>one</td><td>two</td></tr></table>

@@ -225,6 +225,11 @@ final class FlowLayout {
                 hasInFlowContent = true
                 childFragment.x = contentX + result.marginLeft
                 childFragment.y = contentY + childY
+                if child.style.position == .relative {
+                    let offset = FlowLayout.relativeOffset(child.style, width: contentWidth, height: definiteHeight)
+                    childFragment.x += offset.x
+                    childFragment.y += offset.y
+                }
                 if let baseline = childFragment.lastBaseline { fragment.lastBaseline = childFragment.y + baseline }
                 fragment.children.append(.box(childFragment))
                 y = childY + childFragment.height
@@ -269,6 +274,15 @@ final class FlowLayout {
         }
         return BlockResult(fragment: fragment, marginTop: top, marginBottom: bottom, marginLeft: marginLeft,
                            collapsedThrough: collapsedThrough)
+    }
+
+    /// The visual shift of a `position: relative` box (`left` wins over `right`, `top` over `bottom`).
+    static func relativeOffset(_ style: ComputedStyle, width: Double, height: Double?) -> (x: Double, y: Double) {
+        let x = LayoutContext.resolveOptional(style.left, base: width)
+            ?? LayoutContext.resolveOptional(style.right, base: width).map { -$0 } ?? 0
+        let y = LayoutContext.resolveOptional(style.top, base: height)
+            ?? LayoutContext.resolveOptional(style.bottom, base: height).map { -$0 } ?? 0
+        return (x, y)
     }
 
     // MARK: Absolute positioning

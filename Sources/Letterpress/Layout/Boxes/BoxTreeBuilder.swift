@@ -161,9 +161,11 @@ final class BoxTreeBuilder {
                 flushInline()
                 let childBox = makeBox(child, depth: depth)
                 if child.style.display == .listItem {
-                    if let value = child.attribute("value").flatMap({ Int($0.layoutTrimmed()) }) { ordinal = value }
+                    if let value = child.attribute("value").flatMap({ Int($0.layoutTrimmed()) }) {
+                        ordinal = min(max(value, -1_000_000_000), 1_000_000_000)
+                    }
                     childBox.marker = BoxTreeBuilder.markerText(child.style.listStyleType, ordinal: ordinal)
-                    ordinal += reversed ? -1 : 1
+                    ordinal = min(max(ordinal + (reversed ? -1 : 1), -1_000_000_000), 1_000_000_000)
                 }
                 blocks.append(childBox)
             }
@@ -174,7 +176,9 @@ final class BoxTreeBuilder {
 
     private func listStart(_ parent: StyledNode?) -> Int {
         guard let parent, parent.tag == "ol" else { return 1 }
-        if let start = parent.attribute("start").flatMap({ Int($0.layoutTrimmed()) }) { return start }
+        if let start = parent.attribute("start").flatMap({ Int($0.layoutTrimmed()) }) {
+            return min(max(start, -1_000_000_000), 1_000_000_000)
+        }
         if parent.attribute("reversed") != nil {
             return parent.children.reduce(0) { $0 + ($1.style.display == .listItem ? 1 : 0) }
         }
@@ -331,6 +335,7 @@ final class BoxTreeBuilder {
         table.rows = header + body + footer
         table.headerRowCount = header.count
         table.footerRowCount = footer.count
+        // Columns exist up to the last one a cell starts in; spans past it are clamped.
         var columns = 0
         for row in table.rows {
             var column = 0
@@ -345,8 +350,9 @@ final class BoxTreeBuilder {
                 kept.append(cell)
             }
             if kept.count != row.cells.count { row.cells = kept }
-            columns = max(columns, column)
+            if let last = kept.last { columns = max(columns, last.column + 1) }
         }
+        columns = max(columns, min(table.columnWidths.count, 1000))
         table.columnCount = columns
         if table.columnWidths.count > columns { table.columnWidths.removeLast(table.columnWidths.count - columns) }
         return table
@@ -473,23 +479,5 @@ final class BoxTreeBuilder {
             }
         }
         return result
-    }
-}
-
-extension String {
-    /// Only spaces, tabs, newlines, carriage returns and form feeds.
-    var isLayoutWhitespace: Bool {
-        utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x0C }
-    }
-
-    /// Without leading and trailing ASCII white space (no Foundation needed).
-    func layoutTrimmed() -> String {
-        let bytes = Array(utf8)
-        var start = 0
-        var end = bytes.count
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C }
-        while start < end, isSpace(bytes[start]) { start += 1 }
-        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 }

@@ -204,30 +204,11 @@ struct PageAssembler {
         let available = geometry.contentWidth
         for (row, positions) in [(0, [MarginBoxPosition.topLeft, .topCenter, .topRight]),
                                  (1, [MarginBoxPosition.bottomLeft, .bottomCenter, .bottomRight])] {
-            let present = positions.map { boxes[$0] != nil }
-            guard present.contains(true) else { continue }
-            let centerWidth = present[1] ? (present[0] || present[2] ? available / 3 : available) : 0
-            let sideWidth: Double = present[1] ? (available - centerWidth) / 2
-                : (present[0] && present[2] ? available / 2 : available)
-            let bandY = row == 0 ? 0 : geometry.height - geometry.margin.bottom
-            let bandHeight = row == 0 ? geometry.margin.top : geometry.margin.bottom
+            var contents: [(content: InlineContent, style: ComputedStyle, maximum: Double)?] = []
             for (slot, position) in positions.enumerated() {
-                guard let box = boxes[position] else { continue }
-                let x: Double
-                let width: Double
-                var align = box.style.textAlign
-                switch slot {
-                case 0:
-                    x = left
-                    width = sideWidth
-                case 1:
-                    x = left + (available - centerWidth) / 2
-                    width = centerWidth
-                    if align == .left { align = .center }
-                default:
-                    x = left + available - sideWidth
-                    width = sideWidth
-                    if align == .left { align = .right }
+                guard let box = boxes[position] else {
+                    contents.append(nil)
+                    continue
                 }
                 var text = ""
                 for part in box.content {
@@ -237,19 +218,65 @@ struct PageAssembler {
                     case .pageCount: text += String(total)
                     }
                 }
-                guard !text.isEmpty else { continue }
                 var style = box.style
-                style.textAlign = align
+                if slot == 1 && style.textAlign == .left { style.textAlign = .center }
+                if slot == 2 && style.textAlign == .left { style.textAlign = .right }
                 var builder = InlineBuilder(context: context, rootStyle: style)
                 builder.addText(text, style: style)
                 let content = builder.finish()
-                guard content.hasContent else { continue }
-                let laid = try layout.layoutInline(content, style: style, width: max(0, width), containingHeight: nil)
+                guard content.hasContent else {
+                    contents.append(nil)
+                    continue
+                }
+                contents.append((content, style, try layout.inlineIntrinsicWidths(content).max))
+            }
+            guard contents.contains(where: { $0 != nil }) else { continue }
+            let widths = PageAssembler.marginBoxWidths(contents.map { $0?.maximum }, available: available)
+            let bandY = row == 0 ? 0 : geometry.height - geometry.margin.bottom
+            let bandHeight = row == 0 ? geometry.margin.top : geometry.margin.bottom
+            for (slot, entry) in contents.enumerated() {
+                guard let entry else { continue }
+                let width = widths[slot]
+                let x: Double = switch slot {
+                case 0: left
+                case 1: left + (available - width) / 2
+                default: left + available - width
+                }
+                let laid = try layout.layoutInline(entry.content, style: entry.style, width: max(0, width), containingHeight: nil)
                 let top = bandY + (bandHeight - laid.height) / 2
                 for line in laid.lines {
                     for item in line.items { items.append(item.offset(x + line.x, top + line.y)) }
                 }
             }
         }
+    }
+
+    /// Widths of the left, centre and right margin boxes of one band from their
+    /// max-content widths (nil = absent): the centre box stays centred, the side boxes share
+    /// what is left in proportion to their content.
+    static func marginBoxWidths(_ maximum: [Double?], available: Double) -> [Double] {
+        let leftWidth = maximum[0] ?? 0
+        let rightWidth = maximum[2] ?? 0
+        if let center = maximum[1] {
+            let sides = max(leftWidth, rightWidth)
+            var width = min(center, available)
+            if maximum[0] != nil || maximum[2] != nil {
+                width = min(width, max(available / 3, available - 2 * sides))
+            } else {
+                width = available
+            }
+            let side = (available - width) / 2
+            return [side, width, side]
+        }
+        if maximum[0] != nil && maximum[2] != nil {
+            let total = leftWidth + rightWidth
+            let share = total > 0 ? leftWidth / total : 0.5
+            if total <= available {
+                let free = available - total
+                return [leftWidth + free * share, 0, rightWidth + free * (1 - share)]
+            }
+            return [available * share, 0, available * (1 - share)]
+        }
+        return [available, 0, available]
     }
 }

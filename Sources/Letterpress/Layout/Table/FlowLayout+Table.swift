@@ -51,8 +51,12 @@ extension FlowLayout {
             gridWidth = FlowLayout.clampWidth(specified, style: style, base: containingWidth) - spacingTotal
             if sumMinimum > gridWidth { gridWidth = max(gridWidth, min(sumMinimum, available)) }
         } else {
-            gridWidth = min(available, max(sumMaximum, sumMinimum))
-            gridWidth = FlowLayout.clampWidth(gridWidth, style: style, base: containingWidth)
+            var captionMinimum = 0.0
+            for caption in table.captions {
+                captionMinimum = max(captionMinimum, try intrinsicWidths(caption).min + FlowLayout.fixedMargins(caption.style))
+            }
+            let wanted = max(sumMaximum, sumMinimum, captionMinimum - extras - spacingTotal)
+            gridWidth = FlowLayout.clampWidth(min(available, wanted), style: style, base: containingWidth)
         }
         gridWidth = max(0, gridWidth)
         let widths = FlowLayout.distribute(metrics, width: gridWidth)
@@ -191,7 +195,9 @@ extension FlowLayout {
                     let sides = geometry.collapsed[rowIndex][cellIndex]
                     let end = min(cell.column + cell.colspan, columns)
                     let rect = Rect(x: columnX[cell.column], y: 0, width: columnX[end] - columnX[cell.column], height: rowHeight)
-                    appendCollapsedBorders(sides, rect: rect, drawRight: end >= columns || !rowHasCell(table.rows[rowIndex], at: end),
+                    let cellsOfRow = table.rows[rowIndex].cells
+                    let nextStartsHere = cellIndex + 1 < cellsOfRow.count && cellsOfRow[cellIndex + 1].column == end
+                    appendCollapsedBorders(sides, rect: rect, drawRight: end >= columns || !nextStartsHere,
                                            to: &cellFragment.items, offsetX: -rect.x)
                     inkAbove = max(inkAbove, sides.top.width / 2)
                     inkBelow = max(inkBelow, sides.bottom.width / 2)
@@ -208,10 +214,6 @@ extension FlowLayout {
             y += spacing
         }
         fragment.height = y + geometry.padding.bottom + geometry.border.bottom.width
-    }
-
-    private func rowHasCell(_ row: TableRowBox, at column: Int) -> Bool {
-        row.cells.contains { $0.column == column }
     }
 
     /// Collapsed borders drawn on the grid lines around one cell (the top and left sides,

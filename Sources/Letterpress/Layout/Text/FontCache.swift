@@ -1,24 +1,18 @@
 import OpenType
 import StyledHTML
 
-/// Per-layout caches over the environment's fonts: face selection per (family, weight, style),
-/// glyph lookup per scalar with fallback, advances per glyph and kerning per pair.
+/// Per-layout font bookkeeping: face selection per (family, weight, style), per-character
+/// fallback (looked up once per face and scalar), and the faces' metrics in a compact form.
 ///
-/// Everything is looked up at most once per document; the inner loops then index arrays.
+/// `OpenTypeFont` itself answers glyph, advance and kerning queries from arrays, so only the
+/// environment's (possibly slow) matching and fallback answers are cached here.
 final class FontCache {
-    /// One face in use, with its lazily filled tables.
+    /// One face in use.
     final class Face {
         let id: FontID
         let font: OpenTypeFont
         /// 1 / unitsPerEm.
         let scale: Double
-        /// Advance widths in font units, -1 until looked up.
-        var advances: [Int32]
-        /// Resolved glyphs for scalars below `directLimit`: 0 = not looked up, else
-        /// `(faceSlot + 1) << 16 | glyph`.
-        var direct: [UInt32]
-        var other: [UInt32: UInt32] = [:]
-        var kerning: [UInt32: Int32] = [:]
         /// Ascender, descender (positive, below the baseline) and line gap, in font units.
         let ascent: Double
         let descent: Double
@@ -29,8 +23,6 @@ final class FontCache {
             self.font = font
             let units = font.unitsPerEm > 0 ? Double(font.unitsPerEm) : 1000
             scale = 1 / units
-            advances = [Int32](repeating: -1, count: max(0, min(Int(font.glyphCount), 65_536)))
-            direct = [UInt32](repeating: 0, count: FontCache.directLimit)
             var ascent = Double(font.ascender)
             var descent = -Double(font.descender)
             if ascent + descent <= 0 {
@@ -44,35 +36,23 @@ final class FontCache {
 
         /// Advance of `glyph` in font units.
         @inline(__always)
-        func advance(_ glyph: UInt16) -> Int32 {
-            let index = Int(glyph)
-            if index < advances.count {
-                let cached = advances[index]
-                if cached >= 0 { return cached }
-                let value = Int32(clamping: max(0, font.advanceWidth(glyph)))
-                advances[index] = value
-                return value
-            }
-            return Int32(clamping: max(0, font.advanceWidth(glyph)))
+        func advance(_ glyph: UInt16) -> Int {
+            max(0, font.advanceWidth(glyph))
         }
 
         /// Kerning between two glyphs of this face, font units.
         @inline(__always)
-        func kern(_ left: UInt16, _ right: UInt16) -> Int32 {
-            let key = UInt32(left) << 16 | UInt32(right)
-            if let cached = kerning[key] { return cached }
-            let value = Int32(clamping: font.kerning(left, right))
-            kerning[key] = value
-            return value
+        func kern(_ left: UInt16, _ right: UInt16) -> Int {
+            font.kerning(left, right)
         }
     }
-
-    static let directLimit = 0x0530
 
     let environment: any LayoutEnvironment
     private(set) var faces: [Face] = []
     private var slotByFontIndex: [Int: Int] = [:]
     private var selection: [SelectionKey: Int] = [:]
+    /// Fallback answers: (preferred slot, scalar) -> (slot + 1) << 16 | glyph.
+    private var fallbacks: [UInt64: UInt32] = [:]
 
     private struct SelectionKey: Hashable {
         var family: [String]
@@ -104,32 +84,26 @@ final class FontCache {
     }
 
     /// The face slot and glyph for `scalar`, preferring the face in `slot` and falling back
-    /// through the environment when it has no glyph.
+    /// through the environment when it has no glyph (.notdef of the preferred face when no
+    /// face has one).
     @inline(__always)
     func glyph(for scalar: Unicode.Scalar, preferring slot: Int) -> (slot: Int, glyph: UInt16) {
-        let face = faces[slot]
-        let value = scalar.value
-        if value < UInt32(FontCache.directLimit) {
-            let cached = face.direct[Int(value)]
-            if cached != 0 { return (Int(cached >> 16) - 1, UInt16(truncatingIfNeeded: cached)) }
-            let resolved = resolve(scalar, face: face, slot: slot)
-            face.direct[Int(value)] = resolved
-            return (Int(resolved >> 16) - 1, UInt16(truncatingIfNeeded: resolved))
-        }
-        if let cached = face.other[value] { return (Int(cached >> 16) - 1, UInt16(truncatingIfNeeded: cached)) }
-        let resolved = resolve(scalar, face: face, slot: slot)
-        face.other[value] = resolved
-        return (Int(resolved >> 16) - 1, UInt16(truncatingIfNeeded: resolved))
+        let glyph = faces[slot].font.glyphID(for: scalar)
+        if glyph != 0 { return (slot, glyph) }
+        return fallback(for: scalar, preferring: slot)
     }
 
-    private func resolve(_ scalar: Unicode.Scalar, face: Face, slot: Int) -> UInt32 {
-        let glyph = face.font.glyphID(for: scalar)
-        if glyph != 0 { return UInt32(slot + 1) << 16 | UInt32(glyph) }
-        if let fallback = environment.font(for: scalar, preferred: face.id), fallback != face.id {
+    /// The environment's fallback for a scalar the preferred face lacks (cached).
+    func fallback(for scalar: Unicode.Scalar, preferring slot: Int) -> (slot: Int, glyph: UInt16) {
+        let key = UInt64(slot) << 32 | UInt64(scalar.value)
+        if let cached = fallbacks[key] { return (Int(cached >> 16) - 1, UInt16(truncatingIfNeeded: cached)) }
+        var resolved = UInt32(slot + 1) << 16
+        if let fallback = environment.font(for: scalar, preferred: faces[slot].id), fallback != faces[slot].id {
             let fallbackSlot = self.slot(for: fallback)
             let fallbackGlyph = faces[fallbackSlot].font.glyphID(for: scalar)
-            if fallbackGlyph != 0 { return UInt32(fallbackSlot + 1) << 16 | UInt32(fallbackGlyph) }
+            if fallbackGlyph != 0 { resolved = UInt32(fallbackSlot + 1) << 16 | UInt32(fallbackGlyph) }
         }
-        return UInt32(slot + 1) << 16
+        fallbacks[key] = resolved
+        return (Int(resolved >> 16) - 1, UInt16(truncatingIfNeeded: resolved))
     }
 }

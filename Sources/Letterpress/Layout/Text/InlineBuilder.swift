@@ -6,7 +6,12 @@ import StyledHTML
 /// letter-spacing).
 struct InlineBuilder {
     let context: LayoutContext
-    let content = InlineContent()
+    private var entries: [InlineEntry] = []
+    private var scalars: [Unicode.Scalar] = []
+    private var boxes: [InlineBoxInfo] = []
+    private var atomics: [AtomicInline] = []
+    private var rootStyle = 0
+    private var hasContent = false
     /// True where a collapsible space would be dropped (start of the context, after a space
     /// or a forced break).
     private var dropSpace = true
@@ -15,25 +20,11 @@ struct InlineBuilder {
     /// entry cannot take one.
     private var clusterHead = -1
     private var joinNext = false
-    private var styleIndex: [StyleKey: Int] = [:]
     private var openBoxes: [Int32] = []
-
-    private struct StyleKey: Hashable {
-        var slot: Int
-        var size: Double
-        var color: Color
-        var underline: Bool
-        var lineThrough: Bool
-        var letterSpacing: Double
-        var whiteSpace: ComputedStyle.WhiteSpace
-        var lineHeightKind: Int
-        var lineHeightValue: Double
-        var verticalAlign: ComputedStyle.VerticalAlign
-    }
 
     init(context: LayoutContext, rootStyle: ComputedStyle) {
         self.context = context
-        content.rootStyle = textStyle(for: rootStyle)
+        self.rootStyle = textStyle(for: rootStyle)
     }
 
     // MARK: Styles
@@ -52,11 +43,11 @@ struct InlineBuilder {
         case .multiple(let multiple): (1, LayoutContext.sane(multiple, fallback: 1.2, limit: 1000))
         case .points(let points): (2, LayoutContext.sane(points, limit: 100_000))
         }
-        let key = StyleKey(slot: slot, size: size, color: style.color, underline: style.underline,
-                           lineThrough: style.lineThrough, letterSpacing: LayoutContext.sane(style.letterSpacing, limit: 1000),
-                           whiteSpace: style.whiteSpace, lineHeightKind: kind, lineHeightValue: value,
-                           verticalAlign: style.verticalAlign)
-        if let index = styleIndex[key] { return index }
+        let key = TextStyleKey(slot: slot, size: size, color: style.color, underline: style.underline,
+                               lineThrough: style.lineThrough, letterSpacing: LayoutContext.sane(style.letterSpacing, limit: 1000),
+                               whiteSpace: style.whiteSpace, lineHeightKind: kind, lineHeightValue: value,
+                               verticalAlign: style.verticalAlign)
+        if let index = context.textStyleIndex[key] { return index }
         let face = context.fonts.faces[slot]
         let font = face.font
         let unit = size * face.scale
@@ -83,9 +74,9 @@ struct InlineBuilder {
             underlineThickness: font.underlineThickness > 0 ? Double(font.underlineThickness) * unit : size / 14,
             hyphenSlot: hyphen.slot, hyphenGlyph: hyphen.glyph,
             hyphenAdvance: Double(hyphenFace.advance(hyphen.glyph)) * size * hyphenFace.scale)
-        content.styles.append(textStyle)
-        styleIndex[key] = content.styles.count - 1
-        return content.styles.count - 1
+        context.textStyles.append(textStyle)
+        context.textStyleIndex[key] = context.textStyles.count - 1
+        return context.textStyles.count - 1
     }
 
     // MARK: Text
@@ -97,6 +88,8 @@ struct InlineBuilder {
         let collapses = whiteSpace == .normal || whiteSpace == .nowrap || whiteSpace == .preLine
         let keepsNewlines = whiteSpace != .normal && whiteSpace != .nowrap
         let transform = style.textTransform
+        let textStyle = context.textStyles[styleIndex]
+        let primary = context.fonts.faces[textStyle.slot]
         for scalar in text.unicodeScalars {
             switch scalar.value {
             case 0x0A:
@@ -114,13 +107,13 @@ struct InlineBuilder {
                     addSpace(styleIndex, preserved: true, tab: scalar.value == 0x09)
                 }
             case 0xAD:
-                if content.styles[styleIndex].wraps {
-                    content.entries.append(InlineEntry(kind: .softHyphen, flags: InlineEntry.breakAfter,
+                if context.textStyles[styleIndex].wraps {
+                    entries.append(InlineEntry(kind: .softHyphen, flags: InlineEntry.breakAfter,
                                                        index: Int32(styleIndex), advance: 0))
                 }
             case 0x200B:
-                if content.styles[styleIndex].wraps {
-                    content.entries.append(InlineEntry(kind: .zeroWidthBreak, flags: InlineEntry.breakAfter,
+                if context.textStyles[styleIndex].wraps {
+                    entries.append(InlineEntry(kind: .zeroWidthBreak, flags: InlineEntry.breakAfter,
                                                        index: Int32(styleIndex), advance: 0))
                 }
                 dropSpace = false
@@ -130,7 +123,11 @@ struct InlineBuilder {
                 dropSpace = false
                 switch transform {
                 case .none:
-                    addScalar(scalar, styleIndex: styleIndex)
+                    if scalar.value < 0x0300 {
+                        addSimpleScalar(scalar, styleIndex: styleIndex, style: textStyle, primary: primary)
+                    } else {
+                        addScalar(scalar, styleIndex: styleIndex)
+                    }
                 case .uppercase:
                     addTransformed(scalar, upper: true, styleIndex: styleIndex)
                 case .lowercase:
@@ -170,19 +167,47 @@ struct InlineBuilder {
     }
 
     private mutating func addSpace(_ styleIndex: Int, preserved: Bool, tab: Bool) {
-        let style = content.styles[styleIndex]
+        let style = context.textStyles[styleIndex]
         let resolved = context.fonts.glyph(for: " ", preferring: style.slot)
         let face = context.fonts.faces[resolved.slot]
         var advance = Double(face.advance(resolved.glyph)) * style.size * face.scale + style.letterSpacing
         if tab { advance *= 4 }
         if !preserved { dropSpace = true } else { dropSpace = false }
-        content.scalars.append(" ")
-        content.entries.append(InlineEntry(
+        scalars.append(" ")
+        entries.append(InlineEntry(
             kind: .space, flags: InlineEntry.clusterStart | (preserved ? InlineEntry.preserved : 0),
             glyph: resolved.glyph, slot: Int32(resolved.slot), index: Int32(styleIndex), advance: advance,
-            textStart: Int32(content.scalars.count - 1), textCount: 1))
+            textStart: Int32(scalars.count - 1), textCount: 1))
         clusterHead = -1
         joinNext = false
+    }
+
+    /// The common case: a scalar below U+0300 (never a mark or joiner), usually in the
+    /// primary face.
+    @inline(__always)
+    private mutating func addSimpleScalar(_ scalar: Unicode.Scalar, styleIndex: Int, style: TextStyle, primary: FontCache.Face) {
+        let glyph = primary.font.glyphID(for: scalar)
+        guard glyph != 0 else {
+            addScalar(scalar, styleIndex: styleIndex)
+            return
+        }
+        let unit = style.size * primary.scale
+        scalars.append(scalar)
+        let last = entries.count - 1
+        if last >= 0 {
+            let previous = entries[last]
+            if previous.kind == .glyph, previous.slot == Int32(style.slot), previous.index == Int32(styleIndex) {
+                let kern = primary.font.kerning(previous.glyph, glyph)
+                if kern != 0 { entries[last].advance += Double(kern) * unit }
+            }
+        }
+        entries.append(InlineEntry(
+            kind: .glyph, flags: InlineEntry.clusterStart, glyph: glyph, slot: Int32(style.slot), index: Int32(styleIndex),
+            advance: Double(max(0, primary.font.advanceWidth(glyph))) * unit + style.letterSpacing,
+            textStart: Int32(scalars.count - 1), textCount: 1))
+        clusterHead = entries.count - 1
+        joinNext = false
+        hasContent = true
     }
 
     /// Appends one visible scalar: a new cluster, a combining mark or a joiner.
@@ -190,42 +215,42 @@ struct InlineBuilder {
         let value = scalar.value
         if InlineBuilder.isJoiner(value) {
             if clusterHead >= 0 {
-                content.scalars.append(scalar)
-                content.entries[clusterHead].textCount += 1
+                scalars.append(scalar)
+                entries[clusterHead].textCount += 1
                 if value == 0x200D { joinNext = true }
             }
             return
         }
-        let style = content.styles[styleIndex]
+        let style = context.textStyles[styleIndex]
         let isMark = clusterHead >= 0 && (joinNext || InlineBuilder.isMark(scalar))
         joinNext = false
-        let preferred = isMark ? Int(content.entries[clusterHead].slot) : style.slot
+        let preferred = isMark ? Int(entries[clusterHead].slot) : style.slot
         let resolved = context.fonts.glyph(for: scalar, preferring: preferred)
         let face = context.fonts.faces[resolved.slot]
         let unit = style.size * face.scale
         var advance = Double(face.advance(resolved.glyph)) * unit
-        content.scalars.append(scalar)
-        let last = content.entries.count - 1
+        scalars.append(scalar)
+        let last = entries.count - 1
         if last >= 0 {
-            let previous = content.entries[last]
+            let previous = entries[last]
             if previous.kind == .glyph, previous.slot == Int32(resolved.slot), previous.index == Int32(styleIndex) {
                 let kern = face.kern(previous.glyph, resolved.glyph)
-                if kern != 0 { content.entries[last].advance += Double(kern) * unit }
+                if kern != 0 { entries[last].advance += Double(kern) * unit }
             }
         }
         if isMark {
-            content.entries[clusterHead].textCount += 1
-            content.entries.append(InlineEntry(
+            entries[clusterHead].textCount += 1
+            entries.append(InlineEntry(
                 kind: .glyph, flags: 0, glyph: resolved.glyph, slot: Int32(resolved.slot),
-                index: Int32(styleIndex), advance: advance, textStart: Int32(content.scalars.count - 1), textCount: 0))
+                index: Int32(styleIndex), advance: advance, textStart: Int32(scalars.count - 1), textCount: 0))
         } else {
             advance += style.letterSpacing
-            content.entries.append(InlineEntry(
+            entries.append(InlineEntry(
                 kind: .glyph, flags: InlineEntry.clusterStart, glyph: resolved.glyph, slot: Int32(resolved.slot),
-                index: Int32(styleIndex), advance: advance, textStart: Int32(content.scalars.count - 1), textCount: 1))
-            clusterHead = content.entries.count - 1
+                index: Int32(styleIndex), advance: advance, textStart: Int32(scalars.count - 1), textCount: 1))
+            clusterHead = entries.count - 1
         }
-        content.hasContent = true
+        hasContent = true
     }
 
     /// Zero-width joiners, variation selectors and similar: they extend the cluster.
@@ -258,8 +283,8 @@ struct InlineBuilder {
 
     /// `<br>` or a preserved newline.
     mutating func addForcedBreak(styleIndex: Int, collapses: Bool) {
-        content.entries.append(InlineEntry(kind: .forcedBreak, flags: 0, index: Int32(styleIndex), advance: 0))
-        content.hasContent = true
+        entries.append(InlineEntry(kind: .forcedBreak, flags: 0, index: Int32(styleIndex), advance: 0))
+        hasContent = true
         dropSpace = collapses
         clusterHead = -1
         previousWasLetter = false
@@ -292,28 +317,28 @@ struct InlineBuilder {
             startWidth: margin(style.margin.left) + width(border.left) + points(style.padding.left),
             endWidth: points(style.padding.right) + width(border.right) + margin(style.margin.right),
             marginLeft: margin(style.margin.left), marginRight: margin(style.margin.right), link: link)
-        content.boxes.append(info)
-        let index = Int32(content.boxes.count - 1)
+        boxes.append(info)
+        let index = Int32(boxes.count - 1)
         openBoxes.append(index)
-        content.entries.append(InlineEntry(kind: .open, flags: 0, index: index, advance: info.startWidth))
+        entries.append(InlineEntry(kind: .open, flags: 0, index: index, advance: info.startWidth))
         if info.startWidth > 0 { clusterHead = -1 }
     }
 
     /// End of the innermost open inline element.
     mutating func closeBox() {
         guard let index = openBoxes.popLast() else { return }
-        let width = content.boxes[Int(index)].endWidth
-        content.entries.append(InlineEntry(kind: .close, flags: 0, index: index, advance: width))
+        let width = boxes[Int(index)].endWidth
+        entries.append(InlineEntry(kind: .close, flags: 0, index: index, advance: width))
         if width > 0 { clusterHead = -1 }
     }
 
     /// An image or inline-block.
     mutating func addAtomic(_ kind: AtomicInline.Kind, style: ComputedStyle, parentStyle: ComputedStyle) {
         let parent = textStyle(for: parentStyle)
-        content.atomics.append(AtomicInline(kind: kind, style: style, parentStyle: parent))
-        content.entries.append(InlineEntry(kind: .atomic, flags: InlineEntry.clusterStart,
-                                           index: Int32(content.atomics.count - 1), advance: 0))
-        content.hasContent = true
+        atomics.append(AtomicInline(kind: kind, style: style, parentStyle: parent))
+        entries.append(InlineEntry(kind: .atomic, flags: InlineEntry.clusterStart,
+                                           index: Int32(atomics.count - 1), advance: 0))
+        hasContent = true
         dropSpace = false
         clusterHead = -1
         previousWasLetter = false
@@ -325,21 +350,30 @@ struct InlineBuilder {
     mutating func finish() -> InlineContent {
         while !openBoxes.isEmpty { closeBox() }
         markBreakOpportunities()
+        let content = InlineContent()
+        content.entries = entries
+        content.scalars = scalars
+        content.styles = context.textStyles
+        content.boxes = boxes
+        content.atomics = atomics
+        content.rootStyle = rootStyle
+        content.hasContent = hasContent
         return content
     }
 
-    private func markBreakOpportunities() {
-        let count = content.entries.count
-        content.entries.withUnsafeMutableBufferPointer { entries in
-            let styles = content.styles
-            let scalars = content.scalars
+    private mutating func markBreakOpportunities() {
+        let count = entries.count
+        let styles = context.textStyles
+        let scalars = scalars
+        let atomics = atomics
+        entries.withUnsafeMutableBufferPointer { entries in
             for i in 0..<count {
                 let entry = entries[i]
                 switch entry.kind {
                 case .space:
                     if styles[Int(entry.index)].wraps { entries[i].flags |= InlineEntry.breakAfter }
                 case .atomic:
-                    let parent = content.atomics[Int(entry.index)].parentStyle
+                    let parent = atomics[Int(entry.index)].parentStyle
                     guard styles[parent].wraps else { continue }
                     entries[i].flags |= InlineEntry.breakAfter
                     var j = i - 1

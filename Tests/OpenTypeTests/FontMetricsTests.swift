@@ -67,9 +67,9 @@ import Testing
     """#
 
     @Test(arguments: TestFonts.allNames)
-    func metricsMatchFontTools(name: String) throws {
+    func metricsMatchFontTools(name: String) async throws {
         let font = try OpenTypeFont(data: try TestFonts.bytes(name))
-        let reference = try FontTools.run(Self.script, arguments: [TestFonts.path(name)], as: Reference.self)
+        let reference = try await FontTools.run(Self.script, arguments: [TestFonts.path(name)], as: Reference.self)
 
         #expect(font.postScriptName == reference.postScriptName)
         #expect(font.familyName == reference.familyName)
@@ -110,7 +110,7 @@ import Testing
         #expect(reference.cmap.contains { $0[0] > 0xFFFF })
     }
 
-    @Test func dejaVuSansKnownValues() throws {
+    @Test func dejaVuSansKnownValues() async throws {
         let font = try #require(TestFonts.sans)
         #expect(font.postScriptName == "DejaVuSans")
         #expect(font.familyName == "DejaVu Sans")
@@ -133,7 +133,7 @@ import Testing
         #expect(font.advanceWidth(font.glyphID(for: " ")) == 651)
     }
 
-    @Test func obliqueAndBoldAreRecognised() throws {
+    @Test func obliqueAndBoldAreRecognised() async throws {
         let oblique = try OpenTypeFont(data: try TestFonts.bytes("DejaVuSans-BoldOblique.ttf"))
         #expect(oblique.isItalic)
         #expect(oblique.italicAngle < 0)

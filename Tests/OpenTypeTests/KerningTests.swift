@@ -74,14 +74,14 @@ import Testing
     }))
     """#
 
-    static func reference(_ name: String) throws -> Reference {
-        try FontTools.run(Self.script, arguments: [TestFonts.path(name), Self.sample], as: Reference.self)
+    static func reference(_ name: String) async throws -> Reference {
+        try await FontTools.run(Self.script, arguments: [TestFonts.path(name), Self.sample], as: Reference.self)
     }
 
     @Test(arguments: ["DejaVuSans.ttf", "DejaVuSerif-Italic.ttf"])
-    func gposKerningMatchesFontTools(name: String) throws {
+    func gposKerningMatchesFontTools(name: String) async throws {
         let font = try OpenTypeFont(data: try TestFonts.bytes(name))
-        let reference = try Self.reference(name)
+        let reference = try await Self.reference(name)
         #expect(font.pairKerning.source == .gpos)
         var mismatches: [String] = []
         var nonZero = 0
@@ -96,7 +96,7 @@ import Testing
         #expect(nonZero > 50)
     }
 
-    @Test func knownDejaVuSansPairs() throws {
+    @Test func knownDejaVuSansPairs() async throws {
         let font = try #require(TestFonts.sans)
         func kern(_ pair: String) -> Int {
             let scalars = Array(pair.unicodeScalars)
@@ -112,7 +112,7 @@ import Testing
     }
 
     /// With GPOS hidden (its tag renamed), the legacy `kern` table is used.
-    @Test func kernTableFallbackMatchesFontTools() throws {
+    @Test func kernTableFallbackMatchesFontTools() async throws {
         var bytes = try TestFonts.bytes("DejaVuSans.ttf")
         let count = Int(bytes[4]) << 8 | Int(bytes[5])
         for index in 0 ..< count where bytes[12 + index * 16 ..< 16 + index * 16].elementsEqual("GPOS".utf8) {
@@ -120,7 +120,7 @@ import Testing
         }
         let font = try OpenTypeFont(data: bytes)
         #expect(font.pairKerning.source == .kernTable)
-        let reference = try Self.reference("DejaVuSans.ttf")
+        let reference = try await Self.reference("DejaVuSans.ttf")
         var mismatches: [String] = []
         var nonZero = 0
         for (i, left) in reference.glyphs.enumerated() {
@@ -138,7 +138,7 @@ import Testing
     }
 
     /// Exercises the hot path over 100,000 characters (no timing assertion).
-    @Test func layoutLoopOverManyCharacters() throws {
+    @Test func layoutLoopOverManyCharacters() async throws {
         let font = try #require(TestFonts.sans)
         let text = Array("AVATAR Tomorrow, Héllo Ωμέγα Жизнь — Dunning letter № 42: please pay €1,234.56 \u{1D538}. ".unicodeScalars)
         var width = 0

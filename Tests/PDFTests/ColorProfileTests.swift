@@ -26,7 +26,7 @@ import Testing
 
     /// Poppler reads ICCBased spaces through lcms2 and reports unusable profiles on stderr; a
     /// hand-made PDF uses the profile for a one-pixel image whose colour must come through unchanged.
-    @Test func littleCMSAcceptsTheProfileAndItIsNeutral() throws {
+    @Test func littleCMSAcceptsTheProfileAndItIsNeutral() async throws {
         let content = Array("q 100 0 0 100 0 0 cm /Im1 Do Q".utf8)
         let bodies: [[UInt8]] = [
             Array("<< /Type /Catalog /Pages 2 0 R >>".utf8),
@@ -52,7 +52,7 @@ import Testing
 
         let directory = try TemporaryDirectory()
         let path = try directory.write(pdf, to: "icc.pdf")
-        let output = try ExternalTool.run("pdftoppm", ["-r", "10", "-singlefile", path, directory.path("icc")])
+        let output = try await ExternalTool.run("pdftoppm", ["-r", "10", "-singlefile", path, directory.path("icc")])
         #expect(output.status == 0 && output.stderr.isEmpty, "pdftoppm: \(output.stderr)")
         let map = try PixelMap(ppm: [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory.path("icc.ppm")))))
         #expect(PixelMap.close(map.rgb(5, 5), (30, 120, 200), tolerance: 1), "rendered \(map.rgb(5, 5))")

@@ -6,7 +6,7 @@ import Testing
 /// without it: syntax (qpdf), the XMP packet and its agreement with Info, the output intent with
 /// its ICC profile, printable annotations, and CMYK images in an ICC-based colour space.
 @Suite struct PDFWriterConformanceTests {
-    private func document(compressionLevel: Int = 6) throws -> [UInt8] {
+    private func document(compressionLevel: Int = 6) async throws -> [UInt8] {
         let options = PDFOptions(
             title: "Willkommen – Ελληνικά", author: "Herald", subject: "Welcome letter", keywords: "letter, welcome",
             creator: "Letterpress tests", creationDate: SampleDocuments.fixedDate, conformance: .pdfA2b,
@@ -21,15 +21,15 @@ import Testing
         return try writer.finish()
     }
 
-    @Test func passesQPDFCheck() throws {
+    @Test func passesQPDFCheck() async throws {
         let directory = try TemporaryDirectory()
-        let path = try directory.write(try document(), to: "pdfa.pdf")
-        let check = try ExternalTool.run("qpdf", ["--check", path])
+        let path = try directory.write(try await document(), to: "pdfa.pdf")
+        let check = try await ExternalTool.run("qpdf", ["--check", path])
         #expect(check.status == 0, "qpdf --check: \(check.text) \(check.stderr)")
     }
 
-    @Test func containsXMPMatchingInfoAndTheOutputIntent() throws {
-        let pdf = try document()
+    @Test func containsXMPMatchingInfoAndTheOutputIntent() async throws {
+        let pdf = try await document()
         let text = String(decoding: pdf, as: UTF8.self)
         #expect(text.contains("/Metadata "))
         #expect(text.contains("/OutputIntents [<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1)"))
@@ -47,15 +47,15 @@ import Testing
         #expect(text.contains("/CreationDate (D:20231114221320+00'00')"))
         let directory = try TemporaryDirectory()
         let path = try directory.write(pdf, to: "pdfa.pdf")
-        let info = try ExternalTool.run("pdfinfo", ["-enc", "UTF-8", path])
+        let info = try await ExternalTool.run("pdfinfo", ["-enc", "UTF-8", path])
         #expect(info.text.contains("Title:           Willkommen – Ελληνικά"))
         #expect(info.text.contains("Metadata Stream: yes"))
-        let meta = try ExternalTool.run("pdfinfo", ["-meta", path])
+        let meta = try await ExternalTool.run("pdfinfo", ["-meta", path])
         #expect(meta.text.contains("<pdfaid:part>2</pdfaid:part>"))
     }
 
-    @Test func embeddedProfileIsTheGeneratedSRGBProfile() throws {
-        let pdf = try document(compressionLevel: 0)
+    @Test func embeddedProfileIsTheGeneratedSRGBProfile() async throws {
+        let pdf = try await document(compressionLevel: 0)
         let header = Array(SRGBProfile.bytes.prefix(40))
         var found = false
         if pdf.count >= header.count {
@@ -67,7 +67,7 @@ import Testing
         #expect(found)
     }
 
-    @Test func cmykImagesUseAnEmbeddedICCProfileInPDFA() throws {
+    @Test func cmykImagesUseAnEmbeddedICCProfileInPDFA() async throws {
         let writer = PDFWriter(options: PDFOptions(conformance: .pdfA2b))
         // C=0 M=1 Y=1 K=0: red.
         let red = writer.register(image: PDFImage(width: 1, height: 1, bitsPerComponent: 8, colorSpace: .cmyk, data: .raw([0, 255, 255, 0])))
@@ -84,8 +84,8 @@ import Testing
 
         let directory = try TemporaryDirectory()
         let path = try directory.write(pdf, to: "cmyk.pdf")
-        #expect(try ExternalTool.run("qpdf", ["--check", path]).status == 0)
-        let output = try ExternalTool.run("pdftoppm", ["-r", "20", "-singlefile", path, directory.path("render")])
+        #expect(try await ExternalTool.run("qpdf", ["--check", path]).status == 0)
+        let output = try await ExternalTool.run("pdftoppm", ["-r", "20", "-singlefile", path, directory.path("render")])
         // Poppler reports profiles lcms cannot use on stderr and would fall back to DeviceCMYK.
         #expect(output.status == 0 && output.stderr.isEmpty, "pdftoppm: \(output.stderr)")
         let map = try PixelMap(ppm: [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory.path("render.ppm")))))
@@ -94,7 +94,7 @@ import Testing
         #expect(PixelMap.close(right, (127, 127, 127), tolerance: 12), "50% K rendered as \(right)")
     }
 
-    @Test func plainPDFHasNoPDFAMarkers() throws {
+    @Test func plainPDFHasNoPDFAMarkers() async throws {
         let text = String(decoding: try SampleDocuments.multilingual(), as: UTF8.self)
         #expect(!text.contains("/OutputIntents"))
         #expect(!text.contains("/Metadata"))

@@ -3,7 +3,7 @@ import Testing
 @testable import PDF
 
 @Suite struct PDFWriterDocumentTests {
-    @Test func sameInputGivesIdenticalBytes() throws {
+    @Test func sameInputGivesIdenticalBytes() async throws {
         let first = try SampleDocuments.multilingual()
         let second = try SampleDocuments.multilingual()
         #expect(first == second)
@@ -17,7 +17,7 @@ import Testing
         #expect(id(first) != id(third))
     }
 
-    @Test func structureHeaderAndCrossReferenceAreExact() throws {
+    @Test func structureHeaderAndCrossReferenceAreExact() async throws {
         let pdf = try SampleDocuments.multilingual()
         #expect(Array(pdf.prefix(9)) == Array("%PDF-1.7\n".utf8))
         #expect(pdf[9] == UInt8(ascii: "%") && pdf[10...13].allSatisfy { $0 >= 128 })
@@ -27,7 +27,7 @@ import Testing
         #expect(text.hasSuffix("%%EOF\n"))
     }
 
-    @Test func infoDictionaryEscapesStrings() throws {
+    @Test func infoDictionaryEscapesStrings() async throws {
         var options = PDFOptions(title: "Rechnung (März) \\ 2024", author: "Zoë Ωmega", creator: "Letters", creationDate: Date(timeIntervalSince1970: 0))
         options.compressionLevel = 0
         let writer = PDFWriter(options: options)
@@ -37,13 +37,13 @@ import Testing
         #expect(text.contains("/Creator (Letters) /Producer (Herald Letterpress) /CreationDate (D:19700101000000+00'00') /ModDate (D:19700101000000+00'00')"))
         let directory = try TemporaryDirectory()
         let path = try directory.write(Array(text.utf8), to: "info.pdf")
-        let info = try ExternalTool.run("pdfinfo", ["-enc", "UTF-8", path])
+        let info = try await ExternalTool.run("pdfinfo", ["-enc", "UTF-8", path])
         #expect(info.text.contains("Title:           Rechnung (März) \\ 2024"))
         #expect(info.text.contains("Author:          Zoë Ωmega"))
         #expect(info.text.contains("Pages:           1"))
     }
 
-    @Test func noDateMeansNoDateEntries() throws {
+    @Test func noDateMeansNoDateEntries() async throws {
         let writer = PDFWriter(options: PDFOptions())
         writer.end(page: writer.beginPage(width: 100, height: 100))
         let text = String(decoding: try writer.finish(), as: UTF8.self)
@@ -51,7 +51,7 @@ import Testing
         #expect(!text.contains("ModDate"))
     }
 
-    @Test func pagesKeepTheirOrderSizeAndAreEndedByFinish() throws {
+    @Test func pagesKeepTheirOrderSizeAndAreEndedByFinish() async throws {
         let writer = PDFWriter(options: PDFOptions(compressionLevel: 0))
         let first = writer.beginPage(width: 595.276, height: 841.89)
         let second = writer.beginPage(width: 612, height: 792)
@@ -70,13 +70,13 @@ import Testing
         #expect(!text.contains("0 0 1 1 re f"))
         let directory = try TemporaryDirectory()
         let path = try directory.write(pdf, to: "pages.pdf")
-        let info = try ExternalTool.run("pdfinfo", ["-f", "1", "-l", "2", path])
+        let info = try await ExternalTool.run("pdfinfo", ["-f", "1", "-l", "2", path])
         #expect(info.text.contains("Page    1 size:  595.276 x 841.89 pts"))
         #expect(info.text.contains("Page    2 size:  612 x 792 pts"))
-        #expect(try ExternalTool.run("qpdf", ["--check", path]).status == 0)
+        #expect(try await ExternalTool.run("qpdf", ["--check", path]).status == 0)
     }
 
-    @Test func linesUseWidthDashAndCap() throws {
+    @Test func linesUseWidthDashAndCap() async throws {
         let writer = PDFWriter(options: PDFOptions(compressionLevel: 0))
         let page = writer.beginPage(width: 200, height: 100)
         page.line(x1: 10, y1: 10, x2: 190, y2: 10, width: 0.75, color: PDFColor(red: 0, green: 0, blue: 0.5))
@@ -91,14 +91,14 @@ import Testing
         #expect(text.contains("[] 0 d\n0 J\n10 60 m"))
     }
 
-    @Test func linkAnnotationsArePresent() throws {
+    @Test func linkAnnotationsArePresent() async throws {
         let writer = PDFWriter(options: PDFOptions())
         let page = writer.beginPage(width: 200, height: 100)
         page.link(x: 10, y: 20, width: 50, height: 12, uri: "https://example.com/straße?q=(1)")
         writer.end(page: page)
         let directory = try TemporaryDirectory()
         let path = try directory.write(try writer.finish(), to: "link.pdf")
-        let output = try ExternalTool.run("qpdf", ["--json", "--json-key=qpdf", path])
+        let output = try await ExternalTool.run("qpdf", ["--json", "--json-key=qpdf", path])
         #expect(output.status == 0)
         let json = try JSONSerialization.jsonObject(with: Data(output.stdout)) as? [String: Any]
         let objects = (json?["objects"] as? [String: Any]) ?? (json?["qpdf"] as? [Any]).flatMap { $0.last as? [String: Any] } ?? [:]

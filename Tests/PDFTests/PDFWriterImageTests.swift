@@ -4,17 +4,17 @@ import Testing
 
 @Suite struct PDFWriterImageTests {
     /// Renders page 1 at `dpi` with pdftoppm.
-    private func render(_ pdf: [UInt8], dpi: Int = 20) throws -> PixelMap {
+    private func render(_ pdf: [UInt8], dpi: Int = 20) async throws -> PixelMap {
         let directory = try TemporaryDirectory()
         let path = try directory.write(pdf, to: "image.pdf")
-        let check = try ExternalTool.run("qpdf", ["--check", path])
+        let check = try await ExternalTool.run("qpdf", ["--check", path])
         #expect(check.status == 0, "qpdf --check: \(check.text) \(check.stderr)")
-        let output = try ExternalTool.run("pdftoppm", ["-r", "\(dpi)", "-singlefile", path, directory.path("render")])
+        let output = try await ExternalTool.run("pdftoppm", ["-r", "\(dpi)", "-singlefile", path, directory.path("render")])
         #expect(output.status == 0, "pdftoppm: \(output.stderr)")
         return try PixelMap(ppm: [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory.path("render.ppm")))))
     }
 
-    @Test func imagesRenderWithTheExpectedColours() throws {
+    @Test func imagesRenderWithTheExpectedColours() async throws {
         let writer = PDFWriter(options: PDFOptions())
         let gray = writer.register(image: PDFImage(width: 2, height: 2, bitsPerComponent: 8, colorSpace: .gray, data: .raw([64, 64, 64, 64])))
         // Red, 2×1 pixels; the soft mask makes the right pixel fully transparent.
@@ -39,7 +39,7 @@ import Testing
         page.image(bilevel, x: 0, y: 180, width: 240, height: 120)
         page.fill(x: 360, y: 180, width: 240, height: 120, color: PDFColor(red: 1, green: 0, blue: 0, alpha: 0.5))
         writer.end(page: page)
-        let map = try render(try writer.finish())
+        let map = try await render(try writer.finish())
 
         let dpi = 20.0
         #expect(PixelMap.close(map.rgb(atPoint: 60, 60, dpi: dpi), (64, 64, 64)), "gray \(map.rgb(atPoint: 60, 60, dpi: dpi))")
@@ -56,7 +56,7 @@ import Testing
         #expect(PixelMap.close(map.rgb(atPoint: 660, 240, dpi: dpi), (255, 255, 255)), "untouched background")
     }
 
-    @Test func anImageDrawnOnSeveralPagesIsEmbeddedOnce() throws {
+    @Test func anImageDrawnOnSeveralPagesIsEmbeddedOnce() async throws {
         let writer = PDFWriter(options: PDFOptions())
         let image = writer.register(image: PDFImage(width: 1, height: 1, bitsPerComponent: 8, colorSpace: .rgb, data: .raw([1, 2, 3])))
         let unused = writer.register(image: PDFImage(width: 1, height: 1, bitsPerComponent: 8, colorSpace: .rgb, data: .raw([4, 5, 6])))
@@ -69,19 +69,19 @@ import Testing
         }
         let pdf = try writer.finish()
         #expect(PDFInspector.count("/Subtype /Image", in: pdf) == 1)
-        #expect(PDFInspector.count("/Im1 Do", in: try uncompressedContent(pdf)) == 6)
+        #expect(PDFInspector.count("/Im1 Do", in: try await uncompressedContent(pdf)) == 6)
         _ = try PDFInspector.verifyCrossReference(pdf)
     }
 
-    private func uncompressedContent(_ pdf: [UInt8]) throws -> [UInt8] {
+    private func uncompressedContent(_ pdf: [UInt8]) async throws -> [UInt8] {
         let directory = try TemporaryDirectory()
         let path = try directory.write(pdf, to: "in.pdf")
-        let output = try ExternalTool.run("qpdf", ["--qdf", "--object-streams=disable", path, directory.path("out.pdf")])
+        let output = try await ExternalTool.run("qpdf", ["--qdf", "--object-streams=disable", path, directory.path("out.pdf")])
         #expect(output.status == 0)
         return [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory.path("out.pdf"))))
     }
 
-    @Test func invalidImagesMakeFinishThrowNamingTheProblem() throws {
+    @Test func invalidImagesMakeFinishThrowNamingTheProblem() async throws {
         let writer = PDFWriter(options: PDFOptions())
         let short = writer.register(image: PDFImage(width: 10, height: 10, bitsPerComponent: 8, colorSpace: .rgb, data: .raw([1, 2, 3])))
         let page = writer.beginPage(width: 100, height: 100)
@@ -102,7 +102,7 @@ import Testing
         PDFImage(width: 1, height: 1, bitsPerComponent: 8, colorSpace: .rgb, data: .raw([1, 2, 3]),
                  softMask: PDFImage(width: 1, height: 1, bitsPerComponent: 8, colorSpace: .rgb, data: .raw([1, 2, 3]))),
     ])
-    func malformedImagesAreRejected(image: PDFImage) throws {
+    func malformedImagesAreRejected(image: PDFImage) async throws {
         let writer = PDFWriter(options: PDFOptions())
         let ref = writer.register(image: image)
         let page = writer.beginPage(width: 100, height: 100)

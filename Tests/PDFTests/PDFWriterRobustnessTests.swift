@@ -5,7 +5,7 @@ import Testing
 
 /// Odd input must never crash and must still give a well-formed file.
 @Suite struct PDFWriterRobustnessTests {
-    @Test func oddValuesGiveAValidFile() throws {
+    @Test func oddValuesGiveAValidFile() async throws {
         let font = try TestFonts.sans.get()
         let writer = PDFWriter(options: PDFOptions(title: "\u{1}ctrl\r\n", conformance: .pdfA2b))
         let ref = try writer.register(font: font)
@@ -39,11 +39,11 @@ import Testing
         _ = try PDFInspector.verifyCrossReference(pdf)
         let directory = try TemporaryDirectory()
         let path = try directory.write(pdf, to: "odd.pdf")
-        let check = try ExternalTool.run("qpdf", ["--check", path])
+        let check = try await ExternalTool.run("qpdf", ["--check", path])
         #expect(check.status == 0, "qpdf: \(check.text) \(check.stderr)")
     }
 
-    @Test func documentWithoutPagesIsWellFormed() throws {
+    @Test func documentWithoutPagesIsWellFormed() async throws {
         let pdf = try PDFWriter(options: PDFOptions()).finish()
         #expect(String(decoding: pdf, as: UTF8.self).contains("<< /Type /Pages /Kids [] /Count 0 >>"))
         _ = try PDFInspector.verifyCrossReference(pdf)

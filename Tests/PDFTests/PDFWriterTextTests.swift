@@ -4,28 +4,28 @@ import Testing
 @testable import PDF
 
 @Suite struct PDFWriterTextTests {
-    @Test func multilingualPagePassesQPDFCheck() throws {
+    @Test func multilingualPagePassesQPDFCheck() async throws {
         let directory = try TemporaryDirectory()
         let path = try directory.write(try SampleDocuments.multilingual(), to: "text.pdf")
-        let check = try ExternalTool.run("qpdf", ["--check", path])
+        let check = try await ExternalTool.run("qpdf", ["--check", path])
         #expect(check.status == 0, "qpdf --check failed: \(check.text) \(check.stderr)")
         #expect(check.text.contains("No syntax or stream encoding errors found"))
     }
 
-    @Test func textExtractsExactly() throws {
+    @Test func textExtractsExactly() async throws {
         let directory = try TemporaryDirectory()
         let path = try directory.write(try SampleDocuments.multilingual(), to: "text.pdf")
-        let output = try ExternalTool.run("pdftotext", ["-enc", "UTF-8", "-nopgbrk", path, "-"])
+        let output = try await ExternalTool.run("pdftotext", ["-enc", "UTF-8", "-nopgbrk", path, "-"])
         #expect(output.status == 0)
         // pdftotext ends the page with an empty line.
         #expect(output.text == SampleDocuments.multilingualLines.joined(separator: "\n") + "\n\n")
     }
 
-    @Test func fontIsEmbeddedAsTaggedCIDTrueTypeSubset() throws {
+    @Test func fontIsEmbeddedAsTaggedCIDTrueTypeSubset() async throws {
         let pdf = try SampleDocuments.multilingual()
         let directory = try TemporaryDirectory()
         let path = try directory.write(pdf, to: "text.pdf")
-        let output = try ExternalTool.run("pdffonts", [path])
+        let output = try await ExternalTool.run("pdffonts", [path])
         let lines = output.text.split(separator: "\n").dropFirst(2)
         #expect(lines.count == 1, "exactly one font expected: \(output.text)")
         let line = String(lines.first ?? "")
@@ -37,7 +37,7 @@ import Testing
         #expect(columns.suffix(5).prefix(3) == ["yes", "yes", "yes"], "emb/sub/uni: \(line)")
     }
 
-    @Test func subsetContainsOnlyUsedGlyphsAndWidthsMatchTheFont() throws {
+    @Test func subsetContainsOnlyUsedGlyphsAndWidthsMatchTheFont() async throws {
         let font = try TestFonts.sans.get()
         let writer = PDFWriter(options: PDFOptions(compressionLevel: 0))
         let ref = try writer.register(font: font)
@@ -60,7 +60,7 @@ import Testing
         #expect(text.contains("/FontFile2 "))
     }
 
-    @Test func glyphPositionsAreExactIncludingJustification() throws {
+    @Test func glyphPositionsAreExactIncludingJustification() async throws {
         let font = try TestFonts.sans.get()
         let writer = PDFWriter(options: PDFOptions())
         let ref = try writer.register(font: font)
@@ -71,7 +71,7 @@ import Testing
         writer.end(page: page)
         let directory = try TemporaryDirectory()
         let path = try directory.write(try writer.finish(), to: "justified.pdf")
-        let output = try ExternalTool.run("pdftotext", ["-bbox", path, "-"])
+        let output = try await ExternalTool.run("pdftotext", ["-bbox", path, "-"])
         let words = output.text.split(separator: "\n").filter { $0.contains("<word") }
         #expect(words.count == 4)
         let expectedStarts = run.glyphs.enumerated()
@@ -83,7 +83,7 @@ import Testing
         }
     }
 
-    @Test func kerningAndAdjustmentsAreWrittenInTJ() throws {
+    @Test func kerningAndAdjustmentsAreWrittenInTJ() async throws {
         let font = try TestFonts.sans.get()
         let writer = PDFWriter(options: PDFOptions(compressionLevel: 0))
         let ref = try writer.register(font: font)
@@ -104,7 +104,7 @@ import Testing
         #expect(text.contains("10 50 Td"))
     }
 
-    @Test func firstTextPerGlyphWinsInToUnicode() throws {
+    @Test func firstTextPerGlyphWinsInToUnicode() async throws {
         let font = try TestFonts.sans.get()
         let writer = PDFWriter(options: PDFOptions())
         let ref = try writer.register(font: font)
@@ -115,18 +115,18 @@ import Testing
         writer.end(page: page)
         let directory = try TemporaryDirectory()
         let path = try directory.write(try writer.finish(), to: "first.pdf")
-        let output = try ExternalTool.run("pdftotext", ["-enc", "UTF-8", "-nopgbrk", path, "-"])
+        let output = try await ExternalTool.run("pdftotext", ["-enc", "UTF-8", "-nopgbrk", path, "-"])
         #expect(output.text == "f\nf\n\n")
     }
 
-    @Test func registeringTheSameFontTwiceGivesTheSameReference() throws {
+    @Test func registeringTheSameFontTwiceGivesTheSameReference() async throws {
         let font = try TestFonts.sans.get()
         let writer = PDFWriter(options: PDFOptions())
         #expect(try writer.register(font: font) == writer.register(font: font))
         #expect(try writer.register(font: TestFonts.serif.get()) != writer.register(font: font))
     }
 
-    @Test func fontsThatForbidEmbeddingAreRefusedByName() throws {
+    @Test func fontsThatForbidEmbeddingAreRefusedByName() async throws {
         var data = [UInt8](try Data(contentsOf: TestFonts.directory.appendingPathComponent("DejaVuSans.ttf")))
         // Patch OS/2 fsType to 0x0002 (restricted licence embedding).
         let tableCount = Int(data[4]) << 8 | Int(data[5])
@@ -147,7 +147,7 @@ import Testing
         #expect(PDFError.fontNotEmbeddable(font: "DejaVuSans").description.contains("DejaVuSans"))
     }
 
-    @Test func unusedFontsAreNotWritten() throws {
+    @Test func unusedFontsAreNotWritten() async throws {
         let writer = PDFWriter(options: PDFOptions())
         _ = try writer.register(font: TestFonts.sans.get())
         let page = writer.beginPage(width: 100, height: 100)

@@ -2,11 +2,11 @@ import Testing
 @testable import RasterImages
 
 @Suite struct JPEGImageTests {
-    @Test func pillowJPEGsAreInspected() throws {
-        let entries = try PILFixtures.entries("jpeg")
+    @Test func pillowJPEGsAreInspected() async throws {
+        let entries = try await PILFixtures.entries("jpeg")
         #expect(entries.count == 4)
         for entry in entries {
-            let bytes = try PILFixtures.bytes(entry.name + ".jpg")
+            let bytes = try await PILFixtures.bytes(entry.name + ".jpg")
             guard case .jpeg(let jpeg) = try RasterImage.decode(bytes, source: entry.name) else {
                 Issue.record("\(entry.name) not recognised as JPEG")
                 continue
@@ -33,7 +33,7 @@ import Testing
         return out + [0xFF, 0xD9]
     }
 
-    @Test func handBuiltHeaders() throws {
+    @Test func handBuiltHeaders() async throws {
         let jpeg = try JPEGImage.inspect(header(sof: 0xC2, components: 4, adobe: true), source: "a.jpg")
         #expect(jpeg.width == 640 && jpeg.height == 480 && jpeg.components == 4 && jpeg.isAdobeInverted)
         let plain = try JPEGImage.inspect(header(sof: 0xC1, components: 1), source: "b.jpg")

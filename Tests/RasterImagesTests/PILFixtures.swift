@@ -20,16 +20,26 @@ enum PILFixtures {
     }
 
     /// Generated once per test process.
-    private static let generated: Result<String, Failure> = generate()
+    private static let cache = Cache()
+
+    /// One generation shared by every caller (the first caller starts it, the rest await it).
+    private actor Cache {
+        var generation: Task<Result<String, Failure>, Never>?
+        func get() async -> Result<String, Failure> {
+            let task = generation ?? Task { await PILFixtures.generate() }
+            generation = task
+            return await task.value
+        }
+    }
 
     /// The fixture folder's path, or a failure telling which tool is missing.
-    static func directory() throws -> String {
-        try generated.get()
+    static func directory() async throws -> String {
+        try await cache.get().get()
     }
 
     /// The manifest entries of one kind (`png`, `jpeg`, `bomb`).
-    static func entries(_ kind: String) throws -> [Entry] {
-        let dir = try directory()
+    static func entries(_ kind: String) async throws -> [Entry] {
+        let dir = try await directory()
         let text = String(decoding: try read(dir + "/manifest.txt"), as: UTF8.self)
         return text.split(separator: "\n").compactMap { line -> Entry? in
             let f = line.split(separator: " ").map(String.init)
@@ -39,8 +49,8 @@ enum PILFixtures {
     }
 
     /// The bytes of a fixture file.
-    static func bytes(_ file: String) throws -> [UInt8] {
-        try read(directory() + "/" + file)
+    static func bytes(_ file: String) async throws -> [UInt8] {
+        try read(await directory() + "/" + file)
     }
 
     private static func read(_ path: String) throws -> [UInt8] {
@@ -50,7 +60,7 @@ enum PILFixtures {
         return [UInt8](data)
     }
 
-    private static func generate() -> Result<String, Failure> {
+    private static func generate() async -> Result<String, Failure> {
         let fm = FileManager.default
         let dir = NSTemporaryDirectory() + "raster-fixtures-\(ProcessInfo.processInfo.processIdentifier)"
         do {
@@ -60,16 +70,9 @@ enum PILFixtures {
             guard fm.createFile(atPath: scriptPath, contents: Data(script.utf8)) else {
                 return .failure(Failure(description: "cannot write \(scriptPath)"))
             }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", scriptPath, dir]
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
+            let result = try await NonBlockingProcess.run("/usr/bin/env", ["python3", scriptPath, dir])
+            let stderr = result.stderr
+            guard result.status == 0 else {
                 let message = String(decoding: stderr, as: UTF8.self)
                 return .failure(Failure(description:
                     "the PNG/JPEG fixture script failed (needs python3 with Pillow: pip install pillow): \(message)"))
@@ -268,4 +271,45 @@ for name, comps in [('rgb', 3), ('gray', 1), ('cmyk', 4), ('progressive', 3)]:
 
 with open(os.path.join(out, 'manifest.txt'), 'w') as f: f.write('\n'.join(manifest) + '\n')
 """#
+}
+
+/// Runs a command without blocking a cooperative thread: output goes to temporary files and
+/// the exit is awaited through the termination handler (a blocked pool thread would stall
+/// every other test in the process).
+enum NonBlockingProcess {
+    struct Result {
+        var status: Int32
+        var stdout: Data
+        var stderr: Data
+    }
+
+    static func run(_ executable: String, _ arguments: [String]) async throws -> Result {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("proc-\(UUID().uuidString)")
+        let outURL = base.appendingPathExtension("out"), errURL = base.appendingPathExtension("err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = out
+        process.standardError = err
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        try? out.close()
+        try? err.close()
+        return Result(status: status, stdout: (try? Data(contentsOf: outURL)) ?? Data(),
+                      stderr: (try? Data(contentsOf: errURL)) ?? Data())
+    }
 }

@@ -50,7 +50,7 @@ public final class HeraldRuntime: Sendable {
         intake = TriggerIntake(store: store, catalog: catalog, signals: signals, clock: clock)
         documents = FileDocumentStore(root: settings.documentsDirectory)
         emailComposer = try settings.email.makeComposer()
-        letterRenderer = PDFLetterRenderer(catalogDirectory: settings.catalogDirectory)
+        letterRenderer = PDFLetterRenderer(catalogDirectory: settings.catalogDirectory, archival: settings.letterPDFA)
         smtpTransmitter = settings.email.makeTransmitter(documents: documents)
         if settings.sms.transport == .smpp, let route = settings.sms.smpp {
             smppRoute = SMPPRoute(settings: route, logger: logger)

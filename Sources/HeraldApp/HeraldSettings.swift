@@ -29,6 +29,7 @@ import SystemPackage
 /// | `retry.base.seconds` | 30 | first retry delay, doubling |
 /// | `sqlite.synchronous` | `normal` | `normal` (survives process crashes) or `full` (also power loss) |
 /// | `log.level` | `info` | trace, debug, info, notice, warning, error, critical |
+/// | `letter.pdfa` | `false` | letters as PDF/A-2b (XMP metadata, sRGB output intent) for long-term archiving |
 /// | `email.transport` | `outbox` | `outbox` or `smtp` |
 /// | `smtp.host` | none | SMTP relay host (required for `smtp`) |
 /// | `smtp.port` | by `smtp.tls`: 25, 587, 465 | relay port |
@@ -61,6 +62,8 @@ public struct HeraldSettings: Sendable {
     public var worker = WorkerConfiguration()
     public var logLevel: Logger.Level = .info
     public var sqliteSynchronous: SQLiteStore.Configuration.Synchronous = .normal
+    /// Letters as PDF/A-2b instead of plain PDF 1.7 (`letter.pdfa`).
+    public var letterPDFA = false
     /// How emails leave: the outbox or SMTP, DKIM or not (`email.transport`, `smtp.*`, `dkim.*`).
     public var email = EmailTransportSettings()
     /// How SMS leave: the outbox, an SMPP route or an HTTP gateway (`sms.transport`, `smpp.*`, `sms.http.*`).
@@ -140,6 +143,9 @@ public struct HeraldSettings: Sendable {
         let level = config.string(forKey: "log.level", default: "info")
         guard let parsed = Logger.Level(rawValue: level) else { throw HeraldError.invalid("log.level", "unknown log level '\(level)'") }
         s.logLevel = parsed
+        let pdfa = config.string(forKey: "letter.pdfa", default: "false").lowercased()
+        guard ["true", "false"].contains(pdfa) else { throw HeraldError.invalid("letter.pdfa", "expected true or false, got '\(pdfa)'") }
+        s.letterPDFA = pdfa == "true"
         s.email = try emailSettings(config)
         s.sms = try smsSettings(config)
         return s

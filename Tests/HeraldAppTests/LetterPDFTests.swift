@@ -1,9 +1,12 @@
 import Foundation
 import HTTPTypes
 import HeraldApp
+import HeraldCatalog
 import HeraldCore
+import HeraldTransports
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Prometheus
 import Testing
 
@@ -42,6 +45,23 @@ struct LetterPDFTests {
         #expect(text.contains("Zoë Ångström"), "\(text)")
         #expect(text.contains("12 Harbour Street"))
         #expect(text.contains("Page 1 of 1"), "\(text)")
+    }
+
+    @Test func letterPDFAMakesArchivalLettersAndABadValueIsNamed() async throws {
+        let dir = temporaryDirectory("letter-pdfa")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let settings = try await HeraldSettings.load(dataDir: dir.path, environment: ["HERALD_LETTER_PDFA": "true"])
+        #expect(settings.letterPDFA)
+        try SampleCatalog.write(to: settings.catalogDirectory)
+        let runtime = try await HeraldRuntime(settings: settings, logger: Logger(label: "test"))
+        let pdf = try await runtime.letterRenderer.render(html: "<title>Archive</title><p>Kept for years</p>",
+                                                          code: "PAYMENT_REMINDER", date: Date(timeIntervalSince1970: 1_790_000_000))
+        let text = String(decoding: pdf, as: UTF8.self)
+        #expect(text.contains("/OutputIntents"))
+        #expect(text.contains("/Metadata"))
+        await #expect {
+            _ = try await HeraldSettings.load(dataDir: dir.path, environment: ["HERALD_LETTER_PDFA": "yes"])
+        } throws: { "\($0)".contains("letter.pdfa") }
     }
 
     @Test func renderLetterWritesOnePDFPerNDJSONLineInOrder() async throws {

@@ -203,13 +203,16 @@ let package = Package(
             resources: [.copy("Resources/Fonts")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "OpenTypeTests", dependencies: ["OpenType"], swiftSettings: swiftSettings),
-        .testTarget(name: "RasterImagesTests", dependencies: ["RasterImages"], swiftSettings: swiftSettings),
-        .testTarget(name: "PDFTests", dependencies: ["PDF", "OpenType"], swiftSettings: swiftSettings),
+        // Test support shared by the test targets (not a product): running the independent
+        // checkers (python3, qpdf, poppler) without blocking the cooperative pool.
+        .target(name: "HeraldTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "OpenTypeTests", dependencies: ["OpenType", "HeraldTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "RasterImagesTests", dependencies: ["RasterImages", "HeraldTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PDFTests", dependencies: ["PDF", "OpenType", "HeraldTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StyledHTMLTests", dependencies: ["StyledHTML"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LetterpressTests",
-            dependencies: ["Letterpress", "OpenType", "PDF", "StyledHTML", "RasterImages",
+            dependencies: ["Letterpress", "OpenType", "PDF", "StyledHTML", "RasterImages", "HeraldTestSupport",
                            .product(name: "Mustache", package: "swift-mustache")],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
@@ -222,12 +225,12 @@ let package = Package(
         ),
         .testTarget(
             name: "MIMETests",
-            dependencies: ["MIME"],
+            dependencies: ["HeraldTestSupport", "MIME"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SMTPTests",
-            dependencies: ["SMTP", "MIME", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            dependencies: ["HeraldTestSupport", "SMTP", "MIME", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl")],
             swiftSettings: swiftSettings
         ),
@@ -267,7 +270,7 @@ let package = Package(
             name: "HeraldAppTests",
             dependencies: [
                 "HeraldCore", "HeraldApp", "HeraldHTTP", "HeraldSQLite", "HeraldPipeline",
-                "HeraldCatalog", "HeraldTransports",
+                "HeraldCatalog", "HeraldTransports", "HeraldTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -26,13 +26,13 @@ struct EmailAssetsDKIMBounceTests {
         return try #require(r.object["id"] as? String)
     }
 
-    static func rsaKey(_ path: String) throws {
-        _ = try python("import subprocess, sys; subprocess.check_call(['openssl', 'genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', sys.argv[1]], stderr=subprocess.DEVNULL)", [path])
+    static func rsaKey(_ path: String) async throws {
+        _ = try await python("import subprocess, sys; subprocess.check_call(['openssl', 'genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', sys.argv[1]], stderr=subprocess.DEVNULL)", [path])
     }
 
     /// dkimpy's verdict on `raw` with `keyFile`'s public key as the DNS record; also the d= and s= tags.
-    static func verify(_ raw: [UInt8], keyFile: String) throws -> [String: Any] {
-        let summary = try python(#"""
+    static func verify(_ raw: [UInt8], keyFile: String) async throws -> [String: Any] {
+        let summary = try await python(#"""
             import sys, json, base64, subprocess, dkim, email
             raw = sys.stdin.buffer.read()
             der = subprocess.check_output(["openssl", "pkey", "-in", sys.argv[1], "-pubout", "-outform", "DER"])
@@ -56,8 +56,8 @@ struct EmailAssetsDKIMBounceTests {
         defer { try? FileManager.default.removeItem(at: work) }
         let heraldKey = work.appendingPathComponent("herald.pem").path
         let otherKey = work.appendingPathComponent("other.pem").path
-        try Self.rsaKey(heraldKey)
-        try Self.rsaKey(otherKey)
+        await try Self.rsaKey(heraldKey)
+        await try Self.rsaKey(otherKey)
         let runtime = try await makeEmailRuntime("dkim-keys-runtime", environment: [
             "HERALD_DKIM_DOMAIN": "herald.example", "HERALD_DKIM_SELECTOR": "s1", "HERALD_DKIM_KEY_FILE": heraldKey,
             "HERALD_DKIM_KEYS": "other.example:s2:\(otherKey)",
@@ -68,18 +68,18 @@ struct EmailAssetsDKIMBounceTests {
                 from: from, to: "zoe@example.net", subject: "Hi", html: "<p>Hi</p>", text: nil,
                 messageId: "<\(UUID().uuidString)@herald.example>", date: Date())))
         }
-        let herald = try Self.verify(try compose(from: "Herald <care@herald.example>"), keyFile: heraldKey)
+        let herald = await try Self.verify(try compose(from: "Herald <care@herald.example>"), keyFile: heraldKey)
         #expect(herald["dkim"] as? Bool == true)
         #expect(herald["d"] as? String == "herald.example")
         #expect(herald["s"] as? String == "s1")
         // A subdomain is signed with its parent domain's key.
-        let other = try Self.verify(try compose(from: "Other <news@mail.other.example>"), keyFile: otherKey)
+        let other = await try Self.verify(try compose(from: "Other <news@mail.other.example>"), keyFile: otherKey)
         #expect(other["dkim"] as? Bool == true)
         #expect(other["d"] as? String == "other.example")
         #expect(other["s"] as? String == "s2")
         // The other key does not verify the first domain's mail.
-        #expect(try Self.verify(try compose(from: "care@herald.example"), keyFile: otherKey)["dkim"] as? Bool == false)
-        let unsigned = try Self.verify(try compose(from: "x@unrelated.example"), keyFile: heraldKey)
+        await #expect(try Self.verify(try compose(from: "care@herald.example"), keyFile: otherKey)["dkim"] as? Bool == false)
+        let unsigned = await try Self.verify(try compose(from: "x@unrelated.example"), keyFile: heraldKey)
         #expect(unsigned["signed"] as? Bool == false)
     }
 
@@ -104,7 +104,7 @@ struct EmailAssetsDKIMBounceTests {
             try await runtime.runUntilQuiet()
             let d = try #require(try await runtime.store.request(id: id)?.distribution)
             let raw = [UInt8](try await runtime.documents.read(try #require(d.fileLocation)))
-            let summary = try python(#"""
+            let summary = try await python(#"""
                 import sys, json, email
                 from email import policy
                 msg = email.message_from_bytes(sys.stdin.buffer.read(), policy=policy.default)

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldTestSupport
 import HTTPTypes
 import HeraldApp
 import HeraldCatalog
@@ -133,54 +134,11 @@ struct EmailLetterAttachmentTests {
         #expect(!eml.contains("application/pdf"))
     }
 
-    /// Runs `python3 script arguments…` in `folder` without blocking the test pool (the process's
-    /// end resumes the test); returns its standard output.
+    /// Runs `python3 script arguments…` (through `TestProcess`, not blocking the test pool);
+    /// returns its standard output.
     func runPython(_ script: String, _ arguments: [String], in folder: URL) async throws -> String {
-        let scriptFile = folder.appendingPathComponent("check.py")
-        let outFile = folder.appendingPathComponent("check.out")
-        let errFile = folder.appendingPathComponent("check.err")
-        try Data(script.utf8).write(to: scriptFile)
-        try Data().write(to: outFile)
-        try Data().write(to: errFile)
-        let out = try FileHandle(forWritingTo: outFile)
-        let err = try FileHandle(forWritingTo: errFile)
-        defer {
-            try? out.close()
-            try? err.close()
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scriptFile.path] + arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        let stderr = (try? String(contentsOf: errFile, encoding: .utf8)) ?? ""
-        #expect(status == 0, "python3 failed: \(stderr)")
-        return try String(contentsOf: outFile, encoding: .utf8)
-    }
-
-    /// poppler's pdftotext (installed by scripts/test.sh), run without blocking the test pool.
-    func pdfText(_ file: URL) async throws -> String {
-        let out = file.deletingPathExtension().appendingPathExtension("txt")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-        process.arguments = ["-enc", "UTF-8", "-raw", file.path, out.path]
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        #expect(status == 0, "pdftotext failed on \(file.path) (scripts/test.sh installs poppler-utils)")
-        defer { try? FileManager.default.removeItem(at: out) }
-        return try String(contentsOf: out, encoding: .utf8)
+        let result = try await TestProcess.python(script, arguments)
+        #expect(result.status == 0, "python3 failed: \(result.errors)")
+        return result.output
     }
 }

@@ -78,7 +78,7 @@ struct EmailPostfixTests {
 
             let raw = try #require(try await postfix.waitForMessage(containing: messageID),
                                    "Postfix delivered no message with Message-ID \(messageID) into \(postfix.maildir) within 10 s")
-            let summary = try python(#"""
+            let summary = try await python(#"""
                 import sys, json, email
                 from email import policy
                 msg = email.message_from_bytes(sys.stdin.buffer.read(), policy=policy.default)

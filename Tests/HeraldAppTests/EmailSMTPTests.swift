@@ -33,7 +33,7 @@ struct EmailSMTPTests {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         let keyFile = work.appendingPathComponent("dkim.pem").path
-        _ = try python("import subprocess, sys; subprocess.check_call(['openssl', 'genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', sys.argv[1]], stderr=subprocess.DEVNULL)", [keyFile])
+        _ = try await python("import subprocess, sys; subprocess.check_call(['openssl', 'genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', sys.argv[1]], stderr=subprocess.DEVNULL)", [keyFile])
         let passwordFile = work.appendingPathComponent("smtp-password").path
         try Data((smtp.password + "\n").utf8).write(to: URL(fileURLWithPath: passwordFile))
 
@@ -60,7 +60,7 @@ struct EmailSMTPTests {
             #expect(reference.hasSuffix(",envid:\(d.id)"), "\(reference)")
 
             let raw = try #require(try smtp.message(to: address), "aiosmtpd's maildir has no message for \(address)")
-            let summary = try python(#"""
+            let summary = try await python(#"""
                 import sys, json, email, base64, subprocess, dkim
                 from email import policy
                 raw = sys.stdin.buffer.read()

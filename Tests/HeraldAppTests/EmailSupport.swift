@@ -1,4 +1,5 @@
 import Foundation
+import HeraldTestSupport
 import HeraldApp
 import HeraldCatalog
 import Logging
@@ -52,25 +53,14 @@ func makeEmailRuntime(_ name: String, environment: [String: String]) async throw
     return try await HeraldRuntime(settings: settings, logger: Logger(label: "test"))
 }
 
-/// Runs `python3 -c script args…` with `input` on stdin and returns stdout.
-func python(_ script: String, _ arguments: [String] = [], input: [UInt8] = []) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script] + arguments
-    let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    stdin.fileHandleForWriting.write(Data(input))
-    try stdin.fileHandleForWriting.close()
-    let out = stdout.fileHandleForReading.readDataToEndOfFile()
-    let err = stderr.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw EmailTestFailure(message: "python3 exited \(process.terminationStatus): \(String(decoding: err, as: UTF8.self))")
+/// Runs `python3 -c script args…` with `input` on stdin and returns stdout (through
+/// `TestProcess`: the test pool is not blocked while python runs).
+func python(_ script: String, _ arguments: [String] = [], input: [UInt8] = []) async throws -> String {
+    let result = try await TestProcess.python(script, arguments, input: input)
+    guard result.status == 0 else {
+        throw EmailTestFailure(message: "python3 failed (\(result.status)): \(result.errors)")
     }
-    return String(decoding: out, as: UTF8.self)
+    return result.output
 }
 
 /// A scripted SMTP server (aiosmtpd, plain TCP, no AUTH) in a child process: RCPT replies by

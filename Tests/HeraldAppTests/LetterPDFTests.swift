@@ -1,4 +1,5 @@
 import Foundation
+import HeraldTestSupport
 import HTTPTypes
 import HeraldApp
 import HeraldCatalog
@@ -116,22 +117,11 @@ struct LetterPDFTests {
             _ = try LetterBatch.renderOne(template: missing, assets: nil, data: rows, output: folder.appendingPathComponent("x.pdf"))
         } throws: { "\($0)".contains("nope.html") }
     }
+}
 
-    /// poppler's pdftotext (installed by scripts/test.sh), run without blocking the test pool.
-    func pdfText(_ file: URL) async throws -> String {
-        let out = file.deletingPathExtension().appendingPathExtension("txt")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-        process.arguments = ["-enc", "UTF-8", "-raw", file.path, out.path]
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        #expect(status == 0, "pdftotext failed on \(file.path) (scripts/test.sh installs poppler-utils)")
-        defer { try? FileManager.default.removeItem(at: out) }
-        return try String(contentsOf: out, encoding: .utf8)
-    }
+/// The text of a PDF by poppler's pdftotext (installed by scripts/test.sh), in reading order.
+func pdfText(_ file: URL) async throws -> String {
+    let result = try await TestProcess.run("pdftotext", ["-enc", "UTF-8", "-raw", file.path, "-"])
+    #expect(result.status == 0, "pdftotext failed on \(file.path): \(result.errors)")
+    return result.output
 }

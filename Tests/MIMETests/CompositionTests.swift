@@ -24,14 +24,14 @@ struct CompositionTests {
             additionalHeaders: [try HeaderField("X-Herald-Comm", "42")])
     }
 
-    @Test func fullStructure() throws {
+    @Test func fullStructure() async throws {
         let composed = try Self.fullMessage().compose()
         #expect(composed.messageID == "test-1@example.com")
         let lines = checkLines(composed.bytes)
         #expect(lines.allCRLF)
         #expect(lines.longest <= 78)
 
-        let parsed = try parseWithPython(composed.bytes)
+        let parsed = try await parseWithPython(composed.bytes)
         #expect(parsed.defects.isEmpty)
         #expect(parsed.subject == "Ihre Rechnung für März – bitte prüfen")
         #expect(parsed.From?.first == ["Stadtwerke Köln", "noreply@example.com"])
@@ -56,30 +56,32 @@ struct CompositionTests {
         #expect(related[0].text?.contains("cid:logo@herald") == true)
         #expect(related[1].cid == "<logo@herald>")
         #expect(related[1].disposition == "inline")
-        #expect(related[1].sha256 == sha256Hex(Self.png))
+        let pngHash = await sha256Hex(Self.png)
+        #expect(related[1].sha256 == pngHash)
         #expect(top[1].filename == "Rechnung März.pdf")
         #expect(top[1].disposition == "attachment")
         #expect(top[1].cte == "base64")
-        #expect(top[1].sha256 == sha256Hex(Self.pdf))
+        let pdfHash = await sha256Hex(Self.pdf)
+        #expect(top[1].sha256 == pdfHash)
     }
 
-    @Test func textOnlyAndHTMLOnly() throws {
+    @Test func textOnlyAndHTMLOnly() async throws {
         let from = try EmailAddress("a@example.com")
-        let textOnly = try parseWithPython(EmailMessage(from: from, to: [from], subject: "t", text: "just text").compose().bytes)
+        let textOnly = try await parseWithPython(EmailMessage(from: from, to: [from], subject: "t", text: "just text").compose().bytes)
         #expect(textOnly.type == "text/plain")
         #expect(textOnly.text == "just text\n")
-        let htmlOnly = try parseWithPython(EmailMessage(from: from, to: [from], subject: "h", html: "<p>x</p>").compose().bytes)
+        let htmlOnly = try await parseWithPython(EmailMessage(from: from, to: [from], subject: "h", html: "<p>x</p>").compose().bytes)
         #expect(htmlOnly.type == "text/html")
-        let both = try parseWithPython(EmailMessage(from: from, to: [from], subject: "b", text: "x", html: "<p>x</p>").compose().bytes)
+        let both = try await parseWithPython(EmailMessage(from: from, to: [from], subject: "b", text: "x", html: "<p>x</p>").compose().bytes)
         #expect(both.type == "multipart/alternative")
         #expect(both.parts?.map(\.type) == ["text/plain", "text/html"])
     }
 
-    @Test func base64ForMostlyNonASCIIAndLongLines() throws {
+    @Test func base64ForMostlyNonASCIIAndLongLines() async throws {
         let from = try EmailAddress("a@example.com")
         let russian = "Здравствуйте! Ваш счёт готов.\nСпасибо."
         let longLine = String(repeating: "0123456789", count: 250)  // 2500 octets, no spaces
-        let parsed = try parseWithPython(
+        let parsed = try await parseWithPython(
             EmailMessage(from: from, to: [from], subject: "Счёт", text: russian, html: "<p>\(longLine)</p>").compose().bytes)
         let parts = try #require(parsed.parts)
         #expect(parts[0].cte == "base64")
@@ -117,6 +119,6 @@ struct CompositionTests {
     }
 }
 
-func sha256Hex(_ bytes: [UInt8]) -> String {
-    (try? runPython("import sys, hashlib; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest(), end='')", input: bytes)) ?? ""
+func sha256Hex(_ bytes: [UInt8]) async -> String {
+    (try? await runPython("import sys, hashlib; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest(), end='')", input: bytes)) ?? ""
 }

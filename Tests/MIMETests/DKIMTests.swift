@@ -5,20 +5,20 @@ import Testing
 @Suite("DKIM signing, verified with dkimpy")
 struct DKIMTests {
     /// Makes a key with openssl in a temp folder; returns the PEM and the DNS TXT record computed by openssl/Python.
-    static func makeKey(_ type: String) throws -> (pem: String, record: String) {
+    static func makeKey(_ type: String) async throws -> (pem: String, record: String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("herald-dkim-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let keyPath = dir.appendingPathComponent("key.pem").path
         let pubPath = dir.appendingPathComponent("pub.der").path
         if type == "rsa" {
-            _ = try runTool(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", keyPath])
+            _ = try await runTool(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", keyPath])
         } else {
-            _ = try runTool(["openssl", "genpkey", "-algorithm", "ED25519", "-out", keyPath])
+            _ = try await runTool(["openssl", "genpkey", "-algorithm", "ED25519", "-out", keyPath])
         }
-        _ = try runTool(["openssl", "pkey", "-in", keyPath, "-pubout", "-outform", "DER", "-out", pubPath])
+        _ = try await runTool(["openssl", "pkey", "-in", keyPath, "-pubout", "-outform", "DER", "-out", pubPath])
         // RSA: p= is the SubjectPublicKeyInfo; Ed25519 (RFC 8463): p= is the raw 32-byte key (last 32 octets of the SPKI).
-        let record = try runPython(
+        let record = try await runPython(
             "import sys, base64; d = open(sys.argv[1], 'rb').read(); t = sys.argv[2]; "
                 + "p = d if t == 'rsa' else d[-32:]; print('v=DKIM1; k=%s; p=%s' % (t, base64.b64encode(p).decode()), end='')",
             arguments: [pubPath, type])
@@ -27,8 +27,8 @@ struct DKIMTests {
     }
 
     /// Verifies with dkimpy, answering the DNS lookup with `record`; returns "True"/"False".
-    static func verify(_ message: [UInt8], record: String) throws -> String {
-        try runPython(
+    static func verify(_ message: [UInt8], record: String) async throws -> String {
+        try await runPython(
             "import sys, dkim; rec = sys.argv[1].encode(); msg = sys.stdin.buffer.read(); "
                 + "print(dkim.verify(msg, dnsfunc=lambda name, timeout=5: rec), end='')",
             arguments: [record], input: message)
@@ -39,27 +39,27 @@ struct DKIMTests {
     }
 
     @Test("rsa-sha256 and ed25519-sha256 verify; tampering does not", arguments: ["rsa", "ed25519"])
-    func signAndVerify(type: String) throws {
-        let (pem, record) = try Self.makeKey(type)
+    func signAndVerify(type: String) async throws {
+        let (pem, record) = try await Self.makeKey(type)
         let key = try DKIMPrivateKey(pemRepresentation: pem)
         #expect(key.algorithm == (type == "rsa" ? "rsa-sha256" : "ed25519-sha256"))
         #expect(key.dnsRecord == record)
         let signer = DKIMSigner(domain: "example.com", selector: "herald", key: key)
         let signed = try signer.sign(try Self.message())
         #expect(checkLines(signed).allCRLF)
-        #expect(try Self.verify(signed, record: record) == "True")
+        await #expect(try Self.verify(signed, record: record) == "True")
 
         let text = String(decoding: signed, as: UTF8.self)
         #expect(text.hasPrefix("DKIM-Signature: v=1; a=\(key.algorithm); c=relaxed/relaxed;"))
         #expect(text.contains(" d=example.com;") && text.contains(" s=herald;"))
         let tamperedBody = Array(text.replacingOccurrences(of: "Frau M", with: "Herr M").utf8)
-        #expect(try Self.verify(tamperedBody, record: record) == "False")
+        await #expect(try Self.verify(tamperedBody, record: record) == "False")
         let tamperedHeader = Array(text.replacingOccurrences(of: "Message-ID: <test-1@", with: "Message-ID: <test-2@").utf8)
-        #expect(try Self.verify(tamperedHeader, record: record) == "False")
+        await #expect(try Self.verify(tamperedHeader, record: record) == "False")
     }
 
-    @Test func relaxedCanonicalisationSurvivesRewrapping() throws {
-        let (pem, record) = try Self.makeKey("ed25519")
+    @Test func relaxedCanonicalisationSurvivesRewrapping() async throws {
+        let (pem, record) = try await Self.makeKey("ed25519")
         let signer = DKIMSigner(
             domain: "example.com", selector: "s", key: try DKIMPrivateKey(pemRepresentation: pem),
             signedHeaders: ["From", "Subject", "X-Custom"], includeTimestamp: false)
@@ -68,11 +68,11 @@ struct DKIMTests {
         let text = String(decoding: signed, as: UTF8.self)
         #expect(text.contains("h=from:subject:x-custom;"))
         #expect(!text.contains("t="))
-        #expect(try Self.verify(signed, record: record) == "True")
+        await #expect(try Self.verify(signed, record: record) == "True")
         // Whitespace changes that relaxed canonicalisation ignores.
         let rewrapped = text.replacingOccurrences(of: "Subject:  Hello   world ", with: "subject: Hello\r\n world")
             .replacingOccurrences(of: "Body  text \r\n\r\n\r\n", with: "Body text\r\n")
-        #expect(try Self.verify(Array(rewrapped.utf8), record: record) == "True")
+        await #expect(try Self.verify(Array(rewrapped.utf8), record: record) == "True")
     }
 
     @Test func rfc6376Example() {

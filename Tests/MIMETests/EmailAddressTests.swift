@@ -40,7 +40,7 @@ struct EmailAddressTests {
         #expect(try EmailAddress("\"john doe\"@example.com").localPart == "\"john doe\"")
     }
 
-    @Test func pythonReadsTheAddresses() throws {
+    @Test func pythonReadsTheAddresses() async throws {
         let message = EmailMessage(
             from: try EmailAddress("billing@example.com", displayName: "Billing, Inc."),
             to: [
@@ -49,7 +49,7 @@ struct EmailAddressTests {
                 try EmailAddress("c@example.org"),
             ],
             subject: "Addresses", text: "hi")
-        let parsed = try parseWithPython(try message.compose().bytes)
+        let parsed = try await parseWithPython(try message.compose().bytes)
         #expect(parsed.From?.first == ["Billing, Inc.", "billing@example.com"])
         #expect(parsed.To == [["Zoë \"Zed\" Ångström", "a@example.org"], ["Plain Name", "b@example.org"], ["", "c@example.org"]])
     }

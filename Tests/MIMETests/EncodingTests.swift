@@ -17,7 +17,7 @@ struct EncodingTests {
         #expect(QuotedPrintable.decode(Array(expected.utf8)) == Array(input.utf8.map { $0 }).replacingLF())
     }
 
-    @Test func quotedPrintableSoftBreaksKeepLinesShort() throws {
+    @Test func quotedPrintableSoftBreaksKeepLinesShort() async throws {
         let long = String(repeating: "abcdefghij", count: 30) + "é" + String(repeating: "x=", count: 50)
         let encoded = QuotedPrintable.encode(Array(long.utf8))
         for line in String(decoding: encoded, as: UTF8.self).components(separatedBy: "\r\n") {
@@ -25,7 +25,7 @@ struct EncodingTests {
         }
         #expect(QuotedPrintable.decode(encoded) == Array(long.utf8))
         // Python's quopri agrees.
-        let decoded = try runPython("import sys, quopri; sys.stdout.buffer.write(quopri.decodestring(sys.stdin.buffer.read()))", input: encoded)
+        let decoded = try await runPython("import sys, quopri; sys.stdout.buffer.write(quopri.decodestring(sys.stdin.buffer.read()))", input: encoded)
         #expect(decoded == long)
     }
 
@@ -41,7 +41,7 @@ struct EncodingTests {
         "日本語の件名はとても長いのでいくつかのエンコードされた単語に分割されなければなりません",
         "Emoji 🎉🎉🎉 party 👨‍👩‍👧‍👦 family and mixed text ünd so weiter und so fort",
     ])
-    func encodedWordsRoundTrip(subject: String) throws {
+    func encodedWordsRoundTrip(subject: String) async throws {
         let field = try HeaderField.unstructured("Subject", subject)
         let rendered = try field.rendered()
         for line in rendered.components(separatedBy: "\r\n") where !line.isEmpty {
@@ -51,7 +51,7 @@ struct EncodingTests {
             #expect(word.utf8.count <= 75)
         }
         let script = "import sys, email; from email import policy; m = email.message_from_bytes(sys.stdin.buffer.read(), policy=policy.default); sys.stdout.write(str(m['Subject']))"
-        let decoded = try runPython(script, input: Array((rendered + "\r\nbody\r\n").utf8))
+        let decoded = try await runPython(script, input: Array((rendered + "\r\nbody\r\n").utf8))
         #expect(decoded == subject)
     }
 

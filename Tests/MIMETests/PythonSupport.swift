@@ -1,43 +1,23 @@
 import Foundation
+import HeraldTestSupport
 import Testing
 
 /// Runs `python3 -c script args...` with `input` on stdin; returns stdout, failing the test with stderr on a non-zero exit.
-func runPython(_ script: String, arguments: [String] = [], input: [UInt8] = []) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script] + arguments
-    let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    stdin.fileHandleForWriting.write(Data(input))
-    try stdin.fileHandleForWriting.close()
-    let out = stdout.fileHandleForReading.readDataToEndOfFile()
-    let err = stderr.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw PythonFailure(message: "python3 exited \(process.terminationStatus): \(String(decoding: err, as: UTF8.self))")
+func runPython(_ script: String, arguments: [String] = [], input: [UInt8] = []) async throws -> String {
+    let result = try await TestProcess.python(script, arguments, input: input)
+    guard result.status == 0 else {
+        throw PythonFailure(message: "python3 exited \(result.status): \(result.errors)")
     }
-    return String(decoding: out, as: UTF8.self)
+    return result.output
 }
 
 /// Runs a command line tool and returns its stdout.
-func runTool(_ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let stdout = Pipe(), stderr = Pipe()
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    let out = stdout.fileHandleForReading.readDataToEndOfFile()
-    let err = stderr.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw PythonFailure(message: "\(arguments.joined(separator: " ")) failed: \(String(decoding: err, as: UTF8.self))")
+func runTool(_ arguments: [String]) async throws -> String {
+    let result = try await TestProcess.run(arguments[0], Array(arguments.dropFirst()))
+    guard result.status == 0 else {
+        throw PythonFailure(message: "\(arguments.joined(separator: " ")) failed: \(result.errors)")
     }
-    return String(decoding: out, as: UTF8.self)
+    return result.output
 }
 
 struct PythonFailure: Error, CustomStringConvertible {
@@ -104,8 +84,8 @@ struct ParsedMessage: Decodable {
     var root: ParsedPart { ParsedPart(type: type, headers: headers, parts: parts, cte: cte, text: text) }
 }
 
-func parseWithPython(_ bytes: [UInt8]) throws -> ParsedMessage {
-    let json = try runPython(pythonParseScript, input: bytes)
+func parseWithPython(_ bytes: [UInt8]) async throws -> ParsedMessage {
+    let json = try await runPython(pythonParseScript, input: bytes)
     return try JSONDecoder().decode(ParsedMessage.self, from: Data(json.utf8))
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldTestSupport
 
 /// Test images written at test time by python3 + Pillow (`pip install pillow`): PNGs of every
 /// colour type, bit depth, interlacing and tRNS variant (written by a small PNG encoder in the
@@ -70,7 +71,7 @@ enum PILFixtures {
             guard fm.createFile(atPath: scriptPath, contents: Data(script.utf8)) else {
                 return .failure(Failure(description: "cannot write \(scriptPath)"))
             }
-            let result = try await NonBlockingProcess.run("/usr/bin/env", ["python3", scriptPath, dir])
+            let result = try await TestProcess.run("python3", [scriptPath, dir])
             let stderr = result.stderr
             guard result.status == 0 else {
                 let message = String(decoding: stderr, as: UTF8.self)
@@ -273,43 +274,3 @@ with open(os.path.join(out, 'manifest.txt'), 'w') as f: f.write('\n'.join(manife
 """#
 }
 
-/// Runs a command without blocking a cooperative thread: output goes to temporary files and
-/// the exit is awaited through the termination handler (a blocked pool thread would stall
-/// every other test in the process).
-enum NonBlockingProcess {
-    struct Result {
-        var status: Int32
-        var stdout: Data
-        var stderr: Data
-    }
-
-    static func run(_ executable: String, _ arguments: [String]) async throws -> Result {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("proc-\(UUID().uuidString)")
-        let outURL = base.appendingPathExtension("out"), errURL = base.appendingPathExtension("err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
-        }
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = out
-        process.standardError = err
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        try? out.close()
-        try? err.close()
-        return Result(status: status, stdout: (try? Data(contentsOf: outURL)) ?? Data(),
-                      stderr: (try? Data(contentsOf: errURL)) ?? Data())
-    }
-}

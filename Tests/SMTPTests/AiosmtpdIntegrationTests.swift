@@ -1,4 +1,5 @@
 import Foundation
+import HeraldTestSupport
 import MIME
 import NIOSSL
 import SMTP
@@ -50,13 +51,13 @@ struct AiosmtpdEnvironment {
 
 @Suite("SMTPClient against a real aiosmtpd (STARTTLS, AUTH)")
 struct AiosmtpdIntegrationTests {
-    static func signedMessage() throws -> (bytes: [UInt8], record: String) {
+    static func signedMessage() async throws -> (bytes: [UInt8], record: String) {
         let dir = NSTemporaryDirectory() + "herald-smtp-dkim-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        _ = try tool(["openssl", "genpkey", "-algorithm", "ED25519", "-out", dir + "/key.pem"])
-        _ = try tool(["openssl", "pkey", "-in", dir + "/key.pem", "-pubout", "-outform", "DER", "-out", dir + "/pub.der"])
-        let record = try tool(["python3", "-c", "import sys, base64; print('v=DKIM1; k=ed25519; p=' + base64.b64encode(open(sys.argv[1], 'rb').read()[-32:]).decode(), end='')", dir + "/pub.der"])
+        _ = try await tool(["openssl", "genpkey", "-algorithm", "ED25519", "-out", dir + "/key.pem"])
+        _ = try await tool(["openssl", "pkey", "-in", dir + "/key.pem", "-pubout", "-outform", "DER", "-out", dir + "/pub.der"])
+        let record = try await tool(["python3", "-c", "import sys, base64; print('v=DKIM1; k=ed25519; p=' + base64.b64encode(open(sys.argv[1], 'rb').read()[-32:]).decode(), end='')", dir + "/pub.der"])
         let message = EmailMessage(
             from: try EmailAddress("billing@example.com", displayName: "Stadtwerke Köln"),
             to: [try EmailAddress("anna@example.org", displayName: "Anna Müller"), try EmailAddress("ben@example.org")],
@@ -70,7 +71,7 @@ struct AiosmtpdIntegrationTests {
 
     @Test func startTLSAuthAndDelivery() async throws {
         let env = try AiosmtpdEnvironment.load()
-        let (bytes, record) = try Self.signedMessage()
+        let (bytes, record) = try await Self.signedMessage()
         let client = SMTPClient(configuration: env.configuration())
         let results = try await client.withConnection { connection in
             #expect(connection.capabilities.authMechanisms.contains("PLAIN"))
@@ -85,11 +86,11 @@ struct AiosmtpdIntegrationTests {
             let received = try env.message(queueID: queueID)
             #expect(received == bytes)  // byte for byte, dot-stuffing undone by the server
             // dkimpy verifies the received bytes against the public key.
-            let verified = try tool(
+            let verified = try await tool(
                 ["python3", "-c", "import sys, dkim; rec = sys.argv[1].encode(); print(dkim.verify(sys.stdin.buffer.read(), dnsfunc=lambda n, timeout=5: rec), end='')", record],
                 input: received)
             #expect(verified == "True")
-            let subject = try tool(
+            let subject = try await tool(
                 ["python3", "-c", "import sys, email; from email import policy; print(email.message_from_bytes(sys.stdin.buffer.read(), policy=policy.default)['Subject'], end='')"],
                 input: received)
             #expect(subject == "Ihre Rechnung für März")
@@ -142,24 +143,12 @@ struct AiosmtpdIntegrationTests {
 }
 
 /// Runs a tool, feeding `input`; returns stdout or throws with stderr.
-func tool(_ arguments: [String], input: [UInt8] = []) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    stdin.fileHandleForWriting.write(Data(input))
-    try stdin.fileHandleForWriting.close()
-    let out = stdout.fileHandleForReading.readDataToEndOfFile()
-    let err = stderr.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw AiosmtpdEnvironment.Missing(name: "\(arguments.prefix(2).joined(separator: " ")) failed: \(String(decoding: err, as: UTF8.self))")
+func tool(_ arguments: [String], input: [UInt8] = []) async throws -> String {
+    let result = try await TestProcess.run(arguments[0], Array(arguments.dropFirst()), input: input)
+    guard result.status == 0 else {
+        throw AiosmtpdEnvironment.Missing(name: "\(arguments.prefix(2).joined(separator: " ")) failed: \(result.errors)")
     }
-    return String(decoding: out, as: UTF8.self)
+    return result.output
 }
 
 @Suite("Implicit TLS against an in-process server with the test CA's certificate")

@@ -1,9 +1,10 @@
 import Foundation
+import HeraldTestSupport
 import Testing
 
 /// Runs the independent PDF tools (qpdf, poppler's pdftotext/pdftoppm/pdffonts/pdfinfo)
-/// without blocking a cooperative thread: output goes to a file, the exit is awaited through
-/// the termination handler. A missing tool fails the test, naming what to install.
+/// through `TestProcess` (no blocked cooperative thread). A missing tool fails the test,
+/// naming what to install.
 enum ExternalTool {
     struct Result {
         var status: Int32
@@ -12,33 +13,13 @@ enum ExternalTool {
     }
 
     static func run(_ tool: String, _ arguments: [String]) async throws -> Result {
-        let searchPath = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/bin:/usr/local/bin"
-        let path = searchPath.split(separator: ":").map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let path else {
-            Issue.record("\(tool) is not installed (scripts/test.sh installs qpdf, poppler-utils and Pillow)")
+        do {
+            let result = try await TestProcess.run(tool, arguments)
+            return Result(status: result.status, output: result.output + result.errors, bytes: result.stdout)
+        } catch let missing as TestProcess.Missing {
+            Issue.record("\(missing)")
             throw ToolMissing(tool: tool)
         }
-        let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("tool-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: outputURL) }
-        let handle = try FileHandle(forWritingTo: outputURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = handle
-        process.standardError = handle
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        try handle.close()
-        let bytes = (try? Data(contentsOf: outputURL)) ?? Data()
-        return Result(status: status, output: String(decoding: bytes, as: UTF8.self), bytes: bytes)
     }
 
     struct ToolMissing: Error {

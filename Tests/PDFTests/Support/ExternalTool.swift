@@ -1,4 +1,5 @@
 import Foundation
+import HeraldTestSupport
 import Testing
 
 /// Runs command-line PDF tools (qpdf, poppler-utils) for the tests. A missing tool is a test
@@ -31,7 +32,7 @@ enum ExternalTool {
             Issue.record("External tool '\(tool)' is required by this test but is not installed (apt-get install -y qpdf poppler-utils)")
             throw Missing(tool: tool)
         }
-        let result = try await NonBlockingProcess.run(executable, arguments)
+        let result = try await TestProcess.run(executable, arguments)
         return Output(status: result.status, stdout: [UInt8](result.stdout), stderr: String(decoding: result.stderr, as: UTF8.self))
     }
 }
@@ -57,43 +58,3 @@ final class TemporaryDirectory {
     func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 }
 
-/// Runs a command without blocking a cooperative thread: output goes to temporary files and
-/// the exit is awaited through the termination handler (a blocked pool thread would stall
-/// every other test in the process).
-enum NonBlockingProcess {
-    struct Result {
-        var status: Int32
-        var stdout: Data
-        var stderr: Data
-    }
-
-    static func run(_ executable: String, _ arguments: [String]) async throws -> Result {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("proc-\(UUID().uuidString)")
-        let outURL = base.appendingPathExtension("out"), errURL = base.appendingPathExtension("err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
-        }
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = out
-        process.standardError = err
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        try? out.close()
-        try? err.close()
-        return Result(status: status, stdout: (try? Data(contentsOf: outURL)) ?? Data(),
-                      stderr: (try? Data(contentsOf: errURL)) ?? Data())
-    }
-}

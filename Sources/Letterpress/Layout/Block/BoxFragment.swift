@@ -32,6 +32,9 @@ final class BoxFragment {
     var inkBelow = 0.0
     /// Tables: rows that come from `thead` (repeated on continuation pages).
     var headerRowCount = 0
+    /// Table cells: room left below the content inside the cell's own `height`
+    /// (`vertical-align` distributes it together with the row's spare height).
+    var cellSlack = 0.0
     /// Baseline of the last line inside, relative to the top (inline-blocks).
     var lastBaseline: Double?
 

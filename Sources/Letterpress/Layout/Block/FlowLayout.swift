@@ -249,6 +249,7 @@ final class FlowLayout {
             }
         }
 
+        let naturalHeight = contentHeight
         if let forcedHeight {
             contentHeight = max(0, forcedHeight - verticalExtras)
         } else if let definiteHeight {
@@ -257,6 +258,10 @@ final class FlowLayout {
             contentHeight = FlowLayout.clampHeight(height, style: style, base: containingHeight)
         } else {
             contentHeight = FlowLayout.clampHeight(contentHeight, style: style, base: containingHeight)
+        }
+        if style.display == .tableCell, forcedHeight == nil {
+            // Room a cell's own `height`/`min-height` adds below its content: `vertical-align` moves the content into it.
+            fragment.cellSlack = max(0, contentHeight - naturalHeight)
         }
         fragment.height = contentHeight + verticalExtras
 

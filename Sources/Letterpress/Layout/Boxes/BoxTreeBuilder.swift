@@ -221,7 +221,7 @@ final class BoxTreeBuilder {
             }
             switch style.display {
             case .inline:
-                builder.openBox(style: style, link: tag == "a" ? node.attribute("href") : nil)
+                builder.openBox(style: style, link: tag == "a" ? linkTarget(node.attribute("href")) : nil)
                 for child in node.children { appendInline(child, to: &builder, hoistInto: box, depth: depth + 1) }
                 builder.closeBox()
             default:
@@ -250,6 +250,17 @@ final class BoxTreeBuilder {
                 stack.append(contentsOf: current.children.reversed())
             }
         }
+    }
+
+    /// The URI an `<a href>` links to: absolute `http`, `https`, `mailto` and `tel` URIs only.
+    /// Fragments and relative references have no target in a standalone PDF, and other schemes
+    /// (`javascript:`, `file:`, …) are not carried into it; those links are dropped with a warning.
+    private func linkTarget(_ href: String?) -> String? {
+        guard let href = href?.layoutTrimmed(), !href.isEmpty else { return nil }
+        let lowered = href.lowercased()
+        for scheme in ["http://", "https://", "mailto:", "tel:"] where lowered.hasPrefix(scheme) { return href }
+        context.warn("link to \"\(href.prefix(80))\" ignored: only http, https, mailto and tel links are kept")
+        return nil
     }
 
     private func imageBox(_ node: StyledNode) -> ImageBox {

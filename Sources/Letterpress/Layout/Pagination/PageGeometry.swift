@@ -16,6 +16,12 @@ struct PageGeometry {
             width = 595.276
             height = 841.89
         }
+        // PDF viewers refuse pages outside 3–14,400 units (ISO 32000-1, annex C).
+        if width < 3 || height < 3 || width > 14_400 || height > 14_400 {
+            context.warn("page size \(width)x\(height)pt is outside the 3–14400pt PDF allows; it was clamped")
+            width = min(max(width, 3), 14_400)
+            height = min(max(height, 3), 14_400)
+        }
         self.width = width
         self.height = height
         func resolve(_ length: ComputedStyle.Length) -> Double {

@@ -180,7 +180,7 @@ extension FlowLayout {
             var inkAbove = 0.0
             var inkBelow = 0.0
             for (cell, cellFragment, cellIndex) in cells {
-                let free = rowHeight - cellFragment.height
+                let free = rowHeight - cellFragment.height + cellFragment.cellSlack
                 if free > 0 {
                     let offset: Double = switch cell.box.style.verticalAlign {
                     case .middle: free / 2
@@ -410,8 +410,21 @@ extension FlowLayout {
         let sumMinimum = widths.reduce(0, +)
         if sumMinimum >= width {
             guard sumMinimum > 0 else { return widths }
-            let scale = max(0, width) / sumMinimum
-            return widths.map { $0 * scale }
+            // Too narrow for every column's minimum: cap the widest columns (their over-long
+            // words break anywhere) and leave the narrow ones whole, rather than squeezing all.
+            var room = max(0, width)
+            var left = Double(count)
+            var cap = Double.infinity
+            for minimum in widths.sorted() {
+                if minimum * left <= room {
+                    room -= minimum
+                    left -= 1
+                } else {
+                    cap = room / left
+                    break
+                }
+            }
+            return widths.map { min($0, cap) }
         }
         var remaining = width - sumMinimum
         func grow(_ targets: [(Int, Double)]) {

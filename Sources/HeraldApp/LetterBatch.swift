@@ -29,7 +29,7 @@ public enum LetterBatch {
         let start = ContinuousClock.now
         let document = try render(compiled, object, assets: assets ?? template.deletingLastPathComponent(),
                                   renderer: renderer, context: data.path)
-        try write(document.pdf, to: output)
+        try save(document.pdf, to: output)
         return Summary(letters: 1, pages: document.pageCount, bytes: document.pdf.count,
                        seconds: seconds(since: start), warnings: document.warnings)
     }
@@ -66,7 +66,7 @@ public enum LetterBatch {
                             let document = try render(compiled, object, assets: folder, renderer: renderer, context: context)
                             let name = String(repeating: "0", count: max(0, width - String(base + jobStart + offset).count))
                                 + String(base + jobStart + offset)
-                            try write(document.pdf, to: directory.appendingPathComponent("\(name).pdf"))
+                            try save(document.pdf, to: directory.appendingPathComponent("\(name).pdf"))
                             pages += document.pageCount
                             bytes += document.pdf.count
                             warnings += document.warnings.map { "\(context): \($0)" }
@@ -118,22 +118,22 @@ public enum LetterBatch {
     }
 
     static func parseObject(_ data: Data, source: String) throws -> [String: Any] {
-        let value: JSONValue
+        let value: Any
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: data)
+            value = try MergeDataParser.parse([UInt8](data))
         } catch {
             throw Failure(description: "\(source): not valid JSON (\(error))")
         }
-        guard case .object = value, let object = value.mustacheValue as? [String: Any] else {
+        guard let object = value as? [String: Any] else {
             throw Failure(description: "\(source): expected a JSON object of merge data")
         }
         return object
     }
 
-    static func write(_ bytes: [UInt8], to url: URL) throws {
+    static func save(_ bytes: [UInt8], to url: URL) throws {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
         do {
-            try Data(bytes).write(to: temporary)
+            try writeFile(bytes, to: temporary.path)
             guard rename(temporary.path, url.path) == 0 else {
                 throw Failure(description: "cannot rename \(temporary.path): \(String(cString: strerror(errno)))")
             }
@@ -143,37 +143,24 @@ public enum LetterBatch {
         }
     }
 
+    /// One open/write/close (Foundation's `Data.write` costs more than the letter's painting).
+    static func writeFile(_ bytes: [UInt8], to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Failure(description: "cannot create \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+    }
+
     static func seconds(since start: ContinuousClock.Instant) -> Double {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
-}
-
-/// JSON as plain Swift values Mustache renders naturally (Bool stays Bool, numbers print as
-/// written in the common cases).
-enum JSONValue: Decodable {
-    case null, bool(Bool), int(Int), double(Double), string(String), array([JSONValue]), object([String: JSONValue])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Int.self) { self = .int(value) }
-        else if let value = try? container.decode(Double.self) { self = .double(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
-    }
-
-    var mustacheValue: Any {
-        switch self {
-        case .null: return ""
-        case .bool(let value): return value
-        case .int(let value): return value
-        case .double(let value): return value
-        case .string(let value): return value
-        case .array(let values): return values.map(\.mustacheValue)
-        case .object(let members): return members.mapValues(\.mustacheValue)
-        }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import HeraldTestSupport
 import HTTPTypes
-import HeraldApp
+@testable import HeraldApp
 import HeraldCatalog
 import HeraldCore
 import HeraldTransports
@@ -124,4 +124,34 @@ func pdfText(_ file: URL) async throws -> String {
     let result = try await TestProcess.run("pdftotext", ["-enc", "UTF-8", "-raw", file.path, "-"])
     #expect(result.status == 0, "pdftotext failed on \(file.path): \(result.errors)")
     return result.output
+}
+
+/// The merge-data parser `herald render letter` uses for each data line.
+struct MergeDataParserTests {
+    @Test func parsesWhatMustacheNeeds() throws {
+        let object = try #require(try MergeDataParser.parse(Array(#"""
+            {"name": "Zo\u00eb \ud83d\ude00", "n": -12, "x": 1.5e2, "ok": true, "no": false, "nothing": null,
+             "items": [{"a": "\"q\"\\\/\n"}, []], "empty": {}}
+            """#.utf8)) as? [String: Any])
+        #expect(object["name"] as? String == "Zoë 😀")
+        #expect(object["n"] as? Int == -12)
+        #expect(object["x"] as? Double == 150)
+        #expect(object["ok"] as? Bool == true)
+        #expect(object["no"] as? Bool == false)
+        #expect(object["nothing"] as? String == "")
+        let items = try #require(object["items"] as? [Any])
+        #expect((items[0] as? [String: Any])?["a"] as? String == "\"q\"\\/\n")
+        #expect((items[1] as? [Any])?.isEmpty == true)
+        #expect((object["empty"] as? [String: Any])?.isEmpty == true)
+    }
+
+    @Test(arguments: [#"{"a": }"#, #"{"a" 1}"#, #"[1, 2"#, #""\ud800""#, #"{"a": tru}"#, #"{} x"#, "\"a\u{01}\"", #"{"a": 01x}"#, ""])
+    func refusesBrokenJSONNamingWhere(text: String) {
+        #expect(throws: MergeDataParser.Failure.self) { try MergeDataParser.parse(Array(text.utf8)) }
+    }
+
+    @Test func refusesRunawayNesting() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: MergeDataParser.Failure.self) { try MergeDataParser.parse(Array(deep.utf8)) }
+    }
 }

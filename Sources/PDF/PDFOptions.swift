@@ -31,6 +31,9 @@ public struct PDFOptions: Sendable {
     /// zlib level (1...9) for content streams, fonts, raw images and the ICC profile;
     /// `0` writes those streams uncompressed (useful for debugging).
     public var compressionLevel: Int = 6
+    /// Font subsets and ToUnicode CMaps already compressed by earlier documents (shared,
+    /// thread-safe); `nil` makes each document compress its own. The output is the same.
+    public var streamCache: PDFStreamCache?
 
     /// Creates options; every property can also be set afterwards.
     public init(

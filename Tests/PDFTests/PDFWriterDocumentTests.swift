@@ -117,3 +117,35 @@ import Testing
         #expect((annotation["/F"] as? NSNumber)?.intValue == 4)
     }
 }
+
+/// A shared stream cache gives the same bytes as none, across documents and threads.
+@Suite struct StreamCacheTests {
+    func document(_ text: String, cache: PDFStreamCache?) throws -> [UInt8] {
+        let sans = try TestFonts.sans.get()
+        var options = PDFOptions(title: "Cache", creationDate: SampleDocuments.fixedDate)
+        options.streamCache = cache
+        let writer = PDFWriter(options: options)
+        let font = try writer.register(font: sans)
+        let page = writer.beginPage(width: 300, height: 200)
+        page.text(font: font, size: 12, color: .black, x: 20, baseline: 50,
+                  glyphs: TestFonts.layout(text, font: sans, size: 12).glyphs)
+        writer.end(page: page)
+        return try writer.finish()
+    }
+
+    @Test func cachedStreamsGiveIdenticalDocuments() async throws {
+        let cache = PDFStreamCache(capacity: 4)
+        let texts = ["Dear Zoë", "Ωμέγα Жизнь", "Dear Zoë", "Total €12.00", "Ωμέγα Жизнь", "a", "b", "Dear Zoë"]
+        let expected = try texts.map { try document($0, cache: nil) }
+        let cached = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+            for (index, text) in texts.enumerated() {
+                group.addTask { (index, try self.document(text, cache: cache)) }
+            }
+            var out = [[UInt8]](repeating: [], count: texts.count)
+            for try await (index, bytes) in group { out[index] = bytes }
+            return out
+        }
+        #expect(cached == expected)
+        #expect(Set(expected).count == 5, "different texts give different documents")
+    }
+}

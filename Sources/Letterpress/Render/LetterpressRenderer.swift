@@ -15,6 +15,9 @@ import StyledHTML
 /// ```
 public final class LetterpressRenderer: Sendable {
     private let cache = AssetCache()
+    /// Font subsets and ToUnicode CMaps compressed by earlier renders: letters of one template
+    /// use the same glyphs, so most documents reuse them (the output is the same either way).
+    private let streams = PDFStreamCache()
 
     public init() {}
 
@@ -41,6 +44,7 @@ public final class LetterpressRenderer: Sendable {
         pdfOptions.creationDate = options.creationDate
         pdfOptions.conformance = options.profile == .pdfA2b ? .pdfA2b : .none
         pdfOptions.compressionLevel = options.compressionLevel
+        pdfOptions.streamCache = streams
         let pdf = try Painter(environment: environment, options: pdfOptions).paint(layout.pages)
         return RenderedDocument(pdf: pdf, pageCount: layout.pages.count, warnings: document.warnings + layout.warnings)
     }

@@ -108,6 +108,16 @@ final class PDFDocument {
         out.append("\nendstream\nendobj\n")
     }
 
+    /// `data` deflated at the document's level, or as it is when compression is off.
+    func compressed(_ data: [UInt8], name: @autoclosure () -> String) throws -> [UInt8] {
+        guard compresses else { return data }
+        do {
+            return try deflater.deflate(data)
+        } catch {
+            throw PDFError.compressionFailed(stream: name(), reason: "\(error)")
+        }
+    }
+
     func record(_ error: PDFError) {
         if deferredError == nil { deferredError = error }
     }

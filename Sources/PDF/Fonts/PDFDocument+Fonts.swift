@@ -18,11 +18,25 @@ extension PDFDocument {
         let keep: Set<UInt16> = subsets
             ? Set(glyphs)
             : Set((0..<font.glyphCount).map { UInt16(truncatingIfNeeded: $0) })
-        let fontProgram: [UInt8]
-        do {
-            fontProgram = try source.subset(keeping: keep)
-        } catch {
-            throw PDFError.fontSubsetFailed(font: postScriptName, reason: "\(error)")
+        // The subset program, deflated (once per glyph set when a stream cache is shared).
+        let makeProgram = { () throws -> (payload: [UInt8], length1: Int) in
+            let program: [UInt8]
+            do {
+                program = try source.subset(keeping: keep)
+            } catch {
+                throw PDFError.fontSubsetFailed(font: postScriptName, reason: "\(error)")
+            }
+            return (try self.compressed(program, name: "font file of \(postScriptName)"), program.count)
+        }
+        let program: (payload: [UInt8], length1: Int)
+        if let cache = options.streamCache {
+            var key: [UInt8] = []
+            key.reserveCapacity(glyphs.count * 2 + 1)
+            key.append(subsets ? 1 : 0)
+            for glyph in glyphs { key.append(UInt8(glyph >> 8)); key.append(UInt8(glyph & 0xFF)) }
+            program = try cache.stream(kind: 1, font: source, level: options.compressionLevel, content: key, make: makeProgram)
+        } else {
+            program = try makeProgram()
         }
         let baseFont = subsets
             ? SubsetTag.make(postScriptName: postScriptName, index: font.index, glyphs: glyphs) + "+" + postScriptName
@@ -33,9 +47,10 @@ extension PDFDocument {
         let fontFile = allocateObject()
         let toUnicode = allocateObject()
 
-        try writeStream(fontFile, data: fontProgram, filter: .deflate, name: "font file of \(postScriptName)") { out in
+        try writeStream(fontFile, data: program.payload, filter: compresses ? .alreadyFlate : .none,
+                        name: "font file of \(postScriptName)") { out in
             out.append(" /Length1 ")
-            out.append(int: fontProgram.count)
+            out.append(int: program.length1)
         }
 
         writeObject(descriptor) { out in
@@ -80,7 +95,14 @@ extension PDFDocument {
         }
 
         let mappings = font.texts.keys.sorted().map { (glyph: $0, text: font.texts[$0] ?? "") }
-        try writeStream(toUnicode, data: ToUnicodeCMap.build(mappings), filter: .deflate, name: "ToUnicode CMap of \(postScriptName)")
+        let cmap = ToUnicodeCMap.build(mappings)
+        let cmapName = "ToUnicode CMap of \(postScriptName)"
+        let cmapPayload = try options.streamCache.map { cache in
+            try cache.stream(kind: 2, font: source, level: options.compressionLevel, content: cmap) {
+                (try self.compressed(cmap, name: cmapName), cmap.count)
+            }.payload
+        } ?? (try compressed(cmap, name: cmapName))
+        try writeStream(toUnicode, data: cmapPayload, filter: compresses ? .alreadyFlate : .none, name: cmapName)
 
         writeObject(type0) { out in
             out.append("<< /Type /Font /Subtype /Type0 /BaseFont ")

@@ -65,6 +65,9 @@ extension CatalogLoader {
                 while text.last == "\n" || text.last == "\r\n" || text.last == "\r" { text.removeLast() }
             }
             checkFields(text, file: file, lineOffset: 0, allowed: allowedFields, issues: &issues)
+            if parsed.method == .letter {
+                checkLetterAssets(text, file: file, folder: folder, assets: url.appendingPathComponent(assetsFolder), issues: &issues)
+            }
             do {
                 templates[key] = try CatalogTemplate(name: file, text: text, escapesHTML: parsed.part == .html)
             } catch {
@@ -120,6 +123,33 @@ extension CatalogLoader {
 
         guard let code = definition.code else { return nil }
         return LoadedCatalog.Entry(definition: code, templates: templates, assets: assets)
+    }
+
+    /// Images and fonts a letter template references must be files in the code's `assets/`
+    /// folder (the PDF renderer reads nothing else and fetches nothing from the network).
+    static func checkLetterAssets(_ text: String, file: String, folder: String, assets: URL, issues: inout [CatalogIssue]) {
+        for reference in LetterAssetScanner.references(in: text) {
+            let value = reference.value
+            let lower = value.lowercased()
+            if lower.contains("://") || lower.hasPrefix("//") || lower.hasPrefix("data:") || lower.hasPrefix("cid:") {
+                issues.append(CatalogIssue(file: file, line: reference.line, message:
+                    "letters fetch nothing from the network: put the file of \"\(value)\" in \(folder)/\(assetsFolder)/ and reference it by name"))
+                continue
+            }
+            let path = value.removingPercentEncoding ?? value
+            let parts = path.split(separator: "/")
+            if path.hasPrefix("/") || parts.contains("..") {
+                issues.append(CatalogIssue(file: file, line: reference.line, message:
+                    "\"\(value)\" is outside \(folder)/\(assetsFolder)/; letters read only files inside it"))
+                continue
+            }
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: assets.appendingPathComponent(path).path, isDirectory: &isDirectory)
+            if !exists || isDirectory.boolValue {
+                issues.append(CatalogIssue(file: file, line: reference.line, message:
+                    "\(folder)/\(assetsFolder)/\(path) does not exist (the letter references \"\(value)\")"))
+            }
+        }
     }
 
     /// The folder inside a code folder holding its email assets (`email.inlineImages`, `email.attachments`).

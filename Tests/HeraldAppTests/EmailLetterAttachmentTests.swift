@@ -90,13 +90,14 @@ struct EmailLetterAttachmentTests {
     }
 
     @Test func aLetterThatCannotBeRenderedFailsTheEmail() async throws {
-        // The letter's letterhead image is read by the renderer when it renders: without it, the
-        // letter copy cannot be made, and the email fails like any template failure.
+        // The letter's letterhead image is read by the renderer when it renders: removed after the
+        // catalog loaded (which checks it), the letter copy cannot be made, and the email fails
+        // like any template failure.
         var settings = HeraldSettings(dataDirectory: temporaryDirectory("email-letter-fail"))
         settings.apiKeys = [.init(name: "ops", key: "admin-key", roles: ["admin"])]
         try SampleCatalog.write(to: settings.catalogDirectory)
-        try FileManager.default.removeItem(at: settings.catalogDirectory.appendingPathComponent("PAYMENT_REMINDER/assets/logo.png"))
         let runtime = try await HeraldRuntime(settings: settings, logger: Logger(label: "test"))
+        try FileManager.default.removeItem(at: settings.catalogDirectory.appendingPathComponent("PAYMENT_REMINDER/assets/logo.png"))
         defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
         let app = HeraldServer.application(runtime: runtime, registry: PrometheusCollectorRegistry())
         try await app.test(.router) { client in

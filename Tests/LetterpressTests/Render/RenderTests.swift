@@ -160,3 +160,27 @@ import Testing
         #expect(qdf.output.contains("/Subtype /Link"))
     }
 }
+
+/// `<a href>` laid out as a block or inline-block links its whole box.
+@Suite struct BlockLinkTests {
+    @Test(arguments: ["block", "inline-block"])
+    func aBlockLevelLinkCoversItsBox(display: String) async throws {
+        let document = try LetterpressRenderer().render(html: """
+            <p>Before</p>
+            <a href="https://herald.example/pay" style="display: \(display); width: 60mm; height: 20mm; background-color: #eeeeee">Pay now</a>
+            """)
+        let pdf = try PDFInspection(document.pdf)
+        defer { pdf.remove() }
+        try await pdf.expectQPDFClean()
+        let qdf = try await ExternalTool.run("qpdf", ["--qdf", "--object-streams=disable", pdf.file.path, "-"])
+        #expect(qdf.output.contains("/URI (https://herald.example/pay)"), "no URI annotation")
+        // The annotation's rectangle is the box: 60 mm × 20 mm.
+        let rect = try #require(qdf.output.range(of: #"/Rect \[[^\]]*\]"#, options: .regularExpression).map { String(qdf.output[$0]) })
+        let numbers = rect.dropFirst(7).dropLast().split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Double($0) }
+        #expect(numbers.count == 4, "\(rect)")
+        if numbers.count == 4 {
+            #expect(abs((numbers[2] - numbers[0]) - 60 * 72 / 25.4) < 1, "\(rect)")
+            #expect(abs((numbers[3] - numbers[1]) - 20 * 72 / 25.4) < 1, "\(rect)")
+        }
+    }
+}

@@ -16,6 +16,8 @@ final class BoxFragment {
     var width: Double
     var height: Double
     var background: Color?
+    /// A link over the whole border box (a block-level `<a href>`).
+    var link: String?
     /// Used border widths and styles (zero width = not drawn).
     var border = Edges(ComputedStyle.BorderSide())
     /// Own content in local coordinates (block images, list markers, collapsed table borders).

@@ -149,6 +149,7 @@ final class FlowLayout {
 
         let fragment = BoxFragment(width: contentWidth + horizontalExtras, height: 0)
         fragment.background = style.backgroundColor
+        fragment.link = box.link
         fragment.border = drawnBorder
         fragment.breakBefore = style.pageBreakBefore
         fragment.breakAfter = style.pageBreakAfter

@@ -82,6 +82,7 @@ final class BoxTreeBuilder {
         var style = inputStyle ?? node.style
         if style.display == .inline || style.display == .inlineBlock { style.display = .block }
         let box = LayoutBox(style: style, tag: node.tag)
+        if node.tag == "a" { box.link = linkTarget(node.attribute("href")) }
         if node.tag == "img" {
             box.content = .image(imageBox(node))
             return box

@@ -21,6 +21,8 @@ final class LayoutBox {
     var marker: String?
     /// Establishes a new block formatting context (no margin collapsing with children).
     var isFormattingRoot = false
+    /// The URI of an `<a href>` laid out as a block or inline-block: its whole border box links.
+    var link: String?
     /// Cached min-content and max-content border-box widths (margins excluded).
     var intrinsic: (min: Double, max: Double)?
 

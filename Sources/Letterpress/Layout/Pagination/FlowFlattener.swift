@@ -237,5 +237,8 @@ final class FlowFlattener {
         var borders: [DisplayItem] = []
         BorderPainter.appendBorders(fragment.border, rect: rect, to: &borders)
         for border in borders { items.append(Item(item: border, atom: atom)) }
+        if let link = fragment.link, rect.width > 0, rect.height > 0 {
+            items.append(Item(item: .link(rect, uri: link), atom: atom))
+        }
     }
 }

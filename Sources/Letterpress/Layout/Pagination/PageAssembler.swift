@@ -102,6 +102,11 @@ struct PageAssembler {
             let bottom = min(rect.maxY, high)
             guard bottom > top else { return nil }
             return .fill(Rect(x: rect.x, y: top, width: rect.width, height: bottom - top), color)
+        case .link(let rect, let uri):
+            let top = max(rect.y, low)
+            let bottom = min(rect.maxY, high)
+            guard bottom > top else { return nil }
+            return .link(Rect(x: rect.x, y: top, width: rect.width, height: bottom - top), uri: uri)
         case .line(let from, let to, let width, let color, let style) where from.x == to.x && from.y != to.y:
             let top = max(min(from.y, to.y), low)
             let bottom = min(max(from.y, to.y), high)

@@ -32,13 +32,21 @@ enum BuiltInFonts {
 
     /// The faces, or why they could not be loaded (a broken installation: the resource bundle
     /// is missing).
+    /// Where the font files are: `LETTERPRESS_FONTS_DIR` when set (for a binary copied without
+    /// its `Herald_Letterpress.resources` bundle), else the package's resource bundle.
+    static func url(of file: String) -> URL? {
+        if let folder = ProcessInfo.processInfo.environment["LETTERPRESS_FONTS_DIR"], !folder.isEmpty {
+            return URL(fileURLWithPath: folder).appendingPathComponent("\(file).ttf")
+        }
+        return Bundle.module.url(forResource: file, withExtension: "ttf", subdirectory: "Fonts")
+            ?? Bundle.module.url(forResource: file, withExtension: "ttf")
+    }
+
     static let faces: Result<[Face], LetterpressError> = {
         var out: [Face] = []
         for entry in files {
-            guard let url = Bundle.module.url(forResource: entry.file, withExtension: "ttf", subdirectory: "Fonts")
-                    ?? Bundle.module.url(forResource: entry.file, withExtension: "ttf"),
-                  let data = FileManager.default.contents(atPath: url.path) else {
-                return .failure(.missingAsset("\(entry.file).ttf (built-in)", kind: "font"))
+            guard let url = url(of: entry.file), let data = FileManager.default.contents(atPath: url.path) else {
+                return .failure(.fontUnusable("\(entry.file).ttf (built-in)", reason: "not found in LETTERPRESS_FONTS_DIR or in the Herald_Letterpress.resources folder next to the program"))
             }
             do {
                 out.append(Face(family: entry.family, weight: entry.weight, italic: entry.italic,

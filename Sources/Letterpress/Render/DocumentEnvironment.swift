@@ -114,7 +114,7 @@ struct DocumentEnvironment: LayoutEnvironment {
             var score = face.italic == italic ? 0 : 10_000
             let distance = abs(face.weight - weight)
             score += distance * 2 + ((face.weight < weight && weight > 400) ? 1 : 0)
-            if best == nil || score < best!.score { best = (index, score) }
+            if score < (best?.score ?? .max) { best = (index, score) }
         }
         return best.map { FontID($0.index) }
     }

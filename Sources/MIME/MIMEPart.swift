@@ -84,19 +84,26 @@ public struct MIMEPart: Sendable {
 
     /// Appends the part (headers, blank line, body) to `out`.
     func write(into out: inout [UInt8]) throws {
-        for header in headers { out += Array(try header.rendered().utf8) }
-        out += [13, 10]
+        for header in headers { try header.write(into: &out) }
+        out.append(13)
+        out.append(10)
         switch body {
         case .encoded(let bytes):
-            out += bytes
+            out.append(contentsOf: bytes)
         case .multipart(let boundary, let parts):
             for part in parts {
-                out += Array("--\(boundary)\r\n".utf8)
+                out.append(contentsOf: "--".utf8)
+                out.append(contentsOf: boundary.utf8)
+                out.append(13)
+                out.append(10)
                 try part.write(into: &out)
                 // The CRLF before the next delimiter belongs to the delimiter, not to the part.
-                out += [13, 10]
+                out.append(13)
+                out.append(10)
             }
-            out += Array("--\(boundary)--\r\n".utf8)
+            out.append(contentsOf: "--".utf8)
+            out.append(contentsOf: boundary.utf8)
+            out.append(contentsOf: "--\r\n".utf8)
         }
     }
 }

@@ -77,13 +77,16 @@ public struct SMTPTransmitter: Transmitter {
         guard let location = d.fileLocation else {
             return .failure(Refusal(.failed(retryable: false, reason: "no document to send: the email was never merged")))
         }
-        let data: Data
+        let bytes: [UInt8]
         do {
-            data = try await documents.read(location)
+            if let files = documents as? FileDocumentStore {
+                bytes = try files.readBytes(location)
+            } else {
+                bytes = [UInt8](try await documents.read(location))
+            }
         } catch {
             return .failure(Refusal(.failed(retryable: true, reason: "cannot read \(location): \(error)")))
         }
-        let bytes = [UInt8](data)
         let headers = MessageHeaders(bytes)
         guard let fromField = headers["from"], let from = Self.addrSpec(inHeader: fromField) else {
             return .failure(Refusal(.failed(retryable: false, reason: "the stored message has no valid From address")))

@@ -77,10 +77,14 @@ public enum DKIMCanonicalization {
             if line.isEmpty {
                 emptyLines += 1
             } else {
-                for _ in 0..<emptyLines { out += [13, 10] }
+                for _ in 0..<emptyLines {
+                    out.append(13)
+                    out.append(10)
+                }
                 emptyLines = 0
-                out += line
-                out += [13, 10]
+                out.append(contentsOf: line)
+                out.append(13)
+                out.append(10)
             }
             line.removeAll(keepingCapacity: true)
             pendingSpace = false

@@ -56,10 +56,9 @@ public struct DKIMSigner: Sendable {
         var signedData: [UInt8] = []
         var wanted = signedHeaders.map { $0.lowercased() }
         if !wanted.contains("from") { wanted.insert("from", at: 0) }
+        let lowered = headers.map { $0.name.lowercased().trimmingWhitespace }
         for name in wanted {
-            guard let index = headers.indices.reversed().first(where: {
-                !used.contains($0) && headers[$0].name.lowercased().trimmingWhitespace == name
-            }) else { continue }
+            guard let index = lowered.indices.reversed().first(where: { !used.contains($0) && lowered[$0] == name }) else { continue }
             used.insert(index)
             names.append(name)
             signedData += DKIMCanonicalization.relaxedHeader(name: headers[index].name, value: headers[index].rawValue)

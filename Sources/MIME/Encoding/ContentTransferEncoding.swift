@@ -59,10 +59,12 @@ public enum ContentTransferEncoding: String, Sendable, Hashable {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == 13 {
-                out += [13, 10]
+                out.append(13)
+                out.append(10)
                 if index + 1 < bytes.count && bytes[index + 1] == 10 { index += 1 }
             } else if byte == 10 {
-                out += [13, 10]
+                out.append(13)
+                out.append(10)
             } else {
                 out.append(byte)
             }

@@ -9,54 +9,66 @@ public enum QuotedPrintable {
     /// `=`, controls and 8-bit bytes are encoded; a `.` at the start of a line is encoded too,
     /// so the part is safe for transports that mishandle it.
     public static func encode(_ bytes: some Sequence<UInt8>) -> [UInt8] {
-        let input = Array(bytes)
         var out: [UInt8] = []
-        out.reserveCapacity(input.count + input.count / 8)
-        var lineLength = 0
-        var index = 0
-
-        func emit(_ chunk: [UInt8]) {
-            // Keep room for the soft-break "=".
-            if lineLength + chunk.count > 75 {
-                out.append(UInt8(ascii: "="))
-                out.append(13)
-                out.append(10)
-                lineLength = 0
-            }
-            out.append(contentsOf: chunk)
-            lineLength += chunk.count
-        }
-        func escaped(_ byte: UInt8) -> [UInt8] {
-            [UInt8(ascii: "="), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-        }
-
-        while index < input.count {
-            let byte = input[index]
-            if byte == 13 || byte == 10 {
-                // Hard line break; treat CRLF as one.
-                if byte == 13, index + 1 < input.count, input[index + 1] == 10 { index += 1 }
-                out.append(13)
-                out.append(10)
-                lineLength = 0
-                index += 1
-                continue
-            }
-            let nextIsBreak = index + 1 >= input.count || input[index + 1] == 13 || input[index + 1] == 10
-            switch byte {
-            case UInt8(ascii: " "), UInt8(ascii: "\t"):
-                emit(nextIsBreak ? escaped(byte) : [byte])
-            case UInt8(ascii: "="):
-                emit(escaped(byte))
-            case UInt8(ascii: ".") where lineLength == 0:
-                emit(escaped(byte))
-            case 33...126:
-                emit([byte])
-            default:
-                emit(escaped(byte))
-            }
-            index += 1
-        }
+        encode(bytes, into: &out)
         return out
+    }
+
+    /// Appends the quoted-printable form of `bytes` to `out` (see ``encode(_:)``); no
+    /// allocation per character.
+    public static func encode(_ bytes: some Sequence<UInt8>, into out: inout [UInt8]) {
+        let input = Array(bytes)
+        out.reserveCapacity(out.count + input.count + input.count / 8)
+        input.withUnsafeBufferPointer { p in
+            hex.withUnsafeBufferPointer { hex in
+                let n = p.count
+                var lineLength = 0
+                var index = 0
+                while index < n {
+                    let byte = p[index]
+                    if byte == 13 || byte == 10 {
+                        // Hard line break; treat CRLF as one.
+                        if byte == 13, index + 1 < n, p[index + 1] == 10 { index += 1 }
+                        out.append(13)
+                        out.append(10)
+                        lineLength = 0
+                        index += 1
+                        continue
+                    }
+                    let escape: Bool
+                    switch byte {
+                    case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                        // Whitespace before a line break (or the end) is escaped.
+                        escape = index + 1 >= n || p[index + 1] == 13 || p[index + 1] == 10
+                    case UInt8(ascii: "="):
+                        escape = true
+                    case UInt8(ascii: "."):
+                        escape = lineLength == 0
+                    case 33...126:
+                        escape = false
+                    default:
+                        escape = true
+                    }
+                    let width = escape ? 3 : 1
+                    // Keep room for the soft-break "=".
+                    if lineLength + width > 75 {
+                        out.append(UInt8(ascii: "="))
+                        out.append(13)
+                        out.append(10)
+                        lineLength = 0
+                    }
+                    if escape {
+                        out.append(UInt8(ascii: "="))
+                        out.append(hex[Int(byte >> 4)])
+                        out.append(hex[Int(byte & 0x0F)])
+                    } else {
+                        out.append(byte)
+                    }
+                    lineLength += width
+                    index += 1
+                }
+            }
+        }
     }
 
     /// Decodes quoted-printable text (soft breaks removed, `=XX` decoded); lenient about bad escapes.

@@ -53,20 +53,30 @@ public struct HeaderField: Sendable, Hashable {
     /// The field as it goes on the wire, folded at spaces into lines of at most 78 characters
     /// where possible (never above 998), ending with CRLF.
     public func rendered() throws -> String {
-        var lines: [String] = []
-        var current = name + ":"
+        var out: [UInt8] = []
+        try write(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends ``rendered()`` to `out` without building strings.
+    func write(into out: inout [UInt8]) throws {
+        out.append(contentsOf: name.utf8)
+        out.append(UInt8(ascii: ":"))
+        var lineLength = name.utf8.count + 1
         // Split on single spaces, keeping empty pieces so runs of spaces survive unfolding.
-        let pieces = value.split(separator: " ", omittingEmptySubsequences: false)
-        for piece in pieces {
-            if !piece.isEmpty && current.utf8.count + 1 + piece.utf8.count > 78 {
-                lines.append(current)
-                current = " " + piece
-            } else {
-                current += " " + piece
+        for piece in value.utf8.split(separator: 32, omittingEmptySubsequences: false) {
+            if !piece.isEmpty && lineLength + 1 + piece.count > 78 {
+                guard lineLength <= 998 else { throw MIMEError.lineTooLong(name) }
+                out.append(13)
+                out.append(10)
+                lineLength = 0
             }
+            out.append(32)
+            out.append(contentsOf: piece)
+            lineLength += 1 + piece.count
         }
-        lines.append(current)
-        for line in lines where line.utf8.count > 998 { throw MIMEError.lineTooLong(name) }
-        return lines.joined(separator: "\r\n") + "\r\n"
+        guard lineLength <= 998 else { throw MIMEError.lineTooLong(name) }
+        out.append(13)
+        out.append(10)
     }
 }

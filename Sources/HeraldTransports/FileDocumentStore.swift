@@ -137,10 +137,15 @@ public struct FileDocumentStore: DocumentStore {
 
     public func flush() async throws {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let fd = open(root.path, O_RDONLY | O_DIRECTORY)
-        guard fd >= 0 else { throw HeraldError(.unavailable, "cannot open document root \(root.path): errno \(errno)") }
+        try Self.syncFileSystem(containing: root)
+    }
+
+    /// Writes out everything of the file system that holds `folder` (one `syncfs`).
+    public static func syncFileSystem(containing folder: URL) throws {
+        let fd = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw HeraldError(.unavailable, "cannot open document root \(folder.path): errno \(errno)") }
         defer { close(fd) }
-        guard Self.syncFileSystem(fd) == 0 else { throw HeraldError(.unavailable, "cannot sync documents to disk: errno \(errno)") }
+        guard syncFileSystem(fd) == 0 else { throw HeraldError(.unavailable, "cannot sync documents to disk: errno \(errno)") }
     }
 
     /// `syncfs(2)` (glibc keeps it behind _GNU_SOURCE, so it is looked up at run time); `sync(2)`

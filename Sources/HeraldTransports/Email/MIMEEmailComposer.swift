@@ -37,7 +37,7 @@ public struct MIMEEmailComposer: EmailComposer {
 
     /// The signer for a From domain: its own, else the closest parent domain's; nil when none.
     public func signer(forDomain domain: String) -> DKIMSigner? {
-        let from = domain.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        let from = domain.lowercased().trimmingScalars { $0 == "." }
         return signers
             .filter { s in
                 let d = s.domain.lowercased()
@@ -52,7 +52,7 @@ public struct MIMEEmailComposer: EmailComposer {
             let from = try Mailbox.parse(c.from, field: "from")
             let to = try Mailbox.parse(c.to, field: "to")
             let replyTo = try c.replyTo.map { [try Mailbox.parse($0, field: "replyTo")] } ?? []
-            var messageID = c.messageId.trimmingCharacters(in: .whitespaces)
+            var messageID = c.messageId.trimmingBlanks
             if messageID.hasPrefix("<") && messageID.hasSuffix(">") { messageID = String(messageID.dropFirst().dropLast()) }
             let https = c.listUnsubscribe.contains { $0.lowercased().hasPrefix("https:") }
             let images = c.inlineImages.map {

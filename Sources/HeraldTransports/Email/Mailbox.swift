@@ -9,12 +9,12 @@ enum Mailbox {
         guard !text.contains(where: { $0 == "\r" || $0 == "\n" }) else {
             throw HeraldError.invalid(field, "the \(field) address contains CR or LF")
         }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingBlanks
         var address = trimmed
         var name: String?
         if trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") {
             address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
-            var display = trimmed[..<open].trimmingCharacters(in: .whitespaces)
+            var display = trimmed[..<open].trimmingBlanks
             if display.count >= 2, display.hasPrefix("\""), display.hasSuffix("\"") {
                 display = String(display.dropFirst().dropLast())
                 var unescaped = ""

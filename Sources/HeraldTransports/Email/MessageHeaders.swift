@@ -15,13 +15,13 @@ struct MessageHeaders {
             if raw.isEmpty { return false }
             let text = String(decoding: raw, as: UTF8.self)
             if raw.first == 32 || raw.first == 9 {
-                current?.value += " " + text.trimmingCharacters(in: .whitespaces)
+                current?.value += " " + text.trimmingBlanks
                 return true
             }
             if let c = current { fields.append(c) }
             if let colon = text.firstIndex(of: ":") {
-                current = (String(text[..<colon]).trimmingCharacters(in: .whitespaces).lowercased(),
-                           String(text[text.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
+                current = (text[..<colon].trimmingBlanks.lowercased(),
+                           text[text.index(after: colon)...].trimmingBlanks)
             } else {
                 current = nil
             }

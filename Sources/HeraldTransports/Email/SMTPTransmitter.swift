@@ -91,7 +91,7 @@ public struct SMTPTransmitter: Transmitter {
         guard let fromField = headers["from"], let from = Self.addrSpec(inHeader: fromField) else {
             return .failure(Refusal(.failed(retryable: false, reason: "the stored message has no valid From address")))
         }
-        guard let messageID = headers["message-id"]?.trimmingCharacters(in: .whitespaces), !messageID.isEmpty else {
+        guard let messageID = headers["message-id"]?.trimmingBlanks, !messageID.isEmpty else {
             return .failure(Refusal(.failed(retryable: false, reason: "the stored message has no Message-ID")))
         }
         return .success(Prepared(index: index, from: from, to: d.target, messageID: messageID, envelopeID: d.id, data: bytes))
@@ -149,10 +149,10 @@ public struct SMTPTransmitter: Transmitter {
         let words = text.split(separator: " ")
         for (i, word) in words.enumerated() {
             if word.lowercased() == "as", i > 0, words[i - 1].lowercased() == "queued", i + 1 < words.count {
-                return String(words[i + 1]).trimmingCharacters(in: CharacterSet(charactersIn: ",;()<>"))
+                return words[i + 1].trimmingScalars { ",;()<>".unicodeScalars.contains($0) }
             }
             if word.lowercased().hasPrefix("id=") && word.count > 3 {
-                return String(word.dropFirst(3)).trimmingCharacters(in: CharacterSet(charactersIn: ",;()<>"))
+                return word.dropFirst(3).trimmingScalars { ",;()<>".unicodeScalars.contains($0) }
             }
         }
         return nil
@@ -160,7 +160,7 @@ public struct SMTPTransmitter: Transmitter {
 
     /// `local@domain` from a `From` field value (`addr`, `Name <addr>`, `=?UTF-8?…?= <addr>`).
     static func addrSpec(inHeader value: String) -> String? {
-        var candidate = value.trimmingCharacters(in: .whitespaces)
+        var candidate = value.trimmingBlanks
         if let open = candidate.lastIndex(of: "<"), let close = candidate.lastIndex(of: ">"), open < close {
             candidate = String(candidate[candidate.index(after: open)..<close])
         }

@@ -110,12 +110,23 @@ public struct MIMEPart: Sendable {
 
 func randomHex(_ byteCount: Int) -> String {
     var generator = SystemRandomNumberGenerator()
-    let digits = Array("0123456789abcdef")
-    var out = ""
-    for _ in 0..<byteCount {
-        let byte = UInt8.random(in: 0...255, using: &generator)
-        out.append(digits[Int(byte >> 4)])
-        out.append(digits[Int(byte & 0x0F)])
+    let digits: StaticString = "0123456789abcdef"
+    return String(unsafeUninitializedCapacity: byteCount * 2) { buffer in
+        var filled = 0
+        var bits: UInt64 = 0
+        var left = 0
+        for _ in 0..<byteCount {
+            if left == 0 {
+                bits = generator.next()
+                left = 8
+            }
+            let byte = UInt8(truncatingIfNeeded: bits)
+            bits >>= 8
+            left -= 1
+            buffer[filled] = digits.utf8Start[Int(byte >> 4)]
+            buffer[filled + 1] = digits.utf8Start[Int(byte & 0x0F)]
+            filled += 2
+        }
+        return filled
     }
-    return out
 }

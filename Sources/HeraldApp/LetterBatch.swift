@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCatalog
 import Letterpress
 import Mustache
 
@@ -118,16 +119,11 @@ public enum LetterBatch {
     }
 
     static func parseObject(_ data: Data, source: String) throws -> [String: Any] {
-        let value: Any
         do {
-            value = try MergeDataParser.parse([UInt8](data))
+            return try MergeData.object(from: String(decoding: data, as: UTF8.self))
         } catch {
-            throw Failure(description: "\(source): not valid JSON (\(error))")
+            throw Failure(description: "\(source): not valid merge data: \(error)")
         }
-        guard let object = value as? [String: Any] else {
-            throw Failure(description: "\(source): expected a JSON object of merge data")
-        }
-        return object
     }
 
     static func save(_ bytes: [UInt8], to url: URL) throws {

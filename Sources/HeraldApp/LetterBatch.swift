@@ -44,15 +44,23 @@ public enum LetterBatch {
         let compiled = try compile(template)
         let folder = assets ?? template.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let lines = String(decoding: try read(rows), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        let numbered = lines.enumerated().filter { !$0.element.allSatisfy(\.isWhitespace) }
-        let width = max(4, String(max(numbered.count - 1, 0)).count)
+        // File names are as wide as the largest line number needs, so they sort in line order.
+        let width = max(4, String(max(try LineReader.countLines(rows) - 1, 0)).count)
+        var reader = try LineReader(url: rows)
+        var lineNumber = 0
         var summary = Summary(letters: 0, pages: 0, bytes: 0, seconds: 0, warnings: [])
         let start = ContinuousClock.now
         let chunk = max(1, jobs) * 8
         var index = 0
-        while index < numbered.count {
-            let slice = Array(numbered[index..<min(index + chunk, numbered.count)])
+        while true {
+            // The next chunk of non-blank lines, with their line numbers (1-based).
+            var slice: [(offset: Int, element: Data)] = []
+            while slice.count < chunk, let line = try reader.next() {
+                lineNumber += 1
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                slice.append((lineNumber - 1, Data(line)))
+            }
+            if slice.isEmpty { break }
             let base = index
             let results = try await withThrowingTaskGroup(of: (Int, Int, Int, [String]).self) { group in
                 let perJob = (slice.count + max(1, jobs) - 1) / max(1, jobs)
@@ -63,7 +71,7 @@ public enum LetterBatch {
                         var warnings: [String] = []
                         for (offset, entry) in part.enumerated() {
                             let context = "\(rows.path) line \(entry.offset + 1)"
-                            let object = try parseObject(Data(entry.element.utf8), source: context)
+                            let object = try parseObject(entry.element, source: context)
                             let document = try render(compiled, object, assets: folder, renderer: renderer, context: context)
                             let name = String(repeating: "0", count: max(0, width - String(base + jobStart + offset).count))
                                 + String(base + jobStart + offset)

@@ -1,7 +1,7 @@
 import Foundation
 import HeraldTestSupport
 import HTTPTypes
-import HeraldApp
+@testable import HeraldApp
 import HeraldCatalog
 import HeraldCore
 import HeraldTransports
@@ -153,5 +153,21 @@ struct MergeDataTests {
     @Test func refusesRunawayNesting() {
         let deep = "{\"a\": " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "}"
         #expect(throws: MergeData.Failure.self) { try MergeData.object(from: deep) }
+    }
+}
+
+/// `herald render letter` streams its NDJSON file instead of reading it whole.
+struct LineReaderTests {
+    @Test func linesAcrossBlocksWithCRLFAndNoFinalNewline() throws {
+        let file = temporaryDirectory("line-reader").appendingPathExtension("ndjson")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let long = String(repeating: "x", count: 3 << 20)  // spans several 1 MiB blocks
+        try Data("a\r\n\n\(long)\nlast".utf8).write(to: file)
+        var reader = try LineReader(url: file)
+        var lines: [String] = []
+        while let line = try reader.next() { lines.append(String(decoding: line, as: UTF8.self)) }
+        #expect(lines.count == 4)
+        #expect(lines[0] == "a" && lines[1] == "" && lines[2].count == 3 << 20 && lines[3] == "last")
+        #expect(try LineReader.countLines(file) == 4)
     }
 }

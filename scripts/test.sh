@@ -61,7 +61,7 @@ else
   # Two phases: the letter renderer's suites are pure CPU work (fonts, images, layout, fuzzing)
   # and would hold both cooperative threads of a 2-core machine for seconds, starving the
   # timing-sensitive server and pipeline tests of the second phase.
-  renderer='OpenTypeTests|RasterImagesTests|PDFTests|StyledHTMLTests|LetterpressTests'
+  renderer='^(OpenTypeTests|RasterImagesTests|PDFTests|StyledHTMLTests|LetterpressTests)\.'
   run_tests --filter "$renderer"
   run_tests --skip "$renderer"
 fi

@@ -115,20 +115,13 @@ public struct FileDocumentStore: DocumentStore {
         }
     }
 
-    /// `YYYY/MM/dd/HH/` of a time, UTC (civil-from-days, no calendar or formatter per call).
+    /// `YYYY/MM/dd/HH/` of a time, UTC (libc `gmtime_r`: no calendar or formatter per call).
     static func hourFolder(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let hour = (seconds - days * 86_400) / 3600
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        var time = time_t(date.timeIntervalSince1970.rounded(.down))
+        var fields = tm()
+        gmtime_r(&time, &fields)
+        let year = Int(fields.tm_year) + 1900, month = Int(fields.tm_mon) + 1
+        let day = Int(fields.tm_mday), hour = Int(fields.tm_hour)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         var y = String(year)
         while y.count < 4 { y = "0" + y }

@@ -1,6 +1,11 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// A UTC calendar date-time computed arithmetically (no Calendar or locale), formatted for the
+/// A UTC calendar date-time (libc `gmtime_r`: no Calendar or locale), formatted for the
 /// Info dictionary (`D:YYYYMMDDHHmmSS+00'00'`) and for XMP (`YYYY-MM-DDTHH:mm:SS+00:00`).
 struct CivilDate: Equatable {
     var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
@@ -15,22 +20,15 @@ struct CivilDate: Equatable {
         let maximum = 253_402_300_799.0  // 9999-12-31T23:59:59Z
         let raw = date.timeIntervalSince1970
         let seconds = Int64((raw.isFinite ? min(max(raw, minimum), maximum) : 0).rounded(.down))
-        var days = seconds / 86_400
-        var rest = seconds % 86_400
-        if rest < 0 { rest += 86_400; days -= 1 }
-        hour = Int(rest / 3600)
-        minute = Int(rest % 3600 / 60)
-        second = Int(rest % 60)
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        day = Int(doy - (153 * mp + 2) / 5 + 1)
-        month = Int(mp < 10 ? mp + 3 : mp - 9)
-        year = Int(yoe + era * 400) + (month <= 2 ? 1 : 0)
+        var time = time_t(seconds)
+        var fields = tm()
+        gmtime_r(&time, &fields)
+        year = Int(fields.tm_year) + 1900
+        month = Int(fields.tm_mon) + 1
+        day = Int(fields.tm_mday)
+        hour = Int(fields.tm_hour)
+        minute = Int(fields.tm_min)
+        second = Int(fields.tm_sec)
     }
 
     /// `D:20240131120000+00'00'`

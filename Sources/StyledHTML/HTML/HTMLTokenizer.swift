@@ -202,19 +202,7 @@ struct HTMLTokenizer {
     /// Reads `<name attrs…>` at `position`. Returns false (and consumes the rest of the input)
     /// when the tag is cut off by the end of the input.
     private mutating func readStartTag() -> Bool {
-        let n = bytes.count
-        var i = position + 1
-        let nameStart = i
-        while i < n, !isTagNameTerminator(bytes[i]) { i += 1 }
-        tagName = lowercasedString(nameStart, i)
-        tag = HTMLTag(name: tagName)
-        attributes.removeAll(keepingCapacity: true)
-        selfClosing = false
-        guard let end = readAttributes(from: i, keep: true) else {
-            position = n
-            return false
-        }
-        position = end
+        guard readTag(nameStart: position + 1, keepAttributes: true) else { return false }
         if let kind = tag.rawTextKind {
             rawTextEnd = (Array(tagName.utf8), kind == .escapable)
         }
@@ -224,16 +212,21 @@ struct HTMLTokenizer {
         return true
     }
 
+    /// Reads `</name …>` at `position` (attributes of end tags are read and dropped).
     private mutating func readEndTag() -> Bool {
+        readTag(nameStart: position + 2, keepAttributes: false)
+    }
+
+    /// The tag name from `nameStart`, then the attributes up to `>`; false at the end of input.
+    private mutating func readTag(nameStart: Int, keepAttributes: Bool) -> Bool {
         let n = bytes.count
-        var i = position + 2
-        let nameStart = i
+        var i = nameStart
         while i < n, !isTagNameTerminator(bytes[i]) { i += 1 }
         tagName = lowercasedString(nameStart, i)
         tag = HTMLTag(name: tagName)
         attributes.removeAll(keepingCapacity: true)
         selfClosing = false
-        guard let end = readAttributes(from: i, keep: false) else {
+        guard let end = readAttributes(from: i, keep: keepAttributes) else {
             position = n
             return false
         }

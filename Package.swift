@@ -131,7 +131,7 @@ let package = Package(
         .executableTarget(
             name: "herald",
             dependencies: [
-                "HeraldApp", "HeraldCore", "HeraldCatalog", "HeraldSQLite",
+                "HeraldApp", "HeraldCore", "HeraldCatalog", "HeraldSQLite", "HeraldTransports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -25,6 +25,10 @@ public enum EmailBenchmark {
         var sendSpan: Double
         /// Comms Monitor, Email Monitor, email sender, each run alone (staged passes only).
         var stageSeconds: [Double]
+        /// CPU seconds (user + system) of the whole process during each stage run alone.
+        var stageCPU: [Double] = []
+        /// CPU seconds of the process during the pass.
+        var cpu: Double = 0
         var averageSize: Int
         var statuses: [String: Int]
     }
@@ -81,9 +85,11 @@ public enum EmailBenchmark {
             }
         }
         let names = ["comms monitor", "email monitor (merge, MIME, \(signed ? "sign, " : "")store)", "email sender (SMTP, record)"]
-        for (name, seconds) in zip(names, staged.stageSeconds) {
-            lines.append("    alone: \(name.padding(toLength: 40, withPad: " ", startingAt: 0)) \(f(rate(count, seconds))) msgs/s")
+        for (i, (name, seconds)) in zip(names, staged.stageSeconds).enumerated() {
+            let cpu = i < staged.stageCPU.count ? String(format: ", %.0f µs CPU/msg", staged.stageCPU[i] / Double(count) * 1e6) : ""
+            lines.append("    alone: \(name.padding(toLength: 40, withPad: " ", startingAt: 0)) \(f(rate(count, seconds))) msgs/s\(cpu)")
         }
+        lines.append("    herald CPU end to end: \(String(format: "%.0f", herald.cpu / Double(max(herald.sent, 1)) * 1e6)) µs/msg (user + system, all threads)")
         lines += [
             "  smtp-source -s 10 -l \(size)   \(f(sourceRate)) msgs/s (one message per session: the anchor; goal herald ≥ 0.7×)",
             "  smtp-source -s 10 -d           \(f(rate(count, sourceReuse))) msgs/s (sessions reused, for comparison)",
@@ -118,13 +124,21 @@ public enum EmailBenchmark {
                 email: String(format: "customer%05d@herald.test", i), preferences: Preferences(preferredMethods: [.email])))
         }
         var stages: [Double] = []
+        var stageCPU: [Double] = []
+        let cpuAtStart = processCPUSeconds()
         if staged {
             // Each stage alone, one after the other: where the time goes.
             try await submit(count: count, customers: customers, runtime: runtime)
-            stages.append(try await drive([runtime.commsMonitor()], runtime: runtime, logger: logger, until: { $0 == .monitor }))
-            stages.append(try await drive([runtime.mergeMonitor(.email)], runtime: runtime, logger: logger, until: { $0 == .merge(.email) }))
-            stages.append(try await drive(runtime.transportServices() + [runtime.sender(.email)], runtime: runtime, logger: logger,
-                                        until: { $0 == .send(.email) }))
+            func timed(_ run: () async throws -> Double) async rethrows {
+                let before = processCPUSeconds()
+                stages.append(try await run())
+                stageCPU.append(processCPUSeconds() - before)
+            }
+            try await timed { try await drive([runtime.commsMonitor()], runtime: runtime, logger: logger, until: { $0 == .monitor }) }
+            try await timed { try await drive([runtime.mergeMonitor(.email)], runtime: runtime, logger: logger, until: { $0 == .merge(.email) }) }
+            try await timed {
+                try await drive(runtime.transportServices() + [runtime.sender(.email)], runtime: runtime, logger: logger, until: { $0 == .send(.email) })
+            }
         } else {
             // All stages at once, as `herald serve` runs them.
             let services: [any Service] = runtime.transportServices()
@@ -138,8 +152,9 @@ public enum EmailBenchmark {
         let first = stats.triggered?.lowerBound ?? Date()
         let last = stats.sent?.upperBound ?? Date()
         let span = stats.sent.map { $0.upperBound.timeIntervalSince($0.lowerBound) } ?? 0
-        return Pass(label: label, sent: sent, seconds: last.timeIntervalSince(first), sendSpan: span, stageSeconds: stages,
-                    averageSize: averageFileSize(under: settings.documentsDirectory), statuses: stats.distributionStatuses)
+        let cpu = processCPUSeconds() - cpuAtStart
+        return Pass(label: label, sent: sent, seconds: last.timeIntervalSince(first), sendSpan: span, stageSeconds: stages, stageCPU: stageCPU,
+                    cpu: cpu, averageSize: averageFileSize(under: settings.documentsDirectory), statuses: stats.distributionStatuses)
     }
 
     /// Submits `count` WELCOME triggers in batches of 500 and rings the Comms Monitor.
@@ -181,13 +196,23 @@ public enum EmailBenchmark {
         return Date().timeIntervalSince(start)
     }
 
-    /// The mean size of the stored `.eml` files (what was sent), bytes.
+    /// User + system CPU seconds of this process so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    /// The mean size of the stored `.eml` documents (what was sent), bytes.
     static func averageFileSize(under folder: URL) -> Int {
-        guard let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.fileSizeKey]) else { return 0 }
+        guard let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else { return 0 }
         var total = 0, n = 0
-        for case let url as URL in files where url.pathExtension == "eml" {
-            total += (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
-            n += 1
+        for case let url as URL in files where url.pathExtension == "pack" {
+            for entry in (try? FilePack.entries(ofPackAt: url.path)) ?? [] where entry.name.hasSuffix(".eml") {
+                total += entry.length
+                n += 1
+            }
         }
         return n == 0 ? 0 : total / n
     }

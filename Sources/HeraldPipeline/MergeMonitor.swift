@@ -51,6 +51,8 @@ public struct MergeMonitor: Service {
     public func handle(_ items: [WorkItem], ticket: ClaimTicket) async throws {
         let started = ContinuousClock.now
         let work = items.compactMap { item in item.distribution.map { (item.request, $0) } }
+        // The batch's documents go to one place (one pack file), durable together.
+        let batch = documents.makeBatch(createdAt: loop.clock())
         // Merge several at once, keep the batch's order for the commit.
         var outcomes = [Outcome?](repeating: nil, count: work.count)
         await withTaskGroup(of: (Int, Outcome).self) { group in
@@ -59,7 +61,7 @@ public struct MergeMonitor: Service {
                 guard next < work.count else { return }
                 let index = next
                 let (request, d) = work[index]
-                group.addTask { (index, await self.merge(request, d)) }
+                group.addTask { (index, await self.merge(request, d, into: batch)) }
                 next += 1
             }
             for _ in 0..<min(concurrency, work.count) { addNext() }
@@ -78,7 +80,7 @@ public struct MergeMonitor: Service {
         }
         // The documents must be on disk before the rows say where they are.
         do {
-            try await documents.flush()
+            try await batch.finish()
         } catch {
             throw DocumentStoreFailure(underlying: error)  // the batch's claims are released
         }
@@ -90,10 +92,10 @@ public struct MergeMonitor: Service {
     }
 
     /// Merges one distribution into its document; never throws.
-    func merge(_ request: CommsRequest, _ d: Distribution) async -> Outcome {
+    func merge(_ request: CommsRequest, _ d: Distribution, into batch: any DocumentBatch) async -> Outcome {
         let now = loop.clock()
         do {
-            let location = try await render(request, d, now: now)
+            let location = try await render(request, d, now: now, into: batch)
             var t = try DistributionTransition(distribution: d, to: .awaitingDistribution, actor: actor, reason: "merged", at: now)
             t.fileLocation = location
             return .merged(Change(requestId: d.requestId, distribution: t))
@@ -119,9 +121,9 @@ public struct MergeMonitor: Service {
     }
 
     /// Writes a document, marking failures as the store's (they are retried, not failed).
-    func store(_ data: Data, name: String, at now: Date) async throws -> String {
+    func store(_ data: Data, name: String, into batch: any DocumentBatch) async throws -> String {
         do {
-            return try await documents.write(data, name: name, createdAt: now)
+            return try await batch.append(data, name: name)
         } catch {
             throw DocumentStoreFailure(underlying: error)
         }
@@ -154,7 +156,7 @@ public struct MergeMonitor: Service {
     }
 
     /// Renders and stores the document; returns its location.
-    func render(_ request: CommsRequest, _ d: Distribution, now: Date) async throws -> String {
+    func render(_ request: CommsRequest, _ d: Distribution, now: Date, into batch: any DocumentBatch) async throws -> String {
         guard let code = catalog.code(request.commsCode) else {
             throw HeraldError.notFound("comms code \(request.commsCode) is not in the catalog")
         }
@@ -187,11 +189,11 @@ public struct MergeMonitor: Service {
                                        inlineImages: try assets(settings.inlineImages, of: code.code),
                                        attachments: attachments)
             let data = try emailComposer.compose(content)
-            return try await store(data, name: "\(d.id).eml", at: now)
+            return try await store(data, name: "\(d.id).eml", into: batch)
         case .letter:
             let html = try catalog.render(code: code.code, method: .letter, part: .html, language: d.language, fields: d.fields)
             let data = try await letterRenderer.render(html: html, code: code.code, date: now)
-            return try await store(data, name: "\(d.id).\(letterRenderer.fileExtension)", at: now)
+            return try await store(data, name: "\(d.id).\(letterRenderer.fileExtension)", into: batch)
         default:
             throw HeraldError.invalid("deliveryMethod", "\(d.method.rawValue) is not merged by a monitor")
         }

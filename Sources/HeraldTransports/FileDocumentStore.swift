@@ -11,17 +11,28 @@ private let systemWrite = Darwin.write
 private let systemRead = Darwin.read
 #endif
 
-/// Documents on the local filesystem under `YYYY/MM/dd/HH/<name>` (UTC), the layout CMP's
-/// storage daemon uses. Locations are `fs:<relative path>`, so a data folder can move.
+/// Documents on the local filesystem under `YYYY/MM/dd/HH/` (UTC), the layout CMP's storage
+/// daemon uses. Locations are `fs:<relative path>`, so a data folder can move.
 ///
-/// Names are unique (a distribution id), so a write creates its final file directly
-/// (`O_CREAT|O_EXCL`: one `open`, `write`, `close`) instead of a temporary file and a rename.
-/// A file that is already there (a crashed or timed-out earlier attempt at the same document,
-/// possibly cut short) is replaced atomically through a temporary file and a rename, so the
-/// name never ends up holding half a document once a write has returned. Documents become
-/// durable together in ``flush()`` (one `syncfs` of the file system per batch), which the
-/// merge stage calls before it records their locations: no row ever points at a document that
-/// a crash could lose, and a document no row points at is simply written again.
+/// **A batch's documents share one pack file.** The merge stages write a batch of up to 500
+/// documents through ``makeBatch(createdAt:)``: one file `YYYY/MM/dd/HH/<pack id>.pack` per batch,
+/// each document appended with a one-line header, and the location of each document
+/// `fs:<pack path>#<name>@<offset>+<length>`. Creating a file is what a filesystem does slowly
+/// (on ext4 each create searches the inode bitmap and takes the directory's lock; files deleted
+/// recently are skipped one by one), so one create per batch instead of one per email is most
+/// of what lets the Email Monitor keep up with an MTA. The pack is made durable with one `fsync`
+/// of the file (and one of its folder) in ``FilePack/finish()``, which the merge stage calls before
+/// it records the locations. A pack whose batch died before its commit is garbage no row points
+/// at (its rows are merged again into a new pack); `herald documents extract` copies documents
+/// out of packs. The pack format, for tools:
+///
+///     HERALD-PACK 1\n
+///     <name> <length>\n<length bytes of the document>\n     (once per document)
+///
+/// ``write(_:name:createdAt:)`` still writes one document as a file of its own
+/// (`YYYY/MM/dd/HH/<name>`, location `fs:<relative path>`): created directly under its final
+/// name (`O_CREAT|O_EXCL`); a file already there (a crashed earlier attempt, possibly cut short)
+/// is replaced atomically through a temporary file and a rename.
 public struct FileDocumentStore: DocumentStore {
     public let root: URL
     let rootPath: String
@@ -42,16 +53,12 @@ public struct FileDocumentStore: DocumentStore {
         let folder = Self.hourFolder(createdAt)
         let relative = folder + name
         let path = rootPath + "/" + relative
-        if !folders.contains(folder) {
-            try FileManager.default.createDirectory(atPath: rootPath + "/" + folder, withIntermediateDirectories: true)
-            folders.insert(folder)
-        }
+        try ensureFolder(folder)
         var fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         if fd < 0 && errno == ENOENT {
             // The folder went away under us (someone cleaned up): make it again.
             folders.remove(folder)
-            try FileManager.default.createDirectory(atPath: rootPath + "/" + folder, withIntermediateDirectories: true)
-            folders.insert(folder)
+            try ensureFolder(folder)
             fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         }
         if fd < 0 {
@@ -101,7 +108,7 @@ public struct FileDocumentStore: DocumentStore {
         var description: String { "errno \(code)" }
     }
 
-    static func writeAll(_ fd: Int32, _ data: Data) throws {
+    static func writeAll(_ fd: Int32, _ data: some ContiguousBytes) throws {
         try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
             var offset = 0
             while offset < buffer.count {
@@ -128,6 +135,19 @@ public struct FileDocumentStore: DocumentStore {
         return "\(y)/\(two(month))/\(two(day))/\(two(hour))/"
     }
 
+    public func makeBatch(createdAt: Date) -> any DocumentBatch {
+        FilePack(store: self, folder: Self.hourFolder(createdAt), id: Identifier.make(now: createdAt))
+    }
+
+    /// Makes sure the hour folder exists (made once per process and folder).
+    func ensureFolder(_ folder: String) throws {
+        guard !folders.contains(folder) else { return }
+        try FileManager.default.createDirectory(atPath: rootPath + "/" + folder, withIntermediateDirectories: true)
+        folders.insert(folder)
+    }
+
+    /// Makes every document written with ``write(_:name:createdAt:)`` so far durable (one
+    /// `syncfs` of the file system). Packs need not: ``FilePack/finish()`` syncs them.
     public func flush() async throws {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try Self.syncFileSystem(containing: root)
@@ -156,42 +176,210 @@ public struct FileDocumentStore: DocumentStore {
         Data(try readBytes(location))
     }
 
-    /// Reads a document into one buffer: `open`, `fstat`, one `read` (more only if the file
-    /// grew), `close`.
+    public func readMany(_ locations: [String]) async -> [Result<[UInt8], any Error>] {
+        readBatch(locations)
+    }
+
+    /// Reads many documents, opening each file (a batch's pack) once.
+    public func readBatch(_ locations: [String]) -> [Result<[UInt8], any Error>] {
+        var open = OpenFiles(store: self)
+        defer { open.closeAll() }
+        return locations.map { location in Result { try open.read(location) } }
+    }
+
+    /// Reads one document into one buffer.
     public func readBytes(_ location: String) throws -> [UInt8] {
-        guard location.hasPrefix("fs:") else { throw HeraldError.invalid("fileLocation", "not a filesystem location: \(location)") }
-        let relative = location.dropFirst(3)
-        guard !relative.split(separator: "/").contains("..") else {
+        var open = OpenFiles(store: self)
+        defer { open.closeAll() }
+        return try open.read(location)
+    }
+
+    /// The absolute path of a location's file, refusing locations outside the root.
+    func resolve(_ location: String) throws -> (path: String, parsed: DocumentLocation) {
+        let parsed = try DocumentLocation(location)
+        guard parsed.scheme == "fs" else { throw HeraldError.invalid("fileLocation", "not a filesystem location: \(location)") }
+        guard !parsed.path.isEmpty, !parsed.path.hasPrefix("/"), !parsed.path.split(separator: "/").contains("..") else {
             throw HeraldError.invalid("fileLocation", "location escapes the document root: \(location)")
         }
-        let path = rootPath + "/" + relative
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let code = errno
-            throw HeraldError(code == ENOENT ? .notFound : .internalError, "cannot read document \(location): errno \(code)")
+        return (rootPath + "/" + parsed.path, parsed)
+    }
+
+    /// The files one read of many keeps open: a pack is opened once for all its documents.
+    struct OpenFiles {
+        let store: FileDocumentStore
+        var descriptors: [String: Int32] = [:]
+
+        mutating func closeAll() {
+            for fd in descriptors.values { close(fd) }
+            descriptors = [:]
         }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw HeraldError(.internalError, "cannot read document \(location): errno \(errno)") }
-        // Documents do not change once written: read exactly the size fstat gave.
-        let size = max(Int(info.st_size), 0)
-        var failure: Int32 = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            var count = 0
-            while count < size {
-                let n = systemRead(fd, buffer.baseAddress! + count, size - count)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    break
+
+        mutating func read(_ location: String) throws -> [UInt8] {
+            let (path, parsed) = try store.resolve(location)
+            let fd: Int32
+            if let known = descriptors[path] {
+                fd = known
+            } else {
+                fd = open(path, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else {
+                    let code = errno
+                    throw HeraldError(code == ENOENT ? .notFound : .internalError, "cannot read document \(location): errno \(code)")
                 }
-                if n == 0 { break }
-                count += n
+                if parsed.entry != nil { descriptors[path] = fd }
             }
-            initialized = count
+            defer { if parsed.entry == nil { close(fd) } }
+            let offset: Int, size: Int
+            if let entry = parsed.entry {
+                (offset, size) = (entry.offset, entry.length)
+            } else {
+                var info = stat()
+                guard fstat(fd, &info) == 0 else { throw HeraldError(.internalError, "cannot read document \(location): errno \(errno)") }
+                // Documents do not change once written: read exactly the size fstat gave.
+                (offset, size) = (0, max(Int(info.st_size), 0))
+            }
+            var failure: Int32 = 0
+            let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+                var count = 0
+                while count < size {
+                    let n = pread(fd, buffer.baseAddress! + count, size - count, off_t(offset + count))
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        failure = errno
+                        break
+                    }
+                    if n == 0 { break }
+                    count += n
+                }
+                initialized = count
+            }
+            guard failure == 0 else { throw HeraldError(.internalError, "cannot read document \(location): errno \(failure)") }
+            guard bytes.count == size else {
+                throw HeraldError(.internalError, "cannot read document \(location): the file ends after \(bytes.count) of \(size) bytes")
+            }
+            return bytes
         }
-        guard failure == 0 else { throw HeraldError(.internalError, "cannot read document \(location): errno \(failure)") }
-        return bytes
+    }
+}
+
+/// The pack file of one batch (see ``FileDocumentStore``). The file is created on the first
+/// document, so a batch whose every merge failed leaves none. Appends from several tasks are
+/// serialised; a failed append is cut off again, so the documents before it stay readable.
+public final class FilePack: DocumentBatch {
+    static let magic = Array("HERALD-PACK 1\n".utf8)
+
+    let store: FileDocumentStore
+    let folder: String
+    let fileName: String
+    private let state = Mutex<State>(State())
+
+    struct State {
+        var fd: Int32 = -1
+        var size = 0
+        var finished = false
+        var broken: String?
+    }
+
+    init(store: FileDocumentStore, folder: String, id: String) {
+        self.store = store
+        self.folder = folder
+        self.fileName = id + ".pack"
+    }
+
+    /// The pack's location without an entry (`fs:<relative path>`).
+    public var relativePath: String { folder + fileName }
+
+    public func append(_ data: Data, name: String) async throws -> String {
+        guard !name.isEmpty, !name.contains("/"), !name.contains(" "), !name.contains("#"), !name.contains("\n"), name != "..", name != "." else {
+            throw HeraldError.invalid("name", "document name '\(name)' is not a plain file name")
+        }
+        var record = Array("\(name) \(data.count)\n".utf8)
+        let header = record.count
+        record.reserveCapacity(header + data.count + 1)
+        record.append(contentsOf: data)
+        record.append(0x0A)
+        return try state.withLock { state in
+            if let broken = state.broken { throw HeraldError(.internalError, "document pack \(relativePath) is unusable: \(broken)") }
+            precondition(!state.finished, "a finished document batch takes no more documents")
+            if state.fd < 0 { try create(&state) }
+            let start = state.size
+            do {
+                try FileDocumentStore.writeAll(state.fd, record)
+            } catch {
+                // Cut the partial record off so the pack stays well formed.
+                if ftruncate(state.fd, off_t(start)) != 0 { state.broken = "a failed write could not be cut off: \(error)" }
+                throw HeraldError(.internalError, "cannot write document \(name) to \(relativePath): \(error)")
+            }
+            state.size += record.count
+            return "fs:\(relativePath)#\(name)@\(start + header)+\(data.count)"
+        }
+    }
+
+    /// The documents of a pack file, in order: name, offset and length of each (the pack's
+    /// format is checked as it is read: a cut-off last record ends the list with an error).
+    public static func entries(ofPackAt path: String) throws -> [DocumentLocation.Entry] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw HeraldError.notFound("cannot read document pack \(path)")
+        }
+        let bytes = [UInt8](data)
+        guard bytes.starts(with: magic) else { throw HeraldError.invalid("pack", "\(path) is not a Herald document pack (no HERALD-PACK 1 line)") }
+        var entries: [DocumentLocation.Entry] = []
+        var i = magic.count
+        while i < bytes.count {
+            guard let newline = bytes[i...].firstIndex(of: 0x0A) else {
+                throw HeraldError.invalid("pack", "\(path): record header at byte \(i) has no end of line")
+            }
+            let header = String(decoding: bytes[i..<newline], as: UTF8.self)
+            let parts = header.split(separator: " ")
+            guard parts.count == 2, let length = Int(parts[1]), length >= 0, newline + 1 + length < bytes.count, bytes[newline + 1 + length] == 0x0A else {
+                throw HeraldError.invalid("pack", "\(path): record at byte \(i) ('\(header.prefix(80))') is malformed or cut off")
+            }
+            entries.append(DocumentLocation.Entry(name: String(parts[0]), offset: newline + 1, length: length))
+            i = newline + 1 + length + 1
+        }
+        return entries
+    }
+
+    private func create(_ state: inout State) throws {
+        try store.ensureFolder(folder)
+        let path = store.rootPath + "/" + relativePath
+        var fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        if fd < 0 && errno == ENOENT {
+            store.folders.remove(folder)  // the folder went away under us
+            try store.ensureFolder(folder)
+            fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        }
+        guard fd >= 0 else { throw HeraldError(.internalError, "cannot create document pack \(relativePath): errno \(errno)") }
+        do {
+            try FileDocumentStore.writeAll(fd, Self.magic)
+        } catch {
+            close(fd)
+            unlink(path)
+            throw HeraldError(.internalError, "cannot write document pack \(relativePath): \(error)")
+        }
+        state.fd = fd
+        state.size = Self.magic.count
+    }
+
+    public func finish() async throws {
+        try state.withLock { state in
+            guard !state.finished else { return }
+            state.finished = true
+            guard state.fd >= 0 else { return }
+            defer {
+                close(state.fd)
+                state.fd = -1
+            }
+            guard fsync(state.fd) == 0 else { throw HeraldError(.unavailable, "cannot sync document pack \(relativePath): errno \(errno)") }
+            // The new name must be durable too: sync the folder that holds it.
+            let dir = open(store.rootPath + "/" + folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard dir >= 0 else { throw HeraldError(.unavailable, "cannot open \(folder) to sync it: errno \(errno)") }
+            defer { close(dir) }
+            guard fsync(dir) == 0 else { throw HeraldError(.unavailable, "cannot sync folder \(folder): errno \(errno)") }
+        }
+    }
+
+    deinit {
+        state.withLock { state in if state.fd >= 0 { close(state.fd) } }
     }
 }
 

@@ -62,7 +62,7 @@ public struct OutboxTransmitter: Transmitter {
         }
         do {
             let data = try await documents.read(location)
-            let ext = (location as NSString).pathExtension
+            let ext = (try DocumentLocation(location).name as NSString).pathExtension
             let fileName = "\(d.id).\(ext.isEmpty ? "bin" : ext)"
             try Self.publish(data, as: directory.appendingPathComponent(fileName))
             return .sent(reference: "outbox:\(d.method.rawValue)/\(fileName)")

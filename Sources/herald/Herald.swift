@@ -4,6 +4,7 @@ import HeraldApp
 import HeraldCatalog
 import HeraldCore
 import HeraldSQLite
+import HeraldTransports
 import Logging
 
 /// The `herald` command.
@@ -12,7 +13,7 @@ struct Herald: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald",
         abstract: "Herald: an open customer-communications engine for telecom and billing providers.",
-        subcommands: [Serve.self, Demo.self, Import.self, Migrate.self, Catalog.self, Render.self, Bench.self])
+        subcommands: [Serve.self, Demo.self, Import.self, Migrate.self, Catalog.self, Documents.self, Render.self, Bench.self])
 }
 
 /// Options every command that opens a data folder shares.
@@ -130,6 +131,47 @@ struct Migrate: AsyncParsableCommand {
             let store = try HeraldSQLiteOpen.open(settings)
             try await store.migrate()
             print("migrated \(settings.databasePath): \(try await store.appliedMigrations().joined(separator: ", "))")
+        }
+    }
+}
+
+struct Documents: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Read stored documents (emails, letters) out of the data folder.",
+                                                    subcommands: [Show.self, Unpack.self])
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write one document (a distribution's fileLocation) to standard output.")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "The location, e.g. fs:2026/11/27/14/<pack>.pack#<id>.eml@14+3426.") var location: String
+
+        func run() async throws {
+            try await reporting {
+                let settings = try await data.settings()
+                let bytes = try FileDocumentStore(root: settings.documentsDirectory).readBytes(location)
+                FileHandle.standardOutput.write(Data(bytes))
+            }
+        }
+    }
+
+    struct Unpack: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Copy every document of a pack file out as a file of its own.")
+        @Argument(help: "The .pack file.") var pack: String
+        @Option(help: "Folder to write the documents to (made if missing).") var out: String
+
+        func run() async throws {
+            try await reporting {
+                let entries = try FilePack.entries(ofPackAt: pack)
+                let folder = URL(fileURLWithPath: out)
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: pack))
+                defer { try? handle.close() }
+                for entry in entries {
+                    try handle.seek(toOffset: UInt64(entry.offset))
+                    let bytes = try handle.read(upToCount: entry.length) ?? Data()
+                    try bytes.write(to: folder.appendingPathComponent(entry.name))
+                }
+                print("\(entries.count) documents written to \(out)")
+            }
         }
     }
 }

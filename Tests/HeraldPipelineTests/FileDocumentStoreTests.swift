@@ -42,4 +42,67 @@ struct FileDocumentStoreTests {
         await #expect(throws: HeraldError.self) { try await store.read("s3:bucket/x") }
         await #expect(throws: HeraldError.self) { try await store.write(Data(), name: "../x", createdAt: Date()) }
     }
+
+    @Test func aBatchSharesOnePackAndEachDocumentReadsBack() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("herald-docs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = FileDocumentStore(root: dir)
+        let now = Date(timeIntervalSince1970: 1_772_323_199)
+        let batch = store.makeBatch(createdAt: now)
+        // Appended from several tasks at once, as the merge stage does.
+        let bodies: [Data] = (0..<40).map { (i: Int) -> Data in
+            var bytes = Array("document \(i)\n".utf8)
+            bytes += [UInt8](repeating: UInt8(65 + i % 26), count: i * 37)
+            return Data(bytes)
+        }
+        let locations = await withTaskGroup(of: (Int, String).self) { group in
+            for (i, body) in bodies.enumerated() { group.addTask { (i, try! await batch.append(body, name: "d\(i).eml")) } }
+            var found = [String](repeating: "", count: bodies.count)
+            for await (i, location) in group { found[i] = location }
+            return found
+        }
+        try await batch.finish()
+        let folder = dir.appendingPathComponent("2026/02/28/23")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(files.count == 1 && files[0].hasSuffix(".pack"))
+        for (i, location) in locations.enumerated() {
+            let parsed = try DocumentLocation(location)
+            #expect(parsed.scheme == "fs" && parsed.path == "2026/02/28/23/" + files[0] && parsed.name == "d\(i).eml")
+            #expect(parsed.description == location)
+            #expect(try await store.read(location) == bodies[i])
+        }
+        // One read of many opens the pack once and returns each document in order.
+        let many = await store.readMany(locations.reversed())
+        #expect(try many.map { try $0.get() } == bodies.reversed().map { [UInt8]($0) })
+        // The pack describes itself: a tool can list and cut it without the database.
+        let entries = try FilePack.entries(ofPackAt: folder.appendingPathComponent(files[0]).path)
+        #expect(Set(entries.map(\.name)) == Set((0..<40).map { "d\($0).eml" }))
+        // A batch whose every merge failed leaves no file.
+        try await store.makeBatch(createdAt: now.addingTimeInterval(-7_200)).finish()
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("2026/02/28/21").path))
+    }
+
+    @Test func badPackLocationsAndPacksAreRefusedByName() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("herald-docs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = FileDocumentStore(root: dir)
+        let batch = store.makeBatch(createdAt: Date())
+        let location = try await batch.append(Data("hello".utf8), name: "a.eml")
+        await #expect(throws: HeraldError.self) { try await batch.append(Data(), name: "two words.eml") }
+        try await batch.finish()
+        // Past the end of the pack: an error naming the shortfall, not a short document.
+        var parsed = try DocumentLocation(location)
+        parsed.entry?.length = 500
+        await #expect(throws: HeraldError.self) { try await store.read(parsed.description) }
+        #expect(throws: HeraldError.self) { try DocumentLocation("fs:2026/x.pack#a.eml@12") }
+        #expect(throws: HeraldError.self) { try DocumentLocation("no-scheme") }
+        await #expect(throws: HeraldError.self) { try await store.read("fs:../x.pack#a.eml@0+1") }
+        // A pack cut off in the middle of a record is reported, not half read.
+        let path = dir.appendingPathComponent(parsed.path).path
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Array("b.eml 100\nshort".utf8))
+        try handle.close()
+        #expect(throws: HeraldError.self) { try FilePack.entries(ofPackAt: path) }
+    }
 }

@@ -30,20 +30,100 @@ public protocol Transmitter: Sendable {
 }
 
 /// Where generated documents (emails, letters) are written.
+///
+/// A merge stage writes its batch's documents through one ``DocumentBatch`` and calls
+/// ``DocumentBatch/finish()`` **before** it commits the rows that record their locations: no
+/// row points at a document a crash could lose, and a document no row points at is written
+/// again when the row is merged again.
 public protocol DocumentStore: Sendable {
-    /// Writes `data` as a document called `name` and returns its location. The document need
-    /// not be durable until ``flush()`` returns.
-    func write(_ data: Data, name: String, createdAt: Date) async throws -> String
+    /// Starts the documents of one batch, created at `createdAt` (which names their folder).
+    func makeBatch(createdAt: Date) -> any DocumentBatch
     /// Reads a document back.
     func read(_ location: String) async throws -> Data
-    /// Makes every document written so far durable. Stages call it once per batch, before
-    /// they record the documents' locations (one sync per batch instead of one per document).
-    func flush() async throws
+    /// Reads many documents, one result per location, in order (stores that keep a batch's
+    /// documents together read each place once).
+    func readMany(_ locations: [String]) async -> [Result<[UInt8], any Error>]
 }
 
 extension DocumentStore {
-    /// Stores whose writes are durable at once need not flush.
-    public func flush() async throws {}
+    public func readMany(_ locations: [String]) async -> [Result<[UInt8], any Error>] {
+        var results: [Result<[UInt8], any Error>] = []
+        results.reserveCapacity(locations.count)
+        for location in locations {
+            do { results.append(.success([UInt8](try await read(location)))) } catch { results.append(.failure(error)) }
+        }
+        return results
+    }
+}
+
+/// The documents of one batch being written. `append` may be called from several tasks at once.
+public protocol DocumentBatch: Sendable {
+    /// Adds a document called `name` (unique within the store, e.g. `<distribution id>.eml`)
+    /// and returns its location. A failure concerns this document only.
+    func append(_ data: Data, name: String) async throws -> String
+    /// Makes every appended document durable; the batch takes no more documents.
+    func finish() async throws
+}
+
+/// A `fileLocation` taken apart (no I/O): `<scheme>:<path>` for a document that is a file of
+/// its own, `<scheme>:<path>#<name>@<offset>+<length>` for one stored in a pack file with
+/// others (the bytes `offset ..< offset + length` of the file at `path`).
+public struct DocumentLocation: Sendable, Hashable, CustomStringConvertible {
+    public var scheme: String
+    public var path: String
+    /// Where in a pack; nil for a file of its own.
+    public var entry: Entry?
+
+    public struct Entry: Sendable, Hashable {
+        public var name: String
+        public var offset: Int
+        public var length: Int
+
+        public init(name: String, offset: Int, length: Int) {
+            self.name = name
+            self.offset = offset
+            self.length = length
+        }
+    }
+
+    public init(scheme: String, path: String, entry: Entry? = nil) {
+        self.scheme = scheme
+        self.path = path
+        self.entry = entry
+    }
+
+    /// Parses a location; throws naming what is wrong with it.
+    public init(_ text: String) throws {
+        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {
+            throw HeraldError.invalid("fileLocation", "'\(text)' has no scheme (e.g. fs:)")
+        }
+        scheme = String(text[..<colon])
+        let rest = text[text.index(after: colon)...]
+        guard let hash = rest.lastIndex(of: "#") else {
+            path = String(rest)
+            entry = nil
+            return
+        }
+        path = String(rest[..<hash])
+        let fragment = rest[rest.index(after: hash)...]
+        guard let at = fragment.lastIndex(of: "@"), let plus = fragment.lastIndex(of: "+"), at < plus,
+              let offset = Int(fragment[fragment.index(after: at)..<plus]), let length = Int(fragment[fragment.index(after: plus)...]),
+              offset >= 0, length >= 0, at != fragment.startIndex else {
+            throw HeraldError.invalid("fileLocation", "'\(text)' does not end in #<name>@<offset>+<length>")
+        }
+        entry = Entry(name: String(fragment[..<at]), offset: offset, length: length)
+    }
+
+    /// The document's own file name: the pack entry's name, else the path's last component.
+    public var name: String {
+        if let entry { return entry.name }
+        return path.split(separator: "/").last.map(String.init) ?? path
+    }
+
+    public var description: String {
+        guard let entry else { return "\(scheme):\(path)" }
+        return "\(scheme):\(path)#\(entry.name)@\(entry.offset)+\(entry.length)"
+    }
 }
 
 /// The content of an email before MIME composition.

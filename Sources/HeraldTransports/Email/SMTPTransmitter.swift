@@ -53,8 +53,14 @@ public struct SMTPTransmitter: Transmitter {
     public func transmit(_ batch: [Transmission]) async -> [TransmissionOutcome] {
         var outcomes = [TransmissionOutcome?](repeating: nil, count: batch.count)
         var jobs: [Prepared] = []
+        // The batch's messages are read together (a batch merged together shares one pack file).
+        let located = batch.indices.filter { batch[$0].distribution.fileLocation != nil }
+        var contents = [Result<[UInt8], any Error>?](repeating: nil, count: batch.count)
+        for (i, result) in zip(located, await documents.readMany(located.map { batch[$0].distribution.fileLocation! })) {
+            contents[i] = result
+        }
         for (i, tx) in batch.enumerated() {
-            switch await prepare(tx, index: i) {
+            switch prepare(tx, index: i, content: contents[i]) {
             case .success(let job): jobs.append(job)
             case .failure(let refusal): outcomes[i] = refusal.outcome
             }
@@ -71,21 +77,16 @@ public struct SMTPTransmitter: Transmitter {
         return outcomes.map { $0 ?? .failed(retryable: true, reason: "not sent") }
     }
 
-    /// Reads the stored message and its `From` and `Message-ID`.
-    func prepare(_ tx: Transmission, index: Int) async -> Result<Prepared, Refusal> {
+    /// Takes the stored message's `From` and `Message-ID`.
+    func prepare(_ tx: Transmission, index: Int, content: Result<[UInt8], any Error>?) -> Result<Prepared, Refusal> {
         let d = tx.distribution
-        guard let location = d.fileLocation else {
+        guard let location = d.fileLocation, let content else {
             return .failure(Refusal(.failed(retryable: false, reason: "no document to send: the email was never merged")))
         }
         let bytes: [UInt8]
-        do {
-            if let files = documents as? FileDocumentStore {
-                bytes = try files.readBytes(location)
-            } else {
-                bytes = [UInt8](try await documents.read(location))
-            }
-        } catch {
-            return .failure(Refusal(.failed(retryable: true, reason: "cannot read \(location): \(error)")))
+        switch content {
+        case .success(let read): bytes = read
+        case .failure(let error): return .failure(Refusal(.failed(retryable: true, reason: "cannot read \(location): \(error)")))
         }
         let headers = MessageHeaders(bytes)
         guard let fromField = headers["from"], let from = Self.addrSpec(inHeader: fromField) else {

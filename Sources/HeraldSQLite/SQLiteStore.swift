@@ -31,6 +31,11 @@ public final class SQLiteStore: CommsStore {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // Sub-journals (one per savepoint: every unit of a batch commit has one) and sort
+            // scratch stay in memory. With the default (files), SQLite spills each savepoint's
+            // page images past 64 KiB to a temporary file: ~70 pwrite calls per email, a sixth of
+            // the whole email path's CPU. A batch's sub-journal is bounded by the pages it touches.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         self.writer = try DatabasePool(path: path, configuration: config)
         self.configuration = configuration

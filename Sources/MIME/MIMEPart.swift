@@ -67,7 +67,14 @@ public struct MIMEPart: Sendable {
     /// A MIME parameter: a quoted-string when ASCII, RFC 2231 `name*=utf-8''...` otherwise.
     static func parameter(_ name: String, _ value: String) -> String {
         if !EncodedWord.needsEncoding(value) {
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            // Backslash and quote escaped by hand (Foundation's replacingOccurrences bridges to
+            // NSString on Linux, the costliest step of composing an image part).
+            var escaped = ""
+            escaped.reserveCapacity(value.utf8.count + 2)
+            for character in value {
+                if character == "\\" || character == "\"" { escaped.append("\\") }
+                escaped.append(character)
+            }
             return "\(name)=\"\(escaped)\""
         }
         let hex = Array("0123456789ABCDEF".utf8)

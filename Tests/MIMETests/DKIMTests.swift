@@ -83,6 +83,61 @@ struct DKIMTests {
         #expect(DKIMCanonicalization.relaxedBody([UInt8]()) == [])
     }
 
+    /// RFC 6376 §3.4.4 read line by line, the plain way: the single-pass canonicaliser must
+    /// give the same bytes for any mix of text, blanks, CR and LF.
+    static func referenceRelaxedBody(_ body: [UInt8]) -> [UInt8] {
+        // Lines end at LF (a CR before it belongs to the break); a bare CR is text.
+        var lines: [[UInt8]] = [[]]
+        var i = 0
+        while i < body.count {
+            if body[i] == 13 && i + 1 < body.count && body[i + 1] == 10 {
+                lines.append([])
+                i += 2
+            } else if body[i] == 10 {
+                lines.append([])
+                i += 1
+            } else {
+                lines[lines.count - 1].append(body[i])
+                i += 1
+            }
+        }
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        // A CR that ends the body without a LF is dropped (it is not whitespace, but nothing follows it).
+        if var last = lines.last, last.last == 13, body.last == 13 {
+            last.removeLast()
+            lines[lines.count - 1] = last
+        }
+        var canonical: [[UInt8]] = lines.map { line in
+            var out: [UInt8] = []
+            var inRun = false
+            for byte in line {
+                if byte == 32 || byte == 9 {
+                    inRun = true
+                } else {
+                    if inRun { out.append(32) }
+                    inRun = false
+                    out.append(byte)
+                }
+            }
+            return out
+        }
+        while canonical.last?.isEmpty == true { canonical.removeLast() }
+        return canonical.flatMap { $0 + [13, 10] }
+    }
+
+    @Test func relaxedBodyMatchesTheLineByLineReadingOnRandomBodies() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [65, 66, 32, 32, 9, 13, 10, 10, 0xC3, 0xA9]
+        for _ in 0..<3_000 {
+            let length = Int.random(in: 0...40, using: &generator)
+            let body = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+            #expect(DKIMCanonicalization.relaxedBody(body) == Self.referenceRelaxedBody(body), "body \(body)")
+        }
+        // A slice (the signer hands over the body after the header) reads the same.
+        let message = Array("H: v\r\n\r\nA  B \r\n\r\n".utf8)
+        #expect(DKIMCanonicalization.relaxedBody(message[8...]) == Array("A B\r\n".utf8))
+    }
+
     @Test func badKeysAreRefused() {
         #expect(throws: MIMEError.self) { try DKIMPrivateKey(pemRepresentation: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n") }
         #expect(throws: MIMEError.self) { try DKIMPrivateKey(pemFile: "/nonexistent/key.pem") }

@@ -29,6 +29,32 @@ struct EncodingTests {
         #expect(decoded == long)
     }
 
+    @Test func quotedPrintableRoundTripsRandomBytesWithShortLines() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let length = Int.random(in: 0...300, using: &generator)
+            // Mostly worst cases: bytes that must be escaped, blanks, dots and line breaks.
+            let alphabet: [UInt8] = [0x00, 0xFF, 0xC3, 61, 46, 32, 9, 13, 10, 65, 122]
+            let input = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+            let encoded = QuotedPrintable.encode(input)
+            #expect(encoded.allSatisfy { $0 == 13 || $0 == 10 || (33...126).contains($0) || $0 == 32 || $0 == 9 })
+            for line in String(decoding: encoded, as: UTF8.self).components(separatedBy: "\r\n") { #expect(line.utf8.count <= 76) }
+            // Every line break (CRLF, bare CR, bare LF) comes back as CRLF.
+            var expected: [UInt8] = []
+            var i = 0
+            while i < input.count {
+                if input[i] == 13 || input[i] == 10 {
+                    if input[i] == 13, i + 1 < input.count, input[i + 1] == 10 { i += 1 }
+                    expected += [13, 10]
+                } else {
+                    expected.append(input[i])
+                }
+                i += 1
+            }
+            #expect(QuotedPrintable.decode(encoded) == expected, "input \(input)")
+        }
+    }
+
     @Test func encodedWordVectors() {
         #expect(EncodedWord.encode("Hello Wörld") == ["=?UTF-8?Q?Hello_W=C3=B6rld?="])
         #expect(EncodedWord.encode("Grüße") == ["=?UTF-8?B?R3LDvMOfZQ==?="])

@@ -66,53 +66,76 @@ public enum DKIMCanonicalization {
     /// The relaxed form of a body: whitespace runs to one space, no trailing whitespace, no
     /// trailing empty lines, CRLF at the end of a non-empty body.
     public static func relaxedBody(_ body: some Collection<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(body.count)
-        var line: [UInt8] = []
-        var emptyLines = 0
-        var pendingSpace = false
-        var sawCR = false
+        if let result = body.withContiguousStorageIfAvailable({ relaxedBody(buffer: $0) }) { return result }
+        return Array(body).withUnsafeBufferPointer { relaxedBody(buffer: $0) }
+    }
 
-        func endLine() {
-            if line.isEmpty {
-                emptyLines += 1
-            } else {
-                for _ in 0..<emptyLines {
-                    out.append(13)
-                    out.append(10)
+    /// One pass over the bytes straight into the output buffer (no per-line copy): a line's
+    /// bytes are written as they come; empty lines are counted and written only when a
+    /// non-empty line follows them (so trailing empty lines disappear); a whitespace run is
+    /// remembered and written as one space only before the next visible byte of its line.
+    static func relaxedBody(buffer input: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        // Output never exceeds the input plus a final CRLF and a CRLF for each bare LF.
+        let capacity = input.count * 2 + 2
+        return [UInt8](unsafeUninitializedCapacity: capacity) { out, count in
+            var n = 0
+            var emptyLines = 0
+            var lineEmpty = true
+            var pendingSpace = false
+            var sawCR = false
+            @inline(__always) func visible(_ byte: UInt8) {
+                if lineEmpty {
+                    for _ in 0..<emptyLines {
+                        out[n] = 13
+                        out[n + 1] = 10
+                        n += 2
+                    }
+                    emptyLines = 0
+                    lineEmpty = false
                 }
-                emptyLines = 0
-                out.append(contentsOf: line)
-                out.append(13)
-                out.append(10)
+                if pendingSpace {
+                    out[n] = 32
+                    n += 1
+                    pendingSpace = false
+                }
+                out[n] = byte
+                n += 1
             }
-            line.removeAll(keepingCapacity: true)
-            pendingSpace = false
+            for byte in input {
+                if byte == 10 {
+                    sawCR = false
+                    if lineEmpty {
+                        emptyLines += 1
+                    } else {
+                        out[n] = 13
+                        out[n + 1] = 10
+                        n += 2
+                    }
+                    lineEmpty = true
+                    pendingSpace = false
+                    continue
+                }
+                if sawCR {
+                    // A bare CR is ordinary text.
+                    visible(13)
+                    sawCR = false
+                }
+                if byte == 13 {
+                    sawCR = true
+                } else if byte == 32 || byte == 9 {
+                    pendingSpace = true
+                } else {
+                    visible(byte)
+                }
+            }
+            // A CR as the very last byte is dropped, as the line buffer it would join ends here.
+            if !lineEmpty {
+                out[n] = 13
+                out[n + 1] = 10
+                n += 2
+            }
+            count = n
         }
-        for byte in body {
-            if byte == 10 {
-                sawCR = false
-                endLine()
-                continue
-            }
-            if sawCR {
-                // A bare CR is ordinary text.
-                if pendingSpace { line.append(32); pendingSpace = false }
-                line.append(13)
-                sawCR = false
-            }
-            if byte == 13 {
-                sawCR = true
-            } else if byte == 32 || byte == 9 {
-                pendingSpace = true
-            } else {
-                if pendingSpace { line.append(32) }
-                pendingSpace = false
-                line.append(byte)
-            }
-        }
-        if !line.isEmpty { endLine() }
-        return out
     }
 }
 

@@ -54,6 +54,7 @@ public struct DKIMSigner: Sendable {
         var used = Set<Int>()
         var names: [String] = []
         var signedData: [UInt8] = []
+        signedData.reserveCapacity(1024)
         var wanted = signedHeaders.map { $0.lowercased() }
         if !wanted.contains("from") { wanted.insert("from", at: 0) }
         let lowered = headers.map { $0.name.lowercased().trimmingWhitespace }
@@ -61,8 +62,9 @@ public struct DKIMSigner: Sendable {
             guard let index = lowered.indices.reversed().first(where: { !used.contains($0) && lowered[$0] == name }) else { continue }
             used.insert(index)
             names.append(name)
-            signedData += DKIMCanonicalization.relaxedHeader(name: headers[index].name, value: headers[index].rawValue)
-            signedData += [13, 10]
+            signedData.append(contentsOf: DKIMCanonicalization.relaxedHeader(name: headers[index].name, value: headers[index].rawValue))
+            signedData.append(13)
+            signedData.append(10)
         }
 
         var tags = ["v=1", "a=\(key.algorithm)", "c=relaxed/relaxed", "d=\(domain)", "s=\(selector)"]

@@ -17,11 +17,23 @@ public enum QuotedPrintable {
     /// Appends the quoted-printable form of `bytes` to `out` (see ``encode(_:)``); no
     /// allocation per character.
     public static func encode(_ bytes: some Sequence<UInt8>, into out: inout [UInt8]) {
-        let input = Array(bytes)
-        out.reserveCapacity(out.count + input.count + input.count / 8)
-        input.withUnsafeBufferPointer { p in
+        let encoded: [UInt8]
+        if let direct = bytes.withContiguousStorageIfAvailable({ encode(buffer: $0) }) {
+            encoded = direct
+        } else {
+            encoded = Array(bytes).withUnsafeBufferPointer { encode(buffer: $0) }
+        }
+        if out.isEmpty { out = encoded } else { out.append(contentsOf: encoded) }
+    }
+
+    /// The encoder proper, writing into a buffer sized for the worst case (every byte escaped
+    /// to three, a soft break every 25 input bytes, a final CRLF) instead of growing an array.
+    static func encode(buffer p: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        let n = p.count
+        let capacity = n * 3 + (n / 25 + 1) * 3 + 4
+        return [UInt8](unsafeUninitializedCapacity: capacity) { out, count in
             hex.withUnsafeBufferPointer { hex in
-                let n = p.count
+                var o = 0
                 var lineLength = 0
                 var index = 0
                 while index < n {
@@ -29,8 +41,9 @@ public enum QuotedPrintable {
                     if byte == 13 || byte == 10 {
                         // Hard line break; treat CRLF as one.
                         if byte == 13, index + 1 < n, p[index + 1] == 10 { index += 1 }
-                        out.append(13)
-                        out.append(10)
+                        out[o] = 13
+                        out[o + 1] = 10
+                        o += 2
                         lineLength = 0
                         index += 1
                         continue
@@ -52,21 +65,25 @@ public enum QuotedPrintable {
                     let width = escape ? 3 : 1
                     // Keep room for the soft-break "=".
                     if lineLength + width > 75 {
-                        out.append(UInt8(ascii: "="))
-                        out.append(13)
-                        out.append(10)
+                        out[o] = UInt8(ascii: "=")
+                        out[o + 1] = 13
+                        out[o + 2] = 10
+                        o += 3
                         lineLength = 0
                     }
                     if escape {
-                        out.append(UInt8(ascii: "="))
-                        out.append(hex[Int(byte >> 4)])
-                        out.append(hex[Int(byte & 0x0F)])
+                        out[o] = UInt8(ascii: "=")
+                        out[o + 1] = hex[Int(byte >> 4)]
+                        out[o + 2] = hex[Int(byte & 0x0F)]
+                        o += 3
                     } else {
-                        out.append(byte)
+                        out[o] = byte
+                        o += 1
                     }
                     lineLength += width
                     index += 1
                 }
+                count = o
             }
         }
     }

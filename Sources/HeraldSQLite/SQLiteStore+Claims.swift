@@ -199,15 +199,7 @@ extension SQLiteStore {
 
 /// JSON text columns written by hand-written SQL (records encode their own).
 enum JSONColumn {
-    /// One encoder for every call (it holds no per-call state once configured).
-    nonisolated(unsafe) static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = .sortedKeys
-        return e
-    }()
-
     static func encode(_ value: [String: String]) throws -> String {
-        if value.isEmpty { return "{}" }
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        StringMapJSON.encode(value)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HeraldCore
 
 /// Reads JSON text columns by hand, with fast paths for the empty values most rows hold; the
 /// hot paths (claims, target contexts) decode thousands of rows a second.
@@ -9,7 +10,7 @@ enum JSONColumns {
 
     static func dictionary(_ row: Row, _ column: String) -> [String: String] {
         guard let text: String = row[column], text != "{}", !text.isEmpty else { return [:] }
-        return (try? decoder.decode([String: String].self, from: Data(text.utf8))) ?? [:]
+        return (try? StringMapJSON.decode(text)) ?? [:]
     }
 
     /// Decodes a JSON column; `null`, `[]`, empty text and any of `emptyForms` give `empty`.

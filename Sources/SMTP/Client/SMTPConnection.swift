@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOSSL
+import Synchronization
 
 /// An open SMTP session, lent to the body of ``SMTPClient/withConnection(_:)``.
 ///
@@ -13,6 +14,9 @@ public final class SMTPConnection {
     private let configuration: SMTPClient.Configuration
     private var logger: Logger
     private var stateMachine: SMTPSessionStateMachine
+    /// The deadline of the reply being awaited, checked on the event loop by one repeating
+    /// watchdog per connection (see ``nextReply()``).
+    private let replyDeadline = ReplyDeadline()
 
     init(
         channel: any Channel, inbound: NIOAsyncChannelInboundStream<SMTPReply>.AsyncIterator,
@@ -29,6 +33,28 @@ public final class SMTPConnection {
                 clientHostname: configuration.clientHostname, requireStartTLS: configuration.tls == .startTLS,
                 credentials: configuration.credentials),
             tlsActive: configuration.tls == .implicit)
+        startWatchdog()
+    }
+
+    /// One repeating task per connection on its event loop fails the session when the awaited
+    /// reply is late. Arming a deadline is a store under a lock; a timer scheduled and
+    /// cancelled for every reply instead cost two cross-thread event-loop calls (and a wake-up
+    /// of the loop) per reply: five replies per pipelined message. The check runs every quarter
+    /// of the shortest configured timeout (between 5 ms and 1 s), so a timeout fires at most
+    /// that much late.
+    private func startWatchdog() {
+        let timeouts = configuration.timeouts
+        let shortest = [timeouts.greeting, timeouts.command, timeouts.mail, timeouts.rcpt, timeouts.dataInitiation, timeouts.dataTermination].min()!
+        let interval = TimeAmount(min(max(shortest / 4, .milliseconds(5)), .seconds(1)))
+        let channel = self.channel
+        let deadline = replyDeadline
+        let task = channel.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            if let expired = deadline.expired(now: NIODeadline.now().uptimeNanoseconds) {
+                channel.pipeline.fireErrorCaught(SMTPError.timeout(expired))
+                channel.close(promise: nil)
+            }
+        }
+        channel.closeFuture.whenComplete { _ in task.cancel() }
     }
 
     /// What the server announced in EHLO.
@@ -135,12 +161,8 @@ public final class SMTPConnection {
     private func nextReply() async throws -> SMTPSessionStateMachine.Action {
         let kind = stateMachine.timeoutKind
         let timeout = configuration.timeouts[kind]
-        let channel = self.channel
-        let timer = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
-            channel.pipeline.fireErrorCaught(SMTPError.timeout("\(kind) (after \(timeout))"))
-            channel.close(promise: nil)
-        }
-        defer { timer.cancel() }
+        replyDeadline.arm(at: NIODeadline.now().uptimeNanoseconds &+ UInt64(TimeAmount(timeout).nanoseconds), kind: kind, timeout: timeout)
+        defer { replyDeadline.disarm() }
         guard let reply = try await inbound.next() else { throw SMTPError.connectionClosed }
         if logger.logLevel <= .trace { logger.trace("smtp reply", metadata: ["smtp.reply": "\(reply.code)"]) }
         return stateMachine.replyReceived(reply)
@@ -176,5 +198,31 @@ public final class SMTPConnection {
             return .connectionClosed
         }
         return .connectionFailed("\(error)")
+    }
+}
+
+/// The deadline of the reply a connection awaits: armed before each wait, disarmed after it.
+final class ReplyDeadline: Sendable {
+    private struct Armed {
+        var at: UInt64
+        var kind: SMTPSessionStateMachine.TimeoutKind
+        var timeout: Duration
+    }
+
+    private let state = Mutex<Armed?>(nil)
+
+    func arm(at: UInt64, kind: SMTPSessionStateMachine.TimeoutKind, timeout: Duration) {
+        state.withLock { $0 = Armed(at: at, kind: kind, timeout: timeout) }
+    }
+
+    func disarm() { state.withLock { $0 = nil } }
+
+    /// The reason, once, when the armed deadline has passed.
+    func expired(now: UInt64) -> String? {
+        state.withLock { armed in
+            guard let current = armed, now >= current.at else { return nil }
+            armed = nil
+            return "\(current.kind) (after \(current.timeout))"
+        }
     }
 }

@@ -10,7 +10,9 @@ extension EmailMessage {
     /// cannot be kept within 998 octets.
     public func compose() throws -> ComposedMessage {
         let id = try messageID ?? Self.makeMessageID(domain: String(from.domain))
-        guard !id.contains("<"), !id.contains(">"), !id.contains(" "), id.contains("@") else {
+        // Byte checks: String.contains(String) resolves to Foundation's range(of:) (NSString on Linux).
+        guard !id.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == 32 }),
+              id.utf8.contains(UInt8(ascii: "@")) else {
             throw MIMEError.invalidMessage("Message-ID \(id.debugDescription) is not id-left@id-right")
         }
 
@@ -25,7 +27,7 @@ extension EmailMessage {
         headers.append(try HeaderField("Message-ID", "<\(id)>"))
         headers.append(try HeaderField("MIME-Version", "1.0"))
         if let listUnsubscribe, !listUnsubscribe.uris.isEmpty {
-            for uri in listUnsubscribe.uris where uri.contains("<") || uri.contains(">") || uri.contains(" ") {
+            for uri in listUnsubscribe.uris where uri.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == 32 }) {
                 throw MIMEError.invalidMessage("List-Unsubscribe URI \(uri.debugDescription) has <, > or space")
             }
             headers.append(try HeaderField("List-Unsubscribe", listUnsubscribe.uris.map { "<\($0)>" }.joined(separator: ", ")))

@@ -108,7 +108,7 @@ public enum EmailAddress {
     /// `local@domain.tld`, no spaces, one `@`, a dot in the domain.
     public static func isValid(_ s: String) -> Bool {
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].utf8.contains(UInt8(ascii: ".")),
               !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
               !s.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" }) else { return false }
         return true

@@ -6,16 +6,17 @@ import MIME
 /// `MIME.EmailAddress` values, refusing CR/LF anywhere.
 enum Mailbox {
     static func parse(_ text: String, field: String) throws -> MIME.EmailAddress {
-        guard !text.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+        guard !text.utf8.contains(where: { $0 == 13 || $0 == 10 }) else {
             throw HeraldError.invalid(field, "the \(field) address contains CR or LF")
         }
         let trimmed = text.trimmingBlanks
         var address = trimmed
         var name: String?
-        if trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") {
+        // Byte scans (an ASCII byte's index is a valid String index): no grapheme breaking.
+        if trimmed.utf8.last == UInt8(ascii: ">"), let open = trimmed.utf8.lastIndex(of: UInt8(ascii: "<")) {
             address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
             var display = trimmed[..<open].trimmingBlanks
-            if display.count >= 2, display.hasPrefix("\""), display.hasSuffix("\"") {
+            if display.utf8.count >= 2, display.utf8.first == UInt8(ascii: "\""), display.utf8.last == UInt8(ascii: "\"") {
                 display = String(display.dropFirst().dropLast())
                 var unescaped = ""
                 var escaping = false

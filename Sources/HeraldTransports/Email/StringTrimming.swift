@@ -3,7 +3,9 @@
 extension StringProtocol {
     /// The text without leading and trailing blanks: tab and the Unicode space separators —
     /// the same set as Foundation's `CharacterSet.whitespaces`.
-    var trimmingBlanks: String { trimmingScalars { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator } }
+    var trimmingBlanks: String {
+        trimmingScalars { $0.isASCII ? ($0 == " " || $0 == "\t") : $0.properties.generalCategory == .spaceSeparator }
+    }
 
     /// The text without leading and trailing scalars that `drop` selects.
     func trimmingScalars(where drop: (Unicode.Scalar) -> Bool) -> String {

@@ -42,7 +42,7 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
             return EncodedWord.encode(text, context: .phrase).joined(separator: " ")
         }
         let isAtoms = text.utf8.allSatisfy { $0 == 32 || isAtext($0) }
-            && !text.hasPrefix(" ") && !text.hasSuffix(" ") && !text.contains("  ")
+            && !text.hasPrefix(" ") && !text.hasSuffix(" ") && !zip(text.utf8, text.utf8.dropFirst()).contains { $0 == 32 && $1 == 32 }
         if isAtoms { return text }
         var quoted = "\""
         for character in text {

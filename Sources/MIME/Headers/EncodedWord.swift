@@ -32,18 +32,22 @@ public enum EncodedWord {
 
         var words: [String] = []
         var pending: [UInt8] = []
-        func encodedLength(_ bytes: [UInt8]) -> Int {
-            useQ ? bytes.reduce(0) { $0 + (isLiteralQ($1, context) ? 1 : 3) } : (bytes.count + 2) / 3 * 4
-        }
+        pending.reserveCapacity(maximumLength)
+        // The encoded length of `pending`, kept as characters are added (Q: per byte; B: from the count).
+        var pendingQLength = 0
         func flush() {
             guard !pending.isEmpty else { return }
             words.append(prefix + (useQ ? qEncode(pending, context) : Data(pending).base64EncodedString()) + "?=")
-            pending = []
+            pending.removeAll(keepingCapacity: true)
+            pendingQLength = 0
         }
         for character in text {
-            let bytes = Array(String(character).utf8)
-            if !pending.isEmpty && encodedLength(pending + bytes) > (words.isEmpty ? firstBudget : budget) { flush() }
-            pending += bytes
+            let bytes = character.utf8
+            let qLength = useQ ? bytes.reduce(0) { $0 + (isLiteralQ($1, context) ? 1 : 3) } : 0
+            let grown = useQ ? pendingQLength + qLength : (pending.count + bytes.count + 2) / 3 * 4
+            if !pending.isEmpty && grown > (words.isEmpty ? firstBudget : budget) { flush() }
+            pending.append(contentsOf: bytes)
+            pendingQLength += qLength
         }
         flush()
         return words

@@ -5,6 +5,7 @@ import HeraldSQLite
 import Hummingbird
 import HummingbirdTesting
 import Prometheus
+import Synchronization
 import Testing
 
 /// The private Postfix instance `scripts/test.sh` starts (scripts/servers/postfix.sh): a
@@ -109,5 +110,45 @@ struct EmailPostfixTests {
             #expect((parsed["html"] as? String)?.contains("Zoë") == true)
             #expect((parsed["defects"] as? [Any])?.isEmpty == true)
         }
+    }
+
+    /// Several emails over one session: each envelope is pipelined behind the content before
+    /// it (one round trip a message), and Postfix queues and delivers every one of them.
+    @Test func severalEmailsOnOneSessionAreEachQueuedAndDelivered() async throws {
+        let postfix = try PostfixEnvironment.require()
+        let runtime = try await makeEmailRuntime("postfix-pipelined", environment: [
+            "HERALD_EMAIL_TRANSPORT": "smtp", "HERALD_SMTP_HOST": "127.0.0.1", "HERALD_SMTP_PORT": postfix.port, "HERALD_SMTP_TLS": "none",
+            "HERALD_SMTP_CONNECTIONS": "1",
+        ])
+        defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        let app = HeraldServer.application(runtime: runtime, registry: PrometheusCollectorRegistry())
+        let created = Mutex<[String]>([])
+        try await app.test(.router) { client in
+            for i in 0..<6 {
+                let put = try await client.call(.put, "/v1/customers/C-PIPE-\(i)", json: """
+                    {"firstName": "Zoë", "lastName": "Number \(i)", "language": "en", "email": "pipe\(i).\(tag)@herald.test"}
+                    """)
+                #expect(put.status == .created || put.status == .ok, "\(put.text)")
+                let r = try await client.call(.post, "/v1/comms-requests", json: #"{"commsCode": "WELCOME", "customerId": "C-PIPE-\#(i)"}"#)
+                #expect(r.status == .created, "\(r.text)")
+                let id = try #require(r.object["id"] as? String)
+                created.withLock { $0.append(id) }
+            }
+        }
+        let ids = created.withLock { $0 }
+        try await runtime.runUntilQuiet()
+        var queueIDs: Set<String> = []
+        for id in ids {
+            let d = try #require(try await runtime.store.request(id: id)?.distribution)
+            #expect(d.status == .sent, "\(d.lastError ?? "")")
+            let parts = (d.reference ?? "").split(separator: ",").map(String.init)
+            #expect(parts.count >= 2)
+            if parts.count >= 2 { queueIDs.insert(parts[1]) }
+            let raw = try await postfix.waitForMessage(containing: "<\(d.id)@herald.example>")
+            #expect(raw != nil, "Postfix did not deliver \(d.id)")
+            if let raw { #expect(String(decoding: raw, as: UTF8.self).contains("pipe") ) }
+        }
+        #expect(queueIDs.count == ids.count, "one Postfix queue id per message: \(queueIDs)")
     }
 }

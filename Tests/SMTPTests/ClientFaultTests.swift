@@ -44,6 +44,55 @@ struct ClientFaultTests {
         }
     }
 
+    /// Pulls `messages` through one session; returns the results in order and what came back unsent.
+    static func sendPulling(_ connection: SMTPConnection, _ messages: [SMTPConnection.OutgoingMessage])
+        async -> (results: [Result<SMTPSendResult, SMTPError>], unsent: SMTPConnection.OutgoingMessage?) {
+        var queue = messages[...]
+        var results: [Result<SMTPSendResult, SMTPError>] = []
+        let unsent = await connection.send(pulling: { queue.popFirst() }, completed: { _, result in results.append(result) })
+        return (results, unsent)
+    }
+
+    @Test func pulledMessagesCostOneRoundTripEach() async throws {
+        var script = FakeSMTPServer.Script()
+        script.rcptReplies["bad@test"] = "550 5.1.1 no such user"
+        try await Self.withServer(script) { server in
+            let recipients = ["b@test", "bad@test", "d@test", "e@test"]
+            let messages = recipients.map { SMTPConnection.OutgoingMessage(from: "a@test", recipients: [$0], data: Self.message, envelopeID: nil) }
+            let (results, unsent) = try await Self.client(server).withConnection { await Self.sendPulling($0, messages) }
+            #expect(unsent == nil)
+            #expect(results.count == 4)
+            #expect((try? results[0].get())?.acceptedRecipients == ["b@test"])
+            // The refused recipient is that message's answer only; the ones after it go through.
+            if case .permanentFailure(let reason, _)? = (try? results[1].get())?.recipients.first?.outcome {
+                #expect(reason.contains("550"))
+            } else {
+                Issue.record("bad@test should be refused permanently: \(results[1])")
+            }
+            #expect((try? results[2].get())?.acceptedRecipients == ["d@test"])
+            #expect((try? results[3].get())?.acceptedRecipients == ["e@test"])
+            #expect(server.messages.filter { !$0.isEmpty } == [Self.message, Self.message, Self.message])
+            #expect(server.commands.filter { $0 == "RSET" }.count == 3)  // RSET between messages, as before
+            // Each following envelope arrived in the same read as the content before it.
+            #expect(server.commandsAfterDataEnd >= 2)
+        }
+    }
+
+    @Test func aSessionThatBreaksHandsBackTheMessageItHadNotSent() async throws {
+        var script = FakeSMTPServer.Script()
+        script.disconnectAfterDataLines = 2
+        let big = Array(("Subject: big\r\n\r\n" + String(repeating: "line of text\r\n", count: 2000)).utf8)
+        try await Self.withServer(script) { server in
+            let messages = ["b@test", "c@test", "d@test"].map { SMTPConnection.OutgoingMessage(from: "a@test", recipients: [$0], data: big) }
+            let (results, unsent) = try await Self.client(server).withConnection { await Self.sendPulling($0, messages) }
+            // The first fails as a lost connection (retryable); the second, pulled to be
+            // pipelined behind it, comes back unsent; the third was never taken.
+            #expect(results.count == 1)
+            if case .failure(let error) = results[0] { #expect(error.isTransient) } else { Issue.record("the first message should fail") }
+            #expect(unsent?.recipients == ["c@test"])
+        }
+    }
+
     @Test func greeting421IsTransient() async throws {
         try await Self.withServer(.init(greeting: "421 4.3.2 Service not available, closing")) { server in
             let error = await #expect(throws: SMTPError.self) {

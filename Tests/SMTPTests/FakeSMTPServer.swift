@@ -31,6 +31,7 @@ final class FakeSMTPServer: @unchecked Sendable {
     private var _commands: [String] = []
     private var _messages: [[UInt8]] = []
     private var _reads: [Int] = []
+    private var _commandsAfterDataEnd = 0
     private var channel: (any Channel)?
     private let group: any EventLoopGroup
 
@@ -40,6 +41,9 @@ final class FakeSMTPServer: @unchecked Sendable {
     var messages: [[UInt8]] { lock.withLock { _messages } }
     /// How many command lines arrived in each read (pipelining shows as > 1).
     var linesPerRead: [Int] { lock.withLock { _reads } }
+    /// Reads in which commands followed the end of a message's content (the next envelope
+    /// pipelined behind it).
+    var commandsAfterDataEnd: Int { lock.withLock { _commandsAfterDataEnd } }
 
     var port: Int { channel!.localAddress!.port! }
 
@@ -66,6 +70,7 @@ final class FakeSMTPServer: @unchecked Sendable {
     fileprivate func record(command: String) { lock.withLock { _commands.append(command) } }
     fileprivate func record(message: [UInt8]) { lock.withLock { _messages.append(message) } }
     fileprivate func record(read lines: Int) { lock.withLock { _reads.append(lines) } }
+    fileprivate func recordCommandsAfterDataEnd() { lock.withLock { _commandsAfterDataEnd += 1 } }
 
     /// Handles raw bytes, splitting lines itself so it can count lines per read.
     private final class Handler: ChannelInboundHandler {
@@ -101,6 +106,8 @@ final class FakeSMTPServer: @unchecked Sendable {
             }
             buffer += incoming.readBytes(length: incoming.readableBytes) ?? []
             var commandLines = 0
+            var dataEnded = false
+            var countedAfterDataEnd = false
             while let newline = buffer.firstIndex(of: 10) {
                 var line = Array(buffer[..<newline])
                 buffer.removeFirst(newline + 1)
@@ -108,7 +115,12 @@ final class FakeSMTPServer: @unchecked Sendable {
                 if stalled { continue }
                 if inData {
                     handleDataLine(context, line)
+                    if !inData { dataEnded = true }
                 } else {
+                    if dataEnded && !countedAfterDataEnd {
+                        countedAfterDataEnd = true
+                        server.recordCommandsAfterDataEnd()
+                    }
                     commandLines += 1
                     handleCommand(context, String(decoding: line, as: UTF8.self))
                 }

@@ -214,4 +214,63 @@ struct SessionStateMachineTests {
         }
         #expect(error.code == .sessionClosed)
     }
+
+    @Test func theNextEnvelopeIsPipelinedBehindTheContent() {
+        var machine = Self.ready("PIPELINING")
+        #expect(machine.startTransaction(Self.envelope(["b@test"])) == .send([.mailFrom("a@test", parameters: []), .rcptTo("b@test", parameters: []), .data]))
+        // Not while the envelope is still being answered.
+        #expect(machine.pipelineNextTransaction(Self.envelope(["c@test"])) == nil)
+        _ = machine.replyReceived(Self.reply(250, "ok"))
+        _ = machine.replyReceived(Self.reply(250, "ok"))
+        #expect(machine.replyReceived(Self.reply(354, "go")) == .sendMessageData)
+        // The content goes out; the next message's commands go right behind it.
+        #expect(machine.pipelineNextTransaction(Self.envelope(["c@test"])) == [.rset, .mailFrom("a@test", parameters: []), .rcptTo("c@test", parameters: []), .data])
+        #expect(machine.pipelineNextTransaction(Self.envelope(["d@test"])) == nil)  // one at a time
+        #expect(machine.messageDataSent() == .waitForReply)
+        #expect(machine.timeoutKind == .dataTermination)
+        // The first message's final reply finishes it; the second's replies follow.
+        guard case .transactionFinished(.completed(let first)) = machine.replyReceived(Self.reply(250, "queued as A1")) else {
+            Issue.record("the final reply should finish the first message")
+            return
+        }
+        #expect(first.acceptedRecipients == ["b@test"] && first.finalReply == Self.reply(250, "queued as A1"))
+        #expect(!machine.isReady)
+        #expect(machine.replyReceived(Self.reply(250, "reset")) == .waitForReply)
+        #expect(machine.replyReceived(Self.reply(250, "ok")) == .waitForReply)
+        #expect(machine.replyReceived(Self.reply(250, "ok")) == .waitForReply)
+        #expect(machine.replyReceived(Self.reply(354, "go")) == .sendMessageData)
+        #expect(machine.messageDataSent() == .waitForReply)
+        // A refused content does not stop the pipelined one after it.
+        #expect(machine.pipelineNextTransaction(Self.envelope(["e@test"])) != nil)
+        guard case .transactionFinished(.failed(let error)) = machine.replyReceived(Self.reply(554, "5.7.1 spam")) else {
+            Issue.record("the 554 should fail the second message")
+            return
+        }
+        #expect(error.code == .messageRejected && error.isPermanent)
+        #expect(machine.replyReceived(Self.reply(250, "reset")) == .waitForReply)
+    }
+
+    @Test func withoutPipeliningOrForABadEnvelopeNothingIsQueued() {
+        var machine = Self.ready("SIZE 200")
+        _ = machine.startTransaction(Self.envelope(["b@test"]))
+        _ = machine.replyReceived(Self.reply(250, "ok"))
+        _ = machine.replyReceived(Self.reply(250, "ok"))
+        #expect(machine.replyReceived(Self.reply(354, "go")) == .sendMessageData)
+        #expect(machine.pipelineNextTransaction(Self.envelope(["c@test"])) == nil)
+
+        var pipelining = Self.ready("PIPELINING", "SIZE 200")
+        _ = pipelining.startTransaction(Self.envelope(["b@test"]))
+        for _ in 0..<2 { _ = pipelining.replyReceived(Self.reply(250, "ok")) }
+        _ = pipelining.replyReceived(Self.reply(354, "go"))
+        // Over SIZE: refused later by startTransaction, never written.
+        #expect(pipelining.pipelineNextTransaction(Self.envelope(["c@test"], size: 500)) == nil)
+        #expect(pipelining.messageDataSent() == .waitForReply)
+        _ = pipelining.replyReceived(Self.reply(250, "ok"))
+        #expect(pipelining.isReady)
+        guard case .transactionFinished(.failed(let error)) = pipelining.startTransaction(Self.envelope(["c@test"], size: 500)) else {
+            Issue.record("over SIZE should fail before sending")
+            return
+        }
+        #expect(error.code == .messageTooLarge)
+    }
 }

@@ -99,31 +99,53 @@ public struct SMTPTransmitter: Transmitter {
     }
 
     /// One session worker: opens a session, sends queued messages on it until the queue is
-    /// empty, and opens a new session when the server broke the last one.
+    /// empty, and opens a new session when the server broke the last one. On a session, each
+    /// message's envelope is pipelined behind the previous content (one round trip a message).
     func work(_ queue: Queue) async {
-        while var current = queue.next() {
+        var carried: Prepared?
+        while let first = carried ?? queue.next() {
+            carried = nil
+            var handed: [Prepared] = []  // pulled onto the session, not yet answered, in order
+            var firstTaken = false
             do {
                 try await client.withConnection { connection in
-                    while true {
-                        queue.record(current.index, await send(current, on: connection))
-                        guard connection.isUsable, let next = queue.next() else { return }
-                        current = next
-                    }
+                    let unsent = await connection.send(pulling: {
+                        let job: Prepared?
+                        if firstTaken {
+                            job = queue.next()
+                        } else {
+                            firstTaken = true
+                            job = first
+                        }
+                        guard let job else { return nil }
+                        handed.append(job)
+                        return SMTPConnection.OutgoingMessage(from: job.from, recipients: [job.to], data: job.data, envelopeID: job.envelopeID)
+                    }, completed: { _, result in
+                        let job = handed.removeFirst()
+                        queue.record(job.index, Self.outcome(of: job, result))
+                    })
+                    // A message pulled but never written goes out on the next session.
+                    if unsent != nil, !handed.isEmpty { carried = handed.removeFirst() }
                 }
             } catch {
                 // The session could not be opened: this message and the rest wait for a retry.
                 let reason = "SMTP session to \(client.configuration.host):\(client.configuration.port) failed: \(Self.reason(error))"
                 logger.warning("smtp session failed", metadata: ["herald.reason": "\(reason)"])
-                queue.record(current.index, .failed(retryable: true, reason: reason))
+                if !firstTaken { queue.record(first.index, .failed(retryable: true, reason: reason)) }
+                for job in handed { queue.record(job.index, .failed(retryable: true, reason: reason)) }
+                if let job = carried { queue.record(job.index, .failed(retryable: true, reason: reason)) }
+                carried = nil
                 while let rest = queue.next() { queue.record(rest.index, .failed(retryable: true, reason: reason)) }
             }
         }
     }
 
-    /// Sends one message and maps the answer.
-    func send(_ job: Prepared, on connection: SMTPConnection) async -> TransmissionOutcome {
-        do {
-            let result = try await connection.send(from: job.from, to: [job.to], data: job.data, envelopeID: job.envelopeID)
+    /// Maps the server's answer to one message.
+    static func outcome(of job: Prepared, _ result: Result<SMTPSendResult, SMTPError>) -> TransmissionOutcome {
+        switch result {
+        case .failure(let error):
+            return .failed(retryable: error.isTransient, reason: error.reason)
+        case .success(let result):
             guard let recipient = result.recipients.first else { return .failed(retryable: true, reason: "no answer for the recipient") }
             switch recipient.outcome {
             case .accepted:
@@ -134,10 +156,6 @@ public struct SMTPTransmitter: Transmitter {
             case .permanentFailure(let reason, _):
                 return .failed(retryable: false, reason: "RCPT TO refused: \(reason)")
             }
-        } catch let error as SMTPError {
-            return .failed(retryable: error.isTransient, reason: error.reason)
-        } catch {
-            return .failed(retryable: true, reason: "\(error)")
         }
     }
 

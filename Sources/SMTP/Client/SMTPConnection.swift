@@ -79,9 +79,74 @@ public final class SMTPConnection {
     /// - Throws: ``SMTPError`` when the whole message fails: over SIZE (permanent, before sending),
     ///   sender or content refused (4xx transient, 5xx permanent), connection lost or timeout (transient).
     public func send(from: String, to recipients: [String], data: [UInt8], envelopeID: String? = nil) async throws -> SMTPSendResult {
-        let envelope = SMTPSessionStateMachine.Envelope(
-            from: from, recipients: recipients, size: data.count, hasEightBitData: data.contains { $0 >= 128 }, envelopeID: envelopeID)
-        let action = try await drive(stateMachine.startTransaction(envelope), data: data)
+        let message = OutgoingMessage(from: from, recipients: recipients, data: data, envelopeID: envelopeID)
+        let action = try await drive(stateMachine.startTransaction(message.envelope), data: data)
+        return try finish(action)
+    }
+
+    /// A message for ``send(pulling:completed:)``.
+    public struct OutgoingMessage: Sendable {
+        public var from: String
+        public var recipients: [String]
+        public var data: [UInt8]
+        public var envelopeID: String?
+
+        public init(from: String, recipients: [String], data: [UInt8], envelopeID: String? = nil) {
+            self.from = from
+            self.recipients = recipients
+            self.data = data
+            self.envelopeID = envelopeID
+        }
+
+        var envelope: SMTPSessionStateMachine.Envelope {
+            .init(from: from, recipients: recipients, size: data.count, hasEightBitData: data.contains { $0 >= 128 }, envelopeID: envelopeID)
+        }
+    }
+
+    /// Sends messages pulled from `next` one after another until it returns nil or the session
+    /// breaks, reporting each to `completed` as ``send(from:to:data:envelopeID:)`` would answer it.
+    ///
+    /// With PIPELINING, the next message's `RSET MAIL RCPT… DATA` are written right behind the
+    /// current content, so a message costs one round trip instead of two. `next` is asked for
+    /// the following message while the current one's content is being written.
+    ///
+    /// - Returns: a message taken from `next` whose content was never written (the session broke
+    ///   before it): it was not sent; send it on another session.
+    public func send(
+        pulling next: () -> OutgoingMessage?, completed: (OutgoingMessage, Result<SMTPSendResult, SMTPError>) -> Void
+    ) async -> OutgoingMessage? {
+        var current = next()
+        var started = false  // whether `current`'s commands are already written (pipelined)
+        while let message = current {
+            var upcoming: OutgoingMessage?
+            var upcomingStarted = false
+            let result: Result<SMTPSendResult, SMTPError>
+            do {
+                let first = started ? SMTPSessionStateMachine.Action.waitForReply : stateMachine.startTransaction(message.envelope)
+                let action = try await drive(first, data: message.data) { machine in
+                    guard upcoming == nil, let following = next() else { return [] }
+                    upcoming = following
+                    guard let commands = machine.pipelineNextTransaction(following.envelope) else { return [] }
+                    upcomingStarted = true
+                    return commands
+                }
+                result = Result { try finish(action) }.mapError { $0 as? SMTPError ?? .protocolError("\($0)") }
+            } catch {
+                result = .failure(error as? SMTPError ?? .protocolError("\(error)"))
+            }
+            completed(message, result)
+            if stateMachine.isClosed {
+                // The session is over; an upcoming message whose content was not written was not sent.
+                return upcoming
+            }
+            if upcoming == nil, !stateMachine.isReady { return nil }
+            current = upcoming ?? next()
+            started = upcoming != nil && upcomingStarted
+        }
+        return nil
+    }
+
+    private func finish(_ action: SMTPSessionStateMachine.Action) throws -> SMTPSendResult {
         guard case .transactionFinished(let outcome) = action else { throw SMTPError.protocolError("transaction did not finish") }
         switch outcome {
         case .completed(let result):
@@ -106,7 +171,13 @@ public final class SMTPConnection {
 
     // MARK: - Carrying out actions
 
-    private func drive(_ first: SMTPSessionStateMachine.Action, data: [UInt8]?) async throws -> SMTPSessionStateMachine.Action {
+    /// Carries out actions until the session is ready or a transaction is finished.
+    /// `pipelineAfterData`, when given, is asked for commands to write right after the
+    /// message content, in the same flush (see ``send(pulling:completed:)``).
+    private func drive(
+        _ first: SMTPSessionStateMachine.Action, data: [UInt8]?,
+        pipelineAfterData: (inout SMTPSessionStateMachine) -> [SMTPCommand] = { _ in [] }
+    ) async throws -> SMTPSessionStateMachine.Action {
         var action = first
         do {
             while true {
@@ -123,7 +194,12 @@ public final class SMTPConnection {
                     try await upgradeToTLS()
                     action = stateMachine.tlsEstablished()
                 case .sendMessageData:
-                    try await outbound.write(.messageData(data ?? []))
+                    let following = pipelineAfterData(&stateMachine)
+                    if following.isEmpty {
+                        try await outbound.write(.messageData(data ?? []))
+                    } else {
+                        try await outbound.write(contentsOf: [.messageData(data ?? [])] + following.map { .command($0) })
+                    }
                     action = stateMachine.messageDataSent()
                 case .sendEmptyMessageData:
                     try await outbound.write(.messageData([]))

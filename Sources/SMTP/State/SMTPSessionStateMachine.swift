@@ -133,7 +133,10 @@ public struct SMTPSessionStateMachine: Sendable {
         case authenticating(AuthStep)
         case ready
         case transaction(Transaction)
-        case awaitingDataEnd(Transaction)
+        /// The content was written; `next` is a following transaction whose commands were
+        /// pipelined right after the content (RFC 2920: the content may be followed by more
+        /// commands in one group), its replies due after this transaction's final reply.
+        case awaitingDataEnd(Transaction, next: Transaction?)
         case quitting
         case closed
     }
@@ -211,17 +214,24 @@ public struct SMTPSessionStateMachine: Sendable {
         case .transaction(var transaction):
             return transactionReply(reply, transaction: &transaction)
 
-        case .awaitingDataEnd(var transaction):
+        case .awaitingDataEnd(var transaction, let next):
             state = .ready
             needsReset = true
-            if transaction.abortData { return finishWithoutData(&transaction) }
-            guard reply.isPositiveCompletion else {
-                return .transactionFinished(.failed(.fromReply(.messageRejected, "message refused after DATA", reply)))
+            let action: Action
+            if transaction.abortData {
+                action = finishWithoutData(&transaction)
+            } else if !reply.isPositiveCompletion {
+                action = .transactionFinished(.failed(.fromReply(.messageRejected, "message refused after DATA", reply)))
+            } else {
+                let recipients = zip(transaction.envelope.recipients, transaction.outcomes).map {
+                    SMTPSendResult.Recipient(address: $0, outcome: $1 ?? .accepted)
+                }
+                action = .transactionFinished(.completed(SMTPSendResult(recipients: recipients, finalReply: reply)))
             }
-            let recipients = zip(transaction.envelope.recipients, transaction.outcomes).map {
-                SMTPSendResult.Recipient(address: $0, outcome: $1 ?? .accepted)
-            }
-            return .transactionFinished(.completed(SMTPSendResult(recipients: recipients, finalReply: reply)))
+            // The pipelined next transaction (its RSET, MAIL, RCPT and DATA already written)
+            // now awaits its replies.
+            if let next { state = .transaction(next) }
+            return action
 
         case .quitting:
             state = .closed
@@ -249,26 +259,58 @@ public struct SMTPSessionStateMachine: Sendable {
         guard state == .ready else {
             return .transactionFinished(.failed(state == .closed ? .sessionClosed : .protocolError("session not ready")))
         }
+        switch makeTransaction(envelope) {
+        case .failure(let finished): return finished.action
+        case .success(var transaction): return sendNext(&transaction)
+        }
+    }
+
+    /// The commands of the next message, to write right after the content of the current one
+    /// (before its final reply), so that each message costs one round trip: the group is
+    /// `<content> . RSET MAIL RCPT… DATA`, answered by the content's final reply and then the
+    /// next transaction's. Call it when ``Action/sendMessageData`` was returned, before
+    /// ``messageDataSent()``. Returns nil — and changes nothing — when the server does not
+    /// offer PIPELINING, the current content is not being sent, a message is already queued,
+    /// or the envelope fails before any command (SIZE, SMTPUTF8…): start that one with
+    /// ``startTransaction(_:)`` once the session is ready again.
+    public mutating func pipelineNextTransaction(_ envelope: Envelope) -> [SMTPCommand]? {
+        guard capabilities.pipelining, case .awaitingDataEnd(let current, nil) = state, !current.abortData,
+              case .success(var next) = makeTransaction(envelope, reset: true) else { return nil }
+        next.inFlight = next.unsent
+        next.unsent = []
+        state = .awaitingDataEnd(current, next: next)
+        return commands(for: next.inFlight, of: next)
+    }
+
+    /// A finished action wrapped as an error, for ``makeTransaction(_:reset:)``.
+    private struct Finished: Error {
+        var action: Action
+    }
+
+    /// The steps and parameters of a transaction, or the finished action when the envelope
+    /// cannot be sent at all.
+    private func makeTransaction(_ envelope: Envelope, reset: Bool? = nil) -> Result<Transaction, Finished> {
+        func finished(_ action: Action) -> Result<Transaction, Finished> { .failure(Finished(action: action)) }
         for address in [envelope.from] + envelope.recipients where address.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "<" || $0 == ">" }) {
-            return .transactionFinished(.failed(SMTPError(.invalidAddress, "address \(address.debugDescription) has CR, LF, < or >", isTransient: false)))
+            return finished(.transactionFinished(.failed(SMTPError(.invalidAddress, "address \(address.debugDescription) has CR, LF, < or >", isTransient: false))))
         }
         guard !envelope.recipients.isEmpty else {
-            return .transactionFinished(.failed(SMTPError(.allRecipientsRejected, "no recipients", isTransient: false)))
+            return finished(.transactionFinished(.failed(SMTPError(.allRecipientsRejected, "no recipients", isTransient: false))))
         }
         if let limit = capabilities.sizeLimit, envelope.size > limit {
-            return .transactionFinished(.failed(SMTPError(
-                .messageTooLarge, "message of \(envelope.size) octets exceeds the server's SIZE \(limit)", isTransient: false)))
+            return finished(.transactionFinished(.failed(SMTPError(
+                .messageTooLarge, "message of \(envelope.size) octets exceeds the server's SIZE \(limit)", isTransient: false))))
         }
         func isASCII(_ s: String) -> Bool { s.utf8.allSatisfy { $0 < 128 } }
         let needsUTF8 = !isASCII(envelope.from) || envelope.recipients.contains { !isASCII($0) }
         if !isASCII(envelope.from) && !capabilities.smtpUTF8 {
-            return .transactionFinished(.failed(SMTPError(
+            return finished(.transactionFinished(.failed(SMTPError(
                 .smtpUTF8Required, "sender \(envelope.from) has non-ASCII characters and the server does not offer SMTPUTF8",
-                isTransient: false)))
+                isTransient: false))))
         }
         if envelope.hasEightBitData && !capabilities.eightBitMIME && !capabilities.smtpUTF8 {
-            return .transactionFinished(.failed(SMTPError(
-                .eightBitMIMERequired, "the message has 8-bit data and the server does not offer 8BITMIME", isTransient: false)))
+            return finished(.transactionFinished(.failed(SMTPError(
+                .eightBitMIMERequired, "the message has 8-bit data and the server does not offer 8BITMIME", isTransient: false))))
         }
 
         var mailParameters: [String] = []
@@ -280,7 +322,7 @@ public struct SMTPSessionStateMachine: Sendable {
         }
 
         var outcomes: [SMTPSendResult.Outcome?] = Array(repeating: nil, count: envelope.recipients.count)
-        var steps: [Step] = needsReset ? [.rset, .mail] : [.mail]
+        var steps: [Step] = (reset ?? needsReset) ? [.rset, .mail] : [.mail]
         for (index, recipient) in envelope.recipients.enumerated() {
             if !isASCII(recipient) && !capabilities.smtpUTF8 {
                 outcomes[index] = .permanentFailure(
@@ -291,14 +333,13 @@ public struct SMTPSessionStateMachine: Sendable {
         }
         guard steps.contains(where: { if case .rcpt = $0 { true } else { false } }) else {
             let recipients = zip(envelope.recipients, outcomes).map { SMTPSendResult.Recipient(address: $0, outcome: $1!) }
-            return .transactionFinished(.completed(SMTPSendResult(recipients: recipients, finalReply: nil)))
+            return finished(.transactionFinished(.completed(SMTPSendResult(recipients: recipients, finalReply: nil))))
         }
         steps.append(.data)
 
-        var transaction = Transaction(
+        return .success(Transaction(
             envelope: envelope, unsent: steps, inFlight: [], outcomes: outcomes,
-            pipelined: capabilities.pipelining, mailParameters: mailParameters, rcptParameters: [])
-        return sendNext(&transaction)
+            pipelined: capabilities.pipelining, mailParameters: mailParameters, rcptParameters: []))
     }
 
     /// The message content has been written; wait for the final reply.
@@ -407,10 +448,10 @@ public struct SMTPSessionStateMachine: Sendable {
             if reply.code == 354 {
                 if transaction.mailFailure != nil || transaction.acceptedCount == 0 {
                     transaction.abortData = true
-                    state = .awaitingDataEnd(transaction)
+                    state = .awaitingDataEnd(transaction, next: nil)
                     return .sendEmptyMessageData
                 }
-                state = .awaitingDataEnd(transaction)
+                state = .awaitingDataEnd(transaction, next: nil)
                 return .sendMessageData
             }
             state = .ready
@@ -457,7 +498,12 @@ public struct SMTPSessionStateMachine: Sendable {
         }
         transaction.unsent.removeFirst(batch.count)
         transaction.inFlight += batch
-        let commands = batch.map { step -> SMTPCommand in
+        state = .transaction(transaction)
+        return .send(commands(for: batch, of: transaction))
+    }
+
+    private func commands(for steps: [Step], of transaction: Transaction) -> [SMTPCommand] {
+        steps.map { step -> SMTPCommand in
             switch step {
             case .rset: .rset
             case .mail: .mailFrom(transaction.envelope.from, parameters: transaction.mailParameters)
@@ -465,8 +511,6 @@ public struct SMTPSessionStateMachine: Sendable {
             case .data: .data
             }
         }
-        state = .transaction(transaction)
-        return .send(commands)
     }
 
     static func plainResponse(_ credentials: Credentials) -> String {

@@ -59,43 +59,96 @@ extension SQLiteStore {
     }
 
     public func commit(_ changes: [Change], ticket: ClaimTicket?) async throws -> CommitReport {
+        do {
+            return try await commit(changes, ticket: ticket, savepointsOnly: false)
+        } catch is RetryWithSavepoints {
+            // A unit without a savepoint hit a constraint after its guard: the transaction was
+            // rolled back whole; do it again with a savepoint around every unit.
+            return try await commit(changes, ticket: ticket, savepointsOnly: true)
+        }
+    }
+
+    /// Thrown out of a commit's transaction (rolling it back) when a unit written without a
+    /// savepoint fails on a constraint half-way.
+    struct RetryWithSavepoints: Error {}
+
+    func commit(_ changes: [Change], ticket: ClaimTicket?, savepointsOnly: Bool) async throws -> CommitReport {
         try await writer.write { db in
             var report = CommitReport()
-            // One savepoint per unit, so a unit that conflicts half-way leaves nothing behind.
+            var history = HistoryBuffer()
+            // Provider references are checked against early delivery reports (a receipt that
+            // came before its send was recorded) only when there are any: one query per commit
+            // instead of one per reference.
+            let earlyReports = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM delivery_reports WHERE disposition = 'unmatched')") ?? false
             // The savepoint statements are prepared once per connection (GRDB's inSavepoint
-            // prepares two statements per call: most of a batch commit's time).
+            // prepares two statements per call).
             let begin = try db.cachedStatement(sql: "SAVEPOINT herald_unit")
             let release = try db.cachedStatement(sql: "RELEASE SAVEPOINT herald_unit")
             let rollback = try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT herald_unit")
             for change in changes {
                 var applied = false
-                try begin.execute()
-                do {
-                    applied = try Self.apply(change, token: ticket?.token, in: db)
-                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                    // e.g. a second distribution for the request: the unit conflicts.
-                    applied = false
-                } catch {
-                    try? rollback.execute()
-                    try? release.execute()
-                    throw error
+                if !savepointsOnly, !earlyReports, Self.hasSingleGuard(change) {
+                    // The unit's only guarded write comes first: when it finds the row moved on,
+                    // nothing was written, so no savepoint is needed (most units of a batch).
+                    do {
+                        applied = try Self.apply(change, token: ticket?.token, earlyReports: false, in: db, history: &history)
+                    } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                        throw RetryWithSavepoints()
+                    }
+                } else {
+                    // One savepoint per unit, so a unit that conflicts half-way leaves nothing behind.
+                    try history.flush(db)  // keep the history in order
+                    try begin.execute()
+                    do {
+                        applied = try Self.apply(change, token: ticket?.token, earlyReports: earlyReports, in: db, history: &history)
+                        if applied { try history.flush(db) }
+                    } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                        // e.g. a second distribution for the request: the unit conflicts.
+                        applied = false
+                    } catch {
+                        try? rollback.execute()
+                        try? release.execute()
+                        throw error
+                    }
+                    if !applied {
+                        history = HistoryBuffer()
+                        try rollback.execute()
+                    }
+                    try release.execute()
                 }
-                if !applied { try rollback.execute() }
-                try release.execute()
                 if applied { report.applied += 1 } else { report.conflicts.append(change.requestId) }
             }
+            try history.flush(db)
             return report
         }
     }
 
-    /// Applies one unit; false when its guarded move finds the row moved on or claimed by another.
-    static func apply(_ change: Change, token: String?, in db: Database) throws -> Bool {
+    /// Whether a unit has one guarded write, made first, and nothing after it that can fail on
+    /// a constraint: a request move alone, a distribution move alone, or a request move plus a
+    /// new distribution (whose one-per-request constraint ``apply`` checks before any write).
+    /// Units that raise workflow events keep their savepoint.
+    static func hasSingleGuard(_ change: Change) -> Bool {
+        guard change.raisedEvents.isEmpty else { return false }
+        switch (change.request != nil, change.newDistribution != nil, change.distribution != nil) {
+        case (true, false, false), (false, false, true), (true, true, false): return true
+        default: return false
+        }
+    }
+
+    /// Applies one unit; false when its guarded move finds the row moved on or claimed by
+    /// another (then nothing of the unit was written when ``hasSingleGuard(_:)`` holds).
+    static func apply(_ change: Change, token: String?, earlyReports: Bool, in db: Database, history: inout HistoryBuffer) throws -> Bool {
         // A unit must move something; one that does not would leave its claimed row to come
         // back after every lease, forever.
         guard change.request != nil || change.distribution != nil else { return false }
+        if let d = change.newDistribution {
+            // One distribution per request: checked before the first write of the unit.
+            let exists = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM distributions WHERE request_id = ?)")
+            guard try Bool.fetchOne(exists, arguments: [d.requestId]) == false else { return false }
+        }
         if let t = change.request {
             // Under a claim, the token guards the claimed table: requests for the monitor's units.
-            guard try db.apply(t, claimToken: change.distribution == nil ? token : nil) else { return false }
+            guard try db.apply(t, claimToken: change.distribution == nil ? token : nil, history: &history) else { return false }
         }
         if let d = change.newDistribution {
             try StatusMachine.check(distribution: nil, to: d.status)
@@ -110,8 +163,8 @@ extension SQLiteStore {
                 Millis.from(d.createdAt), Millis.from(d.updatedAt), d.requestId,
             ])
             guard db.changesCount == 1 else { return false }
-            try db.insertHistory(requestId: d.requestId, entity: .distribution, from: nil, to: d.status.rawValue, at: d.createdAt,
-                                 actor: change.request?.actor ?? "system", reason: "\(d.method.rawValue) to \(d.method == .letter ? "postal address" : d.target)")
+            history.append(requestId: d.requestId, entity: .distribution, from: nil, to: d.status.rawValue, at: d.createdAt,
+                           actor: change.request?.actor ?? "system", reason: "\(d.method.rawValue) to \(d.method == .letter ? "postal address" : d.target)")
         }
         if let t = change.distribution {
             let update = try db.cachedStatement(sql: """
@@ -129,10 +182,12 @@ extension SQLiteStore {
                 t.distributionId, t.from.code, token, token,
             ])
             guard db.changesCount == 1 else { return false }
-            try db.insertHistory(requestId: t.requestId, entity: .distribution, from: t.from.rawValue, to: t.to.rawValue, at: t.at,
-                                 actor: t.actor, reason: t.reason)
+            history.append(requestId: t.requestId, entity: .distribution, from: t.from.rawValue, to: t.to.rawValue, at: t.at,
+                           actor: t.actor, reason: t.reason)
             if let reference = t.reference, t.to == .sent || t.to == .published {
-                try db.indexReferences(reference, method: t.method, distributionId: t.distributionId)
+                // An early report applied now writes its own history: ours must come first.
+                if earlyReports { try history.flush(db) }
+                try db.indexReferences(reference, method: t.method, distributionId: t.distributionId, earlyReports: earlyReports)
             }
         }
         for p in change.problems {

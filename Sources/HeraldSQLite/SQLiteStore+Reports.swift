@@ -51,7 +51,10 @@ extension Database {
         let change = Change(
             requestId: d.requestId, distribution: t,
             problems: report.outcome == .undeliverable ? [RequestProblem(kind: .delivery, reason: reason, at: report.at)] : [])
-        return try SQLiteStore.apply(change, token: nil, in: self)
+        var history = HistoryBuffer()
+        guard try SQLiteStore.apply(change, token: nil, earlyReports: false, in: self, history: &history) else { return false }
+        try history.flush(self)
+        return true
     }
 
     func logReport(_ report: DeliveryReport, receivedAt: Date, disposition: String, distributionId: String?) throws {
@@ -66,7 +69,7 @@ extension Database {
     /// Indexes every comma-separated provider id of a sent distribution's reference, so a report
     /// about any SMS segment (or the Message-ID of an email) finds it; then applies reports
     /// that arrived for these ids before the send was recorded.
-    func indexReferences(_ reference: String, method deliveryMethod: DeliveryMethod, distributionId: String) throws {
+    func indexReferences(_ reference: String, method deliveryMethod: DeliveryMethod, distributionId: String, earlyReports: Bool = true) throws {
         let method = deliveryMethod.rawValue
         let insert = try cachedStatement(sql: """
             INSERT INTO distribution_references (method, reference, distribution_id) VALUES (?, ?, ?)
@@ -76,9 +79,11 @@ extension Database {
             SELECT id, outcome, at, detail FROM delivery_reports WHERE method = ? AND reference = ? AND disposition = 'unmatched' ORDER BY id
             """)
         for part in reference.split(separator: ",") {
-            let id = part.trimmingCharacters(in: .whitespaces)
+            // Trimmed by hand (Foundation's trimmingCharacters goes through NSString on Linux).
+            let id = String(part.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
             guard !id.isEmpty else { continue }
             try insert.execute(arguments: [method, id, distributionId])
+            guard earlyReports else { continue }
             for row in try Row.fetchAll(early, arguments: [method, id]) {
                 guard let outcome = DeliveryReport.Outcome(rawValue: row["outcome"]),
                       let current = try DistributionRecord.fetchOne(self, key: distributionId)?.model else { continue }

@@ -170,13 +170,50 @@ extension Database {
     /// the history row. Returns false when the guard failed.
     @discardableResult
     func apply(_ t: RequestTransition, claimToken: String?) throws -> Bool {
+        var history = HistoryBuffer()
+        guard try apply(t, claimToken: claimToken, history: &history) else { return false }
+        try history.flush(self)
+        return true
+    }
+
+    /// The same, with the history row added to `history` (written when the buffer is flushed).
+    func apply(_ t: RequestTransition, claimToken: String?, history: inout HistoryBuffer) throws -> Bool {
         let statement = try cachedStatement(sql: """
             UPDATE comms_requests SET status = ?, updated_at = ?, claim_token = NULL, lease_until = NULL
             WHERE id = ? AND status = ? AND (? IS NULL OR claim_token = ?)
             """)
         try statement.execute(arguments: [t.to.code, Millis.from(t.at), t.requestId, t.from.code, claimToken, claimToken])
         guard changesCount == 1 else { return false }
-        try insertHistory(requestId: t.requestId, entity: .request, from: t.from.rawValue, to: t.to.rawValue, at: t.at, actor: t.actor, reason: t.reason)
+        history.append(requestId: t.requestId, entity: .request, from: t.from.rawValue, to: t.to.rawValue, at: t.at, actor: t.actor, reason: t.reason)
         return true
+    }
+}
+
+/// `status_history` rows waiting to be written, in order, with multi-row INSERTs (a batch
+/// commit writes one statement per 100 rows instead of one per row).
+struct HistoryBuffer {
+    private var arguments: [(any DatabaseValueConvertible)?] = []
+    private(set) var count = 0
+    static let rowsPerStatement = 100
+
+    mutating func append(requestId: String, entity: HistoryEntry.Entity, from: String?, to: String, at: Date, actor: String, reason: String?) {
+        arguments += [requestId, entity.rawValue, from, to, Millis.from(at), actor, reason]
+        count += 1
+    }
+
+    /// Writes the rows in the order they were added and empties the buffer.
+    mutating func flush(_ db: Database) throws {
+        var start = 0
+        while start < count {
+            let n = min(Self.rowsPerStatement, count - start)
+            let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: n).joined(separator: ", ")
+            let sql = "INSERT INTO status_history (request_id, entity, from_status, to_status, at, actor, reason) VALUES " + values
+            // Full chunks reuse one prepared statement; the remainder is prepared once per size.
+            let statement = try db.cachedStatement(sql: sql)
+            try statement.execute(arguments: StatementArguments(arguments[(start * 7)..<((start + n) * 7)]))
+            start += n
+        }
+        arguments.removeAll(keepingCapacity: true)
+        count = 0
     }
 }

@@ -258,6 +258,48 @@ struct ClaimConformance {
         #expect(try await t.store.queueDepths(now: at).first { $0.stage == .send(.sms) }?.waiting == 1)
     }
 
+    /// Units of a batch without raised events are written without savepoints (their guard comes
+    /// first); one that fails half-way on a constraint makes the commit start again with a
+    /// savepoint per unit, so that unit alone conflicts and leaves nothing behind.
+    @Test(arguments: StoreFactory.durable)
+    func aUnitFailingHalfWayWithoutASavepointIsRetriedWithOne(_ factory: StoreFactory) async throws {
+        let t = try await factory.make()
+        defer { t.cleanup() }
+        try await F.seed(t.store)
+        let (_, existing) = try await F.processed(t.store)
+        let a = try await F.submit(t.store, F.request(at: F.t0.addingTimeInterval(1)))
+        let b = try await F.submit(t.store, F.request(at: F.t0.addingTimeInterval(2)))
+        let c = try await F.submit(t.store, F.request(at: F.t0.addingTimeInterval(3)))
+        let ticket = F.ticket(at: F.t0.addingTimeInterval(5))
+        #expect(try await t.store.claim(.monitor, ticket: ticket, limit: 10).count == 3)
+        let at = F.t0.addingTimeInterval(6)
+        func unit(_ r: CommsRequest, distribution: Distribution) throws -> Change {
+            Change(requestId: r.id,
+                   request: try RequestTransition(requestId: r.id, from: .awaitingProcessing, to: .processed, actor: "comms-monitor", at: at),
+                   newDistribution: distribution)
+        }
+        // b's new distribution reuses an existing distribution's id: its insert fails on the
+        // primary key after its request guard has already moved the request.
+        var clash = F.distribution(for: b, at: at)
+        clash.id = existing.id
+        let report = try await t.store.commit(
+            [try unit(a, distribution: F.distribution(for: a, at: at)), try unit(b, distribution: clash),
+             try unit(c, distribution: F.distribution(for: c, at: at))], ticket: ticket)
+        #expect(report == CommitReport(applied: 2, conflicts: [b.id]))
+        let untouched = try #require(try await t.store.request(id: b.id))
+        #expect(untouched.request.status == .awaitingProcessing)
+        #expect(untouched.history.map(\.to) == ["awaitingProcessing"])
+        for r in [a, c] {
+            let done = try #require(try await t.store.request(id: r.id))
+            #expect(done.request.status == .processed && done.distribution != nil)
+            #expect(done.history.map(\.to) == ["awaitingProcessing", "processed", "awaitingDistribution"])
+        }
+        // A unit whose request already has a distribution conflicts before writing anything.
+        let again = try unit(a, distribution: F.distribution(for: a, at: at.addingTimeInterval(1)))
+        #expect(try await t.store.commit([again], ticket: nil) == CommitReport(applied: 0, conflicts: [a.id]))
+        #expect(try await t.store.request(id: a.id)?.history.count == 3)
+    }
+
     @Test(arguments: StoreFactory.all)
     func secondDistributionForARequestIsAConflict(_ factory: StoreFactory) async throws {
         let t = try await factory.make()

@@ -80,7 +80,11 @@ extension Database {
             """)
         for part in reference.split(separator: ",") {
             // Trimmed by hand (Foundation's trimmingCharacters goes through NSString on Linux).
-            let id = String(part.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+            let bytes = part.utf8
+            var start = bytes.startIndex, end = bytes.endIndex
+            while start < end, bytes[start] == 32 || bytes[start] == 9 { start = bytes.index(after: start) }
+            while end > start, bytes[bytes.index(before: end)] == 32 || bytes[bytes.index(before: end)] == 9 { end = bytes.index(before: end) }
+            let id = String(part[start..<end])
             guard !id.isEmpty else { continue }
             try insert.execute(arguments: [method, id, distributionId])
             guard earlyReports else { continue }

@@ -88,11 +88,11 @@ public struct SMTPTransmitter: Transmitter {
         case .success(let read): bytes = read
         case .failure(let error): return .failure(Refusal(.failed(retryable: true, reason: "cannot read \(location): \(error)")))
         }
-        let headers = MessageHeaders(bytes)
+        let headers = MessageHeaders.firstValues(["from", "message-id"], in: bytes)
         guard let fromField = headers["from"], let from = Self.addrSpec(inHeader: fromField) else {
             return .failure(Refusal(.failed(retryable: false, reason: "the stored message has no valid From address")))
         }
-        guard let messageID = headers["message-id"]?.trimmingBlanks, !messageID.isEmpty else {
+        guard let messageID = headers["message-id"], !messageID.isEmpty else {
             return .failure(Refusal(.failed(retryable: false, reason: "the stored message has no Message-ID")))
         }
         return .success(Prepared(index: index, from: from, to: d.target, messageID: messageID, envelopeID: d.id, data: bytes))

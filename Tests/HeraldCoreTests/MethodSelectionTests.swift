@@ -1,5 +1,5 @@
 import Foundation
-import HeraldCore
+@testable import HeraldCore
 import Testing
 
 @Suite("Method selection")
@@ -224,4 +224,17 @@ struct MethodSelectionTests {
     @Test(arguments: ["447700900123", "+1234567", "+1234567890123456", "+0447700900", "+44 7700 900123", "+44-7700900123",
                       "+", "", "+44770090012a", "+４４７７００９００１２３"])
     func invalidE164(_ s: String) { #expect(!E164.isValid(s)) }
+}
+
+@Suite struct EmailAddressReadingTests {
+    /// The byte reading of ASCII addresses agrees with the character reading on random text.
+    @Test func asciiFastPathAgreesWithTheCharacterReading() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("ab@.@.- \t\r\n<>x\"".unicodeScalars)
+        for _ in 0..<5_000 {
+            let text = String(String.UnicodeScalarView((0..<Int.random(in: 0...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }))
+            #expect(EmailAddress.isValid(text) == EmailAddress.isValidByCharacters(text), "\(text.debugDescription)")
+        }
+        #expect(EmailAddress.isValid("zoe@example.net") && !EmailAddress.isValid("zoe@example.") && !EmailAddress.isValid("@example.net"))
+    }
 }

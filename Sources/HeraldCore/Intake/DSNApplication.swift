@@ -34,7 +34,7 @@ public struct DSNApplication: Sendable, Hashable {
     /// the original Message-ID.
     public static func references(of dsn: DeliveryStatusNotification) -> [String] {
         var refs: [String] = []
-        if let envid = dsn.originalEnvelopeId?.trimmingCharacters(in: .whitespaces), !envid.isEmpty { refs.append("envid:\(envid)") }
+        if let envid = dsn.originalEnvelopeId?.trimmingBlanks, !envid.isEmpty { refs.append("envid:\(envid)") }
         if let id = dsn.originalMessageId { refs.append(id) }
         return refs
     }

@@ -68,7 +68,7 @@ public enum MethodSelection {
         let alias = name.isEmpty ? nil : name
         switch method {
         case .email:
-            guard let email = c.email?.trimmingCharacters(in: .whitespaces), EmailAddress.isValid(email) else { return nil }
+            guard let email = c.email?.trimmingBlanks, EmailAddress.isValid(email) else { return nil }
             return (email, alias)
         case .sms:
             let number = context.subscription?.msisdn ?? c.mobile
@@ -79,7 +79,7 @@ public enum MethodSelection {
             return ("\(token.platform):\(token.token)", alias)
         case .letter:
             guard let address = c.postalAddress, address.isUsable else { return nil }
-            var lines = address.lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            var lines = address.lines.filter { !$0.trimmingBlanks.isEmpty }
             if let pc = address.postcode, !pc.isEmpty { lines.append(pc) }
             if let country = address.country, !country.isEmpty { lines.append(country) }
             return (lines.joined(separator: "\n"), alias)
@@ -107,6 +107,19 @@ public enum MethodSelection {
 public enum EmailAddress {
     /// `local@domain.tld`, no spaces, one `@`, a dot in the domain.
     public static func isValid(_ s: String) -> Bool {
+        // ASCII (nearly every address): the same checks on bytes, without grapheme breaking.
+        let bytes = Array(s.utf8)
+        if bytes.allSatisfy({ $0 < 128 }) {
+            guard !bytes.contains(where: { $0 == 32 || (9...13).contains($0) || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }),
+                  let at = bytes.firstIndex(of: UInt8(ascii: "@")), bytes.lastIndex(of: UInt8(ascii: "@")) == at, at > 0 else { return false }
+            let domain = bytes[(at + 1)...]
+            return domain.contains(UInt8(ascii: ".")) && domain.first != UInt8(ascii: ".") && domain.last != UInt8(ascii: ".")
+        }
+        return isValidByCharacters(s)
+    }
+
+    /// ``isValid(_:)`` read by characters (any text; the byte reading above must agree with it).
+    static func isValidByCharacters(_ s: String) -> Bool {
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].utf8.contains(UInt8(ascii: ".")),
               !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),

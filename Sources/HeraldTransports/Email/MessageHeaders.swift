@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 
 /// The header section of an RFC 5322 message, unfolded: the first value of each field by
 /// lower-cased name. Enough to read `From`, `Message-ID` and the DSN fields; not a MIME parser.

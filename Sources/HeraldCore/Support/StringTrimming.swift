@@ -3,12 +3,12 @@
 extension StringProtocol {
     /// The text without leading and trailing blanks: tab and the Unicode space separators —
     /// the same set as Foundation's `CharacterSet.whitespaces`.
-    var trimmingBlanks: String {
+    public var trimmingBlanks: String {
         trimmingScalars { $0.isASCII ? ($0 == " " || $0 == "\t") : $0.properties.generalCategory == .spaceSeparator }
     }
 
     /// The text without leading and trailing scalars that `drop` selects.
-    func trimmingScalars(where drop: (Unicode.Scalar) -> Bool) -> String {
+    public func trimmingScalars(where drop: (Unicode.Scalar) -> Bool) -> String {
         let scalars = Substring(self).unicodeScalars
         var start = scalars.startIndex
         var end = scalars.endIndex

@@ -80,11 +80,6 @@ extension SQLiteStore {
             // came before its send was recorded) only when there are any: one query per commit
             // instead of one per reference.
             let earlyReports = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM delivery_reports WHERE disposition = 'unmatched')") ?? false
-            // The savepoint statements are prepared once per connection (GRDB's inSavepoint
-            // prepares two statements per call).
-            let begin = try db.cachedStatement(sql: "SAVEPOINT herald_unit")
-            let release = try db.cachedStatement(sql: "RELEASE SAVEPOINT herald_unit")
-            let rollback = try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT herald_unit")
             for change in changes {
                 var applied = false
                 if !savepointsOnly, !earlyReports, Self.hasSingleGuard(change) {
@@ -98,23 +93,16 @@ extension SQLiteStore {
                 } else {
                     // One savepoint per unit, so a unit that conflicts half-way leaves nothing behind.
                     try history.flush(db)  // keep the history in order
-                    try begin.execute()
-                    do {
-                        applied = try Self.apply(change, token: ticket?.token, earlyReports: earlyReports, in: db, history: &history)
-                        if applied { try history.flush(db) }
-                    } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                        // e.g. a second distribution for the request: the unit conflicts.
-                        applied = false
-                    } catch {
-                        try? rollback.execute()
-                        try? release.execute()
-                        throw error
+                    applied = try db.inUnitSavepoint {
+                        do {
+                            guard try Self.apply(change, token: ticket?.token, earlyReports: earlyReports, in: db, history: &history) else { return false }
+                            try history.flush(db)
+                            return true
+                        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                            return false  // e.g. a second distribution for the request: the unit conflicts
+                        }
                     }
-                    if !applied {
-                        history = HistoryBuffer()
-                        try rollback.execute()
-                    }
-                    try release.execute()
+                    if !applied { history = HistoryBuffer() }
                 }
                 if applied { report.applied += 1 } else { report.conflicts.append(change.requestId) }
             }

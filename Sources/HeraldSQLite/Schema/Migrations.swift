@@ -130,6 +130,12 @@ enum Migrations {
             );
             """)
         }
+        m.registerMigration("2026-11-27-drop-distributions-reference-index") { db in
+            // Provider references are looked up in distribution_references (one row per id of a
+            // comma-separated reference); this index on the whole text served no query and cost
+            // a B-tree insert of a long key for every sent comm.
+            try db.execute(sql: "DROP INDEX IF EXISTS distributions_reference")
+        }
         return m
     }
 }

@@ -6,37 +6,44 @@ public enum SMTPDataEncoding {
     /// Appends `bytes` as DATA content to `buffer`.
     public static func write(_ bytes: [UInt8], into buffer: inout ByteBuffer) {
         buffer.reserveCapacity(minimumWritableBytes: bytes.count + bytes.count / 50 + 8)
-        var runStart = 0
-        var atLineStart = true
-        var index = 0
-        let count = bytes.count
-        while index < count {
-            let byte = bytes[index]
-            if atLineStart && byte == UInt8(ascii: ".") {
-                buffer.writeBytes(bytes[runStart..<index])
-                buffer.writeInteger(UInt8(ascii: "."))
-                runStart = index
+        bytes.withUnsafeBufferPointer { p in
+            // Runs of bytes that need no change are written whole; the loop only looks for a
+            // `.` at a line start and for bare CR or LF.
+            func write(_ range: Range<Int>) {
+                buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: p[range])))
             }
-            atLineStart = false
-            if byte == 10 {
-                if index == 0 || bytes[index - 1] != 13 {
-                    // Bare LF: make it CRLF.
-                    buffer.writeBytes(bytes[runStart..<index])
-                    buffer.writeInteger(UInt8(13))
+            var runStart = 0
+            var atLineStart = true
+            var index = 0
+            let count = p.count
+            while index < count {
+                let byte = p[index]
+                if atLineStart && byte == UInt8(ascii: ".") {
+                    write(runStart..<index)
+                    buffer.writeInteger(UInt8(ascii: "."))
                     runStart = index
                 }
-                atLineStart = true
-            } else if byte == 13 && (index + 1 == count || bytes[index + 1] != 10) {
-                // Bare CR: make it CRLF.
-                buffer.writeBytes(bytes[runStart...index])
-                buffer.writeInteger(UInt8(10))
-                runStart = index + 1
-                atLineStart = true
+                atLineStart = false
+                if byte == 10 {
+                    if index == 0 || p[index - 1] != 13 {
+                        // Bare LF: make it CRLF.
+                        write(runStart..<index)
+                        buffer.writeInteger(UInt8(13))
+                        runStart = index
+                    }
+                    atLineStart = true
+                } else if byte == 13 && (index + 1 == count || p[index + 1] != 10) {
+                    // Bare CR: make it CRLF.
+                    write(runStart..<(index + 1))
+                    buffer.writeInteger(UInt8(10))
+                    runStart = index + 1
+                    atLineStart = true
+                }
+                index += 1
             }
-            index += 1
+            write(runStart..<count)
+            if !(count == 0 || atLineStart) { buffer.writeBytes([13, 10]) }
         }
-        buffer.writeBytes(bytes[runStart..<count])
-        if !(count == 0 || atLineStart) { buffer.writeBytes([13, 10]) }
         buffer.writeBytes([UInt8(ascii: "."), 13, 10])
     }
 

@@ -1,3 +1,4 @@
+import HeraldCore
 /// A small strict JSON reader that remembers the line of every value and key, so that catalog
 /// problems can be reported as `WELCOME/code.json:7: error: ...`. Foundation's readers give
 /// neither lines nor strictness (they accept trailing commas and silently drop duplicate keys).
@@ -172,63 +173,18 @@ struct CatalogJSON {
 
     private mutating func readString() throws(SyntaxError) -> String {
         try expect("\"")
-        var out: [UInt8] = []
-        while true {
-            guard let b = current else { throw error("unterminated string") }
-            index += 1
-            switch b {
-            case UInt8(ascii: "\""):
-                return String(decoding: out, as: UTF8.self)
-            case UInt8(ascii: "\\"):
-                guard let e = current else { throw error("unterminated string") }
-                index += 1
-                switch e {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"):
-                    var scalar = try readHex4()
-                    if (0xD800...0xDBFF).contains(scalar) {
-                        guard current == UInt8(ascii: "\\") else { throw error("unpaired surrogate in \\u escape") }
-                        index += 1
-                        guard current == UInt8(ascii: "u") else { throw error("unpaired surrogate in \\u escape") }
-                        index += 1
-                        let low = try readHex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw error("unpaired surrogate in \\u escape") }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    guard let u = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
-                    out.append(contentsOf: Array(String(Character(u)).utf8))
-                default:
-                    throw error("invalid escape '\\\(Character(Unicode.Scalar(e)))'")
-                }
-            case 0x00..<0x20:
-                throw error("control character in string (write \\n for a new line)")
-            default:
-                out.append(b)
-            }
+        index -= 1  // the literal reader starts at the quote
+        var position = index
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONStringLiteral.Malformed) -> String in try JSONStringLiteral.read(buffer, at: &position) }
         }
-    }
-
-    private mutating func readHex4() throws(SyntaxError) -> UInt32 {
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            guard let b = current, let digit = Self.hexValue(b) else { throw error("invalid \\u escape") }
-            value = value * 16 + digit
-            index += 1
-        }
-        return value
-    }
-
-    private static func hexValue(_ b: UInt8) -> UInt32? {
-        switch b {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(b - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(b - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(b - UInt8(ascii: "A") + 10)
-        default: nil
+        switch result {
+        case .success(let text):
+            index = position
+            return text
+        case .failure(let malformed):
+            index = malformed.offset
+            throw error(malformed.reason)
         }
     }
 

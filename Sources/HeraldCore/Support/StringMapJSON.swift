@@ -99,77 +99,11 @@ public enum StringMapJSON {
         }
 
         mutating func string() throws -> String {
-            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string") }
-            i += 1
-            let start = i
-            // Fast path: no escapes.
-            while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != 92, bytes[i] >= 32 { i += 1 }
-            guard i < bytes.count else { throw fail("unterminated string") }
-            if bytes[i] == UInt8(ascii: "\"") {
-                let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-                i += 1
-                return s
+            do {
+                return try JSONStringLiteral.read(bytes, at: &i)
+            } catch {
+                throw Malformed(offset: error.offset, reason: error.reason)
             }
-            var out = Array(bytes[start..<i])
-            while true {
-                guard i < bytes.count else { throw fail("unterminated string") }
-                let byte = bytes[i]
-                if byte == UInt8(ascii: "\"") {
-                    i += 1
-                    return String(decoding: out, as: UTF8.self)
-                }
-                guard byte >= 32 else { throw fail("control character in a string") }
-                if byte != 92 {
-                    out.append(byte)
-                    i += 1
-                    continue
-                }
-                guard i + 1 < bytes.count else { throw fail("unterminated escape") }
-                let e = bytes[i + 1]
-                i += 2
-                switch e {
-                case UInt8(ascii: "\""): out.append(34)
-                case 92: out.append(92)
-                case UInt8(ascii: "/"): out.append(47)
-                case UInt8(ascii: "b"): out.append(8)
-                case UInt8(ascii: "f"): out.append(12)
-                case UInt8(ascii: "n"): out.append(10)
-                case UInt8(ascii: "r"): out.append(13)
-                case UInt8(ascii: "t"): out.append(9)
-                case UInt8(ascii: "u"):
-                    var scalar = try hex4()
-                    if (0xD800..<0xDC00).contains(scalar) {
-                        guard i + 1 < bytes.count, bytes[i] == 92, bytes[i + 1] == UInt8(ascii: "u") else { throw fail("lone high surrogate") }
-                        i += 2
-                        let low = try hex4()
-                        guard (0xDC00..<0xE000).contains(low) else { throw fail("bad low surrogate") }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    } else if (0xDC00..<0xE000).contains(scalar) {
-                        throw fail("lone low surrogate")
-                    }
-                    out.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
-                default:
-                    throw fail("unknown escape")
-                }
-            }
-        }
-
-        mutating func hex4() throws -> UInt32 {
-            guard i + 4 <= bytes.count else { throw fail("short \\u escape") }
-            var value: UInt32 = 0
-            for _ in 0..<4 {
-                let c = bytes[i]
-                let digit: UInt32
-                switch c {
-                case 48...57: digit = UInt32(c - 48)
-                case 65...70: digit = UInt32(c - 55)
-                case 97...102: digit = UInt32(c - 87)
-                default: throw fail("bad hex digit in \\u escape")
-                }
-                value = value << 4 | digit
-                i += 1
-            }
-            return value
         }
     }
 }

@@ -47,7 +47,7 @@ public struct FileDocumentStore: DocumentStore {
     }
 
     public func write(_ data: Data, name: String, createdAt: Date) async throws -> String {
-        guard !name.isEmpty, !name.contains("/"), name != "..", name != "." else {
+        guard !name.isEmpty, !name.contains("/"), !name.contains("#"), name != "..", name != "." else {
             throw HeraldError.invalid("name", "document name '\(name)' is not a plain file name")
         }
         let folder = Self.hourFolder(createdAt)

@@ -38,15 +38,7 @@ public enum EmailBenchmark {
     public static func run(count: Int, connections: Int = 10, rsa: Bool = false, directory parent: URL, logger: Logger) async throws -> String {
         let work = parent.appendingPathComponent("email-run-\(Identifier.make())")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        defer {
-            // Passes keep their folders until the run is over: on ext4 without a journal, files
-            // deleted in the last seconds (or not yet written back) are skipped one by one by the
-            // inode allocator, so deleting a pass's 2N files would slow the next pass's document
-            // writes — a cost of the bench, not of Herald. The sync makes the deletion's metadata
-            // clean, so a following run only waits out ext4's short window.
-            try? FileManager.default.removeItem(at: work)
-            try? FileDocumentStore.syncFileSystem(containing: parent)
-        }
+        defer { try? FileManager.default.removeItem(at: work) }
         let sink = try await PostfixBenchTools.startSink()
         defer { sink.stop() }
 

@@ -4,11 +4,9 @@ import Synchronization
 #if canImport(Glibc)
 import Glibc
 private let systemWrite = Glibc.write
-private let systemRead = Glibc.read
 #elseif canImport(Darwin)
 import Darwin
 private let systemWrite = Darwin.write
-private let systemRead = Darwin.read
 #endif
 
 /// Documents on the local filesystem under `YYYY/MM/dd/HH/` (UTC), the layout CMP's storage
@@ -23,20 +21,18 @@ private let systemRead = Darwin.read
 /// of what lets the Email Monitor keep up with an MTA. The pack is made durable with one `fsync`
 /// of the file (and one of its folder) in ``FilePack/finish()``, which the merge stage calls before
 /// it records the locations. A pack whose batch died before its commit is garbage no row points
-/// at (its rows are merged again into a new pack); `herald documents extract` copies documents
+/// at (its rows are merged again into a new pack); `herald documents show|unpack` read documents
 /// out of packs. The pack format, for tools:
 ///
 ///     HERALD-PACK 1\n
 ///     <name> <length>\n<length bytes of the document>\n     (once per document)
 ///
-/// ``write(_:name:createdAt:)`` still writes one document as a file of its own
-/// (`YYYY/MM/dd/HH/<name>`, location `fs:<relative path>`): created directly under its final
-/// name (`O_CREAT|O_EXCL`); a file already there (a crashed earlier attempt, possibly cut short)
-/// is replaced atomically through a temporary file and a rename.
+/// Locations of documents stored as files of their own (`fs:<relative path>`, as data folders
+/// written before packs hold them) are still read.
 public struct FileDocumentStore: DocumentStore {
     public let root: URL
     let rootPath: String
-    /// The hour folders known to exist, so a write makes no `mkdir`/`stat` calls.
+    /// The hour folders known to exist, so a new pack makes no `mkdir`/`stat` calls.
     let folders = FolderCache()
 
     public init(root: URL) {
@@ -44,63 +40,6 @@ public struct FileDocumentStore: DocumentStore {
         var path = root.path
         while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
         self.rootPath = path
-    }
-
-    public func write(_ data: Data, name: String, createdAt: Date) async throws -> String {
-        guard !name.isEmpty, !name.contains("/"), !name.contains("#"), name != "..", name != "." else {
-            throw HeraldError.invalid("name", "document name '\(name)' is not a plain file name")
-        }
-        let folder = Self.hourFolder(createdAt)
-        let relative = folder + name
-        let path = rootPath + "/" + relative
-        try ensureFolder(folder)
-        var fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        if fd < 0 && errno == ENOENT {
-            // The folder went away under us (someone cleaned up): make it again.
-            folders.remove(folder)
-            try ensureFolder(folder)
-            fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        }
-        if fd < 0 {
-            let code = errno
-            guard code == EEXIST else { throw HeraldError(.internalError, "cannot create document \(name): errno \(code)") }
-            try replace(path: path, name: name, data: data)
-            return "fs:" + relative
-        }
-        do {
-            try Self.writeAll(fd, data)
-        } catch {
-            close(fd)
-            unlink(path)
-            throw HeraldError(.internalError, "cannot write document \(name): \(error)")
-        }
-        guard close(fd) == 0 else {
-            let code = errno
-            unlink(path)
-            throw HeraldError(.internalError, "cannot write document \(name): errno \(code)")
-        }
-        return "fs:" + relative
-    }
-
-    /// Replaces an existing document atomically: a temporary file, then a rename over it.
-    func replace(path: String, name: String, data: Data) throws {
-        let slash = path.lastIndex(of: "/")!
-        let temporary = String(path[...slash]) + ".\(name).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { throw HeraldError(.internalError, "cannot create document \(name): errno \(errno)") }
-        do {
-            try Self.writeAll(fd, data)
-        } catch {
-            close(fd)
-            unlink(temporary)
-            throw HeraldError(.internalError, "cannot write document \(name): \(error)")
-        }
-        close(fd)
-        guard rename(temporary, path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw HeraldError(.internalError, "cannot move document \(name) into place: errno \(code)")
-        }
     }
 
     struct WriteFailure: Error, CustomStringConvertible {
@@ -146,42 +85,12 @@ public struct FileDocumentStore: DocumentStore {
         folders.insert(folder)
     }
 
-    /// Makes every document written with ``write(_:name:createdAt:)`` so far durable (one
-    /// `syncfs` of the file system). Packs need not: ``FilePack/finish()`` syncs them.
-    public func flush() async throws {
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try Self.syncFileSystem(containing: root)
-    }
-
-    /// Writes out everything of the file system that holds `folder` (one `syncfs`).
-    public static func syncFileSystem(containing folder: URL) throws {
-        let fd = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw HeraldError(.unavailable, "cannot open document root \(folder.path): errno \(errno)") }
-        defer { close(fd) }
-        guard syncFileSystem(fd) == 0 else { throw HeraldError(.unavailable, "cannot sync documents to disk: errno \(errno)") }
-    }
-
-    /// `syncfs(2)` (glibc keeps it behind _GNU_SOURCE, so it is looked up at run time); `sync(2)`
-    /// where it is missing.
-    static let syncFileSystem: @Sendable (Int32) -> Int32 = {
-        typealias SyncFS = @convention(c) (Int32) -> Int32
-        if let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "syncfs") {
-            let syncfs = unsafeBitCast(symbol, to: SyncFS.self)
-            return { fd in syncfs(fd) }
-        }
-        return { _ in sync(); return 0 }
-    }()
-
     public func read(_ location: String) async throws -> Data {
         Data(try readBytes(location))
     }
 
-    public func readMany(_ locations: [String]) async -> [Result<[UInt8], any Error>] {
-        readBatch(locations)
-    }
-
     /// Reads many documents, opening each file (a batch's pack) once.
-    public func readBatch(_ locations: [String]) -> [Result<[UInt8], any Error>] {
+    public func readMany(_ locations: [String]) async -> [Result<[UInt8], any Error>] {
         var open = OpenFiles(store: self)
         defer { open.closeAll() }
         return locations.map { location in Result { try open.read(location) } }

@@ -4,45 +4,53 @@ import HeraldTransports
 import Testing
 
 struct FileDocumentStoreTests {
+    /// Appends one document in a batch of its own and makes it durable.
+    static func store(_ data: Data, name: String, at date: Date, in store: FileDocumentStore) async throws -> String {
+        let batch = store.makeBatch(createdAt: date)
+        let location = try await batch.append(data, name: name)
+        try await batch.finish()
+        return location
+    }
+
     @Test func writesUnderTheUTCHourFolderAndReadsBack() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("herald-docs-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = FileDocumentStore(root: dir)
         // 2026-02-28 23:59:59 UTC and one second later (a day, month and hour boundary).
         let late = Date(timeIntervalSince1970: 1_772_323_199)
-        let a = try await store.write(Data("first".utf8), name: "a.eml", createdAt: late)
-        let b = try await store.write(Data("second".utf8), name: "b.eml", createdAt: late.addingTimeInterval(1))
-        #expect(a == "fs:2026/02/28/23/a.eml")
-        #expect(b == "fs:2026/03/01/00/b.eml")
-        try await store.flush()
+        let a = try await Self.store(Data("first".utf8), name: "a.eml", at: late, in: store)
+        let b = try await Self.store(Data("second".utf8), name: "b.eml", at: late.addingTimeInterval(1), in: store)
+        #expect(a.hasPrefix("fs:2026/02/28/23/") && a.hasSuffix("#a.eml@22+5"))
+        #expect(b.hasPrefix("fs:2026/03/01/00/") && b.hasSuffix("#b.eml@22+6"))
         #expect(try await store.read(a) == Data("first".utf8))
         #expect(try store.readBytes(b) == Array("second".utf8))
-        #expect(try await store.read(try await store.write(Data(), name: "empty.eml", createdAt: late)) == Data())
+        #expect(try await store.read(try await Self.store(Data(), name: "empty.eml", at: late, in: store)) == Data())
     }
 
-    @Test func aLeftoverDocumentIsReplacedWhole() async throws {
+    @Test func documentsStoredAsFilesOfTheirOwnStillReadAndVanishedFoldersAreRemade() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("herald-docs-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = FileDocumentStore(root: dir)
         let now = Date(timeIntervalSince1970: 1_772_323_199)
-        // A crashed attempt left a longer, cut-off file under the same name.
-        let location = try await store.write(Data(repeating: 0x41, count: 10_000), name: "d.eml", createdAt: now)
-        #expect(try await store.write(Data("whole".utf8), name: "d.eml", createdAt: now) == location)
-        #expect(try await store.read(location) == Data("whole".utf8))
+        // A data folder from before packs: one file per document.
         let folder = dir.appendingPathComponent("2026/02/28/23")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["d.eml"])  // no temporary file left
-        // A folder removed behind the store's back is made again.
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("whole".utf8).write(to: folder.appendingPathComponent("d.eml"))
+        #expect(try await store.read("fs:2026/02/28/23/d.eml") == Data("whole".utf8))
+        await #expect(throws: HeraldError.self) { try await store.read("fs:2026/02/28/23/missing.eml") }
+        // A folder removed behind the store's back (after the store made it once) is made again.
+        _ = try await Self.store(Data("first".utf8), name: "e.eml", at: now, in: store)
         try FileManager.default.removeItem(at: folder)
-        #expect(try await store.read(try await store.write(Data("again".utf8), name: "e.eml", createdAt: now)) == Data("again".utf8))
+        #expect(try await store.read(try await Self.store(Data("again".utf8), name: "f.eml", at: now, in: store)) == Data("again".utf8))
     }
 
     @Test func locationsOutsideTheRootAreRefused() async throws {
         let store = FileDocumentStore(root: FileManager.default.temporaryDirectory)
         await #expect(throws: HeraldError.self) { try await store.read("fs:../etc/passwd") }
         await #expect(throws: HeraldError.self) { try await store.read("s3:bucket/x") }
-        await #expect(throws: HeraldError.self) { try await store.write(Data(), name: "../x", createdAt: Date()) }
-        // '#' starts a pack entry in a location: a file of its own may not have it in its name.
-        await #expect(throws: HeraldError.self) { try await store.write(Data(), name: "a#b.eml", createdAt: Date()) }
+        await #expect(throws: HeraldError.self) { try await store.makeBatch(createdAt: Date()).append(Data(), name: "../x") }
+        // '#' starts a pack entry in a location: a document name may not have it.
+        await #expect(throws: HeraldError.self) { try await store.makeBatch(createdAt: Date()).append(Data(), name: "a#b.eml") }
     }
 
     @Test func aBatchSharesOnePackAndEachDocumentReadsBack() async throws {

@@ -227,12 +227,8 @@ public enum MailboxText {
             inner = Substring(address)
         }
         guard let at = inner.lastIndex(of: "@") else { return nil }
-        // Blanks trimmed by hand: Foundation's trimmingCharacters bridges through NSString on Linux.
-        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" || ($0.unicodeScalars.first?.properties.generalCategory == .spaceSeparator) }
-        let d = inner[inner.index(after: at)...].drop(while: blank)
-        var end = d.endIndex
-        while end > d.startIndex, blank(d[d.index(before: end)]) { end = d.index(before: end) }
-        return end == d.startIndex ? nil : String(d[..<end])
+        let domain = inner[inner.index(after: at)...].trimmingBlanks
+        return domain.isEmpty ? nil : domain
     }
 
     /// A display name quoted when it holds specials (RFC 5322 §3.2.3).

@@ -77,9 +77,11 @@ extension SQLiteStore {
             var report = CommitReport()
             var history = HistoryBuffer()
             // Provider references are checked against early delivery reports (a receipt that
-            // came before its send was recorded) only when there are any: one query per commit
-            // instead of one per reference.
-            let earlyReports = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM delivery_reports WHERE disposition = 'unmatched')") ?? false
+            // came before its send was recorded) only when there are any: one query for a
+            // commit that records references instead of one per reference, none for the others.
+            let recordsReferences = changes.contains { $0.distribution?.reference != nil }
+            let earlyReports = try recordsReferences
+                && Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM delivery_reports WHERE disposition = 'unmatched')") == true
             for change in changes {
                 var applied = false
                 if !savepointsOnly, !earlyReports, Self.hasSingleGuard(change) {

@@ -79,12 +79,7 @@ extension Database {
             SELECT id, outcome, at, detail FROM delivery_reports WHERE method = ? AND reference = ? AND disposition = 'unmatched' ORDER BY id
             """)
         for part in reference.split(separator: ",") {
-            // Trimmed by hand (Foundation's trimmingCharacters goes through NSString on Linux).
-            let bytes = part.utf8
-            var start = bytes.startIndex, end = bytes.endIndex
-            while start < end, bytes[start] == 32 || bytes[start] == 9 { start = bytes.index(after: start) }
-            while end > start, bytes[bytes.index(before: end)] == 32 || bytes[bytes.index(before: end)] == 9 { end = bytes.index(before: end) }
-            let id = String(part[start..<end])
+            let id = part.trimmingBlanks
             guard !id.isEmpty else { continue }
             try insert.execute(arguments: [method, id, distributionId])
             guard earlyReports else { continue }

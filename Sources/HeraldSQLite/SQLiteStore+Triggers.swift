@@ -181,11 +181,11 @@ extension Database {
         ])
     }
 
+    /// Writes one `status_history` row now (through the one INSERT of ``HistoryBuffer``).
     func insertHistory(requestId: String, entity: HistoryEntry.Entity, from: String?, to: String, at: Date, actor: String, reason: String?) throws {
-        let statement = try cachedStatement(sql: """
-            INSERT INTO status_history (request_id, entity, from_status, to_status, at, actor, reason) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
-        try statement.execute(arguments: [requestId, entity.rawValue, from, to, Millis.from(at), actor, reason])
+        var history = HistoryBuffer()
+        history.append(requestId: requestId, entity: entity, from: from, to: to, at: at, actor: actor, reason: reason)
+        try history.flush(self)
     }
 
     /// Applies a request transition guarded by the expected status (and claim token); writes

@@ -31,31 +31,59 @@ extension SQLiteStore {
 
     public func claim(_ stage: Stage, ticket: ClaimTicket, limit: Int) async throws -> [WorkItem] {
         let q = Self.queue(stage)
+        let method = Self.method(of: stage)
+        let token = ticket.token
+        let lease: Int64 = Millis.from(ticket.leaseUntil)
         let now: Int64 = Millis.from(ticket.now)
-        var args: [String: (any DatabaseValueConvertible)?] = [
-            "token": ticket.token, "lease": Millis.from(ticket.leaseUntil) as Int64, "now": now, "limit": limit,
-        ]
-        if let m = Self.method(of: stage) { args["method"] = m }
+        // Numbered parameters: ?1 token, ?2 lease end, ?3 now, ?4 limit, ?5 method (merge and send).
+        let due = q.due.replacingOccurrences(of: ":now", with: "?3").replacingOccurrences(of: ":method", with: "?5")
+        let columns = stage == .monitor ? RequestRecord.columns : DistributionRecord.columns
         let sql = """
-            UPDATE \(q.table) SET claim_token = :token, lease_until = :lease
-            WHERE id IN (SELECT id FROM \(q.table) WHERE \(q.due) AND (lease_until IS NULL OR lease_until < :now)
-                         ORDER BY \(q.order) LIMIT :limit)
-            RETURNING *
+            UPDATE \(q.table) SET claim_token = ?1, lease_until = ?2
+            WHERE id IN (SELECT id FROM \(q.table) WHERE \(due) AND (lease_until IS NULL OR lease_until < ?3)
+                         ORDER BY \(q.order) LIMIT ?4)
+            RETURNING \(columns)
             """
-        let arguments = StatementArguments(args)
         return try await writer.write { db in
+            let statement = try db.cachedStatement(sql: sql)
+            let bind: (inout DirectBindings) -> Void = { b in
+                b.add(token); b.add(lease); b.add(now); b.add(limit)
+                if let method { b.add(method) }
+            }
             switch stage {
             case .monitor:
-                let rows = try RequestRecord.fetchAll(db, sql: sql, arguments: arguments)
+                var rows: [RequestRecord] = []
+                rows.reserveCapacity(limit)
+                try statement.stepDirect(db, bind) { rows.append(RequestRecord(direct: $0)) }
                 return rows.sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }.map { WorkItem(request: $0.model) }
             case .merge, .send:
-                let rows = try DistributionRecord.fetchAll(db, sql: sql, arguments: arguments)
-                    .sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
-                let requests = try RequestRecord.fetchAll(db, keys: rows.map(\.requestId))
-                let byId = Dictionary(requests.map { ($0.id, $0.model) }, uniquingKeysWith: { a, _ in a })
-                return rows.compactMap { d in byId[d.requestId].map { WorkItem(request: $0, distribution: d.model) } }
+                var rows: [DistributionRecord] = []
+                rows.reserveCapacity(limit)
+                try statement.stepDirect(db, bind) { rows.append(DistributionRecord(direct: $0)) }
+                rows.sort { ($0.priority, $0.id) < ($1.priority, $1.id) }
+                let requests = try Self.requests(ids: rows.map(\.requestId), in: db)
+                return rows.compactMap { d in requests[d.requestId].map { WorkItem(request: $0, distribution: d.model) } }
             }
         }
+    }
+
+    /// The requests with these ids, by id: one cached `IN (?, …)` statement per batch size.
+    static func requests(ids: [String], in db: Database) throws -> [String: CommsRequest] {
+        var out: [String: CommsRequest] = [:]
+        out.reserveCapacity(ids.count)
+        var start = 0
+        while start < ids.count {
+            // SQLite allows 32,766 parameters; a batch is at most 10,000 rows.
+            let chunk = ids[start..<min(ids.count, start + 5_000)]
+            let placeholders = String(repeating: "?, ", count: chunk.count - 1) + "?"
+            let statement = try db.cachedStatement(sql: "SELECT \(RequestRecord.columns) FROM comms_requests WHERE id IN (\(placeholders))")
+            try statement.stepDirect(db, { b in for id in chunk { b.add(id) } }) { row in
+                let r = RequestRecord(direct: row)
+                out[r.id] = r.model
+            }
+            start += chunk.count
+        }
+        return out
     }
 
     public func commit(_ changes: [Change], ticket: ClaimTicket?) async throws -> CommitReport {
@@ -134,7 +162,9 @@ extension SQLiteStore {
         if let d = change.newDistribution {
             // One distribution per request: checked before the first write of the unit.
             let exists = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM distributions WHERE request_id = ?)")
-            guard try Bool.fetchOne(exists, arguments: [d.requestId]) == false else { return false }
+            var found = true
+            try exists.stepDirect(db, { $0.add(d.requestId) }) { found = $0.int64(0) != 0 }
+            guard !found else { return false }
         }
         if let t = change.request {
             // Under a claim, the token guards the claimed table: requests for the monitor's units.
@@ -147,11 +177,12 @@ extension SQLiteStore {
                     language, excluded_until, retry_at, attempts, priority, created_at, updated_at)
                 SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, priority, ?, ? FROM comms_requests WHERE id = ?
                 """)
-            try insert.execute(arguments: [
-                d.id, d.requestId, d.method.rawValue, d.target, d.alias, d.status.code, d.message, d.fileLocation, d.reference,
-                try JSONColumn.encode(d.fields), d.language, Millis.from(d.excludedUntil), Millis.from(d.retryAt), d.attempts,
-                Millis.from(d.createdAt), Millis.from(d.updatedAt), d.requestId,
-            ])
+            try insert.runDirect(db) { b in
+                b.add(d.id); b.add(d.requestId); b.add(d.method.rawValue); b.add(d.target); b.add(d.alias); b.add(d.status.code)
+                b.add(d.message); b.add(d.fileLocation); b.add(d.reference); b.add(JSONColumn.encode(d.fields)); b.add(d.language)
+                b.add(Millis.from(d.excludedUntil)); b.add(Millis.from(d.retryAt)); b.add(d.attempts)
+                b.add(Millis.from(d.createdAt)); b.add(Millis.from(d.updatedAt)); b.add(d.requestId)
+            }
             guard db.changesCount == 1 else { return false }
             history.append(requestId: d.requestId, entity: .distribution, from: nil, to: d.status.rawValue, at: d.createdAt,
                            actor: change.request?.actor ?? "system", reason: "\(d.method.rawValue) to \(d.method == .letter ? "postal address" : d.target)")
@@ -166,11 +197,12 @@ extension SQLiteStore {
                     claim_token = NULL, lease_until = NULL
                 WHERE id = ? AND status = ? AND (? IS NULL OR claim_token = ?)
                 """)
-            try update.execute(arguments: [
-                t.to.code, Millis.from(t.at), t.message, t.fileLocation, t.reference, Millis.from(t.sentAt), Millis.from(t.retryAt),
-                t.attempts, t.lastError, Millis.from(t.actualSentAt), t.actualTarget, t.actualMethod?.rawValue, Millis.from(t.readAt),
-                t.distributionId, t.from.code, token, token,
-            ])
+            try update.runDirect(db) { b in
+                b.add(t.to.code); b.add(Millis.from(t.at)); b.add(t.message); b.add(t.fileLocation); b.add(t.reference)
+                b.add(Millis.from(t.sentAt)); b.add(Millis.from(t.retryAt)); b.add(t.attempts); b.add(t.lastError)
+                b.add(Millis.from(t.actualSentAt)); b.add(t.actualTarget); b.add(t.actualMethod?.rawValue); b.add(Millis.from(t.readAt))
+                b.add(t.distributionId); b.add(t.from.code); b.add(token); b.add(token)
+            }
             guard db.changesCount == 1 else { return false }
             history.append(requestId: t.requestId, entity: .distribution, from: t.from.rawValue, to: t.to.rawValue, at: t.at,
                            actor: t.actor, reason: t.reason)
@@ -182,7 +214,9 @@ extension SQLiteStore {
         }
         for p in change.problems {
             let insert = try db.cachedStatement(sql: "INSERT INTO request_problems (request_id, kind, reason, at) VALUES (?, ?, ?, ?)")
-            try insert.execute(arguments: [change.requestId, p.kind.rawValue, p.reason, Millis.from(p.at)])
+            try insert.runDirect(db) { b in
+                b.add(change.requestId); b.add(p.kind.rawValue); b.add(p.reason); b.add(Millis.from(p.at))
+            }
         }
         for e in change.raisedEvents {
             try WorkflowEventRecord(e).insert(db)
@@ -244,7 +278,7 @@ extension SQLiteStore {
 
 /// JSON text columns written by hand-written SQL (records encode their own).
 enum JSONColumn {
-    static func encode(_ value: [String: String]) throws -> String {
+    static func encode(_ value: [String: String]) -> String {
         StringMapJSON.encode(value)
     }
 }

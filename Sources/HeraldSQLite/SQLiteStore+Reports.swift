@@ -81,7 +81,7 @@ extension Database {
         for part in reference.split(separator: ",") {
             let id = part.trimmingBlanks
             guard !id.isEmpty else { continue }
-            try insert.execute(arguments: [method, id, distributionId])
+            try insert.runDirect(self) { b in b.add(method); b.add(id); b.add(distributionId) }
             guard earlyReports else { continue }
             for row in try Row.fetchAll(early, arguments: [method, id]) {
                 guard let outcome = DeliveryReport.Outcome(rawValue: row["outcome"]),

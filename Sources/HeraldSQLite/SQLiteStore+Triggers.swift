@@ -174,11 +174,12 @@ extension Database {
                 created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        try statement.execute(arguments: [
-            r.id, r.commsCode, r.priority, r.status.code, r.target.kind.rawValue, r.target.id, customerId, accountId,
-            subscriptionId, r.workflowEventId, r.externalTriggerId, r.overrideMethod?.rawValue, r.copyOf,
-            try JSONColumn.encode(r.fields), r.source.rawValue, r.createdBy, Millis.from(r.createdAt), Millis.from(r.updatedAt),
-        ])
+        try statement.runDirect(self) { b in
+            b.add(r.id); b.add(r.commsCode); b.add(r.priority); b.add(r.status.code); b.add(r.target.kind.rawValue); b.add(r.target.id)
+            b.add(customerId); b.add(accountId); b.add(subscriptionId); b.add(r.workflowEventId); b.add(r.externalTriggerId)
+            b.add(r.overrideMethod?.rawValue); b.add(r.copyOf); b.add(JSONColumn.encode(r.fields)); b.add(r.source.rawValue)
+            b.add(r.createdBy); b.add(Millis.from(r.createdAt)); b.add(Millis.from(r.updatedAt))
+        }
     }
 
     /// Writes one `status_history` row now (through the one INSERT of ``HistoryBuffer``).
@@ -204,7 +205,9 @@ extension Database {
             UPDATE comms_requests SET status = ?, updated_at = ?, claim_token = NULL, lease_until = NULL
             WHERE id = ? AND status = ? AND (? IS NULL OR claim_token = ?)
             """)
-        try statement.execute(arguments: [t.to.code, Millis.from(t.at), t.requestId, t.from.code, claimToken, claimToken])
+        try statement.runDirect(self) { b in
+            b.add(t.to.code); b.add(Millis.from(t.at)); b.add(t.requestId); b.add(t.from.code); b.add(claimToken); b.add(claimToken)
+        }
         guard changesCount == 1 else { return false }
         history.append(requestId: t.requestId, entity: .request, from: t.from.rawValue, to: t.to.rawValue, at: t.at, actor: t.actor, reason: t.reason)
         return true
@@ -214,28 +217,39 @@ extension Database {
 /// `status_history` rows waiting to be written, in order, with multi-row INSERTs (a batch
 /// commit writes one statement per 100 rows instead of one per row).
 struct HistoryBuffer {
-    private var arguments: [(any DatabaseValueConvertible)?] = []
-    private(set) var count = 0
+    private struct Entry {
+        var requestId: String
+        var entity: String
+        var from: String?
+        var to: String
+        var at: Int64
+        var actor: String
+        var reason: String?
+    }
+    private var entries: [Entry] = []
+    var count: Int { entries.count }
     static let rowsPerStatement = 100
 
     mutating func append(requestId: String, entity: HistoryEntry.Entity, from: String?, to: String, at: Date, actor: String, reason: String?) {
-        arguments += [requestId, entity.rawValue, from, to, Millis.from(at), actor, reason]
-        count += 1
+        entries.append(Entry(requestId: requestId, entity: entity.rawValue, from: from, to: to, at: Millis.from(at), actor: actor, reason: reason))
     }
 
     /// Writes the rows in the order they were added and empties the buffer.
     mutating func flush(_ db: Database) throws {
         var start = 0
-        while start < count {
-            let n = min(Self.rowsPerStatement, count - start)
+        while start < entries.count {
+            let n = min(Self.rowsPerStatement, entries.count - start)
             let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: n).joined(separator: ", ")
             let sql = "INSERT INTO status_history (request_id, entity, from_status, to_status, at, actor, reason) VALUES " + values
             // Full chunks reuse one prepared statement; the remainder is prepared once per size.
             let statement = try db.cachedStatement(sql: sql)
-            try statement.execute(arguments: StatementArguments(arguments[(start * 7)..<((start + n) * 7)]))
+            try statement.runDirect(db) { b in
+                for e in entries[start..<(start + n)] {
+                    b.add(e.requestId); b.add(e.entity); b.add(e.from); b.add(e.to); b.add(e.at); b.add(e.actor); b.add(e.reason)
+                }
+            }
             start += n
         }
-        arguments.removeAll(keepingCapacity: true)
-        count = 0
+        entries.removeAll(keepingCapacity: true)
     }
 }

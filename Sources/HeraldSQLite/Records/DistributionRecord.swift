@@ -98,6 +98,42 @@ struct DistributionRecord: Codable, FetchableRecord, PersistableRecord {
         leaseUntil = row["lease_until"]
     }
 
+    /// Every column, in the order ``init(direct:)`` reads them.
+    static let columns = """
+        id, request_id, method, target, alias, status, message, file_location, reference, fields, language, excluded_until, \
+        retry_at, attempts, sent_at, actual_sent_at, actual_target, actual_method, read_at, last_error, priority, created_at, \
+        updated_at, claim_token, lease_until
+        """
+
+    /// Reads a row selected as ``columns`` (the claims' path).
+    init(direct row: DirectRow) {
+        id = row.string(0)
+        requestId = row.string(1)
+        method = row.string(2)
+        target = row.string(3)
+        alias = row.optionalString(4)
+        status = row.string(5)
+        message = row.optionalString(6)
+        fileLocation = row.optionalString(7)
+        reference = row.optionalString(8)
+        fields = JSONColumns.dictionary(row.optionalString(9))
+        language = row.string(10)
+        excludedUntil = row.optionalInt64(11)
+        retryAt = row.optionalInt64(12)
+        attempts = row.int(13)
+        sentAt = row.optionalInt64(14)
+        actualSentAt = row.optionalInt64(15)
+        actualTarget = row.optionalString(16)
+        actualMethod = row.optionalString(17)
+        readAt = row.optionalInt64(18)
+        lastError = row.optionalString(19)
+        priority = row.int(20)
+        createdAt = row.int64(21)
+        updatedAt = row.int64(22)
+        claimToken = row.optionalString(23)
+        leaseUntil = row.optionalInt64(24)
+    }
+
     var model: Distribution {
         Distribution(
             id: id, requestId: requestId, method: DeliveryMethod(rawValue: method) ?? .external, target: target, alias: alias,

@@ -9,7 +9,11 @@ enum JSONColumns {
     nonisolated(unsafe) static let decoder = JSONDecoder()
 
     static func dictionary(_ row: Row, _ column: String) -> [String: String] {
-        guard let text: String = row[column], text != "{}", !text.isEmpty else { return [:] }
+        dictionary(row[column] as String?)
+    }
+
+    static func dictionary(_ text: String?) -> [String: String] {
+        guard let text, text != "{}", !text.isEmpty else { return [:] }
         return (try? StringMapJSON.decode(text)) ?? [:]
     }
 

@@ -64,6 +64,36 @@ struct RequestRecord: Codable, FetchableRecord, PersistableRecord {
         leaseUntil = row["lease_until"]
     }
 
+    /// Every column, in the order ``init(direct:)`` reads them.
+    static let columns = """
+        id, comms_code, priority, status, target_kind, target_id, customer_id, account_id, subscription_id, workflow_event_id, \
+        external_trigger_id, override_method, copy_of, fields, source, created_by, created_at, updated_at, claim_token, lease_until
+        """
+
+    /// Reads a row selected as ``columns`` (the claims' path).
+    init(direct row: DirectRow) {
+        id = row.string(0)
+        commsCode = row.string(1)
+        priority = row.int(2)
+        status = row.string(3)
+        targetKind = row.string(4)
+        targetId = row.string(5)
+        customerId = row.optionalString(6)
+        accountId = row.optionalString(7)
+        subscriptionId = row.optionalString(8)
+        workflowEventId = row.optionalString(9)
+        externalTriggerId = row.optionalString(10)
+        overrideMethod = row.optionalString(11)
+        copyOf = row.optionalString(12)
+        fields = JSONColumns.dictionary(row.optionalString(13))
+        source = row.string(14)
+        createdBy = row.string(15)
+        createdAt = row.int64(16)
+        updatedAt = row.int64(17)
+        claimToken = row.optionalString(18)
+        leaseUntil = row.optionalInt64(19)
+    }
+
     var model: CommsRequest {
         CommsRequest(
             id: id, commsCode: commsCode, priority: priority, status: RequestStatus(code: status) ?? .error,

@@ -1,0 +1,149 @@
+import Foundation
+import GRDB
+import HeraldCore
+@testable import HeraldSQLite
+import Testing
+
+/// The hot path's own binding and row reading (`runDirect`/`stepDirect`) checked against what
+/// GRDB's regular API writes and reads, so the two ways into the same tables agree.
+@Suite("Direct statements")
+struct DirectStatementTests {
+    static func database() throws -> DatabaseQueue {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT, n INTEGER, u TEXT UNIQUE)")
+        }
+        return queue
+    }
+
+    static let texts = ["", "plain", "Zoë Ünïcødé", "𝔸 and 😀 outside the BMP", "line\r\nbreak", "quote ' \" ;", String(repeating: "x", count: 5_000)]
+
+    @Test func valuesBoundDirectlyReadBackThroughGRDB() throws {
+        let queue = try Self.database()
+        let ints: [Int64?] = [0, 1, -1, Int64.max, Int64.min, nil]
+        try queue.write { db in
+            let insert = try db.cachedStatement(sql: "INSERT INTO t (id, s, n) VALUES (?, ?, ?)")
+            for (i, text) in Self.texts.enumerated() {
+                try insert.runDirect(db) { b in b.add(i); b.add(text); b.add(ints[i % ints.count]) }
+            }
+            try insert.runDirect(db) { b in b.add(100); b.add(nil as String?); b.add(nil as Int64?) }
+        }
+        try queue.read { db in
+            for (i, text) in Self.texts.enumerated() {
+                let row = try #require(try Row.fetchOne(db, sql: "SELECT s, typeof(s) AS type, n FROM t WHERE id = ?", arguments: [i]))
+                #expect(row["s"] as String == text)
+                #expect(row["type"] as String == "text")  // an empty string is text, not NULL
+                #expect(row["n"] as Int64? == ints[i % ints.count])
+            }
+            let empty = try #require(try Row.fetchOne(db, sql: "SELECT s, n FROM t WHERE id = 100"))
+            #expect(empty["s"] as String? == nil)
+            #expect(empty["n"] as Int64? == nil)
+        }
+    }
+
+    @Test func rowsReadDirectlyMatchGRDB() throws {
+        let queue = try Self.database()
+        try queue.write { db in
+            for (i, text) in Self.texts.enumerated() {
+                try db.execute(sql: "INSERT INTO t (id, s, n) VALUES (?, ?, ?)", arguments: [i, text, i.isMultiple(of: 2) ? nil : Int64.min + Int64(i)])
+            }
+            var read: [(String?, Int64?)] = []
+            let select = try db.cachedStatement(sql: "SELECT s, n FROM t WHERE id >= ? ORDER BY id")
+            try select.stepDirect(db, { $0.add(0) }) { row in read.append((row.optionalString(0), row.optionalInt64(1))) }
+            let expected = try Row.fetchAll(db, sql: "SELECT s, n FROM t ORDER BY id").map { ($0["s"] as String?, $0["n"] as Int64?) }
+            #expect(read.map(\.0) == expected.map(\.0))
+            #expect(read.map(\.1) == expected.map(\.1))
+            // The statement is reset after use: a second run starts from the first row again.
+            var again = 0
+            try select.stepDirect(db, { $0.add(0) }) { _ in again += 1 }
+            #expect(again == Self.texts.count)
+        }
+    }
+
+    @Test func returningRowsAreStepped() throws {
+        let queue = try Self.database()
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO t (id, n) VALUES (1, 10), (2, 20), (3, 30)")
+            var returned: [Int] = []
+            let update = try db.cachedStatement(sql: "UPDATE t SET n = n + 1 WHERE id >= ? RETURNING n")
+            try update.stepDirect(db, { $0.add(2) }) { returned.append($0.int(0)) }
+            #expect(returned.sorted() == [21, 31])
+            #expect(try Int.fetchAll(db, sql: "SELECT n FROM t ORDER BY id") == [10, 21, 31])
+        }
+    }
+
+    @Test func aWrongNumberOfValuesIsRefusedBeforeRunning() throws {
+        let queue = try Self.database()
+        try queue.write { db in
+            let insert = try db.cachedStatement(sql: "INSERT INTO t (id, s) VALUES (?, ?)")
+            let error = #expect(throws: DatabaseError.self) { try insert.runDirect(db) { $0.add(1) } }
+            #expect(error?.resultCode == .SQLITE_MISUSE)
+            #expect(error?.message?.contains("bound 1 values to a statement with 2 parameters") == true)
+            #expect(throws: DatabaseError.self) { try insert.runDirect(db) { b in b.add(1); b.add("a"); b.add("b") } }
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") == 0)
+        }
+    }
+
+    @Test func aConstraintFailureIsAConstraintErrorAndTheStatementStaysUsable() throws {
+        let queue = try Self.database()
+        try queue.write { db in
+            let insert = try db.cachedStatement(sql: "INSERT INTO t (id, u) VALUES (?, ?)")
+            try insert.runDirect(db) { b in b.add(1); b.add("same") }
+            let error = #expect(throws: DatabaseError.self) { try insert.runDirect(db) { b in b.add(2); b.add("same") } }
+            #expect(error?.resultCode == .SQLITE_CONSTRAINT)
+            #expect(error?.message?.contains("UNIQUE") == true)
+            try insert.runDirect(db) { b in b.add(3); b.add("other") }
+            #expect(try Int.fetchAll(db, sql: "SELECT id FROM t ORDER BY id") == [1, 3])
+        }
+    }
+
+    /// `RequestRecord.columns`/`DistributionRecord.columns` and the positions `init(direct:)`
+    /// reads must stay in step: both records read the same row directly and by column name.
+    @Test func recordsReadDirectlyEqualRecordsReadByName() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("herald-direct-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = try SQLiteStore(path: path)
+        try await store.migrate()
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO comms_requests (id, comms_code, priority, status, target_kind, target_id, customer_id, account_id,
+                    subscription_id, workflow_event_id, external_trigger_id, override_method, copy_of, fields, source, created_by,
+                    created_at, updated_at, claim_token, lease_until)
+                VALUES ('r1', 'WELCOME', 3, 'A', 'account', 'A1', 'C1', 'A1', NULL, NULL, 'ext-1', 'sms', NULL,
+                        '{"plan":"Zoë 5G","n":"1"}', 'api', 'agent:kim', 1000, 2000, 'tok', 9000),
+                       ('r2', 'BILL', 1, 'D', 'customer', 'C2', 'C2', NULL, NULL, NULL, NULL, NULL, 'r1', '{}', 'file', 'bulk',
+                        3000, 4000, NULL, NULL);
+                INSERT INTO distributions (id, request_id, method, target, alias, status, message, file_location, reference, fields,
+                    language, excluded_until, retry_at, attempts, sent_at, actual_sent_at, actual_target, actual_method, read_at,
+                    last_error, priority, created_at, updated_at, claim_token, lease_until)
+                VALUES ('d1', 'r1', 'email', 'zoe@example.com', 'Zoë', 'S', 'subject', 'fs:x.pack#d1.eml@0+10', '<d1@x>,Q1',
+                        '{"first":"Zoë"}', 'fr', 11, 12, 2, 13, 14, 'z@example.com', 'email', 15, 'none', 3, 16, 17, 'tok', 18),
+                       ('d2', 'r2', 'letter', 'C2', NULL, 'A', NULL, NULL, NULL, '{}', 'en', NULL, NULL, 0, NULL, NULL, NULL, NULL,
+                        NULL, NULL, 1, 19, 20, NULL, NULL);
+                """)
+            for id in ["r1", "r2"] {
+                let byName = try #require(try RequestRecord.fetchOne(db, sql: "SELECT * FROM comms_requests WHERE id = ?", arguments: [id]))
+                var direct: RequestRecord?
+                try db.cachedStatement(sql: "SELECT \(RequestRecord.columns) FROM comms_requests WHERE id = ?")
+                    .stepDirect(db, { $0.add(id) }) { direct = RequestRecord(direct: $0) }
+                let d = try #require(direct)
+                #expect(d.model == byName.model)
+                #expect(d.customerId == byName.customerId && d.accountId == byName.accountId && d.subscriptionId == byName.subscriptionId)
+                #expect(d.claimToken == byName.claimToken && d.leaseUntil == byName.leaseUntil)
+            }
+            for id in ["d1", "d2"] {
+                let byName = try #require(try DistributionRecord.fetchOne(db, sql: "SELECT * FROM distributions WHERE id = ?", arguments: [id]))
+                var direct: DistributionRecord?
+                try db.cachedStatement(sql: "SELECT \(DistributionRecord.columns) FROM distributions WHERE id = ?")
+                    .stepDirect(db, { $0.add(id) }) { direct = DistributionRecord(direct: $0) }
+                let d = try #require(direct)
+                #expect(d.model == byName.model)
+                #expect(d.priority == byName.priority && d.claimToken == byName.claimToken && d.leaseUntil == byName.leaseUntil)
+            }
+            let all = try SQLiteStore.requests(ids: ["r2", "r1", "missing"], in: db)
+            #expect(Set(all.keys) == ["r1", "r2"])
+            #expect(all["r1"]?.fields == ["plan": "Zoë 5G", "n": "1"])
+        }
+    }
+}

@@ -62,11 +62,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Process-wide SQLite settings only C can make (sqlite3_config is variadic).
+        .target(
+            name: "HeraldSQLiteTuning",
+            linkerSettings: [.linkedLibrary("sqlite3")]
+        ),
         // CommsStore on GRDB/SQLite.
         .target(
             name: "HeraldSQLite",
             dependencies: [
-                "HeraldCore",
+                "HeraldCore", "HeraldSQLiteTuning",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -247,7 +252,10 @@ let package = Package(
         ),
         .testTarget(
             name: "HeraldSQLiteTests",
-            dependencies: ["HeraldCore", "HeraldSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "HeraldCore", "HeraldSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HeraldCore
+import HeraldSQLiteTuning
 
 /// ``CommsStore`` on SQLite through GRDB: a WAL database pool (readers never wait for the
 /// writer), `synchronous = NORMAL`, named migrations, one record type per table. Hot paths
@@ -23,8 +24,16 @@ public final class SQLiteStore: CommsStore {
     let configuration: Configuration
     var now: Date { configuration.clock() }
 
+    /// SQLite's process-wide settings, made once before the first connection opens: multi-thread
+    /// mode (GRDB runs each connection on its own serial queue, so SQLite's mutex around every
+    /// call on a connection only cost time: ~2% of the email path) and no memory statistics (a
+    /// global mutex around every allocation). When something in the process opened SQLite
+    /// first, SQLite keeps its defaults: correct, a little slower.
+    public static let processSettings: Int32 = herald_sqlite_configure()
+
     /// Opens (creating if needed) the database file at `path`. Call ``migrate()`` before use.
     public init(path: String, configuration: Configuration = .init()) throws {
+        _ = Self.processSettings
         var config = GRDB.Configuration()
         config.busyMode = .timeout(configuration.busyTimeout)
         let synchronous = configuration.synchronous.rawValue
@@ -48,6 +57,7 @@ public final class SQLiteStore: CommsStore {
 
     /// A private in-memory database (tests).
     public static func inMemory(configuration: Configuration = .init()) throws -> SQLiteStore {
+        _ = processSettings
         var config = GRDB.Configuration()
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
         return SQLiteStore(writer: try DatabaseQueue(configuration: config), configuration: configuration)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import HeraldCore
 @testable import HeraldSQLite
 import Testing
@@ -9,6 +10,9 @@ import Testing
 @Suite("Direct statements")
 struct DirectStatementTests {
     static func database() throws -> DatabaseQueue {
+        // The store's process-wide SQLite settings must come before the first connection of
+        // the test process; this suite is the only one opening GRDB directly.
+        _ = SQLiteStore.processSettings
         let queue = try DatabaseQueue()
         try queue.write { db in
             try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT, n INTEGER, u TEXT UNIQUE)")
@@ -94,6 +98,15 @@ struct DirectStatementTests {
             #expect(error?.message?.contains("UNIQUE") == true)
             try insert.runDirect(db) { b in b.add(3); b.add("other") }
             #expect(try Int.fetchAll(db, sql: "SELECT id FROM t ORDER BY id") == [1, 3])
+        }
+    }
+
+    /// SQLite runs in multi-thread mode: no mutex per connection (GRDB serialises each one).
+    @Test func sqliteRunsWithoutPerConnectionMutexes() throws {
+        let queue = try Self.database()
+        #expect(SQLiteStore.processSettings == SQLITE_OK)
+        try queue.read { db in
+            #expect(sqlite3_db_mutex(db.sqliteConnection) == nil)
         }
     }
 

@@ -110,6 +110,36 @@ struct DirectStatementTests {
         }
     }
 
+    /// The migration that rebuilds `distribution_references` keyed by its primary key alone
+    /// keeps every row and the lookups by (method, reference).
+    @Test func referencesSurviveTheirTableBeingRebuiltWithoutRowid() throws {
+        let queue = try Self.database()
+        try Migrations.migrator.migrate(queue, upTo: "2026-11-27-drop-distributions-reference-index")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO comms_requests (id, comms_code, priority, status, target_kind, target_id, fields, source, created_by,
+                    created_at, updated_at) VALUES ('r1', 'WELCOME', 2, 'C', 'customer', 'C1', '{}', 'api', 'test', 1, 1);
+                INSERT INTO distributions (id, request_id, method, target, status, fields, language, priority, created_at, updated_at)
+                    VALUES ('d1', 'r1', 'email', 'a@example.com', 'S', '{}', 'en', 2, 1, 1);
+                INSERT INTO distribution_references (method, reference, distribution_id)
+                    VALUES ('email', '<d1@example.com>', 'd1'), ('email', 'Q123', 'd1'), ('sms', 'Q123', 'd1');
+                """)
+        }
+        try Migrations.migrator.migrate(queue)
+        try queue.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT method, reference, distribution_id FROM distribution_references ORDER BY method, reference")
+            #expect(rows.map { "\($0[0] as String)/\($0[1] as String)/\($0[2] as String)" }
+                    == ["email/<d1@example.com>/d1", "email/Q123/d1", "sms/Q123/d1"])
+            // No rowid any more: the table is its primary key's B-tree.
+            #expect(throws: DatabaseError.self) { try db.execute(sql: "SELECT rowid FROM distribution_references") }
+        }
+        try queue.write { db in
+            #expect(throws: DatabaseError.self) {
+                try db.execute(sql: "INSERT INTO distribution_references VALUES ('email', 'Q123', 'd1')")
+            }
+        }
+    }
+
     /// `RequestRecord.columns`/`DistributionRecord.columns` and the positions `init(direct:)`
     /// reads must stay in step: both records read the same row directly and by column name.
     @Test func recordsReadDirectlyEqualRecordsReadByName() async throws {

@@ -136,6 +136,22 @@ enum Migrations {
             // a B-tree insert of a long key for every sent comm.
             try db.execute(sql: "DROP INDEX IF EXISTS distributions_reference")
         }
+        m.registerMigration("2026-11-28-distribution-references-without-rowid") { db in
+            // Looked up only by its primary key: stored in that key's B-tree alone, one insert
+            // per provider reference (every sent email records three) instead of two.
+            try db.execute(sql: """
+            CREATE TABLE distribution_references_keyed (
+                method TEXT NOT NULL,
+                reference TEXT NOT NULL,
+                distribution_id TEXT NOT NULL REFERENCES distributions(id),
+                PRIMARY KEY (method, reference)
+            ) WITHOUT ROWID;
+            INSERT INTO distribution_references_keyed (method, reference, distribution_id)
+                SELECT method, reference, distribution_id FROM distribution_references;
+            DROP TABLE distribution_references;
+            ALTER TABLE distribution_references_keyed RENAME TO distribution_references;
+            """)
+        }
         return m
     }
 }

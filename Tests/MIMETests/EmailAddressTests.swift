@@ -22,10 +22,21 @@ struct EmailAddressTests {
     @Test("Invalid addresses are refused", arguments: [
         "plainaddress", "@example.com", "a@", "a..b@example.com", ".a@example.com", "a@-bad.com",
         "a b@example.com", "a@exa mple.com", "a@example..com", "a<b@example.com", "a@example.com\r\nBcc: x@y.z",
-        String(repeating: "a", count: 65) + "@example.com",
+        String(repeating: "a", count: 65) + "@example.com", "a@bad-.com", "\"open@example.com", "\"a\\\"@example.com",
+        "\"a\u{7F}\"@example.com", "a@[1.2.3.4", "a@[1.2 3.4]", "a@example.com.", "a@" + String(repeating: "b", count: 64) + ".com",
+        "a@" + String(repeating: "b.", count: 126) + "com",
     ])
     func invalid(address: String) {
         #expect(throws: MIMEError.self) { try EmailAddress(address) }
+    }
+
+    @Test("Valid addresses are taken", arguments: [
+        "a@b.c", "a.b+tag@sub.example.org", "!#$%&'*+-/=?^_`{|}~@example.com", "\"john doe\"@example.com",
+        "\"a\\\"b\"@example.com", "a@[192.0.2.1]", "a@[IPv6:2001:db8::1]", "jürgen@exämple.de", "x@a-b.example",
+        String(repeating: "a", count: 64) + "@example.com",
+    ])
+    func valid(address: String) throws {
+        #expect(try EmailAddress(address).address == address)
     }
 
     @Test func displayNameInjectionRefused() {

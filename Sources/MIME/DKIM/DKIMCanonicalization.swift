@@ -2,7 +2,8 @@
 public enum DKIMCanonicalization {
     /// One raw header field: its name and the raw value after the colon (folding kept).
     struct RawHeader {
-        var name: String
+        /// The name's bytes as written (before the colon).
+        var name: ArraySlice<UInt8>
         var rawValue: [UInt8]
     }
 
@@ -12,7 +13,7 @@ public enum DKIMCanonicalization {
         var index = 0
         var lineStart = 0
         var bodyStart: Int?
-        var current: (name: String, value: [UInt8])?
+        var current: (name: ArraySlice<UInt8>, value: [UInt8])?
         while index < message.count {
             guard message[index] == 10 else {
                 index += 1
@@ -33,7 +34,7 @@ public enum DKIMCanonicalization {
                 guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
                     throw MIMEError.invalidMessage("header line without a colon")
                 }
-                current = (String(decoding: line[..<colon], as: UTF8.self), Array(line[(colon + 1)...]))
+                current = (line[..<colon], Array(line[(colon + 1)...]))
             }
             index += 1
             lineStart = index
@@ -45,7 +46,25 @@ public enum DKIMCanonicalization {
 
     /// The relaxed form of one header field, `name:value` without CRLF.
     public static func relaxedHeader(name: String, value: some Collection<UInt8>) -> [UInt8] {
-        var out = Array(name.lowercased().trimmingWhitespace.utf8)
+        var out: [UInt8] = []
+        appendRelaxedHeader(name: name.utf8, value: value, to: &out)
+        return out
+    }
+
+    /// A header name in relaxed form: ASCII letters lower-cased (field names are ASCII, RFC
+    /// 5322 §2.2; other bytes are left as they are, as verifiers do), blanks around it dropped.
+    static func relaxedName(_ name: some Collection<UInt8>) -> ArraySlice<UInt8> {
+        var bytes = Array(name)[...]
+        while let last = bytes.last, last == 32 || last == 9 { bytes.removeLast() }
+        while let first = bytes.first, first == 32 || first == 9 { bytes.removeFirst() }
+        var out = Array(bytes)
+        for i in out.indices where out[i] >= UInt8(ascii: "A") && out[i] <= UInt8(ascii: "Z") { out[i] += 32 }
+        return out[...]
+    }
+
+    /// Appends the relaxed form of one header field, `name:value` without CRLF, to `out`.
+    static func appendRelaxedHeader(name: some Collection<UInt8>, value: some Collection<UInt8>, to out: inout [UInt8]) {
+        out.append(contentsOf: relaxedName(name))
         out.append(UInt8(ascii: ":"))
         var pendingSpace = false
         var started = false
@@ -60,7 +79,6 @@ public enum DKIMCanonicalization {
             started = true
             out.append(byte)
         }
-        return out
     }
 
     /// The relaxed form of a body: whitespace runs to one space, no trailing whitespace, no
@@ -136,14 +154,5 @@ public enum DKIMCanonicalization {
             }
             count = n
         }
-    }
-}
-
-extension String {
-    var trimmingWhitespace: String {
-        var scalars = Substring(self)
-        while let last = scalars.last, last == " " || last == "\t" { scalars = scalars.dropLast() }
-        while let first = scalars.first, first == " " || first == "\t" { scalars = scalars.dropFirst() }
-        return String(scalars)
     }
 }

@@ -44,63 +44,85 @@ public struct DKIMSigner: Sendable {
 
     /// The `DKIM-Signature` field for `message` (folded, ending with CRLF).
     public func signatureField(for message: [UInt8], at date: Date = Date()) throws -> String {
-        for value in [domain, selector] where value.isEmpty || value.contains(where: { $0 == ";" || $0.isWhitespace }) {
+        for value in [domain, selector] where !Self.isTagValue(value) {
             throw MIMEError.invalidMessage("DKIM domain and selector must be non-empty without ';' or spaces")
         }
         let (headers, body) = try DKIMCanonicalization.split(message)
-        let bodyHash = Data(SHA256.hash(data: DKIMCanonicalization.relaxedBody(body))).base64EncodedString()
+        let bodyHash = Self.base64(SHA256.hash(data: DKIMCanonicalization.relaxedBody(body)))
 
         // Pick header instances bottom-up for each listed name (RFC 6376 §5.4.2).
-        var used = Set<Int>()
-        var names: [String] = []
+        var used = [Bool](repeating: false, count: headers.count)
+        var names: [ArraySlice<UInt8>] = []
         var signedData: [UInt8] = []
         signedData.reserveCapacity(1024)
-        var wanted = signedHeaders.map { $0.lowercased() }
-        if !wanted.contains("from") { wanted.insert("from", at: 0) }
-        let lowered = headers.map { $0.name.lowercased().trimmingWhitespace }
+        var wanted = signedHeaders.map { DKIMCanonicalization.relaxedName($0.utf8) }
+        if !wanted.contains(Array("from".utf8)[...]) { wanted.insert(Array("from".utf8)[...], at: 0) }
+        let lowered = headers.map { DKIMCanonicalization.relaxedName($0.name) }
         for name in wanted {
-            guard let index = lowered.indices.reversed().first(where: { !used.contains($0) && lowered[$0] == name }) else { continue }
-            used.insert(index)
+            guard let index = lowered.indices.reversed().first(where: { !used[$0] && lowered[$0] == name }) else { continue }
+            used[index] = true
             names.append(name)
-            signedData.append(contentsOf: DKIMCanonicalization.relaxedHeader(name: headers[index].name, value: headers[index].rawValue))
+            DKIMCanonicalization.appendRelaxedHeader(name: headers[index].name, value: headers[index].rawValue, to: &signedData)
             signedData.append(13)
             signedData.append(10)
         }
 
-        var tags = ["v=1", "a=\(key.algorithm)", "c=relaxed/relaxed", "d=\(domain)", "s=\(selector)"]
-        if includeTimestamp { tags.append("t=\(Int(date.timeIntervalSince1970))") }
-        tags.append("h=" + names.joined(separator: ":"))
-        tags.append("bh=" + bodyHash)
+        var tags: [[UInt8]] = [
+            Array("v=1".utf8), Array("a=\(key.algorithm)".utf8), Array("c=relaxed/relaxed".utf8), Array("d=\(domain)".utf8),
+            Array("s=\(selector)".utf8),
+        ]
+        if includeTimestamp { tags.append(Array("t=\(Int(date.timeIntervalSince1970))".utf8)) }
+        var h = Array("h=".utf8)
+        for (i, name) in names.enumerated() {
+            if i > 0 { h.append(UInt8(ascii: ":")) }
+            h.append(contentsOf: name)
+        }
+        tags.append(h)
+        tags.append(Array("bh=".utf8) + bodyHash)
 
         // Fold between tags so lines stay short; b= goes on its own line.
-        var field = "DKIM-Signature:"
-        var lineLength = field.utf8.count
+        let fieldName = Array("DKIM-Signature:".utf8)
+        var field = fieldName
+        var lineLength = field.count
         for tag in tags {
-            let piece = " " + tag + ";"
-            if lineLength + piece.utf8.count > 78 {
-                field += "\r\n"
+            if lineLength + tag.count + 2 > 78 {
+                field += [13, 10]
                 lineLength = 0
             }
-            field += piece
-            lineLength += piece.utf8.count
+            field.append(32)
+            field += tag
+            field.append(UInt8(ascii: ";"))
+            lineLength += tag.count + 2
         }
-        field += "\r\n b="
+        field += Array("\r\n b=".utf8)
 
-        let unsigned = DKIMCanonicalization.relaxedHeader(
-            name: "DKIM-Signature", value: Array(field.utf8.dropFirst("DKIM-Signature:".utf8.count)))
-        signedData += unsigned
-        let signature = Data(try key.sign(signedData)).base64EncodedString()
+        DKIMCanonicalization.appendRelaxedHeader(name: Array("DKIM-Signature".utf8), value: field[fieldName.count...], to: &signedData)
+        let signature = Self.base64(try key.sign(signedData))
 
-        var folded = ""
-        var start = signature.startIndex
-        var first = true
-        while start < signature.endIndex {
-            let end = signature.index(start, offsetBy: first ? 72 : 76, limitedBy: signature.endIndex) ?? signature.endIndex
-            if !first { folded += "\r\n  " }
-            folded += signature[start..<end]
+        var start = 0
+        while start < signature.count {
+            let end = min(signature.count, start + (start == 0 ? 72 : 76))
+            if start > 0 { field += [13, 10, 32, 32] }
+            field += signature[start..<end]
             start = end
-            first = false
         }
-        return field + folded + "\r\n"
+        field += [13, 10]
+        return String(decoding: field, as: UTF8.self)
+    }
+
+    /// A `d=` or `s=` value: non-empty, no `;`, no whitespace.
+    static func isTagValue(_ value: String) -> Bool {
+        guard !value.isEmpty else { return false }
+        if value.utf8.allSatisfy({ $0 < 128 }) {
+            return !value.utf8.contains { $0 == UInt8(ascii: ";") || $0 == 32 || ($0 >= 9 && $0 <= 13) }
+        }
+        return !value.contains { $0 == ";" || $0.isWhitespace }
+    }
+
+    /// Standard base64 (with padding) of `bytes`, no line breaks.
+    static func base64(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+        var out = Base64Lines.encode(bytes)
+        out.removeAll { $0 == 13 || $0 == 10 }
+        return out
     }
 }

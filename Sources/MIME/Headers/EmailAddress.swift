@@ -54,55 +54,60 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
 
     static func isAtext(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
+            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: "="), UInt8(ascii: "?"),
+            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"),
+            UInt8(ascii: "~"):
             return true
         default:
-            return "!#$%&'*+-/=?^_`{|}~".utf8.contains(byte)
+            return false
         }
     }
 
+    /// Checks the addr-spec byte by byte (UTF-8; non-ASCII allowed in atoms and labels).
     static func validate(_ address: String) throws {
-        guard !address.utf8.contains(where: { $0 == 13 || $0 == 10 }) else { throw MIMEError.headerInjection("address") }
-        guard let at = address.lastIndex(of: "@") else { throw MIMEError.invalidAddress(address, "no @") }
-        let local = address[..<at]
-        let domain = address[address.index(after: at)...]
-        guard !local.isEmpty, local.utf8.count <= 64 else { throw MIMEError.invalidAddress(address, "bad local-part length") }
-        guard !domain.isEmpty, domain.utf8.count <= 255 else { throw MIMEError.invalidAddress(address, "bad domain length") }
-        guard address.utf8.count <= 254 else { throw MIMEError.invalidAddress(address, "longer than 254 octets") }
+        let bytes = Array(address.utf8)
+        guard !bytes.contains(where: { $0 == 13 || $0 == 10 }) else { throw MIMEError.headerInjection("address") }
+        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { throw MIMEError.invalidAddress(address, "no @") }
+        let local = bytes[..<at]
+        let domain = bytes[(at + 1)...]
+        guard !local.isEmpty, local.count <= 64 else { throw MIMEError.invalidAddress(address, "bad local-part length") }
+        guard !domain.isEmpty, domain.count <= 255 else { throw MIMEError.invalidAddress(address, "bad domain length") }
+        guard bytes.count <= 254 else { throw MIMEError.invalidAddress(address, "longer than 254 octets") }
+        let quote = UInt8(ascii: "\""), dot = UInt8(ascii: "."), hyphen = UInt8(ascii: "-")
 
-        if local.hasPrefix("\"") {
-            guard local.count >= 2, local.hasSuffix("\"") else { throw MIMEError.invalidAddress(address, "unterminated quoted local-part") }
+        if local.first == quote {
+            guard local.count >= 2, local.last == quote else { throw MIMEError.invalidAddress(address, "unterminated quoted local-part") }
             var escaped = false
-            for byte in local.utf8.dropFirst().dropLast() {
+            for byte in local.dropFirst().dropLast() {
                 if escaped { escaped = false; continue }
                 if byte == UInt8(ascii: "\\") { escaped = true; continue }
-                if byte == UInt8(ascii: "\"") || byte < 32 || byte == 127 {
+                if byte == quote || byte < 32 || byte == 127 {
                     throw MIMEError.invalidAddress(address, "bad character in quoted local-part")
                 }
             }
             if escaped { throw MIMEError.invalidAddress(address, "dangling escape") }
         } else {
-            for atom in local.split(separator: ".", omittingEmptySubsequences: false) {
+            for atom in local.split(separator: dot, omittingEmptySubsequences: false) {
                 guard !atom.isEmpty else { throw MIMEError.invalidAddress(address, "empty atom in local-part") }
-                guard atom.utf8.allSatisfy({ $0 >= 128 || isAtext($0) }) else {
+                guard atom.allSatisfy({ $0 >= 128 || isAtext($0) }) else {
                     throw MIMEError.invalidAddress(address, "invalid character in local-part")
                 }
             }
         }
 
-        if domain.hasPrefix("[") {
-            guard domain.hasSuffix("]"), domain.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
+        if domain.first == UInt8(ascii: "[") {
+            guard domain.last == UInt8(ascii: "]"), domain.allSatisfy({ $0 > 32 && $0 < 127 }) else {
                 throw MIMEError.invalidAddress(address, "bad address literal")
             }
             return
         }
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        for label in labels {
-            guard !label.isEmpty, label.utf8.count <= 63, !label.hasPrefix("-"), !label.hasSuffix("-") else {
+        for label in domain.split(separator: dot, omittingEmptySubsequences: false) {
+            guard !label.isEmpty, label.count <= 63, label.first != hyphen, label.last != hyphen else {
                 throw MIMEError.invalidAddress(address, "bad domain label")
             }
-            guard label.utf8.allSatisfy({ $0 >= 128 || $0 == UInt8(ascii: "-") || isAlnum($0) }) else {
+            guard label.allSatisfy({ $0 >= 128 || $0 == hyphen || isAlnum($0) }) else {
                 throw MIMEError.invalidAddress(address, "invalid character in domain")
             }
         }

@@ -63,17 +63,23 @@ public struct HeaderField: Sendable, Hashable {
         out.append(contentsOf: name.utf8)
         out.append(UInt8(ascii: ":"))
         var lineLength = name.utf8.count + 1
+        var value = value
         // Split on single spaces, keeping empty pieces so runs of spaces survive unfolding.
-        for piece in value.utf8.split(separator: 32, omittingEmptySubsequences: false) {
-            if !piece.isEmpty && lineLength + 1 + piece.count > 78 {
-                guard lineLength <= 998 else { throw MIMEError.lineTooLong(name) }
-                out.append(13)
-                out.append(10)
-                lineLength = 0
+        try value.withUTF8 { v in
+            var pieceStart = 0
+            for i in 0...v.count where i == v.count || v[i] == 32 {
+                let count = i - pieceStart
+                if count > 0 && lineLength + 1 + count > 78 {
+                    guard lineLength <= 998 else { throw MIMEError.lineTooLong(name) }
+                    out.append(13)
+                    out.append(10)
+                    lineLength = 0
+                }
+                out.append(32)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: v[pieceStart..<i]))
+                lineLength += 1 + count
+                pieceStart = i + 1
             }
-            out.append(32)
-            out.append(contentsOf: piece)
-            lineLength += 1 + piece.count
         }
         guard lineLength <= 998 else { throw MIMEError.lineTooLong(name) }
         out.append(13)

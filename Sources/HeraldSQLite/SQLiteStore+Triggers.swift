@@ -96,7 +96,9 @@ extension SQLiteStore {
         switch t.kind {
         case .customer:
             let statement = try db.cachedStatement(sql: "SELECT 1 FROM customers WHERE id = ?")
-            return try Int.fetchOne(statement, arguments: [t.id]) != nil ? (t.id, nil, nil) : nil
+            var found = false
+            try statement.stepDirect(db, { $0.add(t.id) }) { _ in found = true }
+            return found ? (t.id, nil, nil) : nil
         case .account:
             let statement = try db.cachedStatement(sql: "SELECT customer_id FROM accounts WHERE id = ?")
             guard let customer = try String.fetchOne(statement, arguments: [t.id]) else { return nil }
@@ -152,17 +154,17 @@ extension Database {
         let begin = try cachedStatement(sql: "SAVEPOINT herald_unit")
         let release = try cachedStatement(sql: "RELEASE SAVEPOINT herald_unit")
         let rollback = try cachedStatement(sql: "ROLLBACK TO SAVEPOINT herald_unit")
-        try begin.execute()
+        try begin.runDirect(self) { _ in }
         let keep: Bool
         do {
             keep = try body()
         } catch {
-            try? rollback.execute()
-            try? release.execute()
+            try? rollback.runDirect(self) { _ in }
+            try? release.runDirect(self) { _ in }
             throw error
         }
-        if !keep { try rollback.execute() }
-        try release.execute()
+        if !keep { try rollback.runDirect(self) { _ in } }
+        try release.runDirect(self) { _ in }
         return keep
     }
 

@@ -106,6 +106,14 @@ struct FileDocumentStoreTests {
         await #expect(throws: HeraldError.self) { try await store.read(parsed.description) }
         #expect(throws: HeraldError.self) { try DocumentLocation("fs:2026/x.pack#a.eml@12") }
         #expect(throws: HeraldError.self) { try DocumentLocation("no-scheme") }
+        #expect(throws: HeraldError.self) { try DocumentLocation(":2026/x.pack") }
+        #expect(throws: HeraldError.self) { try DocumentLocation("fs:x.pack#@1+2") }
+        #expect(throws: HeraldError.self) { try DocumentLocation("fs:x.pack#a@-1+2") }
+        // Non-ASCII around the delimiters: found by bytes, sliced on character boundaries.
+        let odd = try DocumentLocation("fs:dossiers/é#/x.pack#Zoë\u{301}.eml@12+34")
+        #expect(odd.scheme == "fs" && odd.path == "dossiers/é#/x.pack")
+        #expect(odd.entry == DocumentLocation.Entry(name: "Zoë\u{301}.eml", offset: 12, length: 34))
+        #expect(try DocumentLocation("s3:bucket/ü.pdf").path == "bucket/ü.pdf")
         await #expect(throws: HeraldError.self) { try await store.read("fs:../x.pack#a.eml@0+1") }
         // A pack cut off in the middle of a record is reported, not half read.
         let path = dir.appendingPathComponent(parsed.path).path

@@ -94,20 +94,23 @@ public struct DocumentLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses a location; throws naming what is wrong with it.
     public init(_ text: String) throws {
-        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {
+        // Searched in the UTF-8 view: the delimiters are ASCII, and a Character search walks
+        // grapheme clusters (the sender parses a location per email).
+        let bytes = text.utf8
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), colon != text.startIndex else {
             throw HeraldError.invalid("fileLocation", "'\(text)' has no scheme (e.g. fs:)")
         }
         scheme = String(text[..<colon])
-        let rest = text[text.index(after: colon)...]
-        guard let hash = rest.lastIndex(of: "#") else {
+        let rest = text[bytes.index(after: colon)...]
+        guard let hash = rest.utf8.lastIndex(of: UInt8(ascii: "#")) else {
             path = String(rest)
             entry = nil
             return
         }
         path = String(rest[..<hash])
-        let fragment = rest[rest.index(after: hash)...]
-        guard let at = fragment.lastIndex(of: "@"), let plus = fragment.lastIndex(of: "+"), at < plus,
-              let offset = Int(fragment[fragment.index(after: at)..<plus]), let length = Int(fragment[fragment.index(after: plus)...]),
+        let fragment = rest[rest.utf8.index(after: hash)...]
+        guard let at = fragment.utf8.lastIndex(of: UInt8(ascii: "@")), let plus = fragment.utf8.lastIndex(of: UInt8(ascii: "+")), at < plus,
+              let offset = Int(fragment[fragment.utf8.index(after: at)..<plus]), let length = Int(fragment[fragment.utf8.index(after: plus)...]),
               offset >= 0, length >= 0, at != fragment.startIndex else {
             throw HeraldError.invalid("fileLocation", "'\(text)' does not end in #<name>@<offset>+<length>")
         }

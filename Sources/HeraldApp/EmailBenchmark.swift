@@ -102,6 +102,9 @@ public enum EmailBenchmark {
             "HERALD_EMAIL_TRANSPORT": "smtp", "HERALD_SMTP_HOST": "127.0.0.1", "HERALD_SMTP_PORT": "\(port)", "HERALD_SMTP_TLS": "none",
             "HERALD_SMTP_CONNECTIONS": "\(connections)", "HERALD_LOG_LEVEL": "warning",
         ]
+        // Pipeline tuning (`HERALD_PIPELINE_BATCH_SIZE`, `HERALD_PIPELINE_BATCHES_IN_FLIGHT`) is
+        // taken from the bench's own environment, to compare settings.
+        for (key, value) in ProcessInfo.processInfo.environment where key.hasPrefix("HERALD_PIPELINE_") { environment[key] = value }
         if let keyFile {
             environment["HERALD_DKIM_DOMAIN"] = "herald.example"
             environment["HERALD_DKIM_SELECTOR"] = "bench"

@@ -24,6 +24,7 @@ import SystemPackage
 /// | `admin.api.key` | none | an API key with the admin role (secret) |
 /// | `api.keys` | none | more keys: `name:role+role:key;…` (secret) |
 /// | `pipeline.batch.size` | 500 | rows per claim |
+/// | `pipeline.batches.in.flight` | 3 | batches each stage works on at once |
 /// | `pipeline.lease.seconds` | 120 | claim lease |
 /// | `retry.max.attempts` | 6 | transmission attempts before `errorNoRetry` |
 /// | `retry.base.seconds` | 30 | first retry delay, doubling |
@@ -125,10 +126,12 @@ public struct HeraldSettings: Sendable {
             s.apiKeys += try parseKeys(list)
         }
         s.worker.batchSize = config.int(forKey: "pipeline.batch.size", default: 500)
+        s.worker.batchesInFlight = config.int(forKey: "pipeline.batches.in.flight", default: 3)
         let lease = config.int(forKey: "pipeline.lease.seconds", default: 120)
         let attempts = config.int(forKey: "retry.max.attempts", default: 6)
         let base = config.int(forKey: "retry.base.seconds", default: 30)
         guard (1...10_000).contains(s.worker.batchSize) else { throw HeraldError.invalid("pipeline.batch.size", "must be 1 to 10000") }
+        guard (1...16).contains(s.worker.batchesInFlight) else { throw HeraldError.invalid("pipeline.batches.in.flight", "must be 1 to 16") }
         guard (5...86_400).contains(lease) else { throw HeraldError.invalid("pipeline.lease.seconds", "must be 5 to 86400 seconds") }
         guard (1...100).contains(attempts) else { throw HeraldError.invalid("retry.max.attempts", "must be 1 to 100") }
         guard (1...86_400).contains(base) else { throw HeraldError.invalid("retry.base.seconds", "must be 1 to 86400 seconds") }

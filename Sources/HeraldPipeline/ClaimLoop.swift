@@ -8,6 +8,10 @@ import Synchronization
 public struct WorkerConfiguration: Sendable {
     /// Rows claimed per batch (default 500): one write transaction claims them, one commits them.
     public var batchSize: Int = 500
+    /// Batches a stage works on at once (default 3): while one batch waits for its commit,
+    /// its claim, the disk or the network, the next one is claimed and processed, so a stage
+    /// does not stall between batches. Each batch has its own claim ticket.
+    public var batchesInFlight: Int = 3
     /// How long a claim holds (default 120 s). A worker that dies loses its rows after this.
     public var lease: Duration = .seconds(120)
     /// Longest sleep of an idle worker between looks at the store (default 2 s). Idle workers
@@ -64,26 +68,39 @@ public struct ClaimLoop: Sendable {
         return items.count
     }
 
-    /// Runs until graceful shutdown or cancellation.
+    /// Runs until graceful shutdown or cancellation: ``WorkerConfiguration/batchesInFlight``
+    /// loops, each claiming and processing its own batches.
     public func run(_ process: @escaping @Sendable ([WorkItem], ClaimTicket) async throws -> Void) async {
-        let stopping = Atomic<Bool>(false)
+        let stopping = StopFlag()
         let bell = signals.bell(stage)
         await withGracefulShutdownHandler {
-            while !stopping.load(ordering: .relaxed) && !Task.isCancelled {
-                do {
-                    let claimed = try await runOnce(process)
-                    if claimed > 0 { continue }
-                    await bell.wait(upTo: try await idleWait())
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.error("stage failed; backing off", metadata: ["herald.stage": "\(stage)", "error": "\(error)"])
-                    try? await Task.sleep(for: configuration.errorBackoff)
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<max(1, configuration.batchesInFlight) {
+                    group.addTask { await loop(process, stopping: stopping, bell: bell) }
                 }
             }
         } onGracefulShutdown: {
-            stopping.store(true, ordering: .relaxed)
+            stopping.value.store(true, ordering: .relaxed)
             bell.ring()
+        }
+    }
+
+    private final class StopFlag: Sendable {
+        let value = Atomic<Bool>(false)
+    }
+
+    private func loop(_ process: @escaping @Sendable ([WorkItem], ClaimTicket) async throws -> Void, stopping: StopFlag, bell: Doorbell) async {
+        while !stopping.value.load(ordering: .relaxed) && !Task.isCancelled {
+            do {
+                let claimed = try await runOnce(process)
+                if claimed > 0 { continue }
+                await bell.wait(upTo: try await idleWait())
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("stage failed; backing off", metadata: ["herald.stage": "\(stage)", "error": "\(error)"])
+                try? await Task.sleep(for: configuration.errorBackoff)
+            }
         }
     }
 

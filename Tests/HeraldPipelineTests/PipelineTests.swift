@@ -187,6 +187,49 @@ struct PipelineTests {
         #expect(try await store.request(id: id)?.request.status == .processed)
     }
 
+    /// A stage works on `batchesInFlight` batches at once, each with its own claim: no row is
+    /// handed to two batches, and a batch waiting (on its commit, the disk, the network) does
+    /// not stop the next one.
+    @Test func aStageWorksOnSeveralBatchesAtOnce() async throws {
+        let realClock = TestClock(Date())
+        let store = try await makeStore(clock: realClock)
+        var ids: [String] = []
+        for _ in 0..<9 {
+            let r = CommsRequest(id: Identifier.make(), commsCode: "WELCOME", priority: 2, status: .awaitingProcessing,
+                                 target: TargetRef(.customer, "C-1"), source: .api, createdBy: "t", createdAt: Date())
+            _ = try await store.submit(TriggerSubmission(requests: [r], actor: "t"), idempotencyWindow: .seconds(60))
+            ids.append(r.id)
+        }
+        var config = WorkerConfiguration()
+        config.batchSize = 3
+        config.batchesInFlight = 3
+        let loop = ClaimLoop(stage: .monitor, store: store, signals: signals, configuration: config, clock: { Date() }, logger: Logger(label: "t"))
+        struct Seen { var ids: [String] = []; var tokens: Set<String> = []; var running = 0; var most = 0 }
+        let seen = Mutex(Seen())
+        let task = Task {
+            await loop.run { items, ticket in
+                seen.withLock { s in
+                    s.ids += items.map(\.request.id)
+                    s.tokens.insert(ticket.token)
+                    s.running += 1
+                    s.most = max(s.most, s.running)
+                }
+                // Hold the batch until all three are in hand (or give up after 5 s).
+                let deadline = Date().addingTimeInterval(5)
+                while seen.withLock({ $0.running < 3 }) && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+                seen.withLock { $0.running -= 1 }
+            }
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while seen.withLock({ $0.ids.count < 9 }) && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        task.cancel()
+        await task.value
+        let result = seen.withLock { $0 }
+        #expect(result.most == 3)
+        #expect(result.tokens.count == 3)
+        #expect(result.ids.sorted() == ids.sorted())  // each row claimed once (leases hold the rest)
+    }
+
     @Test func servicesWakeOnNewWorkAndStopGracefully() async throws {
         let realClock = TestClock(Date())
         let store = try await makeStore(clock: realClock)

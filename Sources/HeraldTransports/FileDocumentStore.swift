@@ -3,10 +3,8 @@ import HeraldCore
 import Synchronization
 #if canImport(Glibc)
 import Glibc
-private let systemWrite = Glibc.write
 #elseif canImport(Darwin)
 import Darwin
-private let systemWrite = Darwin.write
 #endif
 
 /// Documents on the local filesystem under `YYYY/MM/dd/HH/` (UTC), the layout CMP's storage
@@ -47,11 +45,13 @@ public struct FileDocumentStore: DocumentStore {
         var description: String { "errno \(code)" }
     }
 
-    static func writeAll(_ fd: Int32, _ data: some ContiguousBytes) throws {
+    /// Writes all of `data` at `position` in the file (`pwrite`: writers of distinct ranges
+    /// need no common file offset, so no lock).
+    static func writeAll(_ fd: Int32, _ data: some ContiguousBytes, at position: Int) throws {
         try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
             var offset = 0
             while offset < buffer.count {
-                let n = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                let n = pwrite(fd, buffer.baseAddress! + offset, buffer.count - offset, off_t(position + offset))
                 if n < 0 {
                     if errno == EINTR { continue }
                     throw WriteFailure(code: errno)
@@ -186,8 +186,11 @@ public final class FilePack: DocumentBatch {
         var fd: Int32 = -1
         /// The pack's length, written or not.
         var size = 0
-        /// Records not written yet.
+        /// Records not written yet, and where in the file they start.
         var pending: [UInt8] = []
+        var pendingOffset = 0
+        /// Full blocks taken out of `pending` and being written by their appends.
+        var writing = 0
         var finished = false
         var broken: String?
     }
@@ -212,7 +215,10 @@ public final class FilePack: DocumentBatch {
             throw HeraldError.invalid("name", "document name '\(name)' is not a plain file name")
         }
         let header = Array("\(name) \(data.count)\n".utf8)
-        return try state.withLock { state in
+        // Under the lock a record only takes its place (offset) and is copied into the block
+        // being gathered; a full block is written after the lock is let go, at its own offset,
+        // so the other merge workers keep appending meanwhile.
+        let (location, block): (String, (fd: Int32, bytes: [UInt8], offset: Int)?) = try state.withLock { state in
             if let broken = state.broken { throw HeraldError(.internalError, "document pack \(relativePath) is unusable: \(broken)") }
             precondition(!state.finished, "a finished document batch takes no more documents")
             if state.fd < 0 { try create(&state) }
@@ -221,18 +227,40 @@ public final class FilePack: DocumentBatch {
             state.pending.append(contentsOf: data)
             state.pending.append(0x0A)
             state.size += header.count + data.count + 1
-            if state.pending.count >= Self.writeBlock { try writePending(&state) }
-            return "fs:\(relativePath)#\(name)@\(start + header.count)+\(data.count)"
+            let location = "fs:\(relativePath)#\(name)@\(start + header.count)+\(data.count)"
+            guard state.pending.count >= Self.writeBlock else { return (location, nil) }
+            var full: [UInt8] = []
+            full.reserveCapacity(Self.writeBlock + 64 * 1024)
+            swap(&full, &state.pending)
+            defer { state.pendingOffset += full.count }
+            state.writing += 1
+            return (location, (state.fd, full, state.pendingOffset))
         }
+        if let block {
+            do {
+                try FileDocumentStore.writeAll(block.fd, block.bytes, at: block.offset)
+                state.withLock { $0.writing -= 1 }
+            } catch {
+                // Locations in this block were handed out: the pack can no longer be finished.
+                state.withLock { state in
+                    state.writing -= 1
+                    state.broken = "writing documents failed: \(error)"
+                }
+                throw HeraldError(.internalError, "cannot write to document pack \(relativePath): \(error)")
+            }
+        }
+        return location
     }
 
-    /// Writes the gathered documents. A failure makes the pack unusable: documents whose
-    /// locations were already handed out are not on disk, so ``finish()`` must fail and the
-    /// batch must not be committed (its rows are merged again into a new pack).
+    /// Writes the documents gathered last (``finish()``, when no append is running). A failure
+    /// makes the pack unusable: documents whose locations were already handed out are not on
+    /// disk, so ``finish()`` fails and the batch is not committed (its rows are merged again
+    /// into a new pack).
     private func writePending(_ state: inout State) throws {
         guard !state.pending.isEmpty else { return }
         do {
-            try FileDocumentStore.writeAll(state.fd, state.pending)
+            try FileDocumentStore.writeAll(state.fd, state.pending, at: state.pendingOffset)
+            state.pendingOffset += state.pending.count
             state.pending.removeAll(keepingCapacity: true)
         } catch {
             state.broken = "writing documents failed: \(error)"
@@ -278,12 +306,17 @@ public final class FilePack: DocumentBatch {
         state.fd = fd
         state.pending.reserveCapacity(Self.writeBlock + 64 * 1024)
         state.pending.append(contentsOf: Self.magic)
+        state.pendingOffset = 0
         state.size = Self.magic.count
     }
 
     public func finish() async throws {
         try state.withLock { state in
             guard !state.finished else { return }
+            // The fsync below must cover every block: appends still writing one are a misuse.
+            guard state.writing == 0 else {
+                throw HeraldError(.internalError, "document pack \(relativePath) finished while \(state.writing) appends were still writing")
+            }
             state.finished = true
             guard state.fd >= 0 else { return }
             defer {

@@ -92,6 +92,45 @@ struct FileDocumentStoreTests {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("2026/02/28/21").path))
     }
 
+    /// Many appends at once over many write blocks: each full block is written at its own
+    /// offset outside the pack's lock while the others go on appending; every document reads
+    /// back whole and the pack lists them all.
+    @Test func concurrentAppendsAcrossManyBlocksReadBack() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("herald-docs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = FileDocumentStore(root: dir)
+        let batch = store.makeBatch(createdAt: Date())
+        let bodies: [Data] = (0..<600).map { i in
+            Data((0..<(2_000 + (i * 7_919) % 12_000)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ i) })
+        }
+        let total = bodies.reduce(0) { $0 + $1.count }
+        #expect(total > 8 * 256 * 1024)  // several of the pack's 256 KiB write blocks
+        let locations = try await withThrowingTaskGroup(of: [(Int, String)].self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    var mine: [(Int, String)] = []
+                    for i in stride(from: worker, to: bodies.count, by: 8) { mine.append((i, try await batch.append(bodies[i], name: "d\(i).eml"))) }
+                    return mine
+                }
+            }
+            var found = [String](repeating: "", count: bodies.count)
+            for try await part in group { for (i, location) in part { found[i] = location } }
+            return found
+        }
+        try await batch.finish()
+        let many = await store.readMany(locations)
+        #expect(try many.map { try $0.get() } == bodies.map { [UInt8]($0) })
+        let path = dir.appendingPathComponent(try DocumentLocation(locations[0]).path).path
+        let entries = try FilePack.entries(ofPackAt: path)
+        #expect(entries.count == bodies.count)
+        #expect(Set(entries.map(\.name)) == Set((0..<bodies.count).map { "d\($0).eml" }))
+        for entry in entries {
+            let i = Int(entry.name.dropFirst().dropLast(4))!
+            #expect(entry.length == bodies[i].count)
+            #expect(locations[i].hasSuffix("#\(entry.name)@\(entry.offset)+\(entry.length)"))
+        }
+    }
+
     @Test func badPackLocationsAndPacksAreRefusedByName() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("herald-docs-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -51,14 +51,25 @@ struct TemplateFileName: Hashable {
 
     /// `en_GB`/`EN-gb` → `en-gb`; nil when not a plausible BCP 47 tag (letters, digits, `-`).
     static func normalisedLanguage(_ raw: String) -> String? {
-        let tag = String(raw.lowercased().map { $0 == "_" ? "-" : $0 })
-        let subtags = tag.split(separator: "-", omittingEmptySubsequences: false)
-        guard let first = subtags.first, (2...8).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+        // ASCII only (a tag is letters, digits and separators): checked byte by byte.
+        var tag: [UInt8] = []
+        tag.reserveCapacity(raw.utf8.count)
+        for byte in raw.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): tag.append(byte + 32)
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"): tag.append(byte)
+            case UInt8(ascii: "_"): tag.append(UInt8(ascii: "-"))
+            default: return nil
+            }
+        }
+        let subtags = tag.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        guard let first = subtags.first, (2...8).contains(first.count),
+              first.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else {
             return nil
         }
-        for s in subtags.dropFirst() where s.isEmpty || s.count > 8 || !s.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+        for s in subtags.dropFirst() where s.isEmpty || s.count > 8 {
             return nil
         }
-        return tag
+        return String(decoding: tag, as: UTF8.self)
     }
 }

@@ -220,21 +220,22 @@ struct DocumentStoreFailure: Error {
 public enum MailboxText {
     /// The domain of `Name <local@domain>` or `local@domain`.
     public static func domain(of address: String) -> String? {
+        // The delimiters are ASCII: searched in the UTF-8 view, sliced on character boundaries.
         let inner: Substring
-        if let open = address.lastIndex(of: "<"), let close = address.lastIndex(of: ">"), open < close {
-            inner = address[address.index(after: open)..<close]
+        if let open = address.utf8.lastIndex(of: UInt8(ascii: "<")), let close = address.utf8.lastIndex(of: UInt8(ascii: ">")), open < close {
+            inner = address[address.utf8.index(after: open)..<close]
         } else {
             inner = Substring(address)
         }
-        guard let at = inner.lastIndex(of: "@") else { return nil }
-        let domain = inner[inner.index(after: at)...].trimmingBlanks
+        guard let at = inner.utf8.lastIndex(of: UInt8(ascii: "@")) else { return nil }
+        let domain = inner[inner.utf8.index(after: at)...].trimmingBlanks
         return domain.isEmpty ? nil : domain
     }
 
     /// A display name quoted when it holds specials (RFC 5322 §3.2.3).
     public static func quoteDisplayName(_ name: String) -> String {
-        let specials = Set("()<>[]:;@\\,.\"")
-        guard name.contains(where: { specials.contains($0) }) else { return name }
+        let specials = "()<>[]:;@\\,.\"".utf8
+        guard name.utf8.contains(where: { specials.contains($0) }) else { return name }
         return "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 }

@@ -126,6 +126,20 @@ struct DefaultFieldsTests {
         #expect(late["TODAY"] == "28 November 2026")
     }
 
+    /// The long date kept per (language, zone) for its day gives what Foundation gives, going
+    /// forwards and backwards across midnights and between languages and zones.
+    @Test func longDatesMatchFoundationAcrossDays() {
+        let instants = ["2026-11-27T10:00:00Z", "2026-11-27T11:30:00Z", "2026-11-26T23:59:59Z", "2026-11-27T10:59:59Z",
+                        "2026-11-27T11:00:00Z", "2027-01-01T00:00:00Z", "2026-11-27T10:00:00Z"].map(instant)
+        for (language, zone) in [("en-GB", "Pacific/Auckland"), ("fr", "Europe/Paris"), ("de", "UTC"), ("en-GB", "Europe/Paris")] {
+            for date in instants + instants.reversed() {
+                var style = Date.FormatStyle(date: .long, time: .omitted).locale(Locale(identifier: language))
+                style.timeZone = TimeZone(identifier: zone)!
+                #expect(DateText.long(date, language: language, timeZone: zone) == date.formatted(style), "\(language) \(zone) \(date)")
+            }
+        }
+    }
+
     @Test func triggerFieldsOverrideDefaults() {
         let f = Self.fields(Customer(id: "C1", firstName: "Zoë"), trigger: ["FIRSTNAME": "Zo", "DEARSIRMADAM": "Hi there", "OFFERCODE": "X1"])
         #expect(f["FIRSTNAME"] == "Zo")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What a field resolver ("bean") may read.
 public struct MergeContext: Sendable {
@@ -169,10 +170,36 @@ public enum MoneyFormat {
 
 /// Dates as customers read them.
 public enum DateText {
-    /// A long date (`27 November 2026`) in the language and time zone.
+    /// A long date (`27 November 2026`) in the language and time zone. The text only changes
+    /// at midnight in that zone: each (language, zone) keeps its text for the day it was made
+    /// for (a locale and a formatter per call were a seventh of the Comms Monitor's CPU).
     public static func long(_ date: Date, language: String, timeZone: String) -> String {
+        let key = Key(language: language, timeZone: timeZone)
+        if let day = days.withLock({ $0[key] }), day.span.contains(date) { return day.text }
+        let zone = TimeZone(identifier: timeZone) ?? .gmt
         var style = Date.FormatStyle(date: .long, time: .omitted).locale(Locale(identifier: language))
-        style.timeZone = TimeZone(identifier: timeZone) ?? .gmt
-        return date.formatted(style)
+        style.timeZone = zone
+        let text = date.formatted(style)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        if let interval = calendar.dateInterval(of: .day, for: date) {
+            days.withLock { days in
+                if days.count >= 4_096 { days.removeAll() }  // bounded: languages × zones in use
+                days[key] = Day(span: interval.start..<interval.end, text: text)
+            }
+        }
+        return text
     }
+
+    private struct Key: Hashable {
+        var language: String
+        var timeZone: String
+    }
+
+    private struct Day {
+        var span: Range<Date>
+        var text: String
+    }
+
+    private static let days = Mutex<[Key: Day]>([:])
 }

@@ -237,4 +237,24 @@ struct MethodSelectionTests {
         }
         #expect(EmailAddress.isValid("zoe@example.net") && !EmailAddress.isValid("zoe@example.") && !EmailAddress.isValid("@example.net"))
     }
+
+    @Test("Email addresses refused when details are gathered, with the reason", arguments: [
+        ("zoe@example.com", nil),
+        ("\"zoe smith\"@example.com", "no valid email address"),  // quoted local parts are not taken
+        ("a@[192.0.2.1]", nil),
+        ("zoë@example.com", "email address has a non-ASCII local part and SMTPUTF8 is not enabled"),
+        ("zoe@exämple.com", nil),
+        (".zoe@example.com", "email address refused: empty atom in the local part (leading, trailing or double dot)"),
+        ("zo(e@example.com", "email address refused: invalid character in the local part"),
+        ("zoe@-example.com", "email address refused: bad domain label"),
+        ("zoe@exa_mple.com", "email address refused: invalid character in the domain"),
+        ("\"zoe@example.com", "email address refused: unterminated quoted local part"),
+        (String(repeating: "z", count: 65) + "@example.com", "email address refused: local part longer than 64 octets"),
+        ("zoe", "no valid email address"),
+    ] as [(String, String?)])
+    func emailRefusals(address: String, reason: String?) {
+        let got = EmailAddress.refusal(address, smtpUTF8: false)
+        #expect(got == reason, "\(address)")
+    }
+
 }

@@ -49,7 +49,7 @@ let package = Package(
         // Values and rules, no I/O.
         .target(
             name: "HeraldCore",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: ["EntropyPool", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // The catalog folder: comms-code definitions and Mustache templates.
@@ -62,6 +62,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Kernel randomness in bulk (identifiers, MIME boundaries); no dependencies.
+        .target(name: "EntropyPool", swiftSettings: swiftSettings),
         // Process-wide SQLite settings only C can make (sqlite3_config is variadic).
         .target(
             name: "HeraldSQLiteTuning",
@@ -157,6 +159,7 @@ let package = Package(
         .target(
             name: "MIME",
             dependencies: [
+                "EntropyPool",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -242,7 +245,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HeraldCoreTests",
-            dependencies: ["HeraldCore"],
+            dependencies: ["HeraldCore", "EntropyPool"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

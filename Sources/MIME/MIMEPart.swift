@@ -1,3 +1,4 @@
+import EntropyPool
 import Foundation
 
 /// A node of the MIME tree: a leaf with an encoded body, or a multipart with children.
@@ -116,7 +117,6 @@ public struct MIMEPart: Sendable {
 }
 
 func randomHex(_ byteCount: Int) -> String {
-    var generator = SystemRandomNumberGenerator()
     let digits: StaticString = "0123456789abcdef"
     return String(unsafeUninitializedCapacity: byteCount * 2) { buffer in
         var filled = 0
@@ -124,7 +124,7 @@ func randomHex(_ byteCount: Int) -> String {
         var left = 0
         for _ in 0..<byteCount {
             if left == 0 {
-                bits = generator.next()
+                bits = EntropyPool.next()
                 left = 8
             }
             let byte = UInt8(truncatingIfNeeded: bits)

@@ -1,3 +1,4 @@
+import EntropyPool
 import Foundation
 import Synchronization
 
@@ -14,7 +15,7 @@ public enum Identifier {
 
     /// A new lowercase UUIDv7 string, greater than every one this process made before.
     public static func make(now: Date = Date()) -> String {
-        var rng = SystemRandomNumberGenerator()
+        var rng = PooledRandomNumberGenerator()
         let wall = UInt64(max(0, now.timeIntervalSince1970 * 1000))
         let (ms, counter): (UInt64, UInt16) = last.withLock { l in
             if wall > l.milliseconds {

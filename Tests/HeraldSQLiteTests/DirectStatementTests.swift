@@ -140,6 +140,20 @@ struct DirectStatementTests {
         }
     }
 
+    /// Listing by account or subscription still goes through an index once those indexes
+    /// only hold rows that have the id.
+    @Test func accountAndSubscriptionListingsUseTheirPartialIndexes() throws {
+        let queue = try Self.database()
+        try Migrations.migrator.migrate(queue)
+        try queue.read { db in
+            for (column, index) in [("account_id", "requests_account"), ("subscription_id", "requests_subscription")] {
+                let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT * FROM comms_requests WHERE \(column) = ? AND id < ? ORDER BY id DESC LIMIT 51",
+                                            arguments: ["A1", "z"]).map { $0["detail"] as String }.joined(separator: "; ")
+                #expect(plan.contains("USING INDEX \(index)"), "\(plan)")
+            }
+        }
+    }
+
     /// `RequestRecord.columns`/`DistributionRecord.columns` and the positions `init(direct:)`
     /// reads must stay in step: both records read the same row directly and by column name.
     @Test func recordsReadDirectlyEqualRecordsReadByName() async throws {

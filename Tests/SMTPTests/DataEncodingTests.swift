@@ -1,5 +1,5 @@
 import NIOCore
-import SMTP
+@testable import SMTP
 import Testing
 
 struct DataEncodingTests {
@@ -52,4 +52,20 @@ struct DataEncodingTests {
             #expect(unstuffed == expected, "\(input)")
         }
     }
+
+    /// The eight-bytes-at-a-time check for 8-bit content agrees with a byte walk, wherever the
+    /// high byte sits and whatever the length.
+    @Test func eightBitDetectionMatchesAByteWalk() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<40 {
+            let clean = (0..<length).map { _ in UInt8.random(in: 0...127, using: &generator) }
+            #expect(!SMTPConnection.OutgoingMessage.hasEightBitData(clean))
+            for position in 0..<length {
+                var dirty = clean
+                dirty[position] = UInt8.random(in: 128...255, using: &generator)
+                #expect(SMTPConnection.OutgoingMessage.hasEightBitData(dirty), "length \(length), byte \(position)")
+            }
+        }
+    }
+
 }

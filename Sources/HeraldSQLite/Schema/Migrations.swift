@@ -152,6 +152,17 @@ enum Migrations {
             ALTER TABLE distribution_references_keyed RENAME TO distribution_references;
             """)
         }
+        m.registerMigration("2026-11-28-partial-account-subscription-indexes") { db in
+            // Most requests name a customer: their NULL account and subscription ids were two
+            // index entries per request that no query reads (`account_id = ?` implies NOT NULL,
+            // so SQLite uses the partial index for it).
+            try db.execute(sql: """
+            DROP INDEX requests_account;
+            DROP INDEX requests_subscription;
+            CREATE INDEX requests_account ON comms_requests(account_id, id) WHERE account_id IS NOT NULL;
+            CREATE INDEX requests_subscription ON comms_requests(subscription_id, id) WHERE subscription_id IS NOT NULL;
+            """)
+        }
         return m
     }
 }

@@ -99,7 +99,23 @@ public final class SMTPConnection {
         }
 
         var envelope: SMTPSessionStateMachine.Envelope {
-            .init(from: from, recipients: recipients, size: data.count, hasEightBitData: data.contains { $0 >= 128 }, envelopeID: envelopeID)
+            .init(from: from, recipients: recipients, size: data.count, hasEightBitData: Self.hasEightBitData(data), envelopeID: envelopeID)
+        }
+
+        /// Whether any byte is above 127, eight bytes at a time.
+        static func hasEightBitData(_ data: [UInt8]) -> Bool {
+            data.withUnsafeBytes { raw in
+                var i = 0
+                while i + 8 <= raw.count {
+                    if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return true }
+                    i += 8
+                }
+                while i < raw.count {
+                    if raw[i] >= 128 { return true }
+                    i += 1
+                }
+                return false
+            }
         }
     }
 

@@ -131,6 +131,15 @@ public final class SMTPConnection {
     public func send(
         pulling next: () -> OutgoingMessage?, completed: (OutgoingMessage, Result<SMTPSendResult, SMTPError>) -> Void
     ) async -> OutgoingMessage? {
+        // The loop runs on the channel's event loop: replies and writes need no thread hop.
+        await withTaskExecutorPreference(EventLoopTaskExecutor(channel.eventLoop)) {
+            await sendLoop(pulling: next, completed: completed)
+        }
+    }
+
+    private func sendLoop(
+        pulling next: () -> OutgoingMessage?, completed: (OutgoingMessage, Result<SMTPSendResult, SMTPError>) -> Void
+    ) async -> OutgoingMessage? {
         var current = next()
         var started = false  // whether `current`'s commands are already written (pipelined)
         while let message = current {

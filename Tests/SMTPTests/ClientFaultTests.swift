@@ -53,6 +53,27 @@ struct ClientFaultTests {
         return (results, unsent)
     }
 
+    /// The send loop runs on an event loop thread (the session's own), so a reply resumes it
+    /// without waking a thread of the global pool.
+    @Test func pulledMessagesAreSentFromTheEventLoop() async throws {
+        try await Self.withServer(.init()) { server in
+            var onLoop: [Bool] = []
+            var queue = (0..<3).map { _ in SMTPConnection.OutgoingMessage(from: "a@test", recipients: ["b@test"], data: Self.message) }[...]
+            let unsent = try await Self.client(server).withConnection { connection in
+                await connection.send(pulling: {
+                    onLoop.append(MultiThreadedEventLoopGroup.currentEventLoop != nil)
+                    return queue.popFirst()
+                }, completed: { _, result in
+                    onLoop.append(MultiThreadedEventLoopGroup.currentEventLoop != nil)
+                    #expect((try? result.get()) != nil)
+                })
+            }
+            #expect(unsent == nil)
+            #expect(server.messages.count == 3)
+            #expect(!onLoop.isEmpty && onLoop.allSatisfy { $0 })
+        }
+    }
+
     @Test func pulledMessagesCostOneRoundTripEach() async throws {
         var script = FakeSMTPServer.Script()
         script.rcptReplies["bad@test"] = "550 5.1.1 no such user"

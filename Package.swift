@@ -275,6 +275,7 @@ let package = Package(
             name: "HeraldPipelineTests",
             dependencies: ["HeraldCore", "HeraldPipeline", "HeraldSQLite", "HeraldTransports", "SMPP",
                            .product(name: "Logging", package: "swift-log"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: swiftSettings
         ),

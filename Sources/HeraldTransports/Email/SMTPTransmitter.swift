@@ -16,18 +16,21 @@ import Synchronization
 /// | 5xx | `failed(retryable: false)` with the server's text → `errorNoRetry` |
 /// | over the server's SIZE, non-ASCII address without SMTPUTF8 | `failed(retryable: false)` with the reason |
 ///
-/// A batch is sent over at most ``connectionsPerHost`` sessions at once, each reused for many
-/// messages (RSET between them, PIPELINING when offered) and closed with QUIT when the batch is
-/// done: sessions live for one batch, so no connection outlives a `transmit` call and the
-/// transmitter needs no `Service`. A session that cannot be opened fails the rest of the batch
+/// At most ``connectionsPerHost`` sessions are open at once, across every batch being sent (the
+/// email sender works on several batches at once); each is reused for many messages (RSET
+/// between them, PIPELINING when offered) and closed with QUIT when its batch is done: sessions
+/// live for one batch, so no connection outlives a `transmit` call and the transmitter needs no
+/// `Service`. A session that cannot be opened fails the rest of the batch
 /// as retryable (the relay is down or refusing; each message would meet the same answer).
 public struct SMTPTransmitter: Transmitter {
     /// The relay and how to reach it.
     public let client: SMTPClient
     /// Where the Email Monitor stored the messages.
     public let documents: any DocumentStore
-    /// Sessions opened at once to the relay (default 2).
+    /// Sessions open at once to the relay, over all batches (default 2).
     public let connectionsPerHost: Int
+    /// The places for those sessions, shared by every copy of this transmitter.
+    let sessions: SessionLimit
     let logger: Logger
 
     /// Creates the transmitter; nothing connects until a batch is sent.
@@ -36,6 +39,7 @@ public struct SMTPTransmitter: Transmitter {
         self.client = SMTPClient(configuration: configuration, logger: logger)
         self.documents = documents
         self.connectionsPerHost = max(1, connectionsPerHost)
+        self.sessions = SessionLimit(self.connectionsPerHost)
         self.logger = logger
     }
 
@@ -103,7 +107,14 @@ public struct SMTPTransmitter: Transmitter {
     /// message's envelope is pipelined behind the previous content (one round trip a message).
     func work(_ queue: Queue) async {
         var carried: Prepared?
-        while let first = carried ?? queue.next() {
+        while true {
+            // A place for a session first (shared with the other batches), then a message.
+            await sessions.acquire()
+            guard let first = carried ?? queue.next() else {
+                sessions.release()
+                return
+            }
+            defer { sessions.release() }
             carried = nil
             var handed: [Prepared] = []  // pulled onto the session, not yet answered, in order
             var firstTaken = false

@@ -32,7 +32,8 @@ public struct MIMEPart: Sendable {
                 try HeaderField("Content-Type", "text/\(subtype); charset=utf-8"),
                 try HeaderField("Content-Transfer-Encoding", encoding.rawValue),
             ],
-            body: .encoded(encoding.encode(bytes))
+            // 7bit bytes are already CRLF-normalised and end with a line break: used as they are.
+            body: .encoded(encoding == .sevenBit ? bytes : encoding.encode(bytes))
         )
     }
 

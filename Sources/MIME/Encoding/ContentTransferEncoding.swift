@@ -51,25 +51,29 @@ public enum ContentTransferEncoding: String, Sendable, Hashable {
         }
     }
 
-    /// Converts bare LF and bare CR to CRLF.
+    /// Converts bare LF and bare CR to CRLF (written into a buffer sized for the worst case, a
+    /// break for every byte, instead of growing an array byte by byte).
     static func normalizingLineBreaks(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + bytes.count / 40)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 13 {
-                out.append(13)
-                out.append(10)
-                if index + 1 < bytes.count && bytes[index + 1] == 10 { index += 1 }
-            } else if byte == 10 {
-                out.append(13)
-                out.append(10)
-            } else {
-                out.append(byte)
+        bytes.withUnsafeBufferPointer { p in
+            let n = p.count
+            return [UInt8](unsafeUninitializedCapacity: n * 2) { out, count in
+                var o = 0
+                var index = 0
+                while index < n {
+                    let byte = p[index]
+                    if byte == 13 || byte == 10 {
+                        out[o] = 13
+                        out[o + 1] = 10
+                        o += 2
+                        if byte == 13 && index + 1 < n && p[index + 1] == 10 { index += 1 }
+                    } else {
+                        out[o] = byte
+                        o += 1
+                    }
+                    index += 1
+                }
+                count = o
             }
-            index += 1
         }
-        return out
     }
 }

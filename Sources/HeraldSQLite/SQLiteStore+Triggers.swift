@@ -219,21 +219,13 @@ extension Database {
 /// `status_history` rows waiting to be written, in order, with multi-row INSERTs (a batch
 /// commit writes one statement per 100 rows instead of one per row).
 struct HistoryBuffer {
-    private struct Entry {
-        var requestId: String
-        var entity: String
-        var from: String?
-        var to: String
-        var at: Int64
-        var actor: String
-        var reason: String?
-    }
-    private var entries: [Entry] = []
+    private var entries: [HistoryRecord] = []
     var count: Int { entries.count }
     static let rowsPerStatement = 100
 
     mutating func append(requestId: String, entity: HistoryEntry.Entity, from: String?, to: String, at: Date, actor: String, reason: String?) {
-        entries.append(Entry(requestId: requestId, entity: entity.rawValue, from: from, to: to, at: Millis.from(at), actor: actor, reason: reason))
+        entries.append(HistoryRecord(id: nil, requestId: requestId, entity: entity.rawValue, fromStatus: from, toStatus: to,
+                                     at: Millis.from(at), actor: actor, reason: reason))
     }
 
     /// Writes the rows in the order they were added and empties the buffer.
@@ -247,7 +239,7 @@ struct HistoryBuffer {
             let statement = try db.cachedStatement(sql: sql)
             try statement.runDirect(db) { b in
                 for e in entries[start..<(start + n)] {
-                    b.add(e.requestId); b.add(e.entity); b.add(e.from); b.add(e.to); b.add(e.at); b.add(e.actor); b.add(e.reason)
+                    b.add(e.requestId); b.add(e.entity); b.add(e.fromStatus); b.add(e.toStatus); b.add(e.at); b.add(e.actor); b.add(e.reason)
                 }
             }
             start += n

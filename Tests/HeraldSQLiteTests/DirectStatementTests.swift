@@ -154,6 +154,27 @@ struct DirectStatementTests {
         }
     }
 
+    /// Preferences decoded once per distinct text are handed back right for every customer,
+    /// shared, different or empty.
+    @Test func customersReadBackTheirOwnPreferences() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await store.migrate()
+        let shared = Preferences(optOut: [OptOut(method: .sms, category: "marketing")], preferredMethods: [.email, .sms])
+        let other = Preferences(preferredMethods: [.push], quietHours: QuietHours(from: "21:00", to: "08:00"))
+        let customers = [
+            Customer(id: "C1", language: "en", timeZone: "UTC", preferences: shared),
+            Customer(id: "C2", language: "en", timeZone: "UTC", preferences: shared),
+            Customer(id: "C3", language: "fr", timeZone: "Europe/Paris", preferences: other),
+            Customer(id: "C4", language: "en", timeZone: "UTC"),
+        ]
+        for c in customers { try await store.upsertCustomer(c) }
+        for _ in 0..<2 {  // the second round reads decoded values kept from the first
+            for c in customers { #expect(try await store.customer(id: c.id)?.preferences == c.preferences) }
+            let contexts = try await store.contexts(for: customers.map { TargetRef(.customer, $0.id) })
+            for c in customers { #expect(contexts[TargetRef(.customer, c.id)]?.customer.preferences == c.preferences) }
+        }
+    }
+
     /// `RequestRecord.columns`/`DistributionRecord.columns` and the positions `init(direct:)`
     /// reads must stay in step: both records read the same row directly and by column name.
     @Test func recordsReadDirectlyEqualRecordsReadByName() async throws {

@@ -57,8 +57,7 @@ struct CustomerRecord: Codable, FetchableRecord, PersistableRecord {
         postalAddress = JSONColumns.value(PostalAddress?.self, row, "postal_address", empty: nil)
         pushTokens = JSONColumns.value([PushToken].self, row, "push_tokens", empty: [])
         externalId = row["external_id"]
-        preferences = JSONColumns.value(Preferences.self, row, "preferences", empty: .none,
-                                        emptyForms: [#"{"optOut":[],"preferredMethods":[]}"#, #"{"preferredMethods":[],"optOut":[]}"#])
+        preferences = JSONColumns.preferences(row, "preferences")
         updatedAt = row["updated_at"]
     }
 

@@ -17,7 +17,8 @@ extension SQLiteStore {
                 WHERE r.method = ? AND r.reference = ?
                 """)
             for report in reports {
-                guard let record = try DistributionRecord.fetchOne(find, arguments: [report.method.rawValue, report.reference]) else {
+                guard let record = try DistributionRecord.fetchOne(find, arguments: [report.method.rawValue, report.reference])
+                    ?? Self.distribution(namedBy: report, in: db) else {
                     try db.logReport(report, receivedAt: receivedAt, disposition: "unmatched", distributionId: nil)
                     results.append(.unmatched)
                     continue
@@ -33,6 +34,19 @@ extension SQLiteStore {
             }
             return results
         }
+    }
+}
+
+extension SQLiteStore {
+    /// The distribution a self-naming reference part (`envid:<id>`, `<id@domain>`; see
+    /// ``ProviderReference/namedDistributionId(_:)``) points at, when that distribution is of the
+    /// report's method and its reference lists the part: such parts are not indexed.
+    static func distribution(namedBy report: DeliveryReport, in db: Database) throws -> DistributionRecord? {
+        guard let id = ProviderReference.namedDistributionId(report.reference),
+              let record = try DistributionRecord.fetchOne(db, key: id),
+              record.method == report.method.rawValue,
+              ProviderReference.parts(record.reference ?? "").contains(report.reference) else { return nil }
+        return record
     }
 }
 
@@ -66,9 +80,9 @@ extension Database {
                                        report.detail, Millis.from(receivedAt), disposition, distributionId])
     }
 
-    /// Indexes every comma-separated provider id of a sent distribution's reference, so a report
-    /// about any SMS segment (or the Message-ID of an email) finds it; then applies reports
-    /// that arrived for these ids before the send was recorded.
+    /// Indexes every comma-separated provider id of a sent distribution's reference (but those
+    /// naming the distribution itself), so a report about any SMS segment or an email's queue id
+    /// finds it; then applies reports that arrived for these ids before the send was recorded.
     func indexReferences(_ reference: String, method deliveryMethod: DeliveryMethod, distributionId: String, earlyReports: Bool = true) throws {
         let method = deliveryMethod.rawValue
         let insert = try cachedStatement(sql: """
@@ -78,10 +92,12 @@ extension Database {
         let early = try cachedStatement(sql: """
             SELECT id, outcome, at, detail FROM delivery_reports WHERE method = ? AND reference = ? AND disposition = 'unmatched' ORDER BY id
             """)
-        for part in reference.split(separator: ",") {
-            let id = part.trimmingBlanks
-            guard !id.isEmpty else { continue }
-            try insert.runDirect(self) { b in b.add(method); b.add(id); b.add(distributionId) }
+        for id in ProviderReference.parts(reference) {
+            // A part naming this very distribution (its Message-ID, its envelope id) is found
+            // through the distribution's own id: two index rows fewer for every email sent.
+            if ProviderReference.namedDistributionId(id) != distributionId {
+                try insert.runDirect(self) { b in b.add(method); b.add(id); b.add(distributionId) }
+            }
             guard earlyReports else { continue }
             for row in try Row.fetchAll(early, arguments: [method, id]) {
                 guard let outcome = DeliveryReport.Outcome(rawValue: row["outcome"]),

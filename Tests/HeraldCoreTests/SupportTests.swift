@@ -203,4 +203,14 @@ struct DoorbellTests {
         #expect(other >= .milliseconds(90))
         #expect(Stage.all.count == 1 + 2 + DeliveryMethod.allCases.count)
     }
+
+    @Test func providerReferencePartsAndSelfNamingIds() {
+        #expect(ProviderReference.parts(" <a@b>, Q1 ,,envid:x ") == ["<a@b>", "Q1", "envid:x"])
+        #expect(ProviderReference.namedDistributionId("envid:01a2-b") == "01a2-b")
+        #expect(ProviderReference.namedDistributionId("<01a2-b@herald.test>") == "01a2-b")
+        for other in ["envid:", "<@x>", "Q123", "01a2@x", "<01a2@x", "01a2@x>", "smsc-1"] {
+            #expect(ProviderReference.namedDistributionId(other) == nil, "\(other)")
+        }
+    }
+
 }

@@ -40,6 +40,38 @@ struct ReportConformance {
         #expect(detail.history.contains { $0.to == "delivered" && $0.actor == "smpp-receipts" && $0.at == at })
     }
 
+    /// An email's reference names its distribution twice (`<id@domain>`, `envid:<id>`): those
+    /// parts are found through the distribution itself, the queue id through the index, and a
+    /// part naming another distribution, or this one under another method, finds nothing.
+    @Test(arguments: StoreFactory.all)
+    func selfNamingReferencePartsFindTheirDistribution(_ factory: StoreFactory) async throws {
+        let s = try await factory.make()
+        defer { s.cleanup() }
+        try await Fixtures.seed(s.store)
+        let (_, d) = try await Fixtures.processed(s.store)
+        let ticket = Fixtures.ticket()
+        _ = try await s.store.claim(.send(.sms), ticket: ticket, limit: 10)
+        var t = try DistributionTransition(distribution: d, to: .sent, actor: "sender", at: Fixtures.t0)
+        t.reference = "<\(d.id)@herald.test>, Q7 ,envid:\(d.id)"
+        t.sentAt = Fixtures.t0
+        _ = try await s.store.commit([Change(requestId: d.requestId, distribution: t)], ticket: ticket)
+        let at = Fixtures.t0.addingTimeInterval(5)
+        let results = try await s.store.applyDeliveryReports([
+            DeliveryReport(method: .sms, reference: "<nobody@herald.test>", outcome: .delivered, at: at),
+            DeliveryReport(method: .email, reference: "envid:\(d.id)", outcome: .delivered, at: at),
+            DeliveryReport(method: .sms, reference: "<\(d.id)@elsewhere.test>", outcome: .delivered, at: at),
+            DeliveryReport(method: .sms, reference: "<\(d.id)@herald.test>", outcome: .delivered, at: at),
+            DeliveryReport(method: .sms, reference: "envid:\(d.id)", outcome: .delivered, at: at),
+            DeliveryReport(method: .sms, reference: "Q7", outcome: .delivered, at: at),
+        ], actor: "dsn")
+        #expect(results == [
+            .unmatched, .unmatched, .unmatched,
+            .applied(requestId: d.requestId, distributionId: d.id),
+            .alreadyFinal(requestId: d.requestId, distributionId: d.id),
+            .alreadyFinal(requestId: d.requestId, distributionId: d.id),
+        ])
+    }
+
     @Test(arguments: StoreFactory.all)
     func anUndeliverableReportRecordsTheProblem(_ factory: StoreFactory) async throws {
         let s = try await factory.make()

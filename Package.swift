@@ -64,7 +64,7 @@ let package = Package(
         ),
         // Kernel randomness in bulk (identifiers, MIME boundaries); no dependencies.
         .target(name: "EntropyPool", swiftSettings: swiftSettings),
-        // Process-wide SQLite settings only C can make (sqlite3_config is variadic).
+        // A process-wide SQLite setting only C can make (sqlite3_config is variadic).
         .target(
             name: "HeraldSQLiteTuning",
             linkerSettings: [.linkedLibrary("sqlite3")]

@@ -24,11 +24,10 @@ public final class SQLiteStore: CommsStore {
     let configuration: Configuration
     var now: Date { configuration.clock() }
 
-    /// SQLite's process-wide settings, made once before the first connection opens: multi-thread
-    /// mode (GRDB runs each connection on its own serial queue, so SQLite's mutex around every
-    /// call on a connection only cost time: ~2% of the email path) and no memory statistics (a
-    /// global mutex around every allocation). When something in the process opened SQLite
-    /// first, SQLite keeps its defaults: correct, a little slower.
+    /// SQLite's process-wide setting, made once before the first connection opens: no memory
+    /// statistics (a global mutex and counters around every allocation SQLite makes). When
+    /// something in the process opened SQLite first, SQLite keeps its default: correct, a little
+    /// slower.
     public static let processSettings: Int32 = herald_sqlite_configure()
 
     /// Opens (creating if needed) the database file at `path`. Call ``migrate()`` before use.

@@ -2,8 +2,6 @@
 #include "HeraldSQLiteTuning.h"
 
 int herald_sqlite_configure(void) {
-    // Both must come before SQLite initialises (the first connection opened in the process).
-    int rc = sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
-    if (rc != SQLITE_OK) return rc;
+    // Must come before SQLite initialises (the first connection opened in the process).
     return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }

@@ -101,13 +101,18 @@ struct DirectStatementTests {
         }
     }
 
-    /// SQLite runs in multi-thread mode: no mutex per connection (GRDB serialises each one).
-    @Test func sqliteRunsWithoutPerConnectionMutexes() throws {
+    /// SQLite keeps no memory statistics (set before the first connection of the process):
+    /// the counter of memory in use stays at zero however much the connections allocate.
+    @Test func sqliteKeepsNoMemoryStatistics() throws {
         let queue = try Self.database()
         #expect(SQLiteStore.processSettings == SQLITE_OK)
-        try queue.read { db in
-            #expect(sqlite3_db_mutex(db.sqliteConnection) == nil)
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE big (x TEXT)")
+            for _ in 0..<200 { try db.execute(sql: "INSERT INTO big VALUES (hex(randomblob(1000)))") }
         }
+        #expect(sqlite3_memory_used() == 0)
+        // Connections have no mutex of their own (GRDB opens them in multi-thread mode).
+        try queue.read { db in #expect(sqlite3_db_mutex(db.sqliteConnection) == nil) }
     }
 
     /// The migration that rebuilds `distribution_references` keyed by its primary key alone

@@ -1,11 +1,11 @@
 #ifndef HERALD_SQLITE_TUNING_H
 #define HERALD_SQLITE_TUNING_H
 
-/// Process-wide SQLite settings Swift cannot make itself (`sqlite3_config` is variadic):
-/// multi-thread mode (no mutex around every call on a connection: GRDB already serialises each
-/// connection on its own queue) and no memory statistics (a global mutex and counters around
-/// every allocation). Returns SQLITE_OK, or SQLITE_MISUSE when SQLite was already initialised
-/// in this process (then nothing changed and SQLite keeps its compiled-in defaults).
+/// A process-wide SQLite setting Swift cannot make itself (`sqlite3_config` is variadic): no
+/// memory statistics, which otherwise take a global mutex and update counters around every
+/// allocation SQLite makes. (Connections already run without a mutex of their own: GRDB opens
+/// them in multi-thread mode and serialises each on its queue.) Returns SQLITE_OK, or
+/// SQLITE_MISUSE when SQLite was already initialised in this process (then nothing changed).
 int herald_sqlite_configure(void);
 
 #endif

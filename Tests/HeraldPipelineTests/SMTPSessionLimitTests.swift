@@ -17,7 +17,8 @@ struct SMTPSessionLimitTests {
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<40 {
                 group.addTask {
-                    await limit.acquire()
+                    let owner = ObjectIdentifier(counts)
+                    guard await limit.acquire(for: owner, stillWanted: { true }) else { return }
                     counts.opened()
                     try? await Task.sleep(for: .milliseconds(2))
                     counts.closed()
@@ -28,6 +29,22 @@ struct SMTPSessionLimitTests {
         }
         #expect(counts.messages == 40)
         #expect(counts.most == 3)
+    }
+
+    /// A batch whose messages are all handed out withdraws its waiting workers; a worker that
+    /// arrives once the batch is dry is turned away at once; the other batches' waiters stay.
+    @Test func waitersOfADryBatchAreSentAway() async throws {
+        let limit = SessionLimit(1)
+        let a = CountingSMTPServer.Counts(), b = CountingSMTPServer.Counts()
+        #expect(await limit.acquire(for: ObjectIdentifier(a), stillWanted: { true }))  // the one place
+        async let waitingA = limit.acquire(for: ObjectIdentifier(a), stillWanted: { true })
+        async let waitingB = limit.acquire(for: ObjectIdentifier(b), stillWanted: { true })
+        try await Task.sleep(for: .milliseconds(50))
+        limit.withdraw(ObjectIdentifier(a))
+        #expect(await waitingA == false)
+        #expect(await limit.acquire(for: ObjectIdentifier(a), stillWanted: { false }) == false)
+        limit.release()  // the place goes to B's waiter
+        #expect(await waitingB == true)
     }
 
     @Test func concurrentBatchesShareTheRelaysSessionLimit() async throws {
@@ -57,12 +74,18 @@ struct SMTPSessionLimitTests {
             try await pack.finish()
             batches.append(batch)
         }
+        var receivedAtFirstReturn: Int?
         let outcomes = await withTaskGroup(of: [TransmissionOutcome].self) { group in
             for batch in batches { group.addTask { await transmitter.transmit(batch) } }
             var all: [TransmissionOutcome] = []
-            for await part in group { all += part }
+            for await part in group {
+                if receivedAtFirstReturn == nil { receivedAtFirstReturn = server.messages }
+                all += part
+            }
             return all
         }
+        // A batch returns when its own messages are answered, not when every batch's are.
+        #expect((receivedAtFirstReturn ?? 24) < 24, "the first batch returned after \(receivedAtFirstReturn ?? -1) messages")
         #expect(outcomes.count == 24)
         #expect(outcomes.allSatisfy { if case .sent = $0 { true } else { false } }, "\(outcomes)")
         #expect(server.messages == 24)

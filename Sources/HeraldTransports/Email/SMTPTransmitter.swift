@@ -106,15 +106,13 @@ public struct SMTPTransmitter: Transmitter {
     /// empty, and opens a new session when the server broke the last one. On a session, each
     /// message's envelope is pipelined behind the previous content (one round trip a message).
     func work(_ queue: Queue) async {
+        // A place for this worker's sessions, shared with the other batches' workers, kept until
+        // the batch has nothing left; a worker still waiting when its batch runs dry leaves.
+        let owner = ObjectIdentifier(queue)
+        guard await sessions.acquire(for: owner, stillWanted: { queue.hasPending }) else { return }
+        defer { sessions.release() }
         var carried: Prepared?
-        while true {
-            // A place for a session first (shared with the other batches), then a message.
-            await sessions.acquire()
-            guard let first = carried ?? queue.next() else {
-                sessions.release()
-                return
-            }
-            defer { sessions.release() }
+        while let first = carried ?? queue.next() {
             carried = nil
             var handed: [Prepared] = []  // pulled onto the session, not yet answered, in order
             var firstTaken = false
@@ -149,6 +147,8 @@ public struct SMTPTransmitter: Transmitter {
                 while let rest = queue.next() { queue.record(rest.index, .failed(retryable: true, reason: reason)) }
             }
         }
+        // Nothing left to hand out: this batch's workers still waiting for a place need none.
+        sessions.withdraw(owner)
     }
 
     /// Maps the server's answer to one message.
@@ -221,6 +221,9 @@ public struct SMTPTransmitter: Transmitter {
                 return s.pending[s.next]
             }
         }
+
+        /// Whether messages are left to hand out.
+        var hasPending: Bool { state.withLock { $0.next < $0.pending.count } }
 
         func record(_ index: Int, _ outcome: TransmissionOutcome) {
             state.withLock { $0.outcomes.append((index, outcome)) }

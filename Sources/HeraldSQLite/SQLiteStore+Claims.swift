@@ -67,17 +67,23 @@ extension SQLiteStore {
         }
     }
 
-    /// The requests with these ids, by id: one cached `IN (?, …)` statement per batch size.
+    /// The requests with these ids, by id. The `IN (?, …)` statements are cached in a few sizes
+    /// (powers of two from 8 to 4,096; the unused places bound to NULL, which matches nothing),
+    /// so a connection keeps at most ten of them whatever the batch sizes.
     static func requests(ids: [String], in db: Database) throws -> [String: CommsRequest] {
         var out: [String: CommsRequest] = [:]
         out.reserveCapacity(ids.count)
         var start = 0
         while start < ids.count {
-            // SQLite allows 32,766 parameters; a batch is at most 10,000 rows.
-            let chunk = ids[start..<min(ids.count, start + 5_000)]
-            let placeholders = String(repeating: "?, ", count: chunk.count - 1) + "?"
+            let chunk = ids[start..<min(ids.count, start + 4_096)]
+            var places = 8
+            while places < chunk.count { places *= 2 }
+            let placeholders = String(repeating: "?, ", count: places - 1) + "?"
             let statement = try db.cachedStatement(sql: "SELECT \(RequestRecord.columns) FROM comms_requests WHERE id IN (\(placeholders))")
-            try statement.stepDirect(db, { b in for id in chunk { b.add(id) } }) { row in
+            try statement.stepDirect(db, { b in
+                for id in chunk { b.add(id) }
+                for _ in chunk.count..<places { b.add(nil as String?) }
+            }) { row in
                 let r = RequestRecord(direct: row)
                 out[r.id] = r.model
             }

@@ -227,6 +227,11 @@ struct DirectStatementTests {
             let all = try SQLiteStore.requests(ids: ["r2", "r1", "missing"], in: db)
             #expect(Set(all.keys) == ["r1", "r2"])
             #expect(all["r1"]?.fields == ["plan": "Zoë 5G", "n": "1"])
+            // Any count is served by the padded statements, past a chunk's end too.
+            for count in [1, 7, 8, 9, 300, 4_097] {
+                let ids = ["r1"] + (0..<(count - 1)).map { "none-\($0)" } + ["r2"]
+                #expect(Set(try SQLiteStore.requests(ids: ids, in: db).keys) == ["r1", "r2"], "\(count)")
+            }
         }
     }
 }

@@ -26,9 +26,13 @@ struct SMSHTTPGatewayTests {
 
         let received = Mutex<[Received]>([])
         let script: Mutex<[(status: HTTPResponse.Status, body: String)]>
+        /// Requests being answered now, and the most at once; each answer waits `delay`.
+        let inFlight = Mutex((now: 0, most: 0))
+        let delay: Duration
 
-        init(script: [(status: HTTPResponse.Status, body: String)] = []) {
+        init(script: [(status: HTTPResponse.Status, body: String)] = [], delay: Duration = .zero) {
             self.script = Mutex(script)
+            self.delay = delay
         }
 
         var requests: [Received] { received.withLock { $0 } }
@@ -36,6 +40,9 @@ struct SMSHTTPGatewayTests {
         var application: some ApplicationProtocol {
             let router = Router()
             router.post("/sms") { request, _ -> Response in
+                self.inFlight.withLock { c in c.now += 1; c.most = max(c.most, c.now) }
+                defer { self.inFlight.withLock { $0.now -= 1 } }
+                if self.delay > .zero { try await Task.sleep(for: self.delay) }
                 let buffer = try await request.body.collect(upTo: 65_536)
                 let count = self.received.withLock {
                     $0.append(Received(headers: request.headers, body: Data(buffer.readableBytesView)))
@@ -99,6 +106,33 @@ struct SMSHTTPGatewayTests {
             #expect(message["clientRef"] as? String == d.id)
             let text = try #require(message["body"] as? String)
             #expect(!text.isEmpty && text == d.message, "the text arrives intact after JSON escaping: \(text)")
+        }
+    }
+
+    /// `sms.http.concurrency` bounds the requests in flight over every batch the sender works
+    /// on at once, not per batch.
+    @Test func theConcurrencyLimitHoldsAcrossBatches() async throws {
+        let aggregator = FakeAggregator(delay: .milliseconds(20))
+        try await aggregator.run { url in
+            let transmitter = HTTPGatewayTransmitter(settings: HTTPGatewaySettings(url: url, body: Self.template, idPath: "messages.0.id", concurrency: 2))
+            let batches = (0..<3).map { b in
+                (0..<4).map { i in
+                    let request = CommsRequest(id: "r-\(b)-\(i)", commsCode: "DATA_80", priority: 2, status: .processed,
+                                               target: TargetRef(.customer, "C1"), source: .api, createdBy: "t", createdAt: Date())
+                    return Transmission(request: request, distribution: Distribution(
+                        id: "d-\(b)-\(i)", requestId: request.id, method: .sms, target: "+447700900123", status: .awaitingDistribution,
+                        message: "hello", language: "en", createdAt: Date()))
+                }
+            }
+            let outcomes = await withTaskGroup(of: [TransmissionOutcome].self) { group in
+                for batch in batches { group.addTask { await transmitter.transmit(batch) } }
+                var all: [TransmissionOutcome] = []
+                for await part in group { all += part }
+                return all
+            }
+            #expect(outcomes.count == 12 && outcomes.allSatisfy { if case .sent = $0 { true } else { false } }, "\(outcomes)")
+            #expect(aggregator.requests.count == 12)
+            #expect(aggregator.inFlight.withLock { $0.most } == 2)
         }
     }
 

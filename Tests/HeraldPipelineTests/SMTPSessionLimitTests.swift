@@ -12,7 +12,7 @@ import Testing
 @Suite("SMTP session limit")
 struct SMTPSessionLimitTests {
     @Test func placesAreNeverOverTheLimitAndWaitersAreServed() async {
-        let limit = SessionLimit(3)
+        let limit = SharedLimit(3)
         let counts = CountingSMTPServer.Counts()
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<40 {
@@ -34,7 +34,7 @@ struct SMTPSessionLimitTests {
     /// A batch whose messages are all handed out withdraws its waiting workers; a worker that
     /// arrives once the batch is dry is turned away at once; the other batches' waiters stay.
     @Test func waitersOfADryBatchAreSentAway() async throws {
-        let limit = SessionLimit(1)
+        let limit = SharedLimit(1)
         let a = CountingSMTPServer.Counts(), b = CountingSMTPServer.Counts()
         #expect(await limit.acquire(for: ObjectIdentifier(a), stillWanted: { true }))  // the one place
         async let waitingA = limit.acquire(for: ObjectIdentifier(a), stillWanted: { true })
@@ -47,7 +47,7 @@ struct SMTPSessionLimitTests {
         #expect(await waitingB == true)
     }
 
-    @Test func concurrentBatchesShareTheRelaysSessionLimit() async throws {
+    @Test func concurrentBatchesShareTheRelaysSharedLimit() async throws {
         let server = try await CountingSMTPServer.start()
         defer { server.stop() }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("herald-smtp-limit-\(UUID().uuidString)")

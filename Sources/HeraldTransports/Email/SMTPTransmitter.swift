@@ -30,7 +30,7 @@ public struct SMTPTransmitter: Transmitter {
     /// Sessions open at once to the relay, over all batches (default 2).
     public let connectionsPerHost: Int
     /// The places for those sessions, shared by every copy of this transmitter.
-    let sessions: SessionLimit
+    let sessions: SharedLimit
     let logger: Logger
 
     /// Creates the transmitter; nothing connects until a batch is sent.
@@ -39,7 +39,7 @@ public struct SMTPTransmitter: Transmitter {
         self.client = SMTPClient(configuration: configuration, logger: logger)
         self.documents = documents
         self.connectionsPerHost = max(1, connectionsPerHost)
-        self.sessions = SessionLimit(self.connectionsPerHost)
+        self.sessions = SharedLimit(self.connectionsPerHost)
         self.logger = logger
     }
 

@@ -11,7 +11,7 @@ import NIOHTTP1
 /// as the distribution's reference, so the status callback
 /// (`POST /v1/inbound/sms-status/{route}`) can find it.
 ///
-/// A batch is sent concurrently, at most ``HTTPGatewaySettings/concurrency`` requests at once,
+/// Batches are sent concurrently, at most ``HTTPGatewaySettings/concurrency`` requests at once,
 /// over one `HTTPClient` (by default `HTTPClient.shared`, which needs no shutdown, so a runtime
 /// built without its services — `herald demo`, `herald import` — leaks nothing). Outcomes:
 /// - 2xx with a message id → `sent` with that id;
@@ -25,6 +25,8 @@ public struct HTTPGatewayTransmitter: Transmitter {
     public let settings: HTTPGatewaySettings
     /// The client requests go through.
     public let client: HTTPClient
+    /// The places for requests in flight, shared by every batch (and copy) of this transmitter.
+    let inFlight: SharedLimit
     let logger: Logger
 
     /// The largest response body read.
@@ -34,11 +36,12 @@ public struct HTTPGatewayTransmitter: Transmitter {
     public init(settings: HTTPGatewaySettings, client: HTTPClient = .shared, logger: Logger = Logger(label: "herald.sms.http")) {
         self.settings = settings
         self.client = client
+        self.inFlight = SharedLimit(settings.concurrency)
         self.logger = logger
     }
 
-    /// Sends the batch, at most ``HTTPGatewaySettings/concurrency`` requests at once; one
-    /// outcome per transmission, in order.
+    /// Sends the batch; at most ``HTTPGatewaySettings/concurrency`` requests are in flight at
+    /// once over all the batches being sent. One outcome per transmission, in order.
     public func transmit(_ batch: [Transmission]) async -> [TransmissionOutcome] {
         var outcomes = [TransmissionOutcome?](repeating: nil, count: batch.count)
         let limit = max(1, settings.concurrency)
@@ -48,7 +51,12 @@ public struct HTTPGatewayTransmitter: Transmitter {
                 let index = next
                 let tx = batch[index]
                 next += 1
-                group.addTask { (index, await self.transmit(tx)) }
+                group.addTask {
+                    // Each request holds its place only while it is in flight.
+                    _ = await self.inFlight.acquire(for: ObjectIdentifier(self.inFlight), stillWanted: { true })
+                    defer { self.inFlight.release() }
+                    return (index, await self.transmit(tx))
+                }
             }
             while next < batch.count && next < limit { startNext() }
             for await (index, outcome) in group {

@@ -1,12 +1,12 @@
 import Synchronization
 
-/// At most `limit` holders at once, shared by every batch of one transmitter: the per-host
-/// session limit (`smtp.connections`) holds however many batches the email sender works on at
-/// once. Waiters are served first come, first served; a freed place goes straight to the
+/// At most `limit` holders at once, shared by every batch of one transmitter, so a limit on
+/// the provider holds however many batches a sender works on at once: SMTP sessions per relay
+/// (`smtp.connections`), requests in flight to an SMS gateway (`sms.http.concurrency`). Waiters are served first come, first served; a freed place goes straight to the
 /// longest waiter. A waiter is tied to its batch (`owner`): when that batch has nothing left to
 /// hand out, ``withdraw(_:)`` sends its waiters away empty-handed, so a batch never waits for
 /// places it no longer needs behind other batches.
-final class SessionLimit: Sendable {
+final class SharedLimit: Sendable {
     private struct Waiter {
         var owner: ObjectIdentifier
         var continuation: CheckedContinuation<Bool, Never>

@@ -58,7 +58,7 @@ public struct ClaimLoop: Sendable {
         let items = try await store.claim(stage, ticket: ticket, limit: configuration.batchSize)
         if items.isEmpty { return 0 }
         do {
-            try await process(items, ticket)
+            try await withLeaseRenewed(ticket) { try await process(items, ticket) }
         } catch {
             // Hand the rows back at once rather than parking them for a whole lease; rows the
             // batch already committed are no longer held by this ticket.
@@ -101,6 +101,31 @@ public struct ClaimLoop: Sendable {
                 logger.error("stage failed; backing off", metadata: ["herald.stage": "\(stage)", "error": "\(error)"])
                 try? await Task.sleep(for: configuration.errorBackoff)
             }
+        }
+    }
+
+    /// Runs `body` while renewing the ticket's lease every third of the lease, so a batch that
+    /// takes longer than its lease (a slow relay; sessions shared with other batches) is not
+    /// claimed again by another worker meanwhile. A failed renewal is logged; the batch goes on.
+    func withLeaseRenewed(_ ticket: ClaimTicket, _ body: @Sendable () async throws -> Void) async throws {
+        let lease = configuration.lease
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while true {
+                    do {
+                        try await Task.sleep(for: lease / 3)
+                    } catch {
+                        return  // the batch is done
+                    }
+                    do {
+                        _ = try await store.renew(stage, ticket: ticket, until: clock().addingTimeInterval(lease.seconds))
+                    } catch {
+                        logger.warning("claim lease not renewed", metadata: ["herald.stage": "\(stage)", "error": "\(error)"])
+                    }
+                }
+            }
+            defer { group.cancelAll() }
+            try await body()
         }
     }
 

@@ -230,6 +230,28 @@ extension SQLiteStore {
         return true
     }
 
+    public func renew(_ stage: Stage, ticket: ClaimTicket, until: Date) async throws -> Int {
+        // The rows are found through the stage's partial index (its waiting rows), not a scan
+        // of the whole table for the token.
+        let (table, held): (String, String) = switch stage {
+        case .monitor: ("comms_requests", "status = 'A'")
+        case .merge: ("distributions", "status = 'A' AND method = ?3")
+        case .send: ("distributions", "status IN ('D', 'R') AND method = ?3")
+        }
+        let method = Self.method(of: stage)
+        let lease = Millis.from(until)
+        let token = ticket.token
+        return try await writer.write { db in
+            let statement = try db.cachedStatement(sql: "UPDATE \(table) SET lease_until = ?1 WHERE \(held) AND claim_token = ?2")
+            try statement.runDirect(db) { b in
+                b.add(lease)
+                b.add(token)
+                if let method { b.add(method) }
+            }
+            return db.changesCount
+        }
+    }
+
     public func release(_ stage: Stage, ticket: ClaimTicket) async throws {
         let table = Self.queue(stage).table
         try await writer.write { db in

@@ -230,6 +230,31 @@ struct PipelineTests {
         #expect(result.ids.sorted() == ids.sorted())  // each row claimed once (leases hold the rest)
     }
 
+    /// A batch that takes longer than its lease keeps its rows: the loop renews the lease while
+    /// the batch is in hand, so another worker cannot claim them meanwhile.
+    @Test func aBatchLongerThanItsLeaseKeepsItsClaim() async throws {
+        let store = try await makeStore(clock: TestClock(Date()))
+        for _ in 0..<2 {
+            let r = CommsRequest(id: Identifier.make(), commsCode: "WELCOME", priority: 2, status: .awaitingProcessing,
+                                 target: TargetRef(.customer, "C-1"), source: .api, createdBy: "t", createdAt: Date())
+            _ = try await store.submit(TriggerSubmission(requests: [r], actor: "t"), idempotencyWindow: .seconds(60))
+        }
+        var config = WorkerConfiguration()
+        config.lease = .milliseconds(300)
+        let loop = ClaimLoop(stage: .monitor, store: store, signals: signals, configuration: config, clock: { Date() }, logger: Logger(label: "t"))
+        let stolen = Mutex<[String]>([])
+        let claimed = try await loop.runOnce { items, _ in
+            #expect(items.count == 2)
+            // Well past the first lease, another worker looks for due rows.
+            try await Task.sleep(for: .milliseconds(700))
+            let other = ClaimTicket(worker: "other", now: Date(), lease: .seconds(30))
+            let got = try await store.claim(.monitor, ticket: other, limit: 10).map(\.request.id)
+            stolen.withLock { $0 = got }
+        }
+        #expect(claimed == 2)
+        #expect(stolen.withLock { $0 }.isEmpty)
+    }
+
     @Test func servicesWakeOnNewWorkAndStopGracefully() async throws {
         let realClock = TestClock(Date())
         let store = try await makeStore(clock: realClock)

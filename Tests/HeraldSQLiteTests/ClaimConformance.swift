@@ -423,6 +423,27 @@ struct ClaimConformance {
         #expect(toSend.first?.distribution?.status == .awaitingDistribution)
     }
 
+    @Test(arguments: StoreFactory.all)
+    func renewKeepsOnlyTheTicketsRowsPastTheirFirstLease(_ factory: StoreFactory) async throws {
+        let t = try await factory.make()
+        defer { t.cleanup() }
+        try await F.seed(t.store)
+        let r1 = try await F.submit(t.store, F.request())
+        let (_, d) = try await F.processed(t.store, method: .sms, at: F.t0.addingTimeInterval(2))
+        let now = F.t0.addingTimeInterval(10)
+        let a = F.ticket("a", at: now, lease: .seconds(30))
+        #expect(try await t.store.claim(.monitor, ticket: a, limit: 10).map(\.request.id) == [r1.id])
+        #expect(try await t.store.claim(.send(.sms), ticket: a, limit: 10).map(\.distribution?.id) == [d.id])
+        #expect(try await t.store.renew(.monitor, ticket: a, until: now.addingTimeInterval(300)) == 1)
+        #expect(try await t.store.renew(.send(.sms), ticket: F.ticket("stranger", at: now), until: now.addingTimeInterval(300)) == 0)
+        // 60 s on: the first lease has ended; the renewed monitor claim holds, the send claim does not.
+        let later = F.ticket("b", at: now.addingTimeInterval(60))
+        #expect(try await t.store.claim(.monitor, ticket: later, limit: 10).isEmpty)
+        #expect(try await t.store.claim(.send(.sms), ticket: later, limit: 10).map(\.distribution?.id) == [d.id])
+        // After the renewed lease, the request is due again.
+        #expect(try await t.store.claim(.monitor, ticket: F.ticket("c", at: now.addingTimeInterval(301)), limit: 10).map(\.request.id) == [r1.id])
+    }
+
     @Test(arguments: StoreFactory.durable)
     func releaseFreesClaims(_ factory: StoreFactory) async throws {
         let t = try await factory.make()

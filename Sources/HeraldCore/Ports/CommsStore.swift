@@ -152,6 +152,9 @@ public protocol CommsStore: Sendable {
     func commit(_ changes: [Change], ticket: ClaimTicket?) async throws -> CommitReport
     /// Releases claimed rows without changing them (a worker shutting down).
     func release(_ stage: Stage, ticket: ClaimTicket) async throws
+    /// Extends the lease of the rows `ticket` still holds in `stage` to `until` (a batch that
+    /// takes longer than its lease: a slow relay, a long queue for sessions); returns how many.
+    func renew(_ stage: Stage, ticket: ClaimTicket, until: Date) async throws -> Int
     /// The earliest time a row of the stage becomes claimable, if none is claimable now
     /// (excluded-until, retry time or a lease end). Nil when the stage is empty.
     func nextDue(_ stage: Stage, now: Date) async throws -> Date?

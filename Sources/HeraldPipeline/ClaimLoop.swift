@@ -81,7 +81,7 @@ public struct ClaimLoop: Sendable {
             }
         } onGracefulShutdown: {
             stopping.value.store(true, ordering: .relaxed)
-            bell.ring()
+            bell.ring(remembered: max(1, configuration.batchesInFlight))  // every loop, waiting or on its way
         }
     }
 

@@ -139,6 +139,19 @@ struct DoorbellTests {
         #expect(t < .seconds(15))
     }
 
+    /// A ring for several late waiters (a stage's loops at shutdown) lets exactly that many
+    /// through; the next one waits.
+    @Test func aRingCanBeRememberedForSeveralWaiters() async {
+        let bell = Doorbell()
+        bell.ring(remembered: 3)
+        for _ in 0..<3 {
+            let t = await Self.elapsed { await bell.wait(upTo: .seconds(30)) }
+            #expect(t < .seconds(15))
+        }
+        let t = await Self.elapsed { await bell.wait(upTo: .milliseconds(150)) }
+        #expect(t >= .milliseconds(140))
+    }
+
     @Test func waitTimesOut() async {
         let bell = Doorbell()
         let t = await Self.elapsed { await bell.wait(upTo: .milliseconds(150)) }

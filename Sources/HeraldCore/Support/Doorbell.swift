@@ -6,7 +6,8 @@ import Synchronization
 /// never a missed wake-up.
 public final class Doorbell: Sendable {
     private struct State {
-        var pending = false
+        /// Rings remembered for waiters still on their way (usually one).
+        var pending = 0
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var cancelled: Set<Int> = []
         var nextID = 0
@@ -18,10 +19,11 @@ public final class Doorbell: Sendable {
 
     public init() {}
 
-    /// Wakes every waiter, and the next one to wait.
-    public func ring() {
+    /// Wakes every waiter, and the next one to wait (the next `remembered` ones: a stage
+    /// shutting down rings once for each of its loops, some of which may be on their way).
+    public func ring(remembered: Int = 1) {
         let toResume: [CheckedContinuation<Void, Never>] = state.withLock { s in
-            s.pending = true
+            s.pending = max(s.pending, remembered)
             s.generation &+= 1
             let all = Array(s.waiters.values)
             s.waiters.removeAll()
@@ -33,7 +35,7 @@ public final class Doorbell: Sendable {
     /// Returns when rung, after `timeout`, or when the task is cancelled.
     public func wait(upTo timeout: Duration) async {
         let (rungAlready, generation) = state.withLock { s in
-            if s.pending { s.pending = false; return (true, s.generation) }
+            if s.pending > 0 { s.pending -= 1; return (true, s.generation) }
             return (false, s.generation)
         }
         if rungAlready || Task.isCancelled { return }

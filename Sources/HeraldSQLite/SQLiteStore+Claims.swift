@@ -7,18 +7,19 @@ import HeraldCore
 /// again, so a crashed worker's rows come back by themselves. Completing a row (``commit``)
 /// requires the token and clears it.
 extension SQLiteStore {
-    /// The table and due-row predicate of each stage. Status letters are literals so that
-    /// SQLite matches the partial indexes.
-    static func queue(_ stage: Stage) -> (table: String, due: String, order: String) {
+    /// Each stage's table, the predicate of its waiting rows (its partial index; the method is
+    /// parameter `?3`), what else makes a waiting row due now (`?4` is now) and its order.
+    /// Status letters are literals so that SQLite matches the partial indexes. Claims and lease
+    /// renewals number their parameters alike: ?1 token, ?2 lease end, ?3 method, ?4 now, ?5 limit.
+    static func queue(_ stage: Stage) -> (table: String, waiting: String, due: String, order: String) {
         switch stage {
         case .monitor:
-            ("comms_requests", "status = 'A'", "priority, id")
+            ("comms_requests", "status = 'A'", "", "priority, id")
         case .merge:
-            ("distributions", "status = 'A' AND method = :method", "priority, id")
+            ("distributions", "status = 'A' AND method = ?3", "", "priority, id")
         case .send:
-            ("distributions",
-             "status IN ('D', 'R') AND method = :method AND COALESCE(excluded_until, 0) <= :now AND COALESCE(retry_at, 0) <= :now",
-             "priority, id")
+            ("distributions", "status IN ('D', 'R') AND method = ?3",
+             " AND COALESCE(excluded_until, 0) <= ?4 AND COALESCE(retry_at, 0) <= ?4", "priority, id")
         }
     }
 
@@ -35,20 +36,17 @@ extension SQLiteStore {
         let token = ticket.token
         let lease: Int64 = Millis.from(ticket.leaseUntil)
         let now: Int64 = Millis.from(ticket.now)
-        // Numbered parameters: ?1 token, ?2 lease end, ?3 now, ?4 limit, ?5 method (merge and send).
-        let due = q.due.replacingOccurrences(of: ":now", with: "?3").replacingOccurrences(of: ":method", with: "?5")
         let columns = stage == .monitor ? RequestRecord.columns : DistributionRecord.columns
         let sql = """
             UPDATE \(q.table) SET claim_token = ?1, lease_until = ?2
-            WHERE id IN (SELECT id FROM \(q.table) WHERE \(due) AND (lease_until IS NULL OR lease_until < ?3)
-                         ORDER BY \(q.order) LIMIT ?4)
+            WHERE id IN (SELECT id FROM \(q.table) WHERE \(q.waiting)\(q.due) AND (lease_until IS NULL OR lease_until < ?4)
+                         ORDER BY \(q.order) LIMIT ?5)
             RETURNING \(columns)
             """
         return try await writer.write { db in
             let statement = try db.cachedStatement(sql: sql)
             let bind: (inout DirectBindings) -> Void = { b in
-                b.add(token); b.add(lease); b.add(now); b.add(limit)
-                if let method { b.add(method) }
+                b.add(token); b.add(lease); b.add(method); b.add(now); b.add(limit)  // ?3 unused by the monitor
             }
             switch stage {
             case .monitor:
@@ -233,19 +231,15 @@ extension SQLiteStore {
     public func renew(_ stage: Stage, ticket: ClaimTicket, until: Date) async throws -> Int {
         // The rows are found through the stage's partial index (its waiting rows), not a scan
         // of the whole table for the token.
-        let (table, held): (String, String) = switch stage {
-        case .monitor: ("comms_requests", "status = 'A'")
-        case .merge: ("distributions", "status = 'A' AND method = ?3")
-        case .send: ("distributions", "status IN ('D', 'R') AND method = ?3")
-        }
+        let q = Self.queue(stage)
         let method = Self.method(of: stage)
         let lease = Millis.from(until)
         let token = ticket.token
         return try await writer.write { db in
-            let statement = try db.cachedStatement(sql: "UPDATE \(table) SET lease_until = ?1 WHERE \(held) AND claim_token = ?2")
+            let statement = try db.cachedStatement(sql: "UPDATE \(q.table) SET lease_until = ?2 WHERE \(q.waiting) AND claim_token = ?1")
             try statement.runDirect(db) { b in
-                b.add(lease)
                 b.add(token)
+                b.add(lease)
                 if let method { b.add(method) }
             }
             return db.changesCount

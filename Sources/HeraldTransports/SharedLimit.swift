@@ -51,6 +51,11 @@ final class SharedLimit: Sendable {
         }
     }
 
+    /// Waits for a place, for a holder that is never withdrawn (one request in flight).
+    func acquire() async {
+        _ = await acquire(for: ObjectIdentifier(self), stillWanted: { true })
+    }
+
     /// Gives a place back (to the longest waiter, if any).
     func release() {
         let next: CheckedContinuation<Bool, Never>? = state.withLock { s in

@@ -1,3 +1,4 @@
+import Foundation
 @testable import MIME
 import Testing
 
@@ -41,4 +42,19 @@ struct LineBreakTests {
         guard case .encoded(let nothing) = empty.body else { Issue.record("not a leaf"); return }
         #expect(nothing.isEmpty)
     }
+
+    /// Unwrapped base64 (DKIM's `bh=` and `b=`) is standard base64 in one run; wrapped, the
+    /// same characters in lines of 76.
+    @Test func base64UnwrappedAndWrappedAgreeWithFoundation() {
+        var generator = SystemRandomNumberGenerator()
+        for length in [0, 1, 2, 3, 32, 56, 57, 58, 64, 200] {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            var flat: [UInt8] = []
+            Base64Lines.encode(bytes, into: &flat, wrapped: false)
+            #expect(String(decoding: flat, as: UTF8.self) == Data(bytes).base64EncodedString())
+            let lines = Base64Lines.encode(bytes)
+            #expect(lines.filter { $0 != 13 && $0 != 10 } == flat)
+        }
+    }
+
 }

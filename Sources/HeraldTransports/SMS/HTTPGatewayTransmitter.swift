@@ -53,7 +53,7 @@ public struct HTTPGatewayTransmitter: Transmitter {
                 next += 1
                 group.addTask {
                     // Each request holds its place only while it is in flight.
-                    _ = await self.inFlight.acquire(for: ObjectIdentifier(self.inFlight), stillWanted: { true })
+                    await self.inFlight.acquire()
                     defer { self.inFlight.release() }
                     return (index, await self.transmit(tx))
                 }

@@ -121,8 +121,8 @@ public struct DKIMSigner: Sendable {
 
     /// Standard base64 (with padding) of `bytes`, no line breaks.
     static func base64(_ bytes: some Sequence<UInt8>) -> [UInt8] {
-        var out = Base64Lines.encode(bytes)
-        out.removeAll { $0 == 13 || $0 == 10 }
+        var out: [UInt8] = []
+        Base64Lines.encode(bytes, into: &out, wrapped: false)
         return out
     }
 }

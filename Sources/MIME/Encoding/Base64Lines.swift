@@ -9,8 +9,9 @@ public enum Base64Lines {
         return out
     }
 
-    /// Appends `bytes` as base64 lines (76 characters, CRLF) to `out`.
-    public static func encode(_ bytes: some Sequence<UInt8>, into out: inout [UInt8]) {
+    /// Appends `bytes` as base64 lines (76 characters, CRLF) to `out`; unwrapped, as one run
+    /// without line breaks (a DKIM tag value).
+    public static func encode(_ bytes: some Sequence<UInt8>, into out: inout [UInt8], wrapped: Bool = true) {
         let input = Array(bytes)
         let encodedCount = (input.count + 2) / 3 * 4
         out.reserveCapacity(out.count + encodedCount + (encodedCount / 76 + 1) * 2)
@@ -29,13 +30,13 @@ public enum Base64Lines {
                     out.append(index + 2 < n ? a[Int(b2 & 0x3F)] : UInt8(ascii: "="))
                     index += 3
                     lineLength += 4
-                    if lineLength == 76 {
+                    if wrapped && lineLength == 76 {
                         out.append(13)
                         out.append(10)
                         lineLength = 0
                     }
                 }
-                if lineLength > 0 {
+                if wrapped && lineLength > 0 {
                     out.append(13)
                     out.append(10)
                 }

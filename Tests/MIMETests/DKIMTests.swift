@@ -73,6 +73,12 @@ struct DKIMTests {
         let rewrapped = text.replacingOccurrences(of: "Subject:  Hello   world ", with: "subject: Hello\r\n world")
             .replacingOccurrences(of: "Body  text \r\n\r\n\r\n", with: "Body text\r\n")
         await #expect(try Self.verify(Array(rewrapped.utf8), record: record) == "True")
+        // A header list changed after the signer was made is the one signed (From stays first).
+        var narrower = signer
+        narrower.signedHeaders = ["X-Custom"]
+        let again = String(decoding: try narrower.sign(original), as: UTF8.self)
+        #expect(again.contains("h=from:x-custom;"))
+        await #expect(try Self.verify(Array(again.utf8), record: record) == "True")
     }
 
     @Test func rfc6376Example() {

@@ -21,7 +21,11 @@ public struct DKIMSigner: Sendable {
     /// The private key; its type sets `a=`.
     public var key: DKIMPrivateKey
     /// Header names to sign when present, matched case-insensitively (`h=`).
-    public var signedHeaders: [String]
+    public var signedHeaders: [String] {
+        didSet { wantedNames = Self.wantedNames(signedHeaders) }
+    }
+    /// `signedHeaders` in relaxed form with `from` first when missing, made once (not per message).
+    private var wantedNames: [ArraySlice<UInt8>]
     /// Whether to add `t=` (the signing time).
     public var includeTimestamp: Bool
 
@@ -34,7 +38,14 @@ public struct DKIMSigner: Sendable {
         self.selector = selector
         self.key = key
         self.signedHeaders = signedHeaders
+        self.wantedNames = Self.wantedNames(signedHeaders)
         self.includeTimestamp = includeTimestamp
+    }
+
+    private static func wantedNames(_ headers: [String]) -> [ArraySlice<UInt8>] {
+        var wanted = headers.map { DKIMCanonicalization.relaxedName($0.utf8) }
+        if !wanted.contains(Array("from".utf8)[...]) { wanted.insert(Array("from".utf8)[...], at: 0) }
+        return wanted
     }
 
     /// Returns `message` with a `DKIM-Signature` header field prepended.
@@ -55,10 +66,8 @@ public struct DKIMSigner: Sendable {
         var names: [ArraySlice<UInt8>] = []
         var signedData: [UInt8] = []
         signedData.reserveCapacity(1024)
-        var wanted = signedHeaders.map { DKIMCanonicalization.relaxedName($0.utf8) }
-        if !wanted.contains(Array("from".utf8)[...]) { wanted.insert(Array("from".utf8)[...], at: 0) }
         let lowered = headers.map { DKIMCanonicalization.relaxedName($0.name) }
-        for name in wanted {
+        for name in wantedNames {
             guard let index = lowered.indices.reversed().first(where: { !used[$0] && lowered[$0] == name }) else { continue }
             used[index] = true
             names.append(name)

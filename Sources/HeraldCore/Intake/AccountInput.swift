@@ -1,5 +1,3 @@
-import HeraldCore
-
 /// The body of `PUT /v1/accounts/{id}` and an `account` line of `herald import`.
 public struct AccountInput: Decodable, Sendable {
     public var id: String?

@@ -1,5 +1,4 @@
 import Foundation
-import HeraldCore
 
 /// The body of `PUT /v1/customers/{id}` and a `customer` line of `herald import`. Methods are read as strings so that an unknown one is
 /// a 422 naming the field rather than a decoding error.

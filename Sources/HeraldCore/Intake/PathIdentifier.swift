@@ -1,5 +1,3 @@
-import HeraldCore
-
 /// Checks the id of a customer-data record (`PUT /v1/customers/{id}`, an import line) against an
 /// `id` repeated in the body.
 public enum PathIdentifier {

@@ -1,5 +1,3 @@
-import HeraldCore
-
 /// The body of `PUT /v1/subscriptions/{id}` and a `subscription` line of `herald import`.
 public struct SubscriptionInput: Decodable, Sendable {
     public var id: String?

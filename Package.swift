@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "HeraldTransports", targets: ["HeraldTransports"]),
         .library(name: "HeraldHTTP", targets: ["HeraldHTTP"]),
         .library(name: "HeraldApp", targets: ["HeraldApp"]),
+        .library(name: "AddrSpec", targets: ["AddrSpec"]),
         .library(name: "SMPP", targets: ["SMPP"]),
         .library(name: "SMTP", targets: ["SMTP"]),
         .library(name: "MIME", targets: ["MIME"]),
@@ -49,7 +50,7 @@ let package = Package(
         // Values and rules, no I/O.
         .target(
             name: "HeraldCore",
-            dependencies: ["EntropyPool", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["EntropyPool", "AddrSpec", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // The catalog folder: comms-code definitions and Mustache templates.
@@ -64,6 +65,8 @@ let package = Package(
         ),
         // Kernel randomness in bulk (identifiers, MIME boundaries); no dependencies.
         .target(name: "EntropyPool", swiftSettings: swiftSettings),
+        // The one set of e-mail address rules (core and MIME); no dependencies.
+        .target(name: "AddrSpec", swiftSettings: swiftSettings),
         // A process-wide SQLite setting only C can make (sqlite3_config is variadic).
         .target(
             name: "HeraldSQLiteTuning",
@@ -159,7 +162,7 @@ let package = Package(
         .target(
             name: "MIME",
             dependencies: [
-                "EntropyPool",
+                "EntropyPool", "AddrSpec",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -243,6 +246,7 @@ let package = Package(
                            .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "AddrSpecTests", dependencies: ["AddrSpec"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HeraldCoreTests",
             dependencies: ["HeraldCore", "EntropyPool"],

@@ -1,3 +1,4 @@
+import AddrSpec
 import EntropyPool
 import Foundation
 
@@ -82,7 +83,7 @@ public struct MIMEPart: Sendable {
         let hex = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
         for byte in value.utf8 {
-            if EmailAddress.isAtext(byte) && byte != UInt8(ascii: "%") && byte != UInt8(ascii: "'") && byte != UInt8(ascii: "*") || byte == UInt8(ascii: ".") {
+            if AddrSpec.isAtext(byte) && byte != UInt8(ascii: "%") && byte != UInt8(ascii: "'") && byte != UInt8(ascii: "*") || byte == UInt8(ascii: ".") {
                 out.append(byte)
             } else {
                 out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]

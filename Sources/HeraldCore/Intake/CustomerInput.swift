@@ -37,7 +37,7 @@ public struct CustomerInput: Decodable, Sendable {
         guard TimeZone(identifier: timeZone) != nil else {
             throw .invalid("timeZone", "unknown time zone '\(timeZone)'; expected an IANA name such as Europe/London")
         }
-        if let email, !EmailAddress.isValid(email) {
+        if let email, !EmailTarget.isValid(email) {
             throw .invalid("email", "'\(email)' is not a valid email address")
         }
         if let mobile, !E164.isValid(mobile) {

@@ -74,7 +74,7 @@ public struct DSNApplication: Sendable, Hashable {
         }
         let hard = dsn.recipients.filter(\.isHardBounce)
         if !hard.isEmpty {
-            var addresses = hard.compactMap(\.finalRecipient).filter { EmailAddress.isValid($0) }
+            var addresses = hard.compactMap(\.finalRecipient).filter { EmailTarget.isValid($0) }
             if addresses.isEmpty, case .applied(let requestId, _) = result,
                let target = try await store.request(id: requestId)?.distribution?.target {
                 addresses = [target]

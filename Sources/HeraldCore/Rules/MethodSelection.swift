@@ -1,3 +1,4 @@
+import AddrSpec
 import Foundation
 
 /// The outcome of choosing how to reach a customer.
@@ -22,7 +23,7 @@ public enum MethodDecision: Sendable, Hashable {
 /// 4. An email address on the suppression list (it hard-bounced) is no usable target: the
 ///    next candidate is tried, and the reason names the suppression.
 /// 5. So is an email address the MIME module would refuse, or one with a non-ASCII local part
-///    when SMTPUTF8 is not enabled (``EmailAddress/refusal(_:smtpUTF8:)`` gives the reason).
+///    when SMTPUTF8 is not enabled (``EmailTarget/refusal(_:smtpUTF8:)`` gives the reason).
 public enum MethodSelection {
     /// The reason recorded for a suppressed email address.
     public static let suppressedEmailReason = "email address suppressed after a hard bounce"
@@ -46,7 +47,7 @@ public enum MethodSelection {
         var missing: [String] = []
         for method in ordered {
             if let (target, alias) = target(for: method, in: context) {
-                if method == .email, let refusal = EmailAddress.refusal(target, smtpUTF8: smtpUTF8) {
+                if method == .email, let refusal = EmailTarget.refusal(target, smtpUTF8: smtpUTF8) {
                     missing.append(refusal)
                     continue
                 }
@@ -68,7 +69,7 @@ public enum MethodSelection {
         let alias = name.isEmpty ? nil : name
         switch method {
         case .email:
-            guard let email = c.email?.trimmingBlanks, EmailAddress.isValid(email) else { return nil }
+            guard let email = c.email?.trimmingBlanks, EmailTarget.isValid(email) else { return nil }
             return (email, alias)
         case .sms:
             let number = context.subscription?.msisdn ?? c.mobile
@@ -103,98 +104,31 @@ public enum MethodSelection {
     }
 }
 
-/// Light syntactic checks of contact points; the real test is the provider's answer.
-public enum EmailAddress {
-    /// `local@domain.tld`, no spaces, one `@`, a dot in the domain.
+/// The email rules of gathering details, on the one set of address rules (``AddrSpec``, shared
+/// with the MIME composer): a customer's email must be plausible, and a target must also be a
+/// valid addr-spec (and ASCII in its local part unless SMTPUTF8 is on). The real test is the
+/// provider's answer.
+public enum EmailTarget {
+    /// `local@domain.tld`, no spaces, one `@`, a dot in the domain (``AddrSpec/isPlausible(_:)``).
     public static func isValid(_ s: String) -> Bool {
-        // ASCII (nearly every address): the same checks on bytes, without grapheme breaking.
-        let bytes = Array(s.utf8)
-        if bytes.allSatisfy({ $0 < 128 }) {
-            guard !bytes.contains(where: { $0 == 32 || (9...13).contains($0) || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }),
-                  let at = bytes.firstIndex(of: UInt8(ascii: "@")), bytes.lastIndex(of: UInt8(ascii: "@")) == at, at > 0 else { return false }
-            let domain = bytes[(at + 1)...]
-            return domain.contains(UInt8(ascii: ".")) && domain.first != UInt8(ascii: ".") && domain.last != UInt8(ascii: ".")
-        }
-        return isValidByCharacters(s)
-    }
-
-    /// ``isValid(_:)`` read by characters (any text; the byte reading above must agree with it).
-    static func isValidByCharacters(_ s: String) -> Bool {
-        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].utf8.contains(UInt8(ascii: ".")),
-              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-              !s.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" }) else { return false }
-        return true
+        AddrSpec.isPlausible(s)
     }
 
     /// The reason recorded for a non-ASCII local part when SMTPUTF8 is off.
     public static let nonASCIILocalPartReason = "email address has a non-ASCII local part and SMTPUTF8 is not enabled"
 
-    /// Whether `s` can be sent to: ``isValid(_:)`` and the MIME module's addr-spec rules
-    /// (RFC 5321/5322 lengths, a dot-atom or quoted local part, domain labels), and a non-ASCII
-    /// local part only when `smtpUTF8` is set.
+    /// Whether `s` can be sent to: ``isValid(_:)``, a valid addr-spec, and a non-ASCII local
+    /// part only when `smtpUTF8` is set.
     public static func isValid(_ s: String, smtpUTF8: Bool) -> Bool {
-        isValid(s) && refusal(s, smtpUTF8: smtpUTF8) == nil
+        refusal(s, smtpUTF8: smtpUTF8) == nil
     }
 
-    /// Why `s` cannot be sent to, or nil when it can. Mirrors the rules of the `MIME` module's
-    /// `EmailAddress` (which Herald's core does not depend on).
+    /// Why `s` cannot be sent to, or nil when it can.
     public static func refusal(_ s: String, smtpUTF8: Bool) -> String? {
-        // Byte by byte: every delimiter is ASCII (a Character walk cost a sixth of the monitor).
-        guard isValid(s), let at = s.utf8.lastIndex(of: UInt8(ascii: "@")) else { return "no valid email address" }
-        let local = s.utf8[..<at]
-        let domain = s.utf8[s.utf8.index(after: at)...]
-        func refused(_ why: String) -> String { "email address refused: \(why)" }
-        let quote = UInt8(ascii: "\""), dot = UInt8(ascii: "."), hyphen = UInt8(ascii: "-")
-        guard local.count <= 64 else { return refused("local part longer than 64 octets") }
-        guard domain.count <= 255, s.utf8.count <= 254 else { return refused("longer than 254 octets") }
-        guard !s.utf8.contains(where: { $0 < 32 || $0 == 127 }) else { return refused("control characters") }
-        if local.first == quote {
-            guard local.count >= 2, local.last == quote else { return refused("unterminated quoted local part") }
-            var escaped = false
-            for byte in local.dropFirst().dropLast() {
-                if escaped { escaped = false; continue }
-                if byte == UInt8(ascii: "\\") { escaped = true; continue }
-                if byte == quote { return refused("bad character in quoted local part") }
-            }
-            if escaped { return refused("dangling escape in the local part") }
-        } else {
-            for atom in local.split(separator: dot, omittingEmptySubsequences: false) {
-                guard !atom.isEmpty else { return refused("empty atom in the local part (leading, trailing or double dot)") }
-                guard atom.allSatisfy({ $0 >= 128 || isAtext($0) }) else { return refused("invalid character in the local part") }
-            }
-        }
-        if domain.first == UInt8(ascii: "[") {
-            guard domain.last == UInt8(ascii: "]") else { return refused("bad address literal") }
-        } else {
-            for label in domain.split(separator: dot, omittingEmptySubsequences: false) {
-                guard !label.isEmpty, label.count <= 63, label.first != hyphen, label.last != hyphen else {
-                    return refused("bad domain label")
-                }
-                guard label.allSatisfy({ $0 >= 128 || $0 == hyphen || isAlnum($0) }) else {
-                    return refused("invalid character in the domain")
-                }
-            }
-        }
-        if !smtpUTF8 && local.contains(where: { $0 >= 128 }) { return nonASCIILocalPartReason }
+        guard isValid(s) else { return "no valid email address" }
+        if let problem = AddrSpec.problem(in: s) { return "email address refused: \(problem)" }
+        if !smtpUTF8 && AddrSpec.hasNonASCIILocalPart(s) { return nonASCIILocalPartReason }
         return nil
-    }
-
-    static func isAtext(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
-            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: "="), UInt8(ascii: "?"),
-            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"),
-            UInt8(ascii: "~"):
-            return true
-        default:
-            return isAlnum(byte)
-        }
-    }
-
-    static func isAlnum(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 }
 

@@ -3,9 +3,9 @@ import HeraldCore
 import MIME
 
 /// Reads Herald's address strings (`addr`, `Name <addr>`, `"Doe, Jane" <addr>`) into
-/// `MIME.EmailAddress` values, refusing CR/LF anywhere.
+/// `EmailAddress` values, refusing CR/LF anywhere.
 enum Mailbox {
-    static func parse(_ text: String, field: String) throws -> MIME.EmailAddress {
+    static func parse(_ text: String, field: String) throws -> EmailAddress {
         guard !text.utf8.contains(where: { $0 == 13 || $0 == 10 }) else {
             throw HeraldError.invalid(field, "the \(field) address contains CR or LF")
         }
@@ -30,7 +30,7 @@ enum Mailbox {
             name = display.isEmpty ? nil : display
         }
         do {
-            return try MIME.EmailAddress(address, displayName: name)
+            return try EmailAddress(address, displayName: name)
         } catch let error as MIMEError {
             throw HeraldError.invalid(field, "\(field): \(error.reason)")
         }

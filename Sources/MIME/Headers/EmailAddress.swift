@@ -1,3 +1,5 @@
+import AddrSpec
+
 /// An e-mail address with an optional display name, formatted per RFC 5322.
 ///
 /// The addr-spec is validated when the value is made (a dot-atom local part or a quoted one, a
@@ -24,7 +26,7 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
     public var domain: Substring { address[address.index(after: address.lastIndex(of: "@")!)...] }
 
     /// Whether the addr-spec has non-ASCII characters, so SMTP needs the SMTPUTF8 extension.
-    public var requiresSMTPUTF8: Bool { address.utf8.contains { $0 >= 128 } }
+    public var requiresSMTPUTF8: Bool { AddrSpec.needsSMTPUTF8(address) }
 
     public var description: String { (try? formatted()) ?? address }
 
@@ -41,7 +43,7 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
         if EncodedWord.needsEncoding(text) {
             return EncodedWord.encode(text, context: .phrase).joined(separator: " ")
         }
-        let isAtoms = text.utf8.allSatisfy { $0 == 32 || isAtext($0) }
+        let isAtoms = text.utf8.allSatisfy { $0 == 32 || AddrSpec.isAtext($0) }
             && !text.hasPrefix(" ") && !text.hasSuffix(" ") && !zip(text.utf8, text.utf8.dropFirst()).contains { $0 == 32 && $1 == 32 }
         if isAtoms { return text }
         var quoted = "\""
@@ -52,69 +54,12 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
         return quoted + "\""
     }
 
-    static func isAtext(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-            UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
-            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: "="), UInt8(ascii: "?"),
-            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"),
-            UInt8(ascii: "~"):
-            return true
-        default:
-            return false
-        }
-    }
-
-    /// Checks the addr-spec byte by byte (UTF-8; non-ASCII allowed in atoms and labels).
+    /// Checks the addr-spec with the shared rules (``AddrSpec``).
     static func validate(_ address: String) throws {
-        let bytes = Array(address.utf8)
-        guard !bytes.contains(where: { $0 == 13 || $0 == 10 }) else { throw MIMEError.headerInjection("address") }
-        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { throw MIMEError.invalidAddress(address, "no @") }
-        let local = bytes[..<at]
-        let domain = bytes[(at + 1)...]
-        guard !local.isEmpty, local.count <= 64 else { throw MIMEError.invalidAddress(address, "bad local-part length") }
-        guard !domain.isEmpty, domain.count <= 255 else { throw MIMEError.invalidAddress(address, "bad domain length") }
-        guard bytes.count <= 254 else { throw MIMEError.invalidAddress(address, "longer than 254 octets") }
-        let quote = UInt8(ascii: "\""), dot = UInt8(ascii: "."), hyphen = UInt8(ascii: "-")
-
-        if local.first == quote {
-            guard local.count >= 2, local.last == quote else { throw MIMEError.invalidAddress(address, "unterminated quoted local-part") }
-            var escaped = false
-            for byte in local.dropFirst().dropLast() {
-                if escaped { escaped = false; continue }
-                if byte == UInt8(ascii: "\\") { escaped = true; continue }
-                if byte == quote || byte < 32 || byte == 127 {
-                    throw MIMEError.invalidAddress(address, "bad character in quoted local-part")
-                }
-            }
-            if escaped { throw MIMEError.invalidAddress(address, "dangling escape") }
-        } else {
-            for atom in local.split(separator: dot, omittingEmptySubsequences: false) {
-                guard !atom.isEmpty else { throw MIMEError.invalidAddress(address, "empty atom in local-part") }
-                guard atom.allSatisfy({ $0 >= 128 || isAtext($0) }) else {
-                    throw MIMEError.invalidAddress(address, "invalid character in local-part")
-                }
-            }
+        switch AddrSpec.problem(in: address) {
+        case nil: return
+        case .lineBreak: throw MIMEError.headerInjection("address")
+        case let problem?: throw MIMEError.invalidAddress(address, problem.description)
         }
-
-        if domain.first == UInt8(ascii: "[") {
-            guard domain.last == UInt8(ascii: "]"), domain.allSatisfy({ $0 > 32 && $0 < 127 }) else {
-                throw MIMEError.invalidAddress(address, "bad address literal")
-            }
-            return
-        }
-        for label in domain.split(separator: dot, omittingEmptySubsequences: false) {
-            guard !label.isEmpty, label.count <= 63, label.first != hyphen, label.last != hyphen else {
-                throw MIMEError.invalidAddress(address, "bad domain label")
-            }
-            guard label.allSatisfy({ $0 >= 128 || $0 == hyphen || isAlnum($0) }) else {
-                throw MIMEError.invalidAddress(address, "invalid character in domain")
-            }
-        }
-    }
-
-    private static func isAlnum(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 }

@@ -38,7 +38,7 @@ public struct Sender: Service {
         var changes: [Change] = []
         changes.reserveCapacity(batch.count)
         for (i, tx) in batch.enumerated() {
-            let outcome = i < outcomes.count ? outcomes[i] : .failed(retryable: true, reason: "transmitter returned no outcome")
+            let outcome = i < outcomes.count ? outcomes[i] : .retry("transmitter returned no outcome")
             changes.append(try change(for: tx, outcome: outcome, now: now))
         }
         let report = try await loop.store.commit(changes, ticket: ticket)
@@ -68,8 +68,10 @@ public struct Sender: Service {
             t.attempts = attempts
             t.retryAt = nil
             return Change(requestId: d.requestId, distribution: t)
-        case .failed(let retryable, let reason):
-            if retryable, let delay = loop.configuration.retry.delay(afterAttempts: attempts) {
+        case .failed(let failure):
+            let reason = failure.description
+            if failure.kind == .possibleDuplicate { metrics.possibleDuplicate() }
+            if failure.isRetryable, let delay = loop.configuration.retry.delay(afterAttempts: attempts) {
                 var t = try DistributionTransition(distribution: d, to: .errorRetry, actor: actor,
                                                    reason: "attempt \(attempts) failed: \(reason)", at: now)
                 t.retryAt = now.addingTimeInterval(delay.seconds)
@@ -77,7 +79,7 @@ public struct Sender: Service {
                 t.lastError = reason
                 return Change(requestId: d.requestId, distribution: t)
             }
-            let why = retryable ? "gave up after \(attempts) attempts: \(reason)" : reason
+            let why = failure.isRetryable ? "gave up after \(attempts) attempts: \(reason)" : reason
             var t = try DistributionTransition(distribution: d, to: .errorNoRetry, actor: actor, reason: why, at: now)
             t.attempts = attempts
             t.lastError = reason

@@ -10,6 +10,8 @@ struct StageMetrics: Sendable {
     /// Counters made once for every status name, the usual outcomes.
     private let outcomes: [String: Counter]
     private let latency: Metrics.Timer?
+    /// Send failures whose message the provider may have accepted (send stages).
+    private let possibleDuplicates: Counter?
 
     init(stage: Stage) {
         self.stage = stage
@@ -17,8 +19,10 @@ struct StageMetrics: Sendable {
         batchTimer = Metrics.Timer(label: "herald_stage_batch_seconds", dimensions: [("stage", "\(stage)")])
         if case .send(let method) = stage {
             latency = Metrics.Timer(label: "herald_trigger_to_sent_seconds", dimensions: [("method", method.rawValue)])
+            possibleDuplicates = Counter(label: "herald_send_possible_duplicates_total", dimensions: [("method", method.rawValue)])
         } else {
             latency = nil
+            possibleDuplicates = nil
         }
         let names = RequestStatus.allCases.map(\.rawValue) + DistributionStatus.allCases.map(\.rawValue) + ["merged"]
         outcomes = Dictionary(names.map { name in
@@ -35,6 +39,11 @@ struct StageMetrics: Sendable {
     func outcome(_ name: String, count: Int = 1) {
         (outcomes[name] ?? Counter(label: "herald_stage_outcomes_total", dimensions: [("stage", "\(stage)"), ("outcome", name)]))
             .increment(by: count)
+    }
+
+    /// Counts a send whose answer was lost (``TransmissionFailure/Kind/possibleDuplicate``).
+    func possibleDuplicate() {
+        possibleDuplicates?.increment()
     }
 
     /// Trigger-to-sent latency of a comm (send stages).

@@ -41,7 +41,7 @@ public struct OutboxTransmitter: Transmitter {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            return batch.map { _ in .failed(retryable: true, reason: "outbox unavailable: \(error)") }
+            return batch.map { _ in .retry("outbox unavailable: \(error)") }
         }
         switch method {
         case .email, .letter:
@@ -58,7 +58,7 @@ public struct OutboxTransmitter: Transmitter {
     func transmitDocument(_ tx: Transmission) async -> TransmissionOutcome {
         let d = tx.distribution
         guard let location = d.fileLocation else {
-            return .failed(retryable: false, reason: "no document to send: the \(d.method.rawValue) was never merged")
+            return .permanent("no document to send: the \(d.method.rawValue) was never merged")
         }
         do {
             let data = try await documents.read(location)
@@ -67,7 +67,7 @@ public struct OutboxTransmitter: Transmitter {
             try Self.publish(data, as: directory.appendingPathComponent(fileName))
             return .sent(reference: "outbox:\(d.method.rawValue)/\(fileName)")
         } catch {
-            return .failed(retryable: true, reason: "outbox write failed: \(error)")
+            return .retry("outbox write failed: \(error)")
         }
     }
 
@@ -82,7 +82,7 @@ public struct OutboxTransmitter: Transmitter {
         for (i, tx) in batch.enumerated() {
             let d = tx.distribution
             guard let text = d.message else {
-                outcomes[i] = .failed(retryable: false, reason: "no message text")
+                outcomes[i] = .permanent("no message text")
                 continue
             }
             do {
@@ -91,7 +91,7 @@ public struct OutboxTransmitter: Transmitter {
                 body.append(0x0A)
                 lines.append((i, lines.count + 1))
             } catch {
-                outcomes[i] = .failed(retryable: false, reason: "cannot encode message: \(error)")
+                outcomes[i] = .permanent("cannot encode message: \(error)")
             }
         }
         if let first = lines.first {
@@ -103,10 +103,10 @@ public struct OutboxTransmitter: Transmitter {
                     outcomes[index] = method == .online ? .published(reference: reference) : .sent(reference: reference)
                 }
             } catch {
-                for (index, _) in lines { outcomes[index] = .failed(retryable: true, reason: "outbox write failed: \(error)") }
+                for (index, _) in lines { outcomes[index] = .retry("outbox write failed: \(error)") }
             }
         }
-        return outcomes.map { $0 ?? .failed(retryable: true, reason: "not written") }
+        return outcomes.map { $0 ?? .retry("not written") }
     }
 
     /// `20261127T143656.123Z`: sortable, no characters file systems dislike.

@@ -109,7 +109,7 @@ struct PipelineTests {
         let store = try await makeStore(clock: clock)
         let id = try await submit(store, code: "WELCOME", customer: "C-1", override: .sms, clock: clock)
         _ = try await runMonitor(store)
-        let transmitter = ScriptedTransmitter(.failed(retryable: true, reason: "ESME_RTHROTTLED"))
+        let transmitter = ScriptedTransmitter(.retry("ESME_RTHROTTLED"))
         let policy = RetryPolicy(maxAttempts: 3, baseDelay: .seconds(10), maxDelay: .seconds(100))
         let sender = Sender(loop: loop(store, .send(.sms), retry: policy), transmitter: transmitter)
         func once() async throws -> Int { try await sender.loop.runOnce { items, t in try await sender.handle(items, ticket: t) } }
@@ -140,11 +140,38 @@ struct PipelineTests {
         let store = try await makeStore(clock: clock)
         let id = try await submit(store, code: "DATA_80", customer: "C-1", clock: clock)
         _ = try await runMonitor(store)
-        let sender = Sender(loop: loop(store, .send(.sms)), transmitter: ScriptedTransmitter(.failed(retryable: false, reason: "ESME_RINVDSTADR")))
+        let sender = Sender(loop: loop(store, .send(.sms)), transmitter: ScriptedTransmitter(.permanent("ESME_RINVDSTADR")))
         #expect(try await sender.loop.runOnce { items, t in try await sender.handle(items, ticket: t) } == 1)
         let d = try #require(try await store.request(id: id)?.distribution)
         #expect(d.status == .errorNoRetry)
         #expect(d.lastError == "ESME_RINVDSTADR")
+    }
+
+    @Test func possibleDuplicateIsRetriedAndSaysSo() async throws {
+        let store = try await makeStore(clock: clock)
+        let id = try await submit(store, code: "DATA_80", customer: "C-1", clock: clock)
+        _ = try await runMonitor(store)
+        let outcome = TransmissionOutcome.possibleDuplicate("timeout — the SMSC may have accepted it", code: "timeout")
+        let sender = Sender(loop: loop(store, .send(.sms)), transmitter: ScriptedTransmitter(outcome))
+        #expect(try await sender.loop.runOnce { items, t in try await sender.handle(items, ticket: t) } == 1)
+        let d = try #require(try await store.request(id: id)?.distribution)
+        #expect(d.status == .errorRetry)
+        #expect(d.lastError == "possible duplicate: timeout — the SMSC may have accepted it")
+    }
+
+    @Test func failureKindsDecideRetriesAndText() {
+        let cases: [(TransmissionOutcome, retryable: Bool, text: String)] = [
+            (.retry("421 busy", code: "421"), true, "421 busy"),
+            (.permanent("550 no such user", code: "550 5.1.1"), false, "550 no such user"),
+            (.possibleDuplicate("lost answer"), true, "possible duplicate: lost answer"),
+        ]
+        for (outcome, retryable, text) in cases {
+            guard case .failed(let failure) = outcome else { Issue.record("\(outcome) is no failure"); continue }
+            #expect(failure.isRetryable == retryable)
+            #expect(failure.description == text)
+        }
+        guard case .failed(let f) = TransmissionOutcome.permanent("x", code: "550 5.1.1") else { return }
+        #expect(f.providerCode == "550 5.1.1" && f.kind == .permanent && f.text == "x")
     }
 
     @Test func mergeMonitorsWriteDocumentsAndMoveToAwaitingDistribution() async throws {

@@ -12,9 +12,14 @@ import Synchronization
 /// | server | outcome |
 /// |---|---|
 /// | accepted (250 after DATA) | `sent`, reference `<Message-ID>,<queue id>,envid:<distribution id>` (the queue id when the final reply names one) |
-/// | 4xx, connection lost, timeout | `failed(retryable: true)` with the server's text → `errorRetry` |
-/// | 5xx | `failed(retryable: false)` with the server's text → `errorNoRetry` |
-/// | over the server's SIZE, non-ASCII address without SMTPUTF8 | `failed(retryable: false)` with the reason |
+/// | 4xx, connection lost, timeout | `.retry` with the server's text and reply code → `errorRetry` |
+/// | 5xx | `.permanent` with the server's text and reply code → `errorNoRetry` |
+/// | over the server's SIZE, non-ASCII address without SMTPUTF8 | `.permanent` with the reason |
+///
+/// The mapping from `SMTPError` is ``failure(for:)``, in one place. A connection lost after
+/// the content went out is a `.retry`, not a `.possibleDuplicate`: the SMTP module does not
+/// tell whether the final dot reached the relay, and mail relays de-duplicate nothing either
+/// way (RFC 1047); the Message-ID stays the same, so the receiving side can.
 ///
 /// At most ``connectionsPerHost`` sessions are open at once, across every batch being sent (the
 /// email sender works on several batches at once); each is reused for many messages (RSET
@@ -78,26 +83,26 @@ public struct SMTPTransmitter: Transmitter {
             }
             for (index, outcome) in queue.outcomes { outcomes[index] = outcome }
         }
-        return outcomes.map { $0 ?? .failed(retryable: true, reason: "not sent") }
+        return outcomes.map { $0 ?? .retry("not sent") }
     }
 
     /// Takes the stored message's `From` and `Message-ID`.
     func prepare(_ tx: Transmission, index: Int, content: Result<[UInt8], any Error>?) -> Result<Prepared, Refusal> {
         let d = tx.distribution
         guard let location = d.fileLocation, let content else {
-            return .failure(Refusal(.failed(retryable: false, reason: "no document to send: the email was never merged")))
+            return .failure(Refusal(.permanent("no document to send: the email was never merged")))
         }
         let bytes: [UInt8]
         switch content {
         case .success(let read): bytes = read
-        case .failure(let error): return .failure(Refusal(.failed(retryable: true, reason: "cannot read \(location): \(error)")))
+        case .failure(let error): return .failure(Refusal(.retry("cannot read \(location): \(error)")))
         }
         let headers = MessageHeaders.firstValues(["from", "message-id"], in: bytes)
         guard let fromField = headers["from"], let from = Self.addrSpec(inHeader: fromField) else {
-            return .failure(Refusal(.failed(retryable: false, reason: "the stored message has no valid From address")))
+            return .failure(Refusal(.permanent("the stored message has no valid From address")))
         }
         guard let messageID = headers["message-id"], !messageID.isEmpty else {
-            return .failure(Refusal(.failed(retryable: false, reason: "the stored message has no Message-ID")))
+            return .failure(Refusal(.permanent("the stored message has no Message-ID")))
         }
         return .success(Prepared(index: index, from: from, to: d.target, messageID: messageID, envelopeID: d.id, data: bytes))
     }
@@ -140,11 +145,12 @@ public struct SMTPTransmitter: Transmitter {
                 // The session could not be opened: this message and the rest wait for a retry.
                 let reason = "SMTP session to \(client.configuration.host):\(client.configuration.port) failed: \(Self.reason(error))"
                 logger.warning("smtp session failed", metadata: ["herald.reason": "\(reason)"])
-                if !firstTaken { queue.record(first.index, .failed(retryable: true, reason: reason)) }
-                for job in handed { queue.record(job.index, .failed(retryable: true, reason: reason)) }
-                if let job = carried { queue.record(job.index, .failed(retryable: true, reason: reason)) }
+                let failed = TransmissionOutcome.retry(reason, code: Self.providerCode(of: error))
+                if !firstTaken { queue.record(first.index, failed) }
+                for job in handed { queue.record(job.index, failed) }
+                if let job = carried { queue.record(job.index, failed) }
                 carried = nil
-                while let rest = queue.next() { queue.record(rest.index, .failed(retryable: true, reason: reason)) }
+                while let rest = queue.next() { queue.record(rest.index, failed) }
             }
         }
         // Nothing left to hand out: this batch's workers still waiting for a place need none.
@@ -155,19 +161,38 @@ public struct SMTPTransmitter: Transmitter {
     static func outcome(of job: Prepared, _ result: Result<SMTPSendResult, SMTPError>) -> TransmissionOutcome {
         switch result {
         case .failure(let error):
-            return .failed(retryable: error.isTransient, reason: error.reason)
+            return failure(for: error)
         case .success(let result):
-            guard let recipient = result.recipients.first else { return .failed(retryable: true, reason: "no answer for the recipient") }
+            guard let recipient = result.recipients.first else { return .retry("no answer for the recipient") }
             switch recipient.outcome {
             case .accepted:
                 let queueID = result.finalReply.flatMap { Self.queueID(inReply: $0.text) }
                 return .sent(reference: [job.messageID, queueID, "envid:\(job.envelopeID)"].compactMap { $0 }.joined(separator: ","))
-            case .transientFailure(let reason, _):
-                return .failed(retryable: true, reason: "RCPT TO refused: \(reason)")
-            case .permanentFailure(let reason, _):
-                return .failed(retryable: false, reason: "RCPT TO refused: \(reason)")
+            case .transientFailure(let reason, let reply):
+                return .retry("RCPT TO refused: \(reason)", code: reply.map(providerCode(of:)))
+            case .permanentFailure(let reason, let reply):
+                return .permanent("RCPT TO refused: \(reason)", code: reply.map(providerCode(of:)))
             }
         }
+    }
+
+    /// The one mapping of a typed `SMTPError` to an outcome: transient errors (4xx replies,
+    /// connection failures, timeouts, TLS failures) are retried, the rest (5xx replies, local
+    /// refusals: over SIZE, needs SMTPUTF8 or 8BITMIME, an address SMTP cannot carry) are not.
+    /// The provider code is the reply's code (with its enhanced status code when given), else
+    /// the error's code name.
+    static func failure(for error: SMTPError) -> TransmissionOutcome {
+        let code = providerCode(of: error)
+        return error.isTransient ? .retry(error.reason, code: code) : .permanent(error.reason, code: code)
+    }
+
+    static func providerCode(of error: any Error) -> String? {
+        guard let error = error as? SMTPError else { return nil }
+        return error.reply.map(providerCode(of:)) ?? error.code.rawValue
+    }
+
+    static func providerCode(of reply: SMTPReply) -> String {
+        reply.enhancedStatusCode.map { "\(reply.code) \($0)" } ?? String(reply.code)
     }
 
     static func reason(_ error: any Error) -> String {

@@ -17,7 +17,7 @@ import NIOHTTP1
 /// - 2xx with a message id → `sent` with that id;
 /// - 2xx without one → not retryable (it may have been sent; a retry could send it twice);
 /// - 408, 429, 5xx, a refused connection → retryable, naming the status;
-/// - a timeout or a connection lost after the request went out → retryable, marked "possible
+/// - a timeout or a connection lost after the request went out → `possibleDuplicate` (retried, "possible
 ///   duplicate" (the gateway may have accepted it);
 /// - any other status → not retryable, naming the status with a short excerpt of the body.
 public struct HTTPGatewayTransmitter: Transmitter {
@@ -64,14 +64,14 @@ public struct HTTPGatewayTransmitter: Transmitter {
                 if next < batch.count { startNext() }
             }
         }
-        return outcomes.map { $0 ?? .failed(retryable: true, reason: "not sent") }
+        return outcomes.map { $0 ?? .retry("not sent") }
     }
 
     /// Sends one SMS.
     func transmit(_ tx: Transmission) async -> TransmissionOutcome {
         let d = tx.distribution
-        guard let text = d.message, !text.isEmpty else { return .failed(retryable: false, reason: "no message text") }
-        guard !d.target.isEmpty else { return .failed(retryable: false, reason: "no destination number") }
+        guard let text = d.message, !text.isEmpty else { return .permanent("no message text") }
+        guard !d.target.isEmpty else { return .permanent("no destination number") }
         var request = HTTPClientRequest(url: settings.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -102,14 +102,15 @@ public struct HTTPGatewayTransmitter: Transmitter {
         case 200..<300:
             let json = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
             guard let json, let id = Self.value(at: settings.idPath, in: json) else {
-                return .failed(retryable: false, reason:
-                    "HTTP \(status) from the SMS gateway without a message id at '\(settings.idPath)' (it may have been sent): \(excerpt)")
+                return .permanent(
+                    "HTTP \(status) from the SMS gateway without a message id at '\(settings.idPath)' (it may have been sent): \(excerpt)",
+                    code: String(status))
             }
             return .sent(reference: id)
         case 408, 429, 500..<600:
-            return .failed(retryable: true, reason: "HTTP \(status) from the SMS gateway: \(excerpt)")
+            return .retry("HTTP \(status) from the SMS gateway: \(excerpt)", code: String(status))
         default:
-            return .failed(retryable: false, reason: "HTTP \(status) from the SMS gateway: \(excerpt)")
+            return .permanent("HTTP \(status) from the SMS gateway: \(excerpt)", code: String(status))
         }
     }
 
@@ -118,15 +119,15 @@ public struct HTTPGatewayTransmitter: Transmitter {
     static func outcome(for error: any Error) -> TransmissionOutcome {
         if let error = error as? HTTPClientError {
             if [.invalidURL, .emptyHost, .emptyScheme].contains(error) {
-                return .failed(retryable: false, reason: "SMS gateway URL: \(error)")
+                return .permanent("SMS gateway URL: \(error)")
             }
             if [.deadlineExceeded, .readTimeout, .remoteConnectionClosed, .writeTimeout].contains(error) {
-                return .failed(retryable: true, reason: "possible duplicate: \(error) — the SMS gateway may have accepted it")
+                return .possibleDuplicate("\(error) — the SMS gateway may have accepted it")
             }
-            if error == .connectTimeout { return .failed(retryable: true, reason: "SMS gateway unreachable: \(error)") }
-            return .failed(retryable: true, reason: "SMS gateway request failed: \(error)")
+            if error == .connectTimeout { return .retry("SMS gateway unreachable: \(error)") }
+            return .retry("SMS gateway request failed: \(error)")
         }
-        return .failed(retryable: true, reason: "SMS gateway unreachable: \(error)")
+        return .retry("SMS gateway unreachable: \(error)")
     }
 
     /// The value at a dotted path (`messages.0.id`) as text: a string, or a number written

@@ -9,7 +9,7 @@ import SMPP
 /// - accepted → `sent` with the SMSC message ids of every segment, comma-separated;
 /// - a transient command status (`ESME_RTHROTTLED`, `ESME_RMSGQFUL`) or no bind → retryable,
 ///   naming the status;
-/// - a lost response (timeout, connection closed) → retryable, marked "possible duplicate"
+/// - a lost response (timeout, connection closed) → `possibleDuplicate` (retried)
 ///   since the SMSC may have accepted it;
 /// - a permanent command status (`ESME_RINVDSTADR`, …), an invalid number or text →
 ///   not retryable, naming the status.
@@ -43,14 +43,14 @@ public struct SMPPTransmitter: Transmitter {
                 if next < batch.count { startNext() }
             }
         }
-        return outcomes.map { $0 ?? .failed(retryable: true, reason: "not submitted") }
+        return outcomes.map { $0 ?? .retry("not submitted") }
     }
 
     func transmit(_ tx: Transmission, batch: SMPPSubmissionLedger.Batch) async -> TransmissionOutcome {
         let d = tx.distribution
-        guard let text = d.message, !text.isEmpty else { return .failed(retryable: false, reason: "no message text") }
+        guard let text = d.message, !text.isEmpty else { return .permanent("no message text") }
         guard let destination = SMPPAddress(d.target) else {
-            return .failed(retryable: false, reason: "'\(d.target)' is not a number an SMSC accepts")
+            return .permanent("'\(d.target)' is not a number an SMSC accepts")
         }
         let message = SMSMessage(source: route.source, destination: destination, text: text, registeredDelivery: true)
         do {
@@ -61,7 +61,7 @@ public struct SMPPTransmitter: Transmitter {
             route.ledger.record(error.acceptedMessageIDs, in: batch)
             return Self.outcome(for: error)
         } catch {
-            return .failed(retryable: true, reason: "smpp submit failed: \(error)")
+            return .retry("smpp submit failed: \(error)")
         }
     }
 
@@ -71,15 +71,16 @@ public struct SMPPTransmitter: Transmitter {
             ? "" : "; segments already accepted: \(error.acceptedMessageIDs.joined(separator: ",")) (possible duplicate on retry)"
         let detail = error.detail.map { ": \($0)" } ?? ""
         if error.outcomeUnknown {
-            return .failed(retryable: true, reason: "possible duplicate: \(error.code)\(detail) — the SMSC may have accepted it\(accepted)")
+            return .possibleDuplicate("\(error.code)\(detail) — the SMSC may have accepted it\(accepted)", code: "\(error.code)")
         }
         if let status = error.commandStatus {
             let name = status.description
             if error.isTransient {
-                return .failed(retryable: true, reason: "\(name) from the SMSC\(detail)\(accepted)")
+                return .retry("\(name) from the SMSC\(detail)\(accepted)", code: name)
             }
-            return .failed(retryable: false, reason: "\(name) from the SMSC\(detail)\(accepted)")
+            return .permanent("\(name) from the SMSC\(detail)\(accepted)", code: name)
         }
-        return .failed(retryable: error.isTransient, reason: "smpp \(error.code)\(detail)\(accepted)")
+        let text = "smpp \(error.code)\(detail)\(accepted)"
+        return error.isTransient ? .retry(text, code: "\(error.code)") : .permanent(text, code: "\(error.code)")
     }
 }

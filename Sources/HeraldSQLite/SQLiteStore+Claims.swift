@@ -8,19 +8,45 @@ import HeraldCore
 /// requires the token and clears it.
 extension SQLiteStore {
     /// Each stage's table, the predicate of its waiting rows (its partial index; the method is
-    /// parameter `?3`), what else makes a waiting row due now (`?4` is now) and its order.
-    /// Status letters are literals so that SQLite matches the partial indexes. Claims and lease
-    /// renewals number their parameters alike: ?1 token, ?2 lease end, ?3 method, ?4 now, ?5 limit.
-    static func queue(_ stage: Stage) -> (table: String, waiting: String, due: String, order: String) {
+    /// parameter `?3`), what else makes a waiting row due now (`?4` is now) and its order, built
+    /// from the stage's ``StageQueue`` (status letters as literals, see ``StatusSQL``). Claims
+    /// and lease renewals number their parameters alike: ?1 token, ?2 lease end, ?3 method,
+    /// ?4 now, ?5 limit.
+    ///
+    /// `indexed` names the stage's partial index (`comms_requests INDEXED BY requests_queue`):
+    /// without statistics SQLite's planner prefers an equality on `requests_status(status, id)`
+    /// and then sorts every waiting row for each claim (a million-row backlog sorted per batch
+    /// of 500). With the index named, a claim walks the index in order and stops at the limit,
+    /// and a query whose predicate no longer matches its index fails when it is prepared rather
+    /// than scanning (`StageIndexTests` checks each stage).
+    static func queue(_ stage: Stage) -> (table: String, indexed: String, waiting: String, due: String, order: String) {
+        let q = stage.queue
+        let waiting = StatusSQL.condition(q.statusCodes) + (q.method == nil ? "" : " AND method = ?3")
+        let due = q.waitsForExclusionAndRetry ? " AND COALESCE(excluded_until, 0) <= ?4 AND COALESCE(retry_at, 0) <= ?4" : ""
+        let table = StatusSQL.table(q.table)
+        return (table, "\(table) INDEXED BY \(index(of: stage))", waiting, due, "priority, id")
+    }
+
+    /// The partial index on a stage's waiting rows (made by the migrations from the same
+    /// status letters; its `WHERE` is exactly the stage's status condition).
+    static func index(of stage: Stage) -> String {
         switch stage {
-        case .monitor:
-            ("comms_requests", "status = 'A'", "", "priority, id")
-        case .merge:
-            ("distributions", "status = 'A' AND method = ?3", "", "priority, id")
-        case .send:
-            ("distributions", "status IN ('D', 'R') AND method = ?3",
-             " AND COALESCE(excluded_until, 0) <= ?4 AND COALESCE(retry_at, 0) <= ?4", "priority, id")
+        case .monitor: "requests_queue"
+        case .merge: "distributions_merge"
+        case .send: "distributions_send"
         }
+    }
+
+    /// The ids of a stage's rows due now, in claim order (?3 method, ?4 now, ?5 limit).
+    static func dueRowsSQL(_ stage: Stage) -> String {
+        let q = queue(stage)
+        return "SELECT id FROM \(q.indexed) WHERE \(q.waiting)\(q.due) AND (lease_until IS NULL OR lease_until < ?4) ORDER BY \(q.order) LIMIT ?5"
+    }
+
+    /// The lease renewal of a stage's rows held by a claim (?1 token, ?2 lease end, ?3 method).
+    static func renewSQL(_ stage: Stage) -> String {
+        let q = queue(stage)
+        return "UPDATE \(q.indexed) SET lease_until = ?2 WHERE \(q.waiting) AND claim_token = ?1"
     }
 
     static func method(of stage: Stage) -> String? {
@@ -39,8 +65,7 @@ extension SQLiteStore {
         let columns = stage == .monitor ? RequestRecord.columns : DistributionRecord.columns
         let sql = """
             UPDATE \(q.table) SET claim_token = ?1, lease_until = ?2
-            WHERE id IN (SELECT id FROM \(q.table) WHERE \(q.waiting)\(q.due) AND (lease_until IS NULL OR lease_until < ?4)
-                         ORDER BY \(q.order) LIMIT ?5)
+            WHERE id IN (\(Self.dueRowsSQL(stage)))
             RETURNING \(columns)
             """
         return try await writer.write { db in
@@ -231,12 +256,12 @@ extension SQLiteStore {
     public func renew(_ stage: Stage, ticket: ClaimTicket, until: Date) async throws -> Int {
         // The rows are found through the stage's partial index (its waiting rows), not a scan
         // of the whole table for the token.
-        let q = Self.queue(stage)
+        let sql = Self.renewSQL(stage)
         let method = Self.method(of: stage)
         let lease = Millis.from(until)
         let token = ticket.token
         return try await writer.write { db in
-            let statement = try db.cachedStatement(sql: "UPDATE \(q.table) SET lease_until = ?2 WHERE \(q.waiting) AND claim_token = ?1")
+            let statement = try db.cachedStatement(sql: sql)
             try statement.runDirect(db) { b in
                 b.add(token)
                 b.add(lease)
@@ -255,45 +280,47 @@ extension SQLiteStore {
 
     public func nextDue(_ stage: Stage, now: Date) async throws -> Date? {
         let method = Self.method(of: stage)
+        let sql = Self.nextDueSQL(stage)
         let ms: Int64? = try await writer.read { db in
-            switch stage {
-            case .monitor:
-                return try Int64.fetchOne(db, sql: "SELECT MIN(COALESCE(lease_until, 0)) FROM comms_requests WHERE status = 'A'")
-            case .merge:
-                return try Int64.fetchOne(db, sql: "SELECT MIN(COALESCE(lease_until, 0)) FROM distributions WHERE status = 'A' AND method = ?",
-                                          arguments: [method])
-            case .send:
-                // MAX(a, b, c) is SQLite's scalar max; PostgreSQL spells it GREATEST.
-                return try Int64.fetchOne(db, sql: """
-                    SELECT MIN(MAX(COALESCE(excluded_until, 0), COALESCE(retry_at, 0), COALESCE(lease_until, 0)))
-                    FROM distributions WHERE status IN ('D', 'R') AND method = ?
-                    """, arguments: [method])
-            }
+            try Int64.fetchOne(db, sql: sql, arguments: method.map { [$0] } ?? [])
         }
         return ms.map(Millis.date)
     }
 
+    /// The query of a stage's next due time: the earliest moment one of its waiting rows is
+    /// due (its lease, and for send stages its exclusion and retry time); the method is `?`.
+    static func nextDueSQL(_ stage: Stage) -> String {
+        let q = stage.queue
+        // MAX(a, b, c) is SQLite's scalar max; PostgreSQL spells it GREATEST.
+        let due = q.waitsForExclusionAndRetry
+            ? "MAX(COALESCE(excluded_until, 0), COALESCE(retry_at, 0), COALESCE(lease_until, 0))" : "COALESCE(lease_until, 0)"
+        return "SELECT MIN(\(due)) FROM \(queue(stage).indexed) WHERE \(StatusSQL.condition(q.statusCodes))"
+            + (q.method == nil ? "" : " AND method = ?")
+    }
+
+    /// The queries of the queue depths: one per distinct waiting predicate (`COUNT(*)` for a
+    /// queue without methods, per method for the others), each with the stages it answers.
+    static func queueDepthQueries() -> [(sql: String, stages: [Stage])] {
+        var queries: [(sql: String, stages: [Stage])] = []
+        for stage in Stage.all {
+            let q = stage.queue
+            let from = "FROM \(queue(stage).indexed) WHERE \(StatusSQL.condition(q.statusCodes))"
+            let sql = q.method == nil ? "SELECT NULL AS method, COUNT(*) AS n \(from)" : "SELECT method, COUNT(*) AS n \(from) GROUP BY method"
+            if let i = queries.firstIndex(where: { $0.sql == sql }) { queries[i].stages.append(stage) } else { queries.append((sql, [stage])) }
+        }
+        return queries
+    }
+
     public func queueDepths(now: Date) async throws -> [QueueDepth] {
-        try await writer.read { db in
-            var out: [QueueDepth] = []
-            let waiting = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM comms_requests WHERE status = 'A'") ?? 0
-            out.append(QueueDepth(stage: .monitor, waiting: waiting))
-            var merge: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT method, COUNT(*) AS n FROM distributions WHERE status = 'A' GROUP BY method") {
-                merge[row["method"]] = row["n"]
+        let queries = Self.queueDepthQueries()
+        return try await writer.read { db in
+            var depth: [Stage: Int] = [:]
+            for (sql, stages) in queries {
+                var counts: [String: Int] = [:]
+                for row in try Row.fetchAll(db, sql: sql) { counts[row["method"] ?? ""] = row["n"] }
+                for stage in stages { depth[stage] = counts[stage.queue.method?.rawValue ?? ""] ?? 0 }
             }
-            var send: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT method, COUNT(*) AS n FROM distributions WHERE status IN ('D', 'R') GROUP BY method") {
-                send[row["method"]] = row["n"]
-            }
-            for stage in Stage.all {
-                switch stage {
-                case .monitor: break
-                case .merge(let m): out.append(QueueDepth(stage: stage, waiting: merge[m.rawValue] ?? 0))
-                case .send(let m): out.append(QueueDepth(stage: stage, waiting: send[m.rawValue] ?? 0))
-                }
-            }
-            return out
+            return Stage.all.map { QueueDepth(stage: $0, waiting: depth[$0] ?? 0) }
         }
     }
 }

@@ -1,4 +1,5 @@
 import GRDB
+import HeraldCore
 
 /// Named migrations, applied in order, each once. Never edit a shipped migration: add one.
 /// The SQL keeps to what PostgreSQL also speaks (TEXT, INTEGER/BIGINT, partial indexes).
@@ -54,7 +55,7 @@ enum Migrations {
                 created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
                 claim_token TEXT, lease_until INTEGER
             );
-            CREATE INDEX requests_queue ON comms_requests(priority, id) WHERE status = 'A';
+            CREATE INDEX requests_queue ON comms_requests(priority, id) WHERE \(StatusSQL.condition(RequestStatus.awaitingProcessing));
             CREATE INDEX requests_customer ON comms_requests(customer_id, id);
             CREATE INDEX requests_account ON comms_requests(account_id, id);
             CREATE INDEX requests_subscription ON comms_requests(subscription_id, id);
@@ -74,8 +75,9 @@ enum Migrations {
                 created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
                 claim_token TEXT, lease_until INTEGER
             );
-            CREATE INDEX distributions_merge ON distributions(method, priority, id) WHERE status = 'A';
-            CREATE INDEX distributions_send ON distributions(method, priority, id) WHERE status IN ('D', 'R');
+            CREATE INDEX distributions_merge ON distributions(method, priority, id) WHERE \(StatusSQL.condition(DistributionStatus.awaitingMerge));
+            CREATE INDEX distributions_send ON distributions(method, priority, id)
+                WHERE \(StatusSQL.condition(DistributionStatus.awaitingDistribution, .errorRetry));
             CREATE INDEX distributions_reference ON distributions(reference) WHERE reference IS NOT NULL;
             CREATE TABLE status_history (
                 id INTEGER PRIMARY KEY,

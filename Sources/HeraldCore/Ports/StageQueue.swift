@@ -1,0 +1,45 @@
+/// Which rows wait for a stage, said once: every store builds its claims, lease renewals,
+/// wake-up times, queue depths and (through a test) its partial indexes from this description
+/// rather than writing status letters of its own. A new stage or a new waiting status is added
+/// here, and the store's index test then says which index it lacks.
+public struct StageQueue: Sendable, Hashable {
+    /// The table a stage claims from.
+    public enum Table: String, Sendable, Hashable {
+        /// Request headers (`comms_requests`).
+        case requests
+        /// Distributions (`distributions`).
+        case distributions
+    }
+
+    public var table: Table
+    /// The CMP status letters of the rows waiting for the stage (`A`, or `D` and `R`).
+    public var statusCodes: [String]
+    /// The delivery method the stage serves (merge and send stages: one queue per method).
+    public var method: DeliveryMethod?
+    /// Whether a waiting row is due only once its excluded-until (quiet hours) and retry time
+    /// have passed (send stages).
+    public var waitsForExclusionAndRetry: Bool
+
+    public init(table: Table, statusCodes: [String], method: DeliveryMethod? = nil, waitsForExclusionAndRetry: Bool = false) {
+        self.table = table
+        self.statusCodes = statusCodes
+        self.method = method
+        self.waitsForExclusionAndRetry = waitsForExclusionAndRetry
+    }
+}
+
+extension Stage {
+    /// The rows waiting for this stage.
+    public var queue: StageQueue {
+        switch self {
+        case .monitor:
+            StageQueue(table: .requests, statusCodes: [RequestStatus.awaitingProcessing.code])
+        case .merge(let method):
+            StageQueue(table: .distributions, statusCodes: [DistributionStatus.awaitingMerge.code], method: method)
+        case .send(let method):
+            StageQueue(table: .distributions,
+                       statusCodes: [DistributionStatus.awaitingDistribution.code, DistributionStatus.errorRetry.code],
+                       method: method, waitsForExclusionAndRetry: true)
+        }
+    }
+}

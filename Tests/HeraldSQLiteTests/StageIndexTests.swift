@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+import HeraldCore
+@testable import HeraldSQLite
+import Testing
+
+/// Every stage's queries (claim, lease renewal, next due time, queue depth) are served by a
+/// partial index on its waiting statuses, and every such index serves a stage. The queries are
+/// built from `Stage.queue` (HeraldCore) and the indexes from the same status letters, so a new
+/// stage or waiting status without its index fails here instead of scanning a table in
+/// production.
+@Suite("Stage queues and their partial indexes")
+struct StageIndexTests {
+    static func migrated() throws -> DatabaseQueue {
+        _ = SQLiteStore.processSettings
+        let queue = try DatabaseQueue()
+        try Migrations.migrator.migrate(queue)
+        return queue
+    }
+
+    /// Partial indexes whose condition is on `status`, by name.
+    static func statusIndexes(_ db: Database) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql LIKE '%WHERE status%'") {
+            out[row["name"]] = row["sql"]
+        }
+        return out
+    }
+
+    static func plan(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> String {
+        try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }.joined(separator: "; ")
+    }
+
+    /// The queries of a stage, each with its arguments.
+    static func queries(_ stage: Stage) -> [(String, StatementArguments)] {
+        let method = SQLiteStore.method(of: stage)
+        var out: [(String, StatementArguments)] = [
+            (SQLiteStore.dueRowsSQL(stage), ["token", 1, method, 0, 10]),
+            (SQLiteStore.renewSQL(stage), method.map { ["token", 1, $0] } ?? ["token", 1]),
+            (SQLiteStore.nextDueSQL(stage), method.map { [$0] } ?? []),
+        ]
+        let depth = SQLiteStore.queueDepthQueries().first { $0.stages.contains(stage) }
+        if let depth { out.append((depth.sql, [])) }
+        return out
+    }
+
+    /// The status index a plan uses, if any.
+    static func index(in plan: String, among indexes: [String: String]) -> String? {
+        indexes.keys.first { plan.contains("INDEX \($0) ") || plan.hasSuffix("INDEX \($0)") || plan.contains("INDEX \($0);") }
+    }
+
+    @Test("Each stage's queries use a partial index on its waiting statuses", arguments: Stage.all)
+    func stageQueriesUseTheirIndex(_ stage: Stage) throws {
+        try Self.migrated().read { db in
+            let indexes = try Self.statusIndexes(db)
+            for (sql, arguments) in Self.queries(stage) {
+                let plan = try Self.plan(db, sql, arguments)
+                let used = try #require(Self.index(in: plan, among: indexes), "\(stage): \(sql) → \(plan)")
+                // The index's condition is exactly the stage's waiting statuses.
+                #expect(indexes[used]?.hasSuffix("WHERE " + StatusSQL.condition(stage.queue.statusCodes)) == true, "\(used): \(indexes[used] ?? "")")
+            }
+        }
+    }
+
+    @Test func everyStatusIndexServesAStage() throws {
+        try Self.migrated().read { db in
+            let indexes = try Self.statusIndexes(db)
+            #expect(!indexes.isEmpty)
+            var used: Set<String> = []
+            for stage in Stage.all {
+                let (sql, arguments) = Self.queries(stage)[0]
+                if let name = Self.index(in: try Self.plan(db, sql, arguments), among: indexes) { used.insert(name) }
+            }
+            #expect(used == Set(indexes.keys))
+        }
+    }
+
+    /// A stage whose index is missing, or no longer matches its predicate, fails when its
+    /// queries are prepared: it never falls back to scanning the table.
+    @Test func aMissingOrMismatchedIndexFailsLoudly() throws {
+        let queue = try Self.migrated()
+        try queue.write { db in
+            try db.execute(sql: "DROP INDEX distributions_send")
+            try db.execute(sql: "CREATE INDEX distributions_send ON distributions(method, priority, id) WHERE status = 'D'")
+        }
+        try queue.read { db in
+            for (sql, arguments) in Self.queries(.send(.sms)) {
+                #expect(throws: DatabaseError.self, "\(sql)") { try Self.plan(db, sql, arguments) }
+            }
+        }
+    }
+
+    /// Each stage names the index made for its own statuses.
+    @Test("Each stage's named index has its waiting statuses as condition", arguments: Stage.all)
+    func namedIndexMatchesTheStage(_ stage: Stage) throws {
+        try Self.migrated().read { db in
+            let sql = try #require(try Self.statusIndexes(db)[SQLiteStore.index(of: stage)])
+            #expect(sql.hasSuffix("WHERE " + StatusSQL.condition(stage.queue.statusCodes)), "\(sql)")
+        }
+    }
+
+    @Test func statusConditionsComeFromTheCodes() {
+        #expect(StatusSQL.condition(RequestStatus.awaitingProcessing) == "status = 'A'")
+        #expect(StatusSQL.condition(DistributionStatus.awaitingDistribution, .errorRetry) == "status IN ('D', 'R')")
+        #expect(Stage.send(.sms).queue.statusCodes == ["D", "R"])
+        #expect(Stage.merge(.email).queue == StageQueue(table: .distributions, statusCodes: ["A"], method: .email))
+    }
+}

@@ -3,27 +3,14 @@ import GRDB
 import HeraldCore
 
 extension SQLiteStore {
-    public func submit(_ submission: TriggerSubmission, idempotencyWindow: Duration) async throws -> SubmissionResult {
-        let now = self.now
-        return try await writer.write { db in
-            try Self.submit(submission, in: db, now: now, window: idempotencyWindow).get()
-        }
-    }
-
     public func submitBatch(_ submissions: [TriggerSubmission], idempotencyWindow: Duration) async throws -> [Result<SubmissionResult, HeraldError>] {
         let now = self.now
         return try await writer.write { db in
             var results: [Result<SubmissionResult, HeraldError>] = []
             results.reserveCapacity(submissions.count)
             for s in submissions {
-                var result: Result<SubmissionResult, HeraldError> = .failure(.internalError("not run"))
                 // Each trigger is all-or-nothing inside the batch's transaction.
-                _ = try db.inUnitSavepoint {
-                    result = try Self.submit(s, in: db, now: now, window: idempotencyWindow)
-                    if case .failure = result { return false }
-                    return true
-                }
-                results.append(result)
+                results.append(try Self.submitUnit(s, in: db, now: now, window: idempotencyWindow))
             }
             return results
         }
@@ -61,8 +48,8 @@ extension SQLiteStore {
         let result = SubmissionResult(requestIds: s.requests.map(\.id), eventId: s.event?.id, replayed: false)
         if let idem = s.idempotency {
             let created = Millis.from(now)
-            try IdempotencyRecord(key: idem.key, bodyHash: idem.bodyHash, requestIds: result.requestIds, eventId: result.eventId,
-                                  createdAt: created, expiresAt: created + Int64(window.seconds * 1000)).upsert(db)
+            try db.upsertIdempotencyKey(idem, requestIds: result.requestIds, eventId: result.eventId,
+                                        createdAt: created, expiresAt: created + Int64(window.seconds * 1000))
         }
         return .success(result)
     }
@@ -82,7 +69,7 @@ extension SQLiteStore {
     /// The earlier result of a live key: success with the same body hash, a conflict with
     /// another; nil when the key is unknown or expired (an expired row is replaced on insert).
     static func replay(_ idem: TriggerSubmission.Idempotency, in db: Database, now: Date) throws -> Result<SubmissionResult, HeraldError>? {
-        guard let existing = try IdempotencyRecord.fetchOne(db, key: idem.key) else { return nil }
+        guard let existing = try db.idempotencyKey(idem.key) else { return nil }
         guard existing.expiresAt > Millis.from(now) else { return nil }
         guard existing.bodyHash == idem.bodyHash else {
             return .failure(.conflict("Idempotency-Key '\(TriggerIntake.unscoped(idem.key))' was used with a different request body",
@@ -181,6 +168,30 @@ extension Database {
             b.add(customerId); b.add(accountId); b.add(subscriptionId); b.add(r.workflowEventId); b.add(r.externalTriggerId)
             b.add(r.overrideMethod?.rawValue); b.add(r.copyOf); b.add(JSONColumn.encode(r.fields)); b.add(r.source.rawValue)
             b.add(r.createdBy); b.add(Millis.from(r.createdAt)); b.add(Millis.from(r.updatedAt))
+        }
+    }
+
+    /// The `idempotency_keys` row of `key` (a cached statement: read for every keyed trigger).
+    func idempotencyKey(_ key: String) throws -> IdempotencyRecord? {
+        let statement = try cachedStatement(sql: "SELECT body_hash, request_ids, event_id, created_at, expires_at FROM idempotency_keys WHERE key = ?")
+        var found: IdempotencyRecord?
+        try statement.stepDirect(self, { $0.add(key) }) { row in
+            found = IdempotencyRecord(key: key, bodyHash: row.string(0), requestIds: IdempotencyRecord.decodeIds(row.string(1)),
+                                      eventId: row.optionalString(2), createdAt: row.int64(3), expiresAt: row.int64(4))
+        }
+        return found
+    }
+
+    /// Inserts or replaces (an expired row) the `idempotency_keys` row of a trigger.
+    func upsertIdempotencyKey(_ idem: TriggerSubmission.Idempotency, requestIds: [String], eventId: String?, createdAt: Int64, expiresAt: Int64) throws {
+        let statement = try cachedStatement(sql: """
+            INSERT INTO idempotency_keys (key, body_hash, request_ids, event_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (key) DO UPDATE SET body_hash = excluded.body_hash, request_ids = excluded.request_ids,
+                event_id = excluded.event_id, created_at = excluded.created_at, expires_at = excluded.expires_at
+            """)
+        try statement.runDirect(self) { b in
+            b.add(idem.key); b.add(idem.bodyHash); b.add(IdempotencyRecord.encodeIds(requestIds)); b.add(eventId)
+            b.add(createdAt); b.add(expiresAt)
         }
     }
 

@@ -22,6 +22,8 @@ public final class SQLiteStore: CommsStore {
 
     let writer: any DatabaseWriter
     let configuration: Configuration
+    /// Triggers waiting to share a write transaction (``submit(_:idempotencyWindow:)``).
+    let groupCommit = GroupCommit()
     var now: Date { configuration.clock() }
 
     /// SQLite's process-wide setting, made once before the first connection opens: no memory

@@ -41,4 +41,12 @@ struct StringMapJSONTests {
     func malformed(_ text: String) {
         #expect(throws: StringMapJSON.Malformed.self) { try StringMapJSON.decode(text) }
     }
+
+    @Test func arraysOfStringsReadBackByFoundation() throws {
+        for values in [[], ["01a2-b"], ["a\"b", "c\\d", "line\nbreak", "tab\t", "\u{1}", "zoë ✓"]] as [[String]] {
+            let text = StringMapJSON.encode(array: values)
+            #expect(try JSONDecoder().decode([String].self, from: Data(text.utf8)) == values, "\(text)")
+        }
+        #expect(StringMapJSON.encode(array: ["a", "b"]) == #"["a","b"]"#)
+    }
 }

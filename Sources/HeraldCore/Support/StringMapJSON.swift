@@ -27,6 +27,18 @@ public enum StringMapJSON {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// `["a","b"]`: a flat array of strings, escaped alike (the ids of an idempotency key).
+    public static func encode(array values: [String]) -> String {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(values.count * 40 + 2)
+        for (index, value) in values.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            appendString(value, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     private static func appendString(_ s: String, to out: inout [UInt8]) {

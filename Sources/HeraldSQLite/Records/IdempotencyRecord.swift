@@ -18,3 +18,16 @@ struct IdempotencyRecord: Codable, FetchableRecord, PersistableRecord {
     var createdAt: Int64
     var expiresAt: Int64
 }
+
+extension IdempotencyRecord {
+    /// `request_ids` as the JSON array of strings GRDB's Codable encoding writes (`["a","b"]`),
+    /// written and read by hand on the trigger path.
+    static func encodeIds(_ ids: [String]) -> String {
+        StringMapJSON.encode(array: ids)
+    }
+
+    static func decodeIds(_ text: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+    }
+}
+

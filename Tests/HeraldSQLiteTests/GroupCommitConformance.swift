@@ -1,0 +1,79 @@
+import Foundation
+import HeraldCore
+@testable import HeraldSQLite
+import Synchronization
+import Testing
+
+/// Concurrent submits share write transactions (group commit); each caller still gets its own
+/// result: one request per idempotency key, replays for the same body, conflicts for another,
+/// refusals that touch nobody else.
+@Suite("CommsStore conformance: concurrent submits")
+struct GroupCommitConformance {
+    @Test(arguments: StoreFactory.durable)
+    func overlappingKeysGiveOneRequestPerKey(_ factory: StoreFactory) async throws {
+        let t = try await factory.make()
+        defer { t.cleanup() }
+        try await Fixtures.seed(t.store)
+        let store = t.store
+        // 32 clients, 8 keys: each key sent 16 times with the same body, refusals (unknown
+        // account) mixed in; then every key again with another body, concurrently.
+        enum Outcome: Sendable { case stored([String], replayed: Bool), conflict, refused }
+        @Sendable func send(client: Int, round: Int) async throws -> (Int, Int, Outcome) {
+            let key = "k\(client % 8)"
+            let body = round == 4 && client < 8 ? "other" : "same"
+            let target = client % 8 == 7 && round == 2 ? TargetRef(.account, "A404") : TargetRef(.customer, "C1")
+            let r = Fixtures.request(target: target, at: Fixtures.t0.addingTimeInterval(Double(client * 5 + round) / 1000))
+            let idem = TriggerSubmission.Idempotency(key: key, bodyHash: body)
+            let submission = TriggerSubmission(requests: [r], idempotency: target.kind == .account ? nil : idem, actor: "api:t")
+            do {
+                let result = try await store.submit(submission, idempotencyWindow: Fixtures.window)
+                return (client, round, .stored(result.requestIds, replayed: result.replayed))
+            } catch let error as HeraldError where error.kind == .conflict {
+                return (client, round, .conflict)
+            } catch let error as HeraldError where error.kind == .invalidInput {
+                return (client, round, .refused)
+            }
+        }
+        // Phase one: rounds 0-3 of every client at once; phase two: round 4 of every client
+        // at once (the "other" bodies find their keys taken).
+        var outcomes: [(Int, Int, Outcome)] = []
+        for rounds in [0..<4, 4..<5] {
+            outcomes += try await withThrowingTaskGroup(of: (Int, Int, Outcome).self) { group in
+                for client in 0..<32 {
+                    for round in rounds { group.addTask { try await send(client: client, round: round) } }
+                }
+                var all: [(Int, Int, Outcome)] = []
+                for try await o in group { all.append(o) }
+                return all
+            }
+        }
+        var idsByKey: [Int: Set<[String]>] = [:]
+        var fresh = 0, replays = 0, conflicts = 0, refused = 0
+        for (client, round, outcome) in outcomes {
+            switch outcome {
+            case .stored(let ids, let replayed):
+                idsByKey[client % 8, default: []].insert(ids)
+                if replayed { replays += 1 } else { fresh += 1 }
+            case .conflict:
+                conflicts += 1
+                #expect(round == 4 && client < 8)
+            case .refused:
+                refused += 1
+                #expect(client % 8 == 7 && round == 2)
+            }
+        }
+        #expect(refused == 4)
+        #expect(fresh == 8)  // one request stored per key
+        for key in 0..<8 { #expect(idsByKey[key]?.count == 1, "key \(key): \(idsByKey[key] ?? [])") }
+        #expect(conflicts == 8)
+        #expect(conflicts + fresh + refused + replays == 160)
+        if let sqlite = store as? SQLiteStore {
+            // Concurrent submits shared transactions.
+            let transactions = sqlite.groupCommit.transactions.load(ordering: .relaxed)
+            #expect(sqlite.groupCommit.submissions.load(ordering: .relaxed) == 160)
+            #expect(transactions < 160, "\(transactions) transactions for 160 submits")
+        }
+        let stored = try await Fixtures.allRequests(store)
+        #expect(stored.count == 8)
+    }
+}

@@ -118,7 +118,7 @@ let package = Package(
             resources: [.copy("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
-        // Composition root: configuration, wiring, demo, bench.
+        // Composition root: configuration, wiring, serve, demo, import.
         .target(
             name: "HeraldApp",
             dependencies: [
@@ -136,10 +136,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `herald bench`: the benchmarks, and the loopback SMSC they (and the SMPP route's tests) send to.
+        .target(
+            name: "HeraldBench",
+            dependencies: [
+                "HeraldApp", "HeraldCore", "HeraldCatalog", "HeraldPipeline", "HeraldSQLite", "HeraldTransports", "SMPP",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "herald",
             dependencies: [
-                "HeraldApp", "HeraldCore", "HeraldCatalog", "HeraldSQLite", "HeraldTransports",
+                "HeraldApp", "HeraldBench", "HeraldCore", "HeraldCatalog", "HeraldSQLite", "HeraldTransports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -283,7 +296,7 @@ let package = Package(
             name: "HeraldAppTests",
             dependencies: [
                 "HeraldCore", "HeraldApp", "HeraldHTTP", "HeraldSQLite", "HeraldPipeline",
-                "HeraldCatalog", "HeraldTransports", "HeraldTestSupport",
+                "HeraldCatalog", "HeraldTransports", "HeraldBench", "HeraldTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldApp
+import HeraldBench
 import HeraldCatalog
 import HeraldCore
 import HeraldSQLite

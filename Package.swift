@@ -286,10 +286,15 @@ let package = Package(
         ),
         .testTarget(
             name: "HeraldPipelineTests",
-            dependencies: ["HeraldCore", "HeraldPipeline", "HeraldSQLite", "HeraldTransports", "SMPP",
+            dependencies: ["HeraldCore", "HeraldPipeline", "HeraldSQLite", "HeraldTransports",
                            .product(name: "Logging", package: "swift-log"),
-                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HeraldTransportsTests",
+            dependencies: ["HeraldCore", "HeraldTransports", "SMTP",
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

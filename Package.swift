@@ -226,8 +226,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Test support shared by the test targets (not a product): running the independent
-        // checkers (python3, qpdf, poppler) without blocking the cooperative pool.
-        .target(name: "HeraldTestSupport", swiftSettings: swiftSettings),
+        // checkers (python3, qpdf, poppler) without blocking the cooperative pool,
+        // and an in-process scripted SMTP server.
+        .target(
+            name: "HeraldTestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "OpenTypeTests", dependencies: ["OpenType", "HeraldTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "RasterImagesTests", dependencies: ["RasterImages", "HeraldTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PDFTests", dependencies: ["PDF", "OpenType", "HeraldTestSupport"], swiftSettings: swiftSettings),
@@ -245,6 +253,12 @@ let package = Package(
                            .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
+        // Against the smpp34 SMSC scripts/servers/smsc.sh starts (HERALD_TEST_SMSC_PORT).
+        .testTarget(
+            name: "SMPPIntegrationTests",
+            dependencies: ["SMPP", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MIMETests",
             dependencies: ["HeraldTestSupport", "MIME"],
@@ -252,8 +266,14 @@ let package = Package(
         ),
         .testTarget(
             name: "SMTPTests",
-            dependencies: ["HeraldTestSupport", "SMTP", "MIME", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-                           .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl")],
+            dependencies: ["HeraldTestSupport", "SMTP", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOEmbedded", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        // Against the aiosmtpd scripts/servers/smtp.sh starts (HERALD_TEST_SMTP_*), and its test CA.
+        .testTarget(
+            name: "SMTPIntegrationTests",
+            dependencies: ["HeraldTestSupport", "SMTP", "MIME", .product(name: "NIOSSL", package: "swift-nio-ssl")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -327,5 +327,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Emails to the aiosmtpd and Postfix that scripts/servers/ start (and to aiosmtpd
+        // scripted by the tests), SMS to the smpp34 SMSC: needs scripts/test.sh.
+        .testTarget(
+            name: "HeraldAppIntegrationTests",
+            dependencies: [
+                "HeraldCore", "HeraldApp", "HeraldSQLite", "HeraldCatalog", "HeraldTransports", "HeraldTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -121,7 +121,7 @@ let package = Package(
             resources: [.copy("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
-        // Composition root: configuration, wiring, demo, bench.
+        // Composition root: configuration, wiring, serve, demo, import.
         .target(
             name: "HeraldApp",
             dependencies: [
@@ -139,10 +139,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `herald bench`: the benchmarks, and the loopback SMSC they (and the SMPP route's tests) send to.
+        .target(
+            name: "HeraldBench",
+            dependencies: [
+                "HeraldApp", "HeraldCore", "HeraldCatalog", "HeraldPipeline", "HeraldSQLite", "HeraldTransports", "SMPP",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "herald",
             dependencies: [
-                "HeraldApp", "HeraldCore", "HeraldCatalog", "HeraldSQLite", "HeraldTransports",
+                "HeraldApp", "HeraldBench", "HeraldCore", "HeraldCatalog", "HeraldSQLite", "HeraldTransports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -216,8 +229,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Test support shared by the test targets (not a product): running the independent
-        // checkers (python3, qpdf, poppler) without blocking the cooperative pool.
-        .target(name: "HeraldTestSupport", swiftSettings: swiftSettings),
+        // checkers (python3, qpdf, poppler) without blocking the cooperative pool,
+        // and an in-process scripted SMTP server.
+        .target(
+            name: "HeraldTestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "OpenTypeTests", dependencies: ["OpenType", "HeraldTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "RasterImagesTests", dependencies: ["RasterImages", "HeraldTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PDFTests", dependencies: ["PDF", "OpenType", "HeraldTestSupport"], swiftSettings: swiftSettings),
@@ -235,6 +256,12 @@ let package = Package(
                            .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
+        // Against the smpp34 SMSC scripts/servers/smsc.sh starts (HERALD_TEST_SMSC_PORT).
+        .testTarget(
+            name: "SMPPIntegrationTests",
+            dependencies: ["SMPP", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MIMETests",
             dependencies: ["HeraldTestSupport", "MIME"],
@@ -242,8 +269,14 @@ let package = Package(
         ),
         .testTarget(
             name: "SMTPTests",
-            dependencies: ["HeraldTestSupport", "SMTP", "MIME", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-                           .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl")],
+            dependencies: ["HeraldTestSupport", "SMTP", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOEmbedded", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        // Against the aiosmtpd scripts/servers/smtp.sh starts (HERALD_TEST_SMTP_*), and its test CA.
+        .testTarget(
+            name: "SMTPIntegrationTests",
+            dependencies: ["HeraldTestSupport", "SMTP", "MIME", .product(name: "NIOSSL", package: "swift-nio-ssl")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "AddrSpecTests", dependencies: ["AddrSpec"], swiftSettings: swiftSettings),
@@ -277,17 +310,33 @@ let package = Package(
         ),
         .testTarget(
             name: "HeraldPipelineTests",
-            dependencies: ["HeraldCore", "HeraldPipeline", "HeraldSQLite", "HeraldTransports", "SMPP",
+            dependencies: ["HeraldCore", "HeraldPipeline", "HeraldSQLite", "HeraldTransports",
                            .product(name: "Logging", package: "swift-log"),
-                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HeraldTransportsTests",
+            dependencies: ["HeraldCore", "HeraldTransports", "SMTP",
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "HeraldAppTests",
             dependencies: [
                 "HeraldCore", "HeraldApp", "HeraldHTTP", "HeraldSQLite", "HeraldPipeline",
-                "HeraldCatalog", "HeraldTransports", "HeraldTestSupport",
+                "HeraldCatalog", "HeraldTransports", "HeraldBench", "HeraldTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Emails to the aiosmtpd and Postfix that scripts/servers/ start (and to aiosmtpd
+        // scripted by the tests), SMS to the smpp34 SMSC: needs scripts/test.sh.
+        .testTarget(
+            name: "HeraldAppIntegrationTests",
+            dependencies: [
+                "HeraldCore", "HeraldApp", "HeraldSQLite", "HeraldCatalog", "HeraldTransports", "HeraldTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -2,7 +2,9 @@ import Foundation
 import GRDB
 import HeraldCore
 
-/// Figures the pipeline benchmark reads back from the database after a run.
+/// Figures of a finished run, read back from the database: when requests were triggered,
+/// processed and sent, trigger-to-sent latencies and distributions by status (`herald bench`,
+/// diagnostics).
 public struct PipelineStats: Sendable {
     /// First and last `created_at` of requests.
     public var triggered: ClosedRange<Date>?
@@ -41,33 +43,4 @@ extension SQLiteStore {
         }
     }
 
-    /// The benchmark's anchor: the storage floor. Inserts `count` bare rows plus one history row
-    /// each, in batches of 500 per transaction, into a scratch table of a fresh database at
-    /// `path`, with raw cached statements and no Herald logic. Returns the seconds taken.
-    public static func rawInsertAnchor(count: Int, path: String) async throws -> TimeInterval {
-        var config = GRDB.Configuration()
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-        let pool = try DatabasePool(path: path, configuration: config)
-        try await pool.write { db in
-            try db.execute(sql: "CREATE TABLE rows (id TEXT PRIMARY KEY, status TEXT, payload TEXT, created_at INTEGER)")
-            try db.execute(sql: "CREATE TABLE history (id INTEGER PRIMARY KEY AUTOINCREMENT, row_id TEXT, to_status TEXT, at INTEGER)")
-        }
-        let start = Date()
-        var done = 0
-        while done < count {
-            let n = min(500, count - done)
-            let base = done
-            try await pool.write { db in
-                let insert = try db.cachedStatement(sql: "INSERT INTO rows VALUES (?, 'A', ?, ?)")
-                let history = try db.cachedStatement(sql: "INSERT INTO history (row_id, to_status, at) VALUES (?, 'A', ?)")
-                for i in base..<(base + n) {
-                    let id = Identifier.make()
-                    try insert.execute(arguments: [id, "{\"PERCENT\":\"80\",\"i\":\"\(i)\"}", i])
-                    try history.execute(arguments: [id, i])
-                }
-            }
-            done += n
-        }
-        return Date().timeIntervalSince(start)
-    }
 }

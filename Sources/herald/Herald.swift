@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldApp
+import HeraldBench
 import HeraldCatalog
 import HeraldCore
 import HeraldSQLite

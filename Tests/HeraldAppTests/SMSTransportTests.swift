@@ -1,5 +1,6 @@
 import Foundation
 import HeraldApp
+import HeraldBench
 import HeraldCatalog
 import HeraldCore
 import HeraldSQLite
@@ -11,8 +12,8 @@ import Prometheus
 import Synchronization
 import Testing
 
-/// SMS through the SMPP route: against the real smpp34 SMSC that scripts/test.sh starts
-/// (`HERALD_TEST_SMSC_PORT`), and against the in-process `LoopbackSMSC` for the faults.
+/// SMS through the SMPP route against the in-process `LoopbackSMSC`, for the faults. (Against
+/// the real smpp34 SMSC: HeraldAppIntegrationTests' SMSCTransportTests.)
 struct SMSTransportTests {
     /// A clock the test moves forward (to pass a retry time).
     final class TestClock: Sendable {
@@ -81,48 +82,6 @@ struct SMSTransportTests {
             if done(d) || Date() > deadline { return d }
             try await Task.sleep(for: .milliseconds(50))
         }
-    }
-
-    static func realSMSCPort() throws -> Int {
-        guard let text = ProcessInfo.processInfo.environment["HERALD_TEST_SMSC_PORT"], let port = Int(text) else {
-            Issue.record("HERALD_TEST_SMSC_PORT is not set: run the tests with scripts/test.sh, which starts the smpp34 SMSC")
-            throw HeraldError.invalid("HERALD_TEST_SMSC_PORT", "not set")
-        }
-        return port
-    }
-
-    // MARK: The real SMSC
-
-    @Test func anSMSIsSentThroughTheRealSMSCAndItsReceiptMarksItDelivered() async throws {
-        let port = try Self.realSMSCPort()
-        let runtime = try await Self.makeRuntime("smpp-real", environment: Self.smppEnvironment(port: port))
-        defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
-        #expect(runtime.transmitter(for: .sms) is SMPPTransmitter)
-        let id = try await Self.triggerDataAlert(runtime, msisdn: "+447700900123")
-        let d = try await Self.withTransports(runtime) {
-            try await runtime.runUntilQuiet()
-            let sent = try await Self.waitFor(runtime, id, seconds: 1) { $0.status != .awaitingDistribution }
-            #expect(sent.status == .sent || sent.status == .delivered)
-            let reference = try #require(sent.reference)
-            #expect(reference.hasPrefix("smsc-"), "reference \(reference)")
-            return try await Self.waitFor(runtime, id) { $0.status == .delivered }
-        }
-        #expect(d.status == .delivered, "last error: \(d.lastError ?? "-")")
-        let detail = try #require(try await runtime.store.request(id: id))
-        #expect(detail.history.contains { $0.actor == "smpp-receipts" })
-    }
-
-    @Test func aDestinationTheRealSMSCRejectsIsAnErrorNoRetryNamingTheStatus() async throws {
-        let port = try Self.realSMSCPort()
-        let runtime = try await Self.makeRuntime("smpp-reject", environment: Self.smppEnvironment(port: port))
-        defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
-        let id = try await Self.triggerDataAlert(runtime, msisdn: "+99912345678")
-        let d = try await Self.withTransports(runtime) {
-            try await runtime.runUntilQuiet()
-            return try await Self.waitFor(runtime, id, seconds: 1) { $0.status != .awaitingDistribution }
-        }
-        #expect(d.status == .errorNoRetry)
-        #expect(d.lastError?.contains("ESME_RINVDSTADR") == true, "\(d.lastError ?? "-")")
     }
 
     // MARK: The in-process SMSC's faults

@@ -1,3 +1,4 @@
+import HeraldTestSupport
 import NIOCore
 import NIOPosix
 import SMTP

@@ -4,12 +4,12 @@ import Testing
 @testable import SMPP
 
 /// Against the real third-party SMSC (`smpp34` from PyPI) that `scripts/servers/smsc.sh` starts
-/// and announces in `HERALD_TEST_SMSC_PORT`. Run with `bash scripts/test.sh --filter SMPPTests`.
+/// and announces in `HERALD_TEST_SMSC_PORT`. Run with `bash scripts/test.sh --filter SMPPIntegrationTests`.
 @Suite struct SMSCIntegrationTests {
     /// The port, or a recorded failure: these tests never skip silently.
     static func port() -> Int? {
         guard let text = ProcessInfo.processInfo.environment["HERALD_TEST_SMSC_PORT"], let port = Int(text) else {
-            Issue.record("HERALD_TEST_SMSC_PORT is not set: run `bash scripts/test.sh --filter SMPPTests`, which starts the smpp34 SMSC (scripts/servers/smsc.sh)")
+            Issue.record("HERALD_TEST_SMSC_PORT is not set: run `bash scripts/test.sh --filter SMPPIntegrationTests`, which starts the smpp34 SMSC (scripts/servers/smsc.sh)")
             return nil
         }
         return port

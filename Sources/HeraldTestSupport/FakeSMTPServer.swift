@@ -5,28 +5,66 @@ import NIOPosix
 import NIOSSL
 
 /// An in-process SMTP server on 127.0.0.1, port 0, whose replies and faults are scripted.
-final class FakeSMTPServer: @unchecked Sendable {
-    struct Script: Sendable {
-        var greeting = "220 fake.test ESMTP"
-        var extensions = ["PIPELINING", "SIZE 100000", "8BITMIME"]
-        var ehloReply: String? = nil
-        var startTLSReply = "454 4.7.0 TLS not available"
+public final class FakeSMTPServer: @unchecked Sendable {
+    /// The server's replies and faults.
+    public struct Script: Sendable {
+        /// The greeting line.
+        public var greeting: String
+        /// The EHLO keywords offered.
+        public var extensions: [String]
+        /// A whole EHLO reply instead of the keyword list.
+        public var ehloReply: String?
+        /// The STARTTLS reply; a 220 makes the server answer the handshake with plain text.
+        public var startTLSReply: String
         /// Reply per RCPT address; default 250.
-        var rcptReplies: [String: String] = [:]
-        var mailReply = "250 2.1.0 Ok"
-        var dataReply = "354 End data with <CR><LF>.<CR><LF>"
-        var finalReply = "250 2.0.0 Ok: queued as ABC123"
+        public var rcptReplies: [String: String]
+        /// The MAIL FROM reply.
+        public var mailReply: String
+        /// The DATA reply; a 354 starts the content.
+        public var dataReply: String
+        /// The reply to the end of the content.
+        public var finalReply: String
         /// Close the connection after this many content lines in DATA.
-        var disconnectAfterDataLines: Int? = nil
+        public var disconnectAfterDataLines: Int?
         /// Never answer the end of data.
-        var stallAfterData = false
+        public var stallAfterData: Bool
         /// Never send the greeting.
-        var stallGreeting = false
+        public var stallGreeting: Bool
         /// Close right after the greeting.
-        var closeAfterGreeting = false
+        public var closeAfterGreeting: Bool
+
+        /// A script; the defaults make a server that accepts everything.
+        public init(
+            greeting: String = "220 fake.test ESMTP",
+            extensions: [String] = ["PIPELINING", "SIZE 100000", "8BITMIME"],
+            ehloReply: String? = nil,
+            startTLSReply: String = "454 4.7.0 TLS not available",
+            rcptReplies: [String: String] = [:],
+            mailReply: String = "250 2.1.0 Ok",
+            dataReply: String = "354 End data with <CR><LF>.<CR><LF>",
+            finalReply: String = "250 2.0.0 Ok: queued as ABC123",
+            disconnectAfterDataLines: Int? = nil,
+            stallAfterData: Bool = false,
+            stallGreeting: Bool = false,
+            closeAfterGreeting: Bool = false
+        ) {
+            self.greeting = greeting
+            self.extensions = extensions
+            self.ehloReply = ehloReply
+            self.startTLSReply = startTLSReply
+            self.rcptReplies = rcptReplies
+            self.mailReply = mailReply
+            self.dataReply = dataReply
+            self.finalReply = finalReply
+            self.disconnectAfterDataLines = disconnectAfterDataLines
+            self.stallAfterData = stallAfterData
+            self.stallGreeting = stallGreeting
+            self.closeAfterGreeting = closeAfterGreeting
+        }
     }
 
-    let script: Script
+    /// What the server answers.
+    public let script: Script
     private let lock = NSLock()
     private var _commands: [String] = []
     private var _messages: [[UInt8]] = []
@@ -36,19 +74,20 @@ final class FakeSMTPServer: @unchecked Sendable {
     private let group: any EventLoopGroup
 
     /// Every command line received, in order.
-    var commands: [String] { lock.withLock { _commands } }
+    public var commands: [String] { lock.withLock { _commands } }
     /// The content of each message received (dot-unstuffed).
-    var messages: [[UInt8]] { lock.withLock { _messages } }
+    public var messages: [[UInt8]] { lock.withLock { _messages } }
     /// How many command lines arrived in each read (pipelining shows as > 1).
-    var linesPerRead: [Int] { lock.withLock { _reads } }
+    public var linesPerRead: [Int] { lock.withLock { _reads } }
     /// Reads in which commands followed the end of a message's content (the next envelope
     /// pipelined behind it).
-    var commandsAfterDataEnd: Int { lock.withLock { _commandsAfterDataEnd } }
+    public var commandsAfterDataEnd: Int { lock.withLock { _commandsAfterDataEnd } }
 
-    var port: Int { channel!.localAddress!.port! }
+    /// The port it listens on, on 127.0.0.1.
+    public var port: Int { channel!.localAddress!.port! }
 
     /// With `tls`, the server speaks TLS from the first byte (implicit TLS, port 465 style).
-    init(_ script: Script = Script(), tls: NIOSSLContext? = nil, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws {
+    public init(_ script: Script = Script(), tls: NIOSSLContext? = nil, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws {
         self.script = script
         self.group = group
         let server = self
@@ -63,7 +102,8 @@ final class FakeSMTPServer: @unchecked Sendable {
             .bind(host: "127.0.0.1", port: 0).get()
     }
 
-    func shutdown() async {
+    /// Stops listening.
+    public func shutdown() async {
         try? await channel?.close().get()
     }
 

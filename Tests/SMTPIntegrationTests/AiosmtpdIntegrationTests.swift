@@ -16,7 +16,7 @@ struct AiosmtpdEnvironment {
     struct Missing: Error, CustomStringConvertible {
         var name: String
         var description: String {
-            "\(name) is not set: run these tests with `bash scripts/test.sh --filter SMTPTests`, which starts aiosmtpd (scripts/servers/smtp.sh)"
+            "\(name) is not set: run these tests with `bash scripts/test.sh --filter SMTPIntegrationTests`, which starts aiosmtpd (scripts/servers/smtp.sh)"
         }
     }
 

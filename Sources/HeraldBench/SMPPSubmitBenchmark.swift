@@ -1,3 +1,4 @@
+import HeraldTransports
 import Logging
 import NIOCore
 import NIOPosix

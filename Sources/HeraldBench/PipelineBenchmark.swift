@@ -1,4 +1,5 @@
 import Foundation
+import HeraldApp
 import HeraldCatalog
 import HeraldCore
 import HeraldPipeline

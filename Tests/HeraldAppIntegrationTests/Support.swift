@@ -1,0 +1,58 @@
+import Foundation
+import HTTPTypes
+import HeraldApp
+import HeraldCatalog
+import HeraldTestSupport
+import Hummingbird
+import HummingbirdTesting
+import Logging
+
+// Copies of HeraldAppTests' helpers (Support.swift, EmailSupport.swift) that these tests use:
+// a test target cannot import another.
+
+/// A fresh temporary data folder, removed by the caller.
+func temporaryDirectory(_ name: String) -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("herald-\(name)-\(UUID().uuidString)")
+}
+
+extension TestClientProtocol {
+    func call(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, key: String? = "admin-key",
+              headers extra: [HTTPField.Name: String] = [:]) async throws -> TestResponse {
+        var headers = HTTPFields()
+        if let key { headers[.authorization] = "Bearer \(key)" }
+        if json != nil { headers[.contentType] = "application/json" }
+        for (n, v) in extra { headers[n] = v }
+        return try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    }
+}
+
+extension TestResponse {
+    var object: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:] }
+    var text: String { String(buffer: body) }
+}
+
+struct EmailTestFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// A runtime on a temporary folder with the sample catalog, configured through the same
+/// loader `herald serve` uses with `environment` (HERALD_* variables).
+func makeEmailRuntime(_ name: String, environment: [String: String]) async throws -> HeraldRuntime {
+    let dir = temporaryDirectory(name)
+    try SampleCatalog.write(to: dir.appendingPathComponent("catalog"))
+    var env = environment
+    env["HERALD_ADMIN_API_KEY"] = "admin-key"
+    let settings = try await HeraldSettings.load(dataDir: dir.path, environment: env)
+    return try await HeraldRuntime(settings: settings, logger: Logger(label: "test"))
+}
+
+/// Runs `python3 -c script args…` with `input` on stdin and returns stdout (through
+/// `TestProcess`: the test pool is not blocked while python runs).
+func python(_ script: String, _ arguments: [String] = [], input: [UInt8] = []) async throws -> String {
+    let result = try await TestProcess.python(script, arguments, input: input)
+    guard result.status == 0 else {
+        throw EmailTestFailure(message: "python3 failed (\(result.status)): \(result.errors)")
+    }
+    return result.output
+}

@@ -43,7 +43,8 @@ public final class HeraldRuntime: Sendable {
         store = try SQLiteStore(path: settings.databasePath, configuration: storeConfig)
         try await store.migrate()
         guard FileManager.default.fileExists(atPath: settings.catalogDirectory.path) else {
-            throw HeraldError.invalid("catalog.dir", "catalog folder \(settings.catalogDirectory.path) does not exist (run `herald demo` for a sample, or pass --catalog)")
+            throw HeraldSettings.Keys.catalogDir.invalid(
+                "names the catalog folder \(settings.catalogDirectory.path), which does not exist (run `herald demo` for a sample, or pass --catalog)")
         }
         catalog = try ReloadableCatalog(directory: settings.catalogDirectory, logger: logger)
         signals = WorkSignals()

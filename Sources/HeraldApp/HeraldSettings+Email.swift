@@ -1,95 +1,80 @@
-import Configuration
 import Foundation
 import HeraldCore
 import HeraldTransports
 
-extension HeraldSettings {
-    /// Reads `email.transport`, `smtp.*` and `dkim.*` (env `HERALD_EMAIL_TRANSPORT`,
-    /// `HERALD_SMTP_HOST`, `HERALD_SMTP_PORT`, `HERALD_SMTP_TLS`, `HERALD_SMTP_USERNAME`,
-    /// `HERALD_SMTP_PASSWORD` or `HERALD_SMTP_PASSWORD_FILE`, `HERALD_SMTP_CA_FILE`,
-    /// `HERALD_SMTP_CONNECTIONS`, `HERALD_DKIM_DOMAIN`, `HERALD_DKIM_SELECTOR`,
-    /// `HERALD_DKIM_KEY_FILE`, `HERALD_DKIM_KEYS` = `domain:selector:keyfile;…` for more sender
-    /// domains, `HERALD_SMTP_SMTPUTF8`). A bad value is a `HeraldError` naming the setting.
-    static func emailSettings(_ config: ConfigReader) throws -> EmailTransportSettings {
-        var email = EmailTransportSettings()
-        let transport = config.string(forKey: "email.transport", default: "outbox")
-        guard let parsed = EmailTransportSettings.Transport(rawValue: transport.lowercased()) else {
-            throw HeraldError.invalid("email.transport", "HERALD_EMAIL_TRANSPORT must be outbox or smtp, got '\(transport)'")
-        }
-        email.transport = parsed
+extension EmailTransportSettings {
+    /// Reads `email.transport`, `smtp.*` and `dkim.*` (``EmailTransportSettings/Keys``; `dkim.keys`
+    /// is `domain:selector:keyfile;…` for more sender domains). A bad value is a `HeraldError`
+    /// naming the setting; DKIM keys are loaded now, not at the first email.
+    init(reading settings: SettingsReader) throws {
+        self.init()
+        transport = try settings.choice(Keys.transport, expected: "outbox or smtp") { Transport(rawValue: $0.lowercased()) }
 
-        if parsed == .smtp {
-            guard let host = config.string(forKey: "smtp.host"), !host.isEmpty else {
-                throw HeraldError.invalid("smtp.host", "HERALD_SMTP_HOST is required when HERALD_EMAIL_TRANSPORT is smtp")
+        if transport == .smtp {
+            guard let host = settings.string(Keys.smtpHost) else {
+                throw Keys.smtpHost.invalid("is required when \(Keys.transport.name) is smtp")
             }
-            let tlsText = config.string(forKey: "smtp.tls", default: "starttls")
-            guard let tls = EmailTransportSettings.TLS(rawValue: tlsText.lowercased()) else {
-                throw HeraldError.invalid("smtp.tls", "HERALD_SMTP_TLS must be none, starttls or tls, got '\(tlsText)'")
-            }
-            var port = tls.defaultPort
-            if let text = config.string(forKey: "smtp.port") {
+            let tls = try settings.choice(Keys.smtpTLS, expected: "none, starttls or tls") { TLS(rawValue: $0.lowercased()) }
+            var port = Keys.smtpPort.defaultValue ?? tls.defaultPort
+            if let text = settings.text(Keys.smtpPort) {
                 guard let p = Int(text), (1...65535).contains(p) else {
-                    throw HeraldError.invalid("smtp.port", "HERALD_SMTP_PORT must be a port number 1–65535, got '\(text)'")
+                    throw Keys.smtpPort.invalid("must be a port number 1–65535, got '\(text)'")
                 }
                 port = p
             }
-            let username = config.string(forKey: "smtp.username").flatMap { $0.isEmpty ? nil : $0 }
-            let password = try secret(config, "smtp.password")
+            let username = settings.string(Keys.smtpUsername)
+            let password = try settings.secret(Keys.smtpPassword)
             if (username == nil) != (password == nil) {
-                throw HeraldError.invalid(username == nil ? "smtp.username" : "smtp.password",
-                                          "HERALD_SMTP_USERNAME and HERALD_SMTP_PASSWORD (or _FILE) go together")
+                throw (username == nil ? Keys.smtpUsername : Keys.smtpPassword).invalid(
+                    "goes with \((username == nil ? Keys.smtpPassword : Keys.smtpUsername).name): give both or neither")
             }
-            let caFile = config.string(forKey: "smtp.ca.file").flatMap { $0.isEmpty ? nil : $0 }
+            let caFile = settings.string(Keys.smtpCAFile)
             if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
-                throw HeraldError.invalid("smtp.ca.file", "HERALD_SMTP_CA_FILE \(caFile) cannot be read")
+                throw Keys.smtpCAFile.invalid("names a file that cannot be read: \(caFile)")
             }
-            let connectionsText = config.string(forKey: "smtp.connections", default: "2")
-            guard let connections = Int(connectionsText), (1...64).contains(connections) else {
-                throw HeraldError.invalid("smtp.connections", "HERALD_SMTP_CONNECTIONS must be 1–64, got '\(connectionsText)'")
+            var connections = Keys.smtpConnections.defaultValue
+            if let text = settings.text(Keys.smtpConnections) {
+                guard let n = Int(text), (1...64).contains(n) else { throw Keys.smtpConnections.invalid("must be 1–64, got '\(text)'") }
+                connections = n
             }
-            email.smtp = .init(host: host, port: port, tls: tls, username: username, password: password, caFile: caFile,
-                               connections: connections)
+            smtp = .init(host: host, port: port, tls: tls, username: username, password: password, caFile: caFile,
+                         connections: connections)
         }
 
-        let domain = config.string(forKey: "dkim.domain").flatMap { $0.isEmpty ? nil : $0 }
-        let selector = config.string(forKey: "dkim.selector").flatMap { $0.isEmpty ? nil : $0 }
-        let keyFile = config.string(forKey: "dkim.key.file").flatMap { $0.isEmpty ? nil : $0 }
+        let domain = settings.string(Keys.dkimDomain)
+        let selector = settings.string(Keys.dkimSelector)
+        let keyFile = settings.string(Keys.dkimKeyFile)
         if domain != nil || selector != nil || keyFile != nil {
-            guard let domain else { throw HeraldError.invalid("dkim.domain", "HERALD_DKIM_DOMAIN is required for DKIM signing") }
-            guard let selector else { throw HeraldError.invalid("dkim.selector", "HERALD_DKIM_SELECTOR is required for DKIM signing") }
-            guard let keyFile else { throw HeraldError.invalid("dkim.key.file", "HERALD_DKIM_KEY_FILE is required for DKIM signing") }
-            for (key, value, env) in [("dkim.domain", domain, "HERALD_DKIM_DOMAIN"), ("dkim.selector", selector, "HERALD_DKIM_SELECTOR")]
+            guard let domain else { throw Keys.dkimDomain.invalid("is required for DKIM signing") }
+            guard let selector else { throw Keys.dkimSelector.invalid("is required for DKIM signing") }
+            guard let keyFile else { throw Keys.dkimKeyFile.invalid("is required for DKIM signing") }
+            for (key, value) in [(Keys.dkimDomain, domain), (Keys.dkimSelector, selector)]
             where value.contains(where: { $0 == ";" || $0.isWhitespace }) {
-                throw HeraldError.invalid(key, "\(env) must not contain ';' or spaces")
+                throw key.invalid("must not contain ';' or spaces")
             }
-            email.dkim = .init(domain: domain, selector: selector, keyFile: keyFile)
+            dkim = .init(domain: domain, selector: selector, keyFile: keyFile)
         }
-        if let list = config.string(forKey: "dkim.keys"), !list.trimmingCharacters(in: .whitespaces).isEmpty {
-            email.dkimKeys = try dkimKeys(list)
+        if let list = settings.string(Keys.dkimKeys), !list.trimmingCharacters(in: .whitespaces).isEmpty {
+            dkimKeys = try Self.parseDKIMKeys(list)
         }
-        if email.dkim != nil || !email.dkimKeys.isEmpty {
-            _ = try email.makeComposer()  // the keys must load now, not at the first email
+        if dkim != nil || !dkimKeys.isEmpty {
+            _ = try makeComposer()  // the keys must load now, not at the first email
         }
-        let utf8Text = config.string(forKey: "smtp.smtputf8", default: "false").lowercased()
-        guard ["true", "false", "1", "0", "yes", "no"].contains(utf8Text) else {
-            throw HeraldError.invalid("smtp.smtputf8", "HERALD_SMTP_SMTPUTF8 must be true or false, got '\(utf8Text)'")
-        }
-        email.smtpUTF8 = ["true", "1", "yes"].contains(utf8Text)
-        return email
+        smtpUTF8 = try settings.flag(Keys.smtpUTF8, yes: ["true", "1", "yes"], no: ["false", "0", "no"])
     }
 
-    /// `domain:selector:keyfile;domain2:selector2:keyfile2` (`HERALD_DKIM_KEYS`): one DKIM key per
+    /// `domain:selector:keyfile;domain2:selector2:keyfile2` (`dkim.keys`): one DKIM key per
     /// sender domain. The key file is everything after the second colon.
-    static func dkimKeys(_ list: String) throws -> [EmailTransportSettings.DKIM] {
-        var keys: [EmailTransportSettings.DKIM] = []
+    static func parseDKIMKeys(_ list: String) throws -> [DKIM] {
+        var keys: [DKIM] = []
         for item in list.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
             let parts = item.split(separator: ":", maxSplits: 2).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }),
                   !parts[0].contains(where: \.isWhitespace), !parts[1].contains(where: \.isWhitespace) else {
-                throw HeraldError.invalid("dkim.keys", "HERALD_DKIM_KEYS entries are domain:selector:keyfile separated by ';', got '\(item)'")
+                throw Keys.dkimKeys.invalid("entries are domain:selector:keyfile separated by ';', got '\(item)'")
             }
             if keys.contains(where: { $0.domain.lowercased() == parts[0].lowercased() }) {
-                throw HeraldError.invalid("dkim.keys", "HERALD_DKIM_KEYS names domain \(parts[0]) twice")
+                throw Keys.dkimKeys.invalid("names domain \(parts[0]) twice")
             }
             keys.append(.init(domain: parts[0], selector: parts[1], keyFile: parts[2]))
         }

@@ -10,61 +10,35 @@ import SystemPackage
 /// Everything `herald` needs to start, read once at startup.
 ///
 /// Sources, strongest first: command-line flags, environment variables (`HERALD_` + the key in
-/// upper case with `_` for `.`: `http.port` → `HERALD_HTTP_PORT`), the JSON config file
-/// (`--config FILE`, else `<data-dir>/herald.json` when present; nested objects:
-/// `{"http": {"port": 8080}}`), then the defaults below. A secret key `K` may instead be
-/// given as a file path in `K.file` (`HERALD_ADMIN_API_KEY_FILE`), whose contents are used.
+/// upper case with `_` for `.`: `http.port` → `HERALD_HTTP_PORT`, ``SettingName``), the JSON
+/// config file (`--config FILE`, else `<data-dir>/herald.json` when present; nested objects:
+/// `{"http": {"port": 8080}}`), then the defaults. A secret key `K` may instead be given as a
+/// file path in `K.file` (`HERALD_ADMIN_API_KEY_FILE`), whose contents are used.
 ///
-/// | key | default | meaning |
-/// |---|---|---|
-/// | `data.dir` | `./herald-data` | SQLite database, documents, outbox |
-/// | `catalog.dir` | `<data-dir>/catalog` | comms codes and templates |
-/// | `http.host` | `127.0.0.1` | listen address |
-/// | `http.port` | `8080` | listen port |
-/// | `admin.api.key` | none | an API key with the admin role (secret) |
-/// | `api.keys` | none | more keys: `name:role+role:key;…` (secret) |
-/// | `pipeline.batch.size` | 500 | rows per claim |
-/// | `pipeline.batches.in.flight` | 3 | batches each stage works on at once |
-/// | `pipeline.lease.seconds` | 120 | claim lease |
-/// | `retry.max.attempts` | 6 | transmission attempts before `errorNoRetry` |
-/// | `retry.base.seconds` | 30 | first retry delay, doubling |
-/// | `sqlite.synchronous` | `normal` | `normal` (survives process crashes) or `full` (also power loss) |
-/// | `log.level` | `info` | trace, debug, info, notice, warning, error, critical |
-/// | `letter.pdfa` | `false` | letters as PDF/A-2b (XMP metadata, sRGB output intent) for long-term archiving |
-/// | `email.transport` | `outbox` | `outbox` or `smtp` |
-/// | `smtp.host` | none | SMTP relay host (required for `smtp`) |
-/// | `smtp.port` | by `smtp.tls`: 25, 587, 465 | relay port |
-/// | `smtp.tls` | `starttls` | `none`, `starttls` (required) or `tls` (implicit); certificates verified |
-/// | `smtp.username`, `smtp.password` | none | AUTH PLAIN/LOGIN credentials (password secret: `smtp.password.file`) |
-/// | `smtp.ca.file` | system roots | PEM file of CA certificates to trust |
-/// | `smtp.connections` | 2 | SMTP sessions at once (per-host limit) |
-/// | `dkim.domain`, `dkim.selector`, `dkim.key.file` | none | DKIM-sign every email (all three, PEM RSA or Ed25519 key) |
-/// | `sms.transport` | `outbox` | `outbox`, `smpp` or `http` (an aggregator's JSON-over-HTTP API) |
-/// | `smpp.host`, `smpp.port` | none, 2775 | the SMSC (host required for `smpp`) |
-/// | `smpp.system.id`, `smpp.password` | none | bind credentials (password secret: `smpp.password.file`) |
-/// | `smpp.system.type` | empty | `system_type` of the bind |
-/// | `smpp.source.addr` | none | sender: alphanumeric (≤ 11), short code or `+E.164` (required for `smpp`) |
-/// | `smpp.bind` | `transceiver` | `transceiver` or `transmitter+receiver` |
-/// | `smpp.window` | 64 | outstanding `submit_sm` per bind |
-/// | `smpp.tps` | none | `submit_sm` per second for the route |
-/// | `smpp.binds` | 1 | binds kept open to the SMSC |
-/// | `sms.http.route` | `default` | the route's name in the status callback path `/v1/inbound/sms-status/{route}` |
-/// | `sms.http.url` | none | the aggregator's endpoint, `http` or `https` (required for `http`) |
-/// | `sms.http.auth.header`, `sms.http.auth.value` | `Authorization` (with a value), none | an authentication header sent with every request (value secret: `sms.http.auth.value.file`) |
-/// | `sms.http.body` | `{"to":"{{to}}","from":"{{from}}","text":"{{text}}","reference":"{{id}}"}` | JSON body template; `{{to}}`, `{{from}}`, `{{text}}`, `{{id}}` (distribution id) are JSON-escaped |
-/// | `sms.http.id.path` | `id` | dotted path of the provider message id in the response (`messages.0.id`) |
-/// | `sms.http.from` | none | the sender (required when the body uses `{{from}}`) |
+/// Each setting is described once, with its default and meaning, by the component that uses it
+/// (``Keys``, `WorkerConfiguration.Keys`, `EmailTransportSettings.Keys`, …); ``Keys/all`` lists
+/// them all and ``markdownTable(_:)`` makes the README's table from them. Each component's
+/// settings are read into its settings struct, and a bad value is a `HeraldError` whose field is
+/// the key and whose message names it as `smtp.port (HERALD_SMTP_PORT)`.
 public struct HeraldSettings: Sendable {
+    /// The data folder (`data.dir`): database, documents, outbox.
     public var dataDirectory: URL
+    /// The catalog folder (`catalog.dir`), `<data-dir>/catalog` by default.
     public var catalogDirectory: URL
-    public var host: String = "127.0.0.1"
-    public var port: Int = 8080
+    /// The listen address (``Keys/httpHost``).
+    public var host: String = Keys.httpHost.defaultValue
+    /// The listen port (``Keys/httpPort``).
+    public var port: Int = Keys.httpPort.defaultValue
+    /// The API keys (`admin.api.key`, `api.keys`).
     public var apiKeys: [APIKeyEntry] = []
+    /// The stage workers' settings (`pipeline.*`, `retry.*`).
     public var worker = WorkerConfiguration()
-    public var logLevel: Logger.Level = .info
-    public var sqliteSynchronous: SQLiteStore.Configuration.Synchronous = .normal
-    /// Letters as PDF/A-2b instead of plain PDF 1.7 (`letter.pdfa`).
-    public var letterPDFA = false
+    /// The lowest level logged (``Keys/logLevel``).
+    public var logLevel: Logger.Level = Keys.logLevel.defaultValue
+    /// How durable a commit is (``Keys/sqliteSynchronous``).
+    public var sqliteSynchronous: SQLiteStore.Configuration.Synchronous = Keys.sqliteSynchronous.defaultValue
+    /// Letters as PDF/A-2b instead of plain PDF 1.7 (``Keys/letterPDFA``).
+    public var letterPDFA = Keys.letterPDFA.defaultValue
     /// How emails leave: the outbox or SMTP, DKIM or not (`email.transport`, `smtp.*`, `dkim.*`).
     public var email = EmailTransportSettings()
     /// How SMS leave: the outbox, an SMPP route or an HTTP gateway (`sms.transport`, `smpp.*`, `sms.http.*`).
@@ -96,10 +70,41 @@ public struct HeraldSettings: Sendable {
         dataDir: String?, catalogDir: String? = nil, host: String? = nil, port: Int? = nil, configFile: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> HeraldSettings {
+        let settings = try await reader(dataDir: dataDir, configFile: configFile, environment: environment)
+        let data = URL(fileURLWithPath: dataDir ?? settings.string(Keys.dataDir)).standardizedFileURL
+        var s = HeraldSettings(dataDirectory: data)
+        if let c = catalogDir ?? settings.text(Keys.catalogDir) {
+            s.catalogDirectory = URL(fileURLWithPath: c).standardizedFileURL
+        }
+        s.host = host ?? settings.string(Keys.httpHost)
+        s.port = port ?? settings.int(Keys.httpPort)
+        guard (0...65535).contains(s.port) else { throw Keys.httpPort.invalid("must be a port number 0–65535, got \(s.port)") }
+        if let admin = try settings.secret(Keys.adminAPIKey) {
+            s.apiKeys.append(APIKeyEntry(name: "admin", key: admin, roles: ["admin"]))
+        }
+        if let list = try settings.secret(Keys.apiKeys) {
+            s.apiKeys += try parseKeys(list)
+        }
+        s.worker = try WorkerConfiguration(reading: settings)
+        s.sqliteSynchronous = try settings.choice(Keys.sqliteSynchronous, expected: "normal or full") {
+            SQLiteStore.Configuration.Synchronous(rawValue: $0.uppercased())
+        }
+        s.logLevel = try settings.choice(Keys.logLevel, expected: Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")) {
+            Logger.Level(rawValue: $0)
+        }
+        s.letterPDFA = try settings.flag(Keys.letterPDFA)
+        s.email = try EmailTransportSettings(reading: settings)
+        s.sms = try SMSTransportSettings(reading: settings)
+        return s
+    }
+
+    /// The configuration sources, strongest first: `HERALD_*` variables of `environment`, then
+    /// the JSON file `configFile`, else `herald.json` in the data folder when it exists.
+    static func reader(dataDir: String?, configFile: String?, environment: [String: String]) async throws -> SettingsReader {
         let env = EnvironmentVariablesProvider(environmentVariables: environment.filter { $0.key.hasPrefix("HERALD_") })
             .prefixKeys(with: "herald")
         var providers: [any ConfigProvider] = [env]
-        let earlyDataDir = dataDir ?? environment["HERALD_DATA_DIR"] ?? "./herald-data"
+        let earlyDataDir = dataDir ?? environment[Keys.dataDir.environmentVariable] ?? Keys.dataDir.defaultValue
         let defaultFile = URL(fileURLWithPath: earlyDataDir).appendingPathComponent("herald.json").path
         if let configFile {
             guard FileManager.default.fileExists(atPath: configFile) else {
@@ -109,59 +114,7 @@ public struct HeraldSettings: Sendable {
         } else if FileManager.default.fileExists(atPath: defaultFile) {
             providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(defaultFile)))
         }
-        let config = ConfigReader(providers: providers)
-
-        let data = URL(fileURLWithPath: dataDir ?? config.string(forKey: "data.dir", default: "./herald-data")).standardizedFileURL
-        var s = HeraldSettings(dataDirectory: data)
-        if let c = catalogDir ?? config.string(forKey: "catalog.dir") {
-            s.catalogDirectory = URL(fileURLWithPath: c).standardizedFileURL
-        }
-        s.host = host ?? config.string(forKey: "http.host", default: "127.0.0.1")
-        s.port = port ?? config.int(forKey: "http.port", default: 8080)
-        guard (0...65535).contains(s.port) else { throw HeraldError.invalid("http.port", "port \(s.port) is out of range") }
-        if let admin = try secret(config, "admin.api.key") {
-            s.apiKeys.append(APIKeyEntry(name: "admin", key: admin, roles: ["admin"]))
-        }
-        if let list = try secret(config, "api.keys") {
-            s.apiKeys += try parseKeys(list)
-        }
-        s.worker.batchSize = config.int(forKey: "pipeline.batch.size", default: 500)
-        s.worker.batchesInFlight = config.int(forKey: "pipeline.batches.in.flight", default: 3)
-        let lease = config.int(forKey: "pipeline.lease.seconds", default: 120)
-        let attempts = config.int(forKey: "retry.max.attempts", default: 6)
-        let base = config.int(forKey: "retry.base.seconds", default: 30)
-        guard (1...10_000).contains(s.worker.batchSize) else { throw HeraldError.invalid("pipeline.batch.size", "must be 1 to 10000") }
-        guard (1...16).contains(s.worker.batchesInFlight) else { throw HeraldError.invalid("pipeline.batches.in.flight", "must be 1 to 16") }
-        guard (5...86_400).contains(lease) else { throw HeraldError.invalid("pipeline.lease.seconds", "must be 5 to 86400 seconds") }
-        guard (1...100).contains(attempts) else { throw HeraldError.invalid("retry.max.attempts", "must be 1 to 100") }
-        guard (1...86_400).contains(base) else { throw HeraldError.invalid("retry.base.seconds", "must be 1 to 86400 seconds") }
-        s.worker.lease = .seconds(lease)
-        s.worker.retry.maxAttempts = attempts
-        s.worker.retry.baseDelay = .seconds(base)
-        let sync = config.string(forKey: "sqlite.synchronous", default: "normal")
-        guard let parsedSync = SQLiteStore.Configuration.Synchronous(rawValue: sync.uppercased()) else {
-            throw HeraldError.invalid("sqlite.synchronous", "expected normal or full, got '\(sync)'")
-        }
-        s.sqliteSynchronous = parsedSync
-        let level = config.string(forKey: "log.level", default: "info")
-        guard let parsed = Logger.Level(rawValue: level) else { throw HeraldError.invalid("log.level", "unknown log level '\(level)'") }
-        s.logLevel = parsed
-        let pdfa = config.string(forKey: "letter.pdfa", default: "false").lowercased()
-        guard ["true", "false"].contains(pdfa) else { throw HeraldError.invalid("letter.pdfa", "expected true or false, got '\(pdfa)'") }
-        s.letterPDFA = pdfa == "true"
-        s.email = try emailSettings(config)
-        s.sms = try smsSettings(config)
-        return s
-    }
-
-    /// A secret from `key`, or from the file named by `key.file`.
-    static func secret(_ config: ConfigReader, _ key: String) throws -> String? {
-        if let v = config.string(forKey: ConfigKey(key), isSecret: true), !v.isEmpty { return v }
-        guard let path = config.string(forKey: ConfigKey(key + ".file")) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw HeraldError.invalid(key + ".file", "cannot read secret file \(path)")
-        }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return SettingsReader(config: ConfigReader(providers: providers))
     }
 
     /// `name:role+role:key;name:role:key`.
@@ -170,13 +123,36 @@ public struct HeraldSettings: Sendable {
         return try text.split(separator: ";").map { entry in
             let parts = entry.split(separator: ":", maxSplits: 2).map(String.init)
             guard parts.count == 3, !parts[0].isEmpty, !parts[2].isEmpty else {
-                throw HeraldError.invalid("api.keys", "expected name:role+role:key, got an entry with \(parts.count) parts")
+                throw Keys.apiKeys.invalid("entries are name:role+role:key, got an entry with \(parts.count) parts")
             }
             let roles = parts[1].split(separator: "+").map(String.init)
             for r in roles where !known.contains(r) {
-                throw HeraldError.invalid("api.keys", "unknown role '\(r)' for key '\(parts[0])'")
+                throw Keys.apiKeys.invalid("names an unknown role '\(r)' for key '\(parts[0])'")
             }
             return APIKeyEntry(name: parts[0], key: parts[2], roles: roles)
         }
+    }
+}
+
+extension WorkerConfiguration {
+    /// Reads `pipeline.*` and `retry.*` (``WorkerConfiguration/Keys``, `RetryPolicy.Keys`).
+    /// A value out of range is a `HeraldError` naming the setting.
+    init(reading settings: SettingsReader) throws {
+        self.init()
+        batchSize = settings.int(Keys.batchSize)
+        batchesInFlight = settings.int(Keys.batchesInFlight)
+        let lease = settings.int(Keys.leaseSeconds)
+        let attempts = settings.int(RetryPolicy.Keys.maxAttempts)
+        let base = settings.int(RetryPolicy.Keys.baseSeconds)
+        guard (1...10_000).contains(batchSize) else { throw Keys.batchSize.invalid("must be 1 to 10000, got \(batchSize)") }
+        guard (1...16).contains(batchesInFlight) else {
+            throw Keys.batchesInFlight.invalid("must be 1 to 16, got \(batchesInFlight)")
+        }
+        guard (5...86_400).contains(lease) else { throw Keys.leaseSeconds.invalid("must be 5 to 86400 seconds, got \(lease)") }
+        guard (1...100).contains(attempts) else { throw RetryPolicy.Keys.maxAttempts.invalid("must be 1 to 100, got \(attempts)") }
+        guard (1...86_400).contains(base) else { throw RetryPolicy.Keys.baseSeconds.invalid("must be 1 to 86400 seconds, got \(base)") }
+        self.lease = .seconds(lease)
+        retry.maxAttempts = attempts
+        retry.baseDelay = .seconds(base)
     }
 }

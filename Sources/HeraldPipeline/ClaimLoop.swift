@@ -6,14 +6,14 @@ import Synchronization
 
 /// Settings every stage worker shares, with documented defaults.
 public struct WorkerConfiguration: Sendable {
-    /// Rows claimed per batch (default 500): one write transaction claims them, one commits them.
-    public var batchSize: Int = 500
-    /// Batches a stage works on at once (default 3): while one batch waits for its commit,
+    /// Rows claimed per batch (``Keys/batchSize``): one write transaction claims them, one commits them.
+    public var batchSize: Int = Keys.batchSize.defaultValue
+    /// Batches a stage works on at once (``Keys/batchesInFlight``): while one batch waits for its commit,
     /// its claim, the disk or the network, the next one is claimed and processed, so a stage
     /// does not stall between batches. Each batch has its own claim ticket.
-    public var batchesInFlight: Int = 3
-    /// How long a claim holds (default 120 s). A worker that dies loses its rows after this.
-    public var lease: Duration = .seconds(120)
+    public var batchesInFlight: Int = Keys.batchesInFlight.defaultValue
+    /// How long a claim holds (``Keys/leaseSeconds``). A worker that dies loses its rows after this.
+    public var lease: Duration = .seconds(Keys.leaseSeconds.defaultValue)
     /// Longest sleep of an idle worker between looks at the store (default 2 s). Idle workers
     /// are woken at once by in-process doorbells; this bounds how late they notice rows written
     /// by another process (`herald import` beside `herald serve`) or freed by its expired lease.

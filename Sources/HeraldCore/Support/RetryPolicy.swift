@@ -7,7 +7,21 @@ public struct RetryPolicy: Sendable, Hashable {
     /// Upper bound of a single wait.
     public var maxDelay: Duration
 
-    public init(maxAttempts: Int = 6, baseDelay: Duration = .seconds(30), maxDelay: Duration = .seconds(3600)) {
+    /// The settings of the policy, with their defaults.
+    public enum Keys {
+        /// `retry.max.attempts`: attempts in all before `errorNoRetry`.
+        public static let maxAttempts = SettingKey(
+            "retry.max.attempts", default: 6, meaning: "transmission attempts before `errorNoRetry`")
+        /// `retry.base.seconds`: the first retry delay.
+        public static let baseSeconds = SettingKey(
+            "retry.base.seconds", default: 30, meaning: "first retry delay; doubles each retry")
+        /// Both, in the order of the settings table.
+        public static let all: [any SettingDescription] = [maxAttempts, baseSeconds]
+    }
+
+    /// Creates a policy; the defaults are those of ``Keys`` and a one-hour cap.
+    public init(maxAttempts: Int = Keys.maxAttempts.defaultValue, baseDelay: Duration = .seconds(Keys.baseSeconds.defaultValue),
+                maxDelay: Duration = .seconds(3600)) {
         self.maxAttempts = maxAttempts
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay

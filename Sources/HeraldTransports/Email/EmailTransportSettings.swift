@@ -5,12 +5,13 @@ import MIME
 import SMTP
 
 /// How emails leave Herald: the outbox (development) or an SMTP relay, and whether they are
-/// DKIM-signed. Plain values, read by `HeraldSettings` (`email.transport`, `smtp.*`, `dkim.*`);
-/// ``makeComposer()`` and ``makeTransmitter(documents:)`` build the working parts.
+/// DKIM-signed. Plain values, read by `HeraldSettings` (`email.transport`, `smtp.*`, `dkim.*`,
+/// described with their defaults in ``Keys``); ``makeComposer()`` and
+/// ``makeTransmitter(documents:)`` build the working parts.
 public struct EmailTransportSettings: Sendable, Hashable {
     /// Where generated emails go.
     public enum Transport: String, Sendable, Hashable, CaseIterable {
-        /// `outbox/email/<id>.eml` (the default).
+        /// `outbox/email/<id>.eml` (the default, ``Keys/transport``).
         case outbox
         /// The SMTP relay in ``EmailTransportSettings/smtp``.
         case smtp
@@ -47,9 +48,11 @@ public struct EmailTransportSettings: Sendable, Hashable {
         /// Sessions opened at once (per-host limit).
         public var connections: Int
 
-        /// Creates relay settings.
-        public init(host: String, port: Int? = nil, tls: TLS = .starttls, username: String? = nil, password: String? = nil,
-                    caFile: String? = nil, connections: Int = 2) {
+        /// Creates relay settings; the defaults are those of ``EmailTransportSettings/Keys``
+        /// (the port by default ``TLS/defaultPort``).
+        public init(host: String, port: Int? = Keys.smtpPort.defaultValue, tls: TLS = Keys.smtpTLS.defaultValue,
+                    username: String? = nil, password: String? = nil, caFile: String? = nil,
+                    connections: Int = Keys.smtpConnections.defaultValue) {
             self.host = host
             self.port = port ?? tls.defaultPort
             self.tls = tls
@@ -78,16 +81,17 @@ public struct EmailTransportSettings: Sendable, Hashable {
     public var transport: Transport
     /// Required when ``transport`` is `smtp`.
     public var smtp: SMTP?
-    /// The key of `HERALD_DKIM_DOMAIN`/`_SELECTOR`/`_KEY_FILE`.
+    /// The key of `dkim.domain`, `dkim.selector` and `dkim.key.file`.
     public var dkim: DKIM?
-    /// Further keys, one per sender domain (`HERALD_DKIM_KEYS`).
+    /// Further keys, one per sender domain (`dkim.keys`).
     public var dkimKeys: [DKIM]
-    /// Whether email addresses with a non-ASCII local part may be used (`HERALD_SMTP_SMTPUTF8`):
+    /// Whether email addresses with a non-ASCII local part may be used (`smtp.smtputf8`):
     /// only when the relay offers SMTPUTF8. Off: such addresses are no usable email target.
     public var smtpUTF8: Bool
 
-    /// Creates email settings (default: the outbox, unsigned).
-    public init(transport: Transport = .outbox, smtp: SMTP? = nil, dkim: DKIM? = nil, dkimKeys: [DKIM] = [], smtpUTF8: Bool = false) {
+    /// Creates email settings (default: the outbox, unsigned; ``Keys``).
+    public init(transport: Transport = Keys.transport.defaultValue, smtp: SMTP? = nil, dkim: DKIM? = nil, dkimKeys: [DKIM] = [],
+                smtpUTF8: Bool = Keys.smtpUTF8.defaultValue) {
         self.transport = transport
         self.smtp = smtp
         self.dkim = dkim
@@ -107,8 +111,8 @@ public struct EmailTransportSettings: Sendable, Hashable {
                 signers.append(DKIMSigner(domain: entry.domain, selector: entry.selector, key: key))
             } catch let error as MIMEError {
                 throw fromList
-                    ? HeraldError.invalid("dkim.keys", "HERALD_DKIM_KEYS key file \(entry.keyFile) of \(entry.domain): \(error.reason)")
-                    : HeraldError.invalid("dkim.key.file", "HERALD_DKIM_KEY_FILE: \(error.reason)")
+                    ? Keys.dkimKeys.invalid("has a bad key file \(entry.keyFile) for \(entry.domain): \(error.reason)")
+                    : Keys.dkimKeyFile.invalid("is not a usable key: \(error.reason)")
             }
         }
         return MIMEEmailComposer(signers: signers, logger: logger)

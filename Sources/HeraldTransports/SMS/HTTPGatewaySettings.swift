@@ -1,22 +1,22 @@
 import Foundation
 import HeraldCore
 
-/// The settings of the HTTP-gateway SMS route (`sms.http.*`, `HERALD_SMS_HTTP_*`): one
-/// JSON-over-HTTP `POST` per SMS to an aggregator, and the name of the route its status
-/// callbacks arrive on (`POST /v1/inbound/sms-status/{route}`).
+/// The settings of the HTTP-gateway SMS route (`sms.http.*`, described with their defaults in
+/// ``Keys``): one JSON-over-HTTP `POST` per SMS to an aggregator, and the name of the route its
+/// status callbacks arrive on (`POST /v1/inbound/sms-status/{route}`).
 ///
 /// Plain values; ``validated()`` checks them and names the setting at fault.
 public struct HTTPGatewaySettings: Sendable, Hashable {
-    /// The body template used when none is configured.
-    public static let defaultBody = #"{"to":"{{to}}","from":"{{from}}","text":"{{text}}","reference":"{{id}}"}"#
+    /// The body template used when none is configured (``Keys/body``).
+    public static let defaultBody = Keys.body.defaultValue
 
     /// The route's name (`sms.http.route`), the `{route}` of the status callback path.
-    /// Letters, digits, `.`, `_` and `-`. Default `default`.
+    /// Letters, digits, `.`, `_` and `-`. Default ``Keys/route``.
     public var route: String
     /// The aggregator's endpoint (`sms.http.url`), `http` or `https`. Required.
     public var url: String
-    /// The name of the authentication header (`sms.http.auth.header`), e.g. `Authorization`.
-    /// Default `Authorization` when a value is configured.
+    /// The name of the authentication header (`sms.http.auth.header`), e.g. `Authorization`;
+    /// ``validated()`` makes it `Authorization` when only a value is configured.
     public var authHeader: String?
     /// The authentication header's value (`sms.http.auth.value`, secret), e.g. `Bearer …`.
     public var authValue: String?
@@ -25,7 +25,7 @@ public struct HTTPGatewaySettings: Sendable, Hashable {
     /// JSON string. Default ``defaultBody``.
     public var body: String
     /// Where the provider's message id is in the response (`sms.http.id.path`): dotted keys,
-    /// numbers index arrays (`messages.0.id`). Default `id`.
+    /// numbers index arrays (`messages.0.id`). Default ``Keys/idPath``.
     public var idPath: String
     /// The sender (`sms.http.from`): required when the body uses `{{from}}`.
     public var from: String
@@ -35,8 +35,9 @@ public struct HTTPGatewaySettings: Sendable, Hashable {
     public var timeout: Duration
 
     /// Creates settings; call ``validated()`` before use.
-    public init(route: String = "default", url: String, authHeader: String? = nil, authValue: String? = nil,
-                body: String = HTTPGatewaySettings.defaultBody, idPath: String = "id", from: String = "",
+    public init(route: String = Keys.route.defaultValue, url: String, authHeader: String? = Keys.authHeader.defaultValue,
+                authValue: String? = Keys.authValue.defaultValue, body: String = Keys.body.defaultValue,
+                idPath: String = Keys.idPath.defaultValue, from: String = Keys.from.defaultValue,
                 concurrency: Int = 16, timeout: Duration = .seconds(10)) {
         self.route = route
         self.url = url
@@ -56,40 +57,41 @@ public struct HTTPGatewaySettings: Sendable, Hashable {
     public func validated() throws -> HTTPGatewaySettings {
         let routeCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._-"))
         guard !route.isEmpty, route.unicodeScalars.allSatisfy({ $0.isASCII && routeCharacters.contains($0) }) else {
-            throw HeraldError.invalid("sms.http.route", "HERALD_SMS_HTTP_ROUTE must be letters, digits, '.', '_' or '-', got '\(route)'")
+            throw Keys.route.invalid("must be letters, digits, '.', '_' or '-', got '\(route)'")
         }
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
               let host = parsed.host, !host.isEmpty else {
-            throw HeraldError.invalid("sms.http.url", "HERALD_SMS_HTTP_URL must be an http or https URL, got '\(url)'")
+            throw Keys.url.invalid("must be an http or https URL, got '\(url)'")
         }
         if let authHeader {
             let token = CharacterSet(charactersIn: "!#$%&'*+-.^_`|~").union(.alphanumerics)
             guard !authHeader.isEmpty, authHeader.unicodeScalars.allSatisfy({ $0.isASCII && token.contains($0) }) else {
-                throw HeraldError.invalid("sms.http.auth.header", "HERALD_SMS_HTTP_AUTH_HEADER must be a header name, got '\(authHeader)'")
+                throw Keys.authHeader.invalid("must be a header name, got '\(authHeader)'")
             }
             guard authValue != nil else {
-                throw HeraldError.invalid("sms.http.auth.value", "HERALD_SMS_HTTP_AUTH_VALUE (or _FILE) is required with HERALD_SMS_HTTP_AUTH_HEADER")
+                throw Keys.authValue.invalid(
+                    "is required with \(Keys.authHeader.name), or a file holding it in \(SettingName.display(Keys.authValue.fileKey))")
             }
         }
         if let authValue, authValue.contains(where: { $0 == "\r" || $0 == "\n" }) {
-            throw HeraldError.invalid("sms.http.auth.value", "HERALD_SMS_HTTP_AUTH_VALUE must not contain a line break")
+            throw Keys.authValue.invalid("must not contain a line break")
         }
         let used: [String]
         do {
             used = try Self.placeholders(in: body)
         } catch let error as HeraldError {
-            throw HeraldError.invalid("sms.http.body", "HERALD_SMS_HTTP_BODY: \(error.message)")
+            throw Keys.body.invalid("is not a usable template: \(error.message)")
         }
         let sample = render(to: "+447700900123", text: "sample \"text\"\n", id: "00000000-0000-0000-0000-000000000000")
         guard (try? JSONSerialization.jsonObject(with: Data(sample.utf8), options: [.fragmentsAllowed])) != nil else {
-            throw HeraldError.invalid("sms.http.body", "HERALD_SMS_HTTP_BODY is not JSON once its placeholders are filled (placeholders go inside strings: \"{{text}}\")")
+            throw Keys.body.invalid("is not JSON once its placeholders are filled (placeholders go inside strings: \"{{text}}\")")
         }
         if used.contains("from"), from.isEmpty {
-            throw HeraldError.invalid("sms.http.from", "HERALD_SMS_HTTP_FROM is required: the body template uses {{from}}")
+            throw Keys.from.invalid("is required: the body template uses {{from}}")
         }
         let pathParts = idPath.split(separator: ".", omittingEmptySubsequences: false)
         guard !idPath.isEmpty, pathParts.allSatisfy({ !$0.isEmpty }) else {
-            throw HeraldError.invalid("sms.http.id.path", "HERALD_SMS_HTTP_ID_PATH must be dotted keys such as messages.0.id, got '\(idPath)'")
+            throw Keys.idPath.invalid("must be dotted keys such as messages.0.id, got '\(idPath)'")
         }
         guard (1...1_000).contains(concurrency) else {
             throw HeraldError.invalid("sms.http.concurrency", "the concurrency must be 1–1000, got \(concurrency)")

@@ -2,7 +2,8 @@ import HeraldCore
 import NIOCore
 import SMPP
 
-/// The settings of one SMPP route, as configured (`HERALD_SMPP_*`), before validation.
+/// The settings of one SMPP route, as configured (`smpp.*`, described with their defaults in
+/// ``Keys``), before validation.
 ///
 /// Plain values so the composition root can hold them without naming the SMPP module;
 /// ``validated()`` checks them and ``SMPPRoute`` turns them into client configurations.
@@ -17,25 +18,25 @@ public struct SMPPRouteSettings: Sendable, Hashable {
 
     /// SMSC host (`smpp.host`).
     public var host: String
-    /// SMSC port (`smpp.port`). Default 2775.
+    /// SMSC port (``Keys/port``).
     public var port: Int
     /// `system_id` (`smpp.system.id`), at most 15 characters.
     public var systemID: String
     /// `password` (`smpp.password`, secret), at most 8 characters.
     public var password: String
-    /// `system_type` (`smpp.system.type`), at most 12 characters. Default empty.
+    /// `system_type` (``Keys/systemType``), at most 12 characters.
     public var systemType: String
     /// The sender (`smpp.source.addr`): an alphanumeric sender (up to 11 characters), a short
     /// code (3–8 digits) or an E.164 number (`+` and digits); TON/NPI follow from the form.
     public var sourceAddress: String
-    /// The bind (`smpp.bind`). Default ``BindMode/transceiver``.
+    /// The bind (``Keys/bind``).
     public var bind: BindMode
-    /// Outstanding `submit_sm` per bind (`smpp.window`). Default 64.
+    /// Outstanding `submit_sm` per bind (``Keys/window``).
     public var window: Int
-    /// The most `submit_sm` per second for the whole route (`smpp.tps`), or `nil` for no cap;
+    /// The most `submit_sm` per second for the whole route (``Keys/tps``), or `nil` for no cap;
     /// split evenly over the binds.
     public var tps: Int?
-    /// Binds kept open to the SMSC (`smpp.binds`). Default 1.
+    /// Binds kept open to the SMSC (``Keys/binds``).
     public var binds: Int
     /// First reconnect delay, doubling up to ``reconnectMaxDelay``. Default 1 s.
     public var reconnectBaseDelay: Duration
@@ -48,10 +49,11 @@ public struct SMPPRouteSettings: Sendable, Hashable {
     /// Pause after `ESME_RTHROTTLED`/`ESME_RMSGQFUL`. Default 1 s.
     public var throttleBackoff: Duration
 
-    /// Creates settings with the documented defaults.
+    /// Creates settings with the defaults of ``Keys``.
     public init(
-        host: String, port: Int = 2775, systemID: String, password: String, systemType: String = "", sourceAddress: String,
-        bind: BindMode = .transceiver, window: Int = 64, tps: Int? = nil, binds: Int = 1
+        host: String, port: Int = Keys.port.defaultValue, systemID: String, password: String,
+        systemType: String = Keys.systemType.defaultValue, sourceAddress: String, bind: BindMode = Keys.bind.defaultValue,
+        window: Int = Keys.window.defaultValue, tps: Int? = Keys.tps.defaultValue, binds: Int = Keys.binds.defaultValue
     ) {
         self.host = host
         self.port = port
@@ -71,22 +73,21 @@ public struct SMPPRouteSettings: Sendable, Hashable {
     }
 
     /// Checks every value; throws a ``HeraldError`` naming the setting at fault
-    /// (`smpp.host`, `smpp.port`, …).
+    /// (`smpp.host (HERALD_SMPP_HOST)`, …).
     @discardableResult
     public func validated() throws -> SMPPRouteSettings {
-        guard !host.isEmpty else { throw HeraldError.invalid("smpp.host", "the SMSC host is required (HERALD_SMPP_HOST)") }
-        guard (1...65535).contains(port) else { throw HeraldError.invalid("smpp.port", "port \(port) is out of range") }
-        guard !systemID.isEmpty, systemID.utf8.count <= 15 else {
-            throw HeraldError.invalid("smpp.system.id", "system_id is required and at most 15 characters (HERALD_SMPP_SYSTEM_ID)")
-        }
-        guard password.utf8.count <= 8 else { throw HeraldError.invalid("smpp.password", "the SMPP password is at most 8 characters") }
-        guard systemType.utf8.count <= 12 else { throw HeraldError.invalid("smpp.system.type", "system_type is at most 12 characters") }
+        guard !host.isEmpty else { throw Keys.host.invalid("is required") }
+        guard (1...65535).contains(port) else { throw Keys.port.invalid("must be a port number 1–65535, got \(port)") }
+        guard !systemID.isEmpty, systemID.utf8.count <= 15 else { throw Keys.systemID.invalid("is required and at most 15 characters") }
+        guard password.utf8.count <= 8 else { throw Keys.password.invalid("is at most 8 characters") }
+        guard systemType.utf8.count <= 12 else { throw Keys.systemType.invalid("is at most 12 characters") }
         guard SMPPAddress(sourceAddress) != nil else {
-            throw HeraldError.invalid("smpp.source.addr", "'\(sourceAddress)' is not an alphanumeric sender (1–11 characters), a short code or an E.164 number")
+            throw Keys.sourceAddress.invalid(
+                "must be an alphanumeric sender (1–11 characters), a short code or an E.164 number, got '\(sourceAddress)'")
         }
-        guard (1...10_000).contains(window) else { throw HeraldError.invalid("smpp.window", "the window must be 1–10000, got \(window)") }
-        if let tps, tps <= 0 { throw HeraldError.invalid("smpp.tps", "the TPS cap must be positive, got \(tps)") }
-        guard (1...64).contains(binds) else { throw HeraldError.invalid("smpp.binds", "binds must be 1–64, got \(binds)") }
+        guard (1...10_000).contains(window) else { throw Keys.window.invalid("must be 1–10000, got \(window)") }
+        if let tps, tps <= 0 { throw Keys.tps.invalid("must be positive, got \(tps)") }
+        guard (1...64).contains(binds) else { throw Keys.binds.invalid("must be 1–64, got \(binds)") }
         return self
     }
 

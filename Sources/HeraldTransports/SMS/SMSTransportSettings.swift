@@ -1,5 +1,7 @@
-/// How SMS distributions leave (`sms.transport`, `HERALD_SMS_TRANSPORT`): the outbox spool
-/// (the default), an SMPP route or an HTTP-gateway route.
+import HeraldCore
+
+/// How SMS distributions leave (`sms.transport`, ``Keys``): the outbox spool (the default), an
+/// SMPP route or an HTTP-gateway route.
 public struct SMSTransportSettings: Sendable, Hashable {
     /// The SMS transport.
     public enum Transport: String, Sendable, Hashable, CaseIterable {
@@ -18,8 +20,8 @@ public struct SMSTransportSettings: Sendable, Hashable {
     /// The HTTP-gateway route when ``transport`` is ``Transport/http``.
     public var http: HTTPGatewaySettings?
 
-    /// Creates settings; the default is the outbox.
-    public init(transport: Transport = .outbox, smpp: SMPPRouteSettings? = nil, http: HTTPGatewaySettings? = nil) {
+    /// Creates settings; the default is the outbox (``Keys/transport``).
+    public init(transport: Transport = Keys.transport.defaultValue, smpp: SMPPRouteSettings? = nil, http: HTTPGatewaySettings? = nil) {
         self.transport = transport
         self.smpp = smpp
         self.http = http

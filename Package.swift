@@ -317,7 +317,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HeraldTransportsTests",
-            dependencies: ["HeraldCore", "HeraldTransports", "SMTP",
+            dependencies: ["HeraldCore", "HeraldTransports", "SMTP", "SMPP",
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),

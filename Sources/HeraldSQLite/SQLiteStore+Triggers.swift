@@ -42,8 +42,8 @@ extension SQLiteStore {
                 resolved[request.target] = found
             }
             try db.insertRequest(request, customerId: ids.0, accountId: ids.1, subscriptionId: ids.2)
-            try db.insertHistory(requestId: request.id, entity: .request, from: nil, to: request.status.rawValue,
-                                 at: request.createdAt, actor: s.actor, reason: request.workflowEventId.map { "raised by event \($0)" })
+            let h = HistoryEntry.submitted(request, actor: s.actor)
+            try db.insertHistory(requestId: request.id, entity: h.entity, from: h.from, to: h.to, at: h.at, actor: h.actor, reason: h.reason)
         }
         let result = SubmissionResult(requestIds: s.requests.map(\.id), eventId: s.event?.id, replayed: false)
         if let idem = s.idempotency {

@@ -37,6 +37,9 @@ struct CommsRequestTests {
             let fetched = try await client.send(.get, "/v1/comms-requests/\(id)", key: APIHarness.agentKey)
             #expect(fetched.status == .ok)
             #expect(fetched.object["id"] as? String == id)
+            // The 201 is built from what was written, not read back: it must say exactly what
+            // a read says (no pipeline runs in this harness).
+            #expect(String(buffer: created.body) == String(buffer: fetched.body))
             #expect(fetched.object["requestStatusCode"] as? String == "A")
             let byTrigger = try await client.send(.get, "/v1/comms-requests/\(id)", key: APIHarness.triggerKey)
             #expect(byTrigger.status == .ok)

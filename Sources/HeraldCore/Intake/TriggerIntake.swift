@@ -23,8 +23,27 @@ public struct TriggerIntake: Sendable {
 
     /// Validates and builds (does not store) the request of a `CommsRequestInput`.
     public func prepare(_ input: CommsRequestInput, actor: String, source: RequestSource, externalTriggerId: String? = nil) async throws -> CommsRequest {
+        try await prepare(input, actor: actor, source: source, externalTriggerId: externalTriggerId, targetChecked: false)
+    }
+
+    /// `targetChecked: true` leaves the target's existence to the store, which checks it in
+    /// the transaction that writes the request (the trigger path: no read before the write).
+    /// A trigger refused on a later rule still names an unknown target first, as before.
+    func prepare(_ input: CommsRequestInput, actor: String, source: RequestSource, externalTriggerId: String?,
+                 targetChecked: Bool) async throws -> CommsRequest {
         let code = try commsCode(input.commsCode, field: "commsCode")
-        let target = try await resolveTarget(customerId: input.customerId, accountId: input.accountId, subscriptionId: input.subscriptionId)
+        let target = try Self.target(customerId: input.customerId, accountId: input.accountId, subscriptionId: input.subscriptionId)
+        if !targetChecked { try await checkExists(target) }
+        do {
+            return try await prepareRest(input, code: code, target: target, actor: actor, source: source, externalTriggerId: externalTriggerId)
+        } catch {
+            if targetChecked { try await checkExists(target) }
+            throw error
+        }
+    }
+
+    private func prepareRest(_ input: CommsRequestInput, code: CommsCode, target: TargetRef, actor: String, source: RequestSource,
+                             externalTriggerId: String?) async throws -> CommsRequest {
         let priority = try Self.priority(input.priority, default: code.priority)
         var override: DeliveryMethod?
         if let raw = input.deliveryMethod {
@@ -47,17 +66,33 @@ public struct TriggerIntake: Sendable {
             source: source, createdBy: actor, createdAt: now)
     }
 
-    /// Validates and stores one comms request. Returns the stored result and the requests
-    /// (empty when the result is a replay).
+    /// Validates and stores one comms request; returns the stored result.
     public func submit(_ input: CommsRequestInput, idempotency: TriggerSubmission.Idempotency?, actor: String,
                        source: RequestSource = .api) async throws -> SubmissionResult {
+        try await accept(input, idempotency: idempotency, actor: actor, source: source).result
+    }
+
+    /// Validates and stores one comms request; returns the stored result and, when it was
+    /// stored now (not a replay), the request as written, so an answer needs no read-back.
+    ///
+    /// The path reads nothing before its write: a live idempotency key and the target are
+    /// checked by the store inside the (shared) write transaction. Only a trigger that fails
+    /// validation looks its key up first, so a retry still gets its first answer after the
+    /// catalog changed.
+    public func accept(_ input: CommsRequestInput, idempotency: TriggerSubmission.Idempotency?, actor: String,
+                       source: RequestSource = .api) async throws -> (result: SubmissionResult, stored: CommsRequest?) {
         let idempotency = Self.scoped(idempotency, actor: actor)
-        if let idempotency, let earlier = try await store.replay(idempotency) { return earlier }
-        let request = try await prepare(input, actor: actor, source: source)
+        let request: CommsRequest
+        do {
+            request = try await prepare(input, actor: actor, source: source, externalTriggerId: nil, targetChecked: true)
+        } catch {
+            if let idempotency, let earlier = try await store.replay(idempotency) { return (earlier, nil) }
+            throw error
+        }
         let result = try await store.submit(
             TriggerSubmission(requests: [request], idempotency: idempotency, actor: actor), idempotencyWindow: idempotencyWindow)
         if !result.replayed { signals.ring(.monitor) }
-        return result
+        return (result, result.replayed ? nil : request)
     }
 
     // MARK: Workflow events
@@ -188,6 +223,13 @@ public struct TriggerIntake: Sendable {
 
     /// Exactly one of the three target ids, naming a stored row.
     public func resolveTarget(customerId: String?, accountId: String?, subscriptionId: String?) async throws -> TargetRef {
+        let target = try Self.target(customerId: customerId, accountId: accountId, subscriptionId: subscriptionId)
+        try await checkExists(target)
+        return target
+    }
+
+    /// Exactly one of the three target ids (no I/O).
+    static func target(customerId: String?, accountId: String?, subscriptionId: String?) throws -> TargetRef {
         let given: [(TargetRef.Kind, String)] = [
             (.customer, customerId), (.account, accountId), (.subscription, subscriptionId),
         ].compactMap { kind, id in id.map { (kind, $0) } }
@@ -197,6 +239,12 @@ public struct TriggerIntake: Sendable {
             }
             throw HeraldError.invalid(given[1].0.field, "exactly one target is allowed; got \(given.map(\.0.field).joined(separator: " and "))")
         }
+        return TargetRef(kind, id)
+    }
+
+    /// Throws naming the target when no such row is stored.
+    func checkExists(_ target: TargetRef) async throws {
+        let (kind, id) = (target.kind, target.id)
         let exists: Bool
         switch kind {
         case .customer: exists = try await store.customer(id: id) != nil
@@ -204,7 +252,6 @@ public struct TriggerIntake: Sendable {
         case .subscription: exists = try await store.subscription(id: id) != nil
         }
         guard exists else { throw HeraldError.invalid(kind.field, "unknown \(kind.rawValue) '\(id)'") }
-        return TargetRef(kind, id)
     }
 
     static func priority(_ p: Int?, default d: Int) throws -> Int {

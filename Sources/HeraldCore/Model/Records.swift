@@ -136,6 +136,12 @@ public struct Distribution: Sendable, Hashable {
 
 /// One row of status history: every transition of a request or its distribution.
 public struct HistoryEntry: Sendable, Hashable, Codable {
+    /// The first history row of a request stored by a trigger (what every store writes).
+    public static func submitted(_ request: CommsRequest, actor: String) -> HistoryEntry {
+        HistoryEntry(entity: .request, from: nil, to: request.status.rawValue, at: request.createdAt, actor: actor,
+                     reason: request.workflowEventId.map { "raised by event \($0)" })
+    }
+
     public enum Entity: String, Sendable, Hashable, Codable { case request, distribution }
     public var entity: Entity
     /// Status name before (nil when the row was created).
@@ -218,6 +224,16 @@ public struct WorkflowEvent: Sendable, Hashable {
 
 /// A request with everything an agent sees about it.
 public struct RequestDetail: Sendable, Hashable {
+    /// A request as its trigger just stored it: no distribution, no problems, one history row
+    /// (``HistoryEntry/submitted(_:actor:)``), times at the stores' millisecond precision. The
+    /// answer to a trigger, built without reading the row back.
+    public init(submitted request: CommsRequest, actor: String) {
+        var r = request
+        r.createdAt = r.createdAt.roundedToMilliseconds
+        r.updatedAt = r.updatedAt.roundedToMilliseconds
+        self.init(request: r, distribution: nil, history: [.submitted(r, actor: actor)], problems: [])
+    }
+
     public var request: CommsRequest
     public var distribution: Distribution?
     public var history: [HistoryEntry]

@@ -9,7 +9,11 @@ extension HeraldAPI {
     func createRequest(_ call: Call) async throws -> Response {
         let input = try await bodies.decode(CommsRequestInput.self, from: call.request, shape: .commsRequest)
         let idempotency = try idempotency(call, hashing: input)
-        let result = try await deps.intake.submit(input, idempotency: idempotency, actor: call.actor, source: .api)
+        let (result, stored) = try await deps.intake.accept(input, idempotency: idempotency, actor: call.actor, source: .api)
+        if let stored {
+            // Stored just now: the answer is what was written, not read back.
+            return try JSONResponse.make(RequestRepresentation(RequestDetail(submitted: stored, actor: call.actor)), status: .created)
+        }
         guard let id = result.requestIds.first, let detail = try await store.request(id: id) else {
             throw HeraldError.internalError("stored request \(result.requestIds) not found after submit")
         }

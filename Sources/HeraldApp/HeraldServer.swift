@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldHTTP
+import HeraldSQLite
 import HeraldTransports
 import Hummingbird
 import Logging
@@ -22,9 +23,11 @@ public enum HeraldServer {
         })
         let store = runtime.store
         let clock = runtime.clock
+        let depths = RefreshCache<[QueueDepth]>(interval: queueDepthRefresh)
         let deps = APIDependencies(
             store: runtime.store, catalog: runtime.catalog, intake: runtime.intake, keyring: keyring,
-            metricsText: { await metricsText(registry: registry, store: store, now: clock()) }, logger: runtime.logger,
+            metricsText: { await metricsText(registry: registry, depths: { try await depths.value { try await store.queueDepths(now: clock()) } }) },
+            logger: runtime.logger,
             smsStatusRoutes: smsStatusRoutes(runtime.settings))
         return Application(
             router: buildRouter(deps),
@@ -39,10 +42,14 @@ public enum HeraldServer {
         return [gateway.route]
     }
 
-    /// Prometheus text: the registry's counters and timers, plus live queue depths per stage.
-    static func metricsText(registry: PrometheusCollectorRegistry, store: any CommsStore, now: Date) async -> String {
+    /// How often `/metrics` counts the queues: scrapes in between get the last counts (a count
+    /// walks every waiting row; a scraper every second must not do that each time).
+    static let queueDepthRefresh: Duration = .seconds(5)
+
+    /// Prometheus text: the registry's counters and timers, plus queue depths per stage.
+    static func metricsText(registry: PrometheusCollectorRegistry, depths: () async throws -> [QueueDepth]) async -> String {
         var text = registry.emitToString()
-        if let depths = try? await store.queueDepths(now: now) {
+        if let depths = try? await depths() {
             text += "# TYPE herald_queue_depth gauge\n"
             for d in depths { text += "herald_queue_depth{stage=\"\(d.stage)\"} \(d.waiting)\n" }
         }

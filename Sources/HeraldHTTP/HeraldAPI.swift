@@ -61,6 +61,8 @@ struct HeraldAPI: Sendable {
 
     let deps: APIDependencies
     let bodies: BodyReader
+    /// The last good store ping, for a second (`/healthz` under load does no I/O per call).
+    let health = RefreshCache<Bool>(interval: .seconds(1))
 
     init(_ deps: APIDependencies) {
         self.deps = deps

@@ -19,6 +19,12 @@ public struct PipelineStats: Sendable {
 }
 
 extension SQLiteStore {
+    public func ping() async throws {
+        try await writer.read { db in
+            try db.cachedStatement(sql: "SELECT 1").stepDirect(db, { _ in }) { _ in }
+        }
+    }
+
     /// Reads ``PipelineStats`` (benchmarks, diagnostics).
     public func pipelineStats() async throws -> PipelineStats {
         try await writer.read { db in

@@ -161,4 +161,6 @@ public protocol CommsStore: Sendable {
     /// Rows per stage in the stage's statuses, including rows held back by quiet hours, a retry
     /// time or a live claim (for metrics: what is still to do).
     func queueDepths(now: Date) async throws -> [QueueDepth]
+    /// Succeeds when the store answers a trivial query (health checks).
+    func ping() async throws
 }

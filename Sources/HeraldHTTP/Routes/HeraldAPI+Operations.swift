@@ -9,10 +9,11 @@ extension HeraldAPI {
         try JSONResponse.make(ItemsRepresentation(items: deps.catalog.codes.map(CommsCodeRepresentation.init)))
     }
 
-    /// `GET /healthz`: `{"status":"ok"}` once a cheap store read succeeds, else 503.
+    /// `GET /healthz`: `{"status":"ok"}` once a store ping (`SELECT 1`) succeeds, else 503.
+    /// A good ping is trusted for a second; a failed one is never cached.
     func health(_ call: Call) async throws -> Response {
         do {
-            _ = try await store.queueDepths(now: now)
+            _ = try await health.value { try await store.ping(); return true }
         } catch {
             call.context.logger.info("health check failed", metadata: ["error": "\(String(reflecting: error))"])
             throw HeraldError(.unavailable, "the store is not reachable")

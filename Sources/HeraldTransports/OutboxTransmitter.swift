@@ -9,15 +9,37 @@ import HeraldCore
 /// - emails: the `.eml` of each comm; letters: the merged letter document of each comm.
 ///
 /// The reference recorded is `outbox:<method>/<file>` (`#<line>` for spool lines); online
-/// comms are `published`. Files are written under a temporary name and renamed into place, so
-/// a reader never sees half a file; they are not fsynced (a development transport: the stored
-/// document and the database are the durable record). After a crash between writing and
-/// recording, the batch is sent again after its lease (at-least-once): an email or letter file
-/// is overwritten under the same name; a spool line appears again in a new spool file.
+/// comms are `published`. Files are written under a temporary name (`.<file>.<pid>.tmp`) and
+/// renamed into place, so a reader never sees half a file; they are not fsynced (a development
+/// transport: the stored document and the database are the durable record).
+///
+/// **Each distribution is written once, across crashes.** The outbox is local, so unlike a
+/// network transport it can know what it already wrote. A batch written whose commit was lost
+/// (the process was killed, the commit failed) is handed over again — after its lease, or at
+/// once when its rows are released — by the same distributions, possibly grouped with others:
+/// - an email or letter file is named by its distribution, so it is written again under the
+///   same name: still one file per distribution;
+/// - a spool folder keeps an index of the line that holds each distribution spooled there
+///   (`OutboxFolder`), built from the spool files themselves: read in full on the first batch
+///   of a process, then each new file as it appears (the folder is listed before each batch,
+///   so files of another writer are seen too). A distribution already spooled is not written
+///   again: its outcome is the reference of the line that holds it, so the commit that follows
+///   records where it really is. Only the others go into a new spool file; a batch that was
+///   written whole writes no file at all. Batches of one folder are spooled one at a time.
+///
+/// Temporary files left by a process that died between write and rename are removed before a
+/// folder's first write (readers never counted them: hidden, ending `.tmp`). The decision needs
+/// nothing from the database or the `Transmitter` port: the spool files are the record. Its
+/// costs: one folder listing per batch, each spool file read once per process, and about 50 bytes
+/// of memory per distribution in the spool folder. Network transports (SMTP, SMPP, the HTTP
+/// gateway) cannot know what the far end took and stay at-least-once, recording "possible
+/// duplicate" where a reply was lost.
 public struct OutboxTransmitter: Transmitter {
     public let method: DeliveryMethod
     public let directory: URL
     public let documents: any DocumentStore
+    /// The method's folder: temporary-file clean-up and, for spools, the index of what is written.
+    let folder: OutboxFolder
 
     /// One line of a spool file.
     public struct Message: Codable, Sendable, Hashable {
@@ -35,6 +57,7 @@ public struct OutboxTransmitter: Transmitter {
         self.method = method
         self.directory = outbox.appendingPathComponent(method.rawValue)
         self.documents = documents
+        self.folder = OutboxFolder(url: directory)
     }
 
     public func transmit(_ batch: [Transmission]) async -> [TransmissionOutcome] {
@@ -43,6 +66,7 @@ public struct OutboxTransmitter: Transmitter {
         } catch {
             return batch.map { _ in .retry("outbox unavailable: \(error)") }
         }
+        folder.prepare()
         switch method {
         case .email, .letter:
             var outcomes: [TransmissionOutcome] = []
@@ -64,21 +88,21 @@ public struct OutboxTransmitter: Transmitter {
             let data = try await documents.read(location)
             let ext = (try DocumentLocation(location).name as NSString).pathExtension
             let fileName = "\(d.id).\(ext.isEmpty ? "bin" : ext)"
-            try Self.publish(data, as: directory.appendingPathComponent(fileName))
+            try folder.publish(data, as: fileName)
             return .sent(reference: "outbox:\(d.method.rawValue)/\(fileName)")
         } catch {
             return .retry("outbox write failed: \(error)")
         }
     }
 
-    /// Writes the text comms of a batch as one spool file.
+    /// Writes the text comms of a batch not spooled yet as one spool file (see the type's notes).
     func spool(_ batch: [Transmission]) -> [TransmissionOutcome] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         var outcomes = [TransmissionOutcome?](repeating: nil, count: batch.count)
-        var body = Data()
-        var lines: [(index: Int, line: Int)] = []
+        var lines: [OutboxFolder.Line] = []
+        var indices: [Int] = []
         for (i, tx) in batch.enumerated() {
             let d = tx.distribution
             guard let text = d.message else {
@@ -86,24 +110,23 @@ public struct OutboxTransmitter: Transmitter {
                 continue
             }
             do {
-                body += try encoder.encode(Message(id: d.id, requestId: d.requestId, commsCode: tx.request.commsCode, method: d.method.rawValue,
-                                                   target: d.target, message: text, excludedUntil: d.excludedUntil, createdAt: d.createdAt))
-                body.append(0x0A)
-                lines.append((i, lines.count + 1))
+                let json = try encoder.encode(Message(id: d.id, requestId: d.requestId, commsCode: tx.request.commsCode, method: d.method.rawValue,
+                                                      target: d.target, message: text, excludedUntil: d.excludedUntil, createdAt: d.createdAt))
+                lines.append(OutboxFolder.Line(id: d.id, json: json))
+                indices.append(i)
             } catch {
                 outcomes[i] = .permanent("cannot encode message: \(error)")
             }
         }
-        if let first = lines.first {
-            let fileName = "\(Self.stamp(Date()))-\(batch[first.index].distribution.id).ndjson"
-            do {
-                try Self.publish(body, as: directory.appendingPathComponent(fileName))
-                for (index, line) in lines {
-                    let reference = "outbox:\(method.rawValue)/\(fileName)#\(line)"
+        if !lines.isEmpty {
+            for (index, result) in zip(indices, folder.spool(lines, stamp: Self.stamp(Date()))) {
+                switch result {
+                case .success(let place):
+                    let reference = "outbox:\(method.rawValue)/\(place)"
                     outcomes[index] = method == .online ? .published(reference: reference) : .sent(reference: reference)
+                case .failure(let error):
+                    outcomes[index] = .retry("outbox write failed: \(error)")
                 }
-            } catch {
-                for (index, _) in lines { outcomes[index] = .retry("outbox write failed: \(error)") }
             }
         }
         return outcomes.map { $0 ?? .retry("not written") }
@@ -117,16 +140,5 @@ public struct OutboxTransmitter: Transmitter {
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         return String(format: "%04d%02d%02dT%02d%02d%02d.%03dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0,
                       c.second ?? 0, Int(ms % 1000))
-    }
-
-    /// Writes `data` to a hidden temporary file beside `url`, then renames it into place.
-    static func publish(_ data: Data, as url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
-        try data.write(to: temporary)
-        guard rename(temporary.path, url.path) == 0 else {
-            let code = errno
-            try? FileManager.default.removeItem(at: temporary)
-            throw HeraldError(.internalError, "cannot move \(temporary.lastPathComponent) into the outbox: errno \(code)")
-        }
     }
 }

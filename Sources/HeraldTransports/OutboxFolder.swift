@@ -1,0 +1,270 @@
+import Foundation
+import HeraldCore
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One folder of the outbox (`<outbox>/<method>/`) as an ``OutboxTransmitter`` writes it: each
+/// file goes under a temporary name (`.<file>.<pid>.tmp`) and is renamed into place; temporary
+/// files that a dead process left are removed before the first write; and in a spool folder it
+/// knows which line holds each distribution already written there, so that a distribution
+/// handed over again (its batch was written, its commit lost) is answered with that line
+/// instead of being written a second time (see ``OutboxTransmitter``).
+///
+/// The index is built from the folder itself — every spool file is read once per process, and
+/// the folder is listed again before each batch for files other writers (another process, a
+/// restarted one) added — so it needs no record of its own and survives any crash. It costs
+/// about 50 bytes per spooled distribution (ids that are UUIDs are kept as 128-bit numbers).
+final class OutboxFolder: Sendable {
+    let path: String
+    private let state = Mutex<State>(State())
+
+    /// Where a spooled distribution is: the spool file (an index into ``State/files``) and its
+    /// line, from 1.
+    struct Place: Sendable, Hashable {
+        var file: UInt32
+        var line: UInt32
+    }
+
+    /// A distribution id as the index keeps it.
+    enum Key: Hashable {
+        /// Canonical lowercase UUID text (`8-4-4-4-12` hex digits), as its 128 bits.
+        case uuid(UInt128)
+        /// Any other id, as its text (so two different ids never share a key).
+        case text(String)
+
+        init(_ id: String) {
+            var text = id
+            if let number = text.withUTF8({ OutboxFolder.uuidNumber($0) }) {
+                self = .uuid(number)
+            } else {
+                self = .text(id)
+            }
+        }
+    }
+
+    struct State {
+        var prepared = false
+        /// The spool files read, by index, and the index of each name.
+        var files: [String] = []
+        var fileNumbers: [String: UInt32] = [:]
+        /// The place of every spooled distribution: ids in canonical UUID form (all Herald
+        /// makes) by their 128 bits, any other id by its text.
+        var uuidPlaces: [UInt128: Place] = [:]
+        var textPlaces: [String: Place] = [:]
+
+        func place(of key: Key) -> Place? {
+            switch key {
+            case .uuid(let number): uuidPlaces[number]
+            case .text(let id): textPlaces[id]
+            }
+        }
+
+        mutating func setPlace(of key: Key, to place: Place?) {
+            switch key {
+            case .uuid(let number): uuidPlaces[number] = place
+            case .text(let id): textPlaces[id] = place
+            }
+        }
+
+        mutating func addFile(_ name: String) -> UInt32 {
+            let number = UInt32(files.count)
+            files.append(name)
+            fileNumbers[name] = number
+            return number
+        }
+    }
+
+    init(url: URL) {
+        var path = url.path
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        self.path = path
+    }
+
+    // MARK: Writing files
+
+    /// The temporary name a file is written under by this process.
+    static func temporaryName(for name: String) -> String { ".\(name).\(getpid()).tmp" }
+
+    /// Removes, once per folder object, the temporary files of processes that are gone (a crash
+    /// between write and rename). Readers never count them (hidden names ending `.tmp`); this
+    /// keeps the folder clean. A live process's temporary file is left alone.
+    func prepare() {
+        state.withLock { prepare(&$0) }
+    }
+
+    private func prepare(_ state: inout State) {
+        guard !state.prepared else { return }
+        state.prepared = true
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") && Self.isStray(temporary: name) {
+            unlink(path + "/" + name)
+        }
+    }
+
+    /// Whether a temporary file belongs to no live process: `.<file>.<pid>.tmp` of a pid that
+    /// is not running, or a name without a pid (written before names carried one).
+    static func isStray(temporary name: String) -> Bool {
+        let stem = name.dropLast(".tmp".count)
+        guard let dot = stem.lastIndex(of: "."), let pid = Int32(stem[stem.index(after: dot)...]), pid > 0 else { return true }
+        if pid == getpid() { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
+    }
+
+    /// Writes `data` to a temporary file in the folder, then renames it to `name`: a reader
+    /// sees the whole file or none of it.
+    func publish(_ data: Data, as name: String) throws {
+        let temporary = path + "/" + Self.temporaryName(for: name)
+        try data.write(to: URL(fileURLWithPath: temporary))
+        guard rename(temporary, path + "/" + name) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw HeraldError(.internalError, "cannot move \(name) into the outbox: errno \(code)")
+        }
+    }
+
+    // MARK: Spools
+
+    /// One line to spool: the distribution it carries and its JSON text (no newline).
+    struct Line: Sendable {
+        var id: String
+        var json: Data
+    }
+
+    /// Spools a batch: lines of distributions not in the folder yet go, in order, into one new
+    /// file `<stamp>-<first of their ids>.ndjson`; a distribution already spooled (by this
+    /// process or an earlier one) is not written again. Returns, for each line in order, where
+    /// it is (`<file>#<line>`), or the error that kept it out of the outbox. Batches of one
+    /// folder are spooled one at a time.
+    func spool(_ lines: [Line], stamp: String) -> [Result<String, any Error>] {
+        state.withLock { state in
+            prepare(&state)
+            indexNewFiles(&state)
+            var results = [Result<String, any Error>?](repeating: nil, count: lines.count)
+            // Lines to write take their places in the new file at once (so a distribution twice
+            // in the batch is one line); the places are dropped again if the write fails.
+            let newFile = UInt32(state.files.count)
+            var body = Data()
+            var written: [(index: Int, line: UInt32)] = []
+            var added: [Key] = []
+            for (i, line) in lines.enumerated() {
+                let key = Key(line.id)
+                if let place = state.place(of: key) {
+                    if place.file == newFile {
+                        written.append((i, place.line))
+                        continue
+                    }
+                    let name = state.files[Int(place.file)]
+                    if access(path + "/" + name, F_OK) == 0 {  // not removed by hand meanwhile
+                        results[i] = .success("\(name)#\(place.line)")
+                        continue
+                    }
+                }
+                let n = UInt32(added.count + 1)
+                state.setPlace(of: key, to: Place(file: newFile, line: n))
+                added.append(key)
+                body += line.json
+                body.append(0x0A)
+                written.append((i, n))
+            }
+            if let first = written.first {
+                var name = "\(stamp)-\(lines[first.index].id).ndjson"
+                var suffix = 2
+                while state.fileNumbers[name] != nil || access(path + "/" + name, F_OK) == 0 {
+                    name = "\(stamp)-\(lines[first.index].id)-\(suffix).ndjson"
+                    suffix += 1
+                }
+                do {
+                    try publish(body, as: name)
+                    _ = state.addFile(name)
+                    for (index, n) in written { results[index] = .success("\(name)#\(n)") }
+                } catch {
+                    for key in added { state.setPlace(of: key, to: nil) }
+                    for (index, _) in written { results[index] = .failure(error) }
+                }
+            }
+            return results.map { $0! }
+        }
+    }
+
+    /// Reads the spool files of the folder not read yet (all of them on the first batch), in
+    /// name order (names start with the time they were written), recording each line's
+    /// distribution; a distribution found twice (spooled before this index existed) keeps its
+    /// first line.
+    private func indexNewFiles(_ state: inout State) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let fresh = names.filter { !$0.hasPrefix(".") && $0.hasSuffix(".ndjson") && state.fileNumbers[$0] == nil }.sorted()
+        guard !fresh.isEmpty else { return }
+        let decoder = JSONDecoder()
+        for name in fresh {
+            guard let data = FileManager.default.contents(atPath: path + "/" + name) else { continue }  // gone meanwhile
+            let fileNumber = state.addFile(name)
+            data.withUnsafeBytes { (file: UnsafeRawBufferPointer) in
+                guard let base = file.baseAddress else { return }
+                var line: UInt32 = 0
+                var start = 0
+                while start < file.count {
+                    let end = memchr(base + start, 0x0A, file.count - start).map { UnsafeRawPointer($0) - base } ?? file.count
+                    line += 1
+                    let text = UnsafeRawBufferPointer(rebasing: file[start..<end])
+                    if let id = Self.spooledId(text) ?? (try? decoder.decode(SpooledId.self, from: Data(text)))?.id {
+                        let key = Key(id)
+                        if state.place(of: key) == nil { state.setPlace(of: key, to: Place(file: fileNumber, line: line)) }
+                    }
+                    start = end + 1
+                }
+            }
+        }
+    }
+
+    /// The one field of a spool line the index reads (lines the quick scan cannot read).
+    struct SpooledId: Decodable {
+        var id: String
+    }
+
+    /// The `id` of a spool line as ``OutboxTransmitter`` writes it (compact JSON, one flat
+    /// object): the text between `"id":"` and the next quote. That sequence cannot occur inside
+    /// a JSON string (a quote in a string is escaped), so it is the key. Nil when not found or
+    /// when the id holds an escape: the line is then decoded as JSON.
+    static func spooledId(_ line: UnsafeRawBufferPointer) -> String? {
+        guard let base = line.baseAddress else { return nil }
+        let key: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0x22, 0x69, 0x64, 0x22, 0x3A, 0x22)  // "id":"
+        var start: Int?
+        var from = 0
+        while start == nil, from + 6 <= line.count, let quote = memchr(base + from, 0x22, line.count - from) {
+            let at = UnsafeRawPointer(quote) - base
+            if at + 6 <= line.count && withUnsafeBytes(of: key, { memcmp(quote, $0.baseAddress!, 6) }) == 0 { start = at + 6 }
+            from = at + 1
+        }
+        guard let start else { return nil }
+        var end = start
+        while end < line.count && line[end] != 0x22 {
+            if line[end] == 0x5C { return nil }  // an escape: let the decoder read it
+            end += 1
+        }
+        guard end < line.count else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
+    }
+
+    /// The 128 bits of an id in canonical lowercase UUID form (`8-4-4-4-12` hex digits), nil
+    /// for any other text.
+    static func uuidNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt128? {
+        guard bytes.count == 36, bytes[8] == 0x2D, bytes[13] == 0x2D, bytes[18] == 0x2D, bytes[23] == 0x2D else { return nil }
+        var high: UInt64 = 0, low: UInt64 = 0, digits = 0
+        for i in 0..<36 where i != 8 && i != 13 && i != 18 && i != 23 {
+            let byte = bytes[i]
+            let digit: UInt8
+            switch byte {
+            case 0x30...0x39: digit = byte &- 0x30
+            case 0x61...0x66: digit = byte &- 0x61 &+ 10
+            default: return nil
+            }
+            if digits < 16 { high = high << 4 | UInt64(digit) } else { low = low << 4 | UInt64(digit) }
+            digits += 1
+        }
+        return UInt128(high) << 64 | UInt128(low)
+    }
+}

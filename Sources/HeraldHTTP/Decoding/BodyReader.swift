@@ -55,7 +55,7 @@ struct BodyReader: Sendable {
             throw HeraldError.invalid(key, "unknown field '\(key)'")
         }
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            return try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
             throw problem(for: error)
         }
@@ -64,14 +64,24 @@ struct BodyReader: Sendable {
     /// SHA-256 hex of the canonical encoding of `value` (sorted keys), so that formatting and
     /// key order do not change the idempotency hash.
     static func canonicalHash(_ value: some Encodable) throws -> String {
+        let data = try canonicalEncoder.encode(value)
+        var hex = [UInt8]()
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: data) {
+            hex.append(hexDigits[Int(byte >> 4)])
+            hex.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
+    }
+
+    /// Shared coders (Sendable, stateless between calls).
+    static let decoder = JSONDecoder()
+    static let canonicalEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(value)
-        return SHA256.hash(data: data).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
-    }
+        return encoder
+    }()
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     // MARK: Decoding errors
 

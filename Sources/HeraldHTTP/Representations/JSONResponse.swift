@@ -5,12 +5,13 @@ import Hummingbird
 /// Builds `application/json` responses with one shared encoder configuration.
 enum JSONResponse {
     /// The encoder for response bodies: sorted keys for stable output; dates are written as
-    /// strings by the representations themselves.
-    static var encoder: JSONEncoder {
+    /// strings by the representations themselves. One instance (encoders are Sendable and keep
+    /// no state between calls; making one per response showed on the trigger path).
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
-    }
+    }()
 
     /// A JSON response of `value`.
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {

@@ -78,6 +78,28 @@ struct OutboxOnceTests {
         for (tx, reference) in zip(batch, again) { #expect(try id(at: reference, outbox: dir) == tx.distribution.id) }
     }
 
+    /// Two writers on one folder, both past their first batch: what one spooled, the other
+    /// finds before writing (it lists the folder again when its time moved), and a writer whose
+    /// folder did not move writes without listing it.
+    @Test func aSecondWriterSeesTheFirstOnesLines() async throws {
+        let dir = outbox()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = OutboxTransmitter(method: .sms, outbox: dir, documents: FileDocumentStore(root: dir))
+        let b = OutboxTransmitter(method: .sms, outbox: dir, documents: FileDocumentStore(root: dir))
+        let early = sms(2), shared = sms(3), own = sms(2)
+        _ = await a.transmit(early)
+        _ = await b.transmit(own)  // b has listed and written the folder
+        let first = references(await a.transmit(shared))
+        let again = references(await b.transmit(shared + own))  // a moved the folder since b's write
+        #expect(Array(again.prefix(3)) == first)
+        #expect(try spooledIds(dir.appendingPathComponent("sms")).sorted() == (early + own + shared).map(\.distribution.id).sorted())
+        // b's own next batch: the folder moved only by b itself, and nothing is written twice.
+        let more = sms(2)
+        _ = await b.transmit(more)
+        _ = await b.transmit(more)
+        #expect(try spooledIds(dir.appendingPathComponent("sms")).count == 9)
+    }
+
     @Test func aBatchSentAgainByTheSameTransmitterWritesNothing() async throws {
         let dir = outbox()
         defer { try? FileManager.default.removeItem(at: dir) }

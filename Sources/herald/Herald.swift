@@ -195,7 +195,7 @@ struct Catalog: AsyncParsableCommand {
 }
 
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Benchmarks (not tests).", subcommands: [Pipeline.self, Sms.self, Email.self])
+    static let configuration = CommandConfiguration(abstract: "Benchmarks (not tests).", subcommands: [Pipeline.self, Sms.self, Email.self, Api.self])
 
     struct Pipeline: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -243,6 +243,29 @@ struct Bench: AsyncParsableCommand {
                 guard (1...64).contains(connections) else { throw HeraldError.invalid("--connections", "must be 1–64") }
                 print(try await EmailBenchmark.run(count: count, connections: connections, rsa: rsa,
                                                    directory: URL(fileURLWithPath: dataDir), logger: makeLogger(.warning)))
+            }
+        }
+    }
+
+    struct Api: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "wrk posting triggers to `herald serve` (its own process): accepted/s, p50/p99, errors, CPU per trigger, "
+                + "pipeline drain, vs GET /healthz on the same server.",
+            discussion: "Needs Debian's wrk package (apt-get install -y wrk). Exits non-zero when a request failed or an accepted trigger was not sent.")
+        @Option(help: "Connections wrk keeps open (two wrk threads).") var connections: Int = 32
+        @Option(help: "Seconds of trigger load (the /healthz anchor runs for at most 5).") var seconds: Int = 20
+        @Option(help: "Parent of the scratch folder (a fresh folder is made and removed).")
+        var dataDir: String = NSTemporaryDirectory() + "herald-bench"
+
+        func run() async throws {
+            try await reporting {
+                guard (1...10_000).contains(connections) else { throw HeraldError.invalid("--connections", "must be 1–10000") }
+                guard seconds > 0 else { throw HeraldError.invalid("--seconds", "must be positive") }
+                let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+                let result = try await ApiBenchmark.run(connections: connections, seconds: seconds, executable: executable,
+                                                        directory: URL(fileURLWithPath: dataDir))
+                print(result.report)
+                if !result.problems.isEmpty { throw ExitCode(1) }
             }
         }
     }

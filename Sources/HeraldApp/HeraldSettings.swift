@@ -77,7 +77,7 @@ public struct HeraldSettings: Sendable {
             s.catalogDirectory = URL(fileURLWithPath: c).standardizedFileURL
         }
         s.host = host ?? settings.string(Keys.httpHost)
-        s.port = port ?? settings.int(Keys.httpPort)
+        s.port = try port ?? settings.int(Keys.httpPort)
         guard (0...65535).contains(s.port) else { throw Keys.httpPort.invalid("must be a port number 0–65535, got \(s.port)") }
         if let admin = try settings.secret(Keys.adminAPIKey) {
             s.apiKeys.append(APIKeyEntry(name: "admin", key: admin, roles: ["admin"]))
@@ -139,11 +139,11 @@ extension WorkerConfiguration {
     /// A value out of range is a `HeraldError` naming the setting.
     init(reading settings: SettingsReader) throws {
         self.init()
-        batchSize = settings.int(Keys.batchSize)
-        batchesInFlight = settings.int(Keys.batchesInFlight)
-        let lease = settings.int(Keys.leaseSeconds)
-        let attempts = settings.int(RetryPolicy.Keys.maxAttempts)
-        let base = settings.int(RetryPolicy.Keys.baseSeconds)
+        batchSize = try settings.int(Keys.batchSize)
+        batchesInFlight = try settings.int(Keys.batchesInFlight)
+        let lease = try settings.int(Keys.leaseSeconds)
+        let attempts = try settings.int(RetryPolicy.Keys.maxAttempts)
+        let base = try settings.int(RetryPolicy.Keys.baseSeconds)
         guard (1...10_000).contains(batchSize) else { throw Keys.batchSize.invalid("must be 1 to 10000, got \(batchSize)") }
         guard (1...16).contains(batchesInFlight) else {
             throw Keys.batchesInFlight.invalid("must be 1 to 16, got \(batchesInFlight)")

@@ -8,9 +8,15 @@ import HeraldCore
 struct SettingsReader: Sendable {
     let config: ConfigReader
 
-    /// The setting's text as given, or nil when no source gives it.
+    /// The setting's text as given, or nil when no source gives it. A JSON number in the config
+    /// file reads as its text (`{"smtp": {"port": 587}}` is `"587"`), so numbers are read the
+    /// same way from the environment and from the file (JSON booleans: ``flag(_:yes:no:)``).
     func text(_ setting: some SettingDescription) -> String? {
-        config.string(forKey: ConfigKey(setting.key), isSecret: setting.isSecret)
+        let key = ConfigKey(setting.key)
+        if let text = config.string(forKey: key, isSecret: setting.isSecret) { return text }
+        if let number = config.int(forKey: key, isSecret: setting.isSecret) { return String(number) }
+        if let number = config.double(forKey: key, isSecret: setting.isSecret) { return String(number) }
+        return nil
     }
 
     /// The setting's text, or nil when it is not given or empty.
@@ -29,10 +35,11 @@ struct SettingsReader: Sendable {
         nonEmptyText(setting) ?? setting.defaultValue
     }
 
-    /// A number read as a number (a JSON number, or text that is one); a value that is not one
-    /// falls back to the default, as swift-configuration's typed reads do.
-    func int(_ setting: SettingKey<Int>) -> Int {
-        config.int(forKey: ConfigKey(setting.key), default: setting.defaultValue)
+    /// A whole number (a JSON number, or text that is one); not given is the default, a value
+    /// that is no whole number an error naming the setting (it used to fall back to the
+    /// default silently: `HERALD_HTTP_PORT=80a` served on 8080).
+    func int(_ setting: SettingKey<Int>) throws -> Int {
+        try wholeNumber(setting)
     }
 
     /// A whole number given as text (surrounding spaces ignored); not given or empty is the
@@ -63,8 +70,11 @@ struct SettingsReader: Sendable {
     }
 
     /// A yes/no setting: one of `yes` or `no`, in any case; not given is the default.
+    /// A JSON `true`/`false` in the config file is taken as it is.
     func flag(_ setting: SettingKey<Bool>, yes: Set<String> = ["true"], no: Set<String> = ["false"]) throws -> Bool {
-        try choice(setting, expected: "true or false") {
+        let key = ConfigKey(setting.key)
+        if config.string(forKey: key) == nil, let value = config.bool(forKey: key) { return value }
+        return try choice(setting, expected: "true or false") {
             yes.contains($0.lowercased()) ? true : no.contains($0.lowercased()) ? false : nil
         }
     }

@@ -124,6 +124,8 @@ struct SettingsTableTests {
 
     @Test(arguments: [
         (["HERALD_HTTP_PORT": "70000"], "http.port"),
+        (["HERALD_HTTP_PORT": "80a"], "http.port"),
+        (["HERALD_PIPELINE_LEASE_SECONDS": "two minutes"], "pipeline.lease.seconds"),
         (["HERALD_PIPELINE_BATCH_SIZE": "0"], "pipeline.batch.size"),
         (["HERALD_RETRY_BASE_SECONDS": "0"], "retry.base.seconds"),
         (["HERALD_LOG_LEVEL": "loud"], "log.level"),
@@ -144,5 +146,22 @@ struct SettingsTableTests {
         }
         #expect(error?.field == key, "\(String(describing: error))")
         #expect(error?.message.hasPrefix(SettingName.display(key) + " ") == true, "\(String(describing: error))")
+    }
+
+    /// Numbers and booleans written as JSON values in the config file are read like their
+    /// text in the environment (they were dropped before for settings read as text).
+    @Test func jsonNumbersAndBooleansInTheConfigFileAreRead() async throws {
+        let dir = Self.scratch("json")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let file = dir + "/herald.json"
+        let json = #"{"http": {"port": 9090}, "letter": {"pdfa": true}, "pipeline": {"batch": {"size": 250}},"#
+            + #" "email": {"transport": "smtp"}, "smtp": {"host": "relay.example", "port": 2525, "connections": 4}}"#
+        try Data(json.utf8).write(to: URL(fileURLWithPath: file))
+        let s = try await HeraldSettings.load(dataDir: dir, configFile: file, environment: [:])
+        #expect(s.port == 9090)
+        #expect(s.letterPDFA)
+        #expect(s.worker.batchSize == 250)
+        #expect(s.email.smtp?.port == 2525)
+        #expect(s.email.smtp?.connections == 4)
     }
 }

@@ -239,6 +239,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Helpers shared by HeraldAppTests and HeraldAppIntegrationTests (not a product).
+        .target(
+            name: "HeraldAppTestSupport",
+            dependencies: [
+                "HeraldApp", "HeraldCatalog", "HeraldCore", "HeraldSQLite", "HeraldTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "OpenTypeTests", dependencies: ["OpenType", "HeraldTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "RasterImagesTests", dependencies: ["RasterImages", "HeraldTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PDFTests", dependencies: ["PDF", "OpenType", "HeraldTestSupport"], swiftSettings: swiftSettings),
@@ -325,7 +338,7 @@ let package = Package(
             name: "HeraldAppTests",
             dependencies: [
                 "HeraldCore", "HeraldApp", "HeraldHTTP", "HeraldSQLite", "HeraldPipeline",
-                "HeraldCatalog", "HeraldTransports", "HeraldBench", "HeraldTestSupport",
+                "HeraldCatalog", "HeraldTransports", "HeraldBench", "HeraldTestSupport", "HeraldAppTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -336,7 +349,7 @@ let package = Package(
         .testTarget(
             name: "HeraldAppIntegrationTests",
             dependencies: [
-                "HeraldCore", "HeraldApp", "HeraldSQLite", "HeraldCatalog", "HeraldTransports", "HeraldTestSupport",
+                "HeraldCore", "HeraldApp", "HeraldSQLite", "HeraldCatalog", "HeraldTransports", "HeraldTestSupport", "HeraldAppTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -1,3 +1,4 @@
+import HeraldAppTestSupport
 import Foundation
 import HeraldApp
 import HeraldCore

@@ -1,3 +1,4 @@
+import HeraldAppTestSupport
 import Foundation
 import HTTPTypes
 import HeraldApp
@@ -79,7 +80,7 @@ struct SMSHTTPGatewayTests {
 
     /// Triggers DATA_80 by SMS and runs the pipeline once; returns the request id and its distribution.
     static func sendOne(_ runtime: HeraldRuntime) async throws -> (String, Distribution) {
-        let id = try await SMSTransportTests.triggerDataAlert(runtime, msisdn: "+447700900123")
+        let id = try await SMSScenario.triggerDataAlert(runtime, msisdn: "+447700900123")
         try await runtime.runUntilQuiet()
         let d = try #require(try await runtime.store.request(id: id)?.distribution)
         return (id, d)
@@ -90,7 +91,7 @@ struct SMSHTTPGatewayTests {
     @Test func anSMSIsPostedAsTemplatedJSONWithTheAuthHeaderAndSentWithTheProviderId() async throws {
         let aggregator = FakeAggregator()
         try await aggregator.run { url in
-            let runtime = try await SMSTransportTests.makeRuntime("sms-http-sent", environment: Self.environment(url: url))
+            let runtime = try await SMSScenario.makeRuntime("sms-http-sent", environment: Self.environment(url: url), clock: SMSTransportTests.TestClock().function)
             defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
             #expect(runtime.transmitter(for: .sms) is HTTPGatewayTransmitter)
             let (_, d) = try await Self.sendOne(runtime)
@@ -139,7 +140,7 @@ struct SMSHTTPGatewayTests {
     @Test func aThrottled429IsAnErrorRetry() async throws {
         let aggregator = FakeAggregator(script: [(.tooManyRequests, #"{"error": "slow down"}"#)])
         try await aggregator.run { url in
-            let runtime = try await SMSTransportTests.makeRuntime("sms-http-429", environment: Self.environment(url: url))
+            let runtime = try await SMSScenario.makeRuntime("sms-http-429", environment: Self.environment(url: url), clock: SMSTransportTests.TestClock().function)
             defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
             let (_, d) = try await Self.sendOne(runtime)
             #expect(d.status == .errorRetry)
@@ -151,7 +152,7 @@ struct SMSHTTPGatewayTests {
     @Test func a400IsAnErrorNoRetryNamingTheStatusAndTheGatewaysWords() async throws {
         let aggregator = FakeAggregator(script: [(.badRequest, #"{"error": "invalid destination number"}"#)])
         try await aggregator.run { url in
-            let runtime = try await SMSTransportTests.makeRuntime("sms-http-400", environment: Self.environment(url: url))
+            let runtime = try await SMSScenario.makeRuntime("sms-http-400", environment: Self.environment(url: url), clock: SMSTransportTests.TestClock().function)
             defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
             let (_, d) = try await Self.sendOne(runtime)
             #expect(d.status == .errorNoRetry)
@@ -163,7 +164,7 @@ struct SMSHTTPGatewayTests {
     @Test func aGatewayThatIsNotListeningIsAnErrorRetry() async throws {
         // A port nothing listens on: bind an aggregator, note its port, stop it.
         let url = try await FakeAggregator().run { $0 }
-        let runtime = try await SMSTransportTests.makeRuntime("sms-http-down", environment: Self.environment(url: url)) {
+        let runtime = try await SMSScenario.makeRuntime("sms-http-down", environment: Self.environment(url: url), clock: SMSTransportTests.TestClock().function) {
             $0.sms.http?.timeout = .milliseconds(500)
         }
         defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
@@ -175,7 +176,7 @@ struct SMSHTTPGatewayTests {
     @Test func a2xxWithoutAnIdIsNotRetried() async throws {
         let aggregator = FakeAggregator(script: [(.ok, #"{"accepted": true}"#)])
         try await aggregator.run { url in
-            let runtime = try await SMSTransportTests.makeRuntime("sms-http-noid", environment: Self.environment(url: url))
+            let runtime = try await SMSScenario.makeRuntime("sms-http-noid", environment: Self.environment(url: url), clock: SMSTransportTests.TestClock().function)
             defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
             let (_, d) = try await Self.sendOne(runtime)
             #expect(d.status == .errorNoRetry)
@@ -188,7 +189,7 @@ struct SMSHTTPGatewayTests {
     @Test func theStatusCallbackMarksTheSMSDeliveredAndRefusesUnknownRoutesAndBadBodies() async throws {
         let aggregator = FakeAggregator()
         try await aggregator.run { url in
-            let runtime = try await SMSTransportTests.makeRuntime("sms-http-status", environment: Self.environment(url: url))
+            let runtime = try await SMSScenario.makeRuntime("sms-http-status", environment: Self.environment(url: url), clock: SMSTransportTests.TestClock().function)
             defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
             let (id, sent) = try await Self.sendOne(runtime)
             #expect(sent.status == .sent && sent.reference == "prov-1")

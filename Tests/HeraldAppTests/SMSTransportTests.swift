@@ -3,6 +3,7 @@ import HeraldApp
 import HeraldBench
 import HeraldCatalog
 import HeraldCore
+import HeraldAppTestSupport
 import HeraldSQLite
 import HeraldTransports
 import Hummingbird
@@ -22,67 +23,6 @@ struct SMSTransportTests {
         var function: @Sendable () -> Date { { self.now.withLock { $0 } } }
     }
 
-    static func smppEnvironment(port: Int, extra: [String: String] = [:]) -> [String: String] {
-        [
-            "HERALD_SMS_TRANSPORT": "smpp", "HERALD_SMPP_HOST": "127.0.0.1", "HERALD_SMPP_PORT": "\(port)",
-            "HERALD_SMPP_SYSTEM_ID": "herald", "HERALD_SMPP_PASSWORD": "secret", "HERALD_SMPP_SOURCE_ADDR": "Herald",
-            "HERALD_ADMIN_API_KEY": "admin-key",
-        ].merging(extra) { $1 }
-    }
-
-    static func makeRuntime(_ name: String, environment: [String: String], clock: TestClock = TestClock(),
-                            adjust: (inout HeraldSettings) -> Void = { _ in }) async throws -> HeraldRuntime {
-        let dir = temporaryDirectory(name)
-        var settings = try await HeraldSettings.load(dataDir: dir.path, environment: environment)
-        adjust(&settings)
-        try SampleCatalog.write(to: settings.catalogDirectory)
-        return try await HeraldRuntime(settings: settings, logger: Logger(label: "test-sms"), clock: clock.function)
-    }
-
-    /// Stores a customer with a subscription on `msisdn` and triggers DATA_80 by SMS; returns the request id.
-    static func triggerDataAlert(_ runtime: HeraldRuntime, msisdn: String) async throws -> String {
-        let app = HeraldServer.application(runtime: runtime, registry: PrometheusCollectorRegistry())
-        return try await app.test(.router) { client in
-            var r = try await client.call(.put, "/v1/customers/C-1", json: """
-                {"firstName": "Ada", "lastName": "Byron", "language": "en", "timeZone": "Europe/London", "mobile": "\(msisdn)"}
-                """)
-            #expect(r.status == .created)
-            r = try await client.call(.put, "/v1/accounts/A-1", json: #"{"customerId": "C-1", "currency": "GBP"}"#)
-            r = try await client.call(.put, "/v1/subscriptions/S-1", json: """
-                {"customerId": "C-1", "accountId": "A-1", "msisdn": "\(msisdn)", "plan": "Unlimited"}
-                """)
-            #expect(r.status == .created)
-            r = try await client.call(.post, "/v1/comms-requests", json: #"{"commsCode": "DATA_80", "subscriptionId": "S-1", "deliveryMethod": "sms", "priority": 1, "fields": {"PERCENT": "80"}}"#)
-            #expect(r.status == .created, "\(r.text)")
-            return try #require(r.object["id"] as? String)
-        }
-    }
-
-    /// Runs `body` with the runtime's transport services (route, receipt processor) running.
-    static func withTransports<T: Sendable>(_ runtime: HeraldRuntime, _ body: @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await runtime.runTransports() }
-            do {
-                let result = try await body()
-                group.cancelAll()
-                return result
-            } catch {
-                group.cancelAll()
-                throw error
-            }
-        }
-    }
-
-    /// Polls until the distribution satisfies `done` (at most `seconds`).
-    static func waitFor(_ runtime: HeraldRuntime, _ id: String, seconds: Double = 10,
-                        _ done: (Distribution) -> Bool) async throws -> Distribution {
-        let deadline = Date().addingTimeInterval(seconds)
-        while true {
-            let d = try #require(try await runtime.store.request(id: id)?.distribution)
-            if done(d) || Date() > deadline { return d }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-    }
 
     // MARK: The in-process SMSC's faults
 
@@ -90,17 +30,17 @@ struct SMSTransportTests {
         let smsc = try await LoopbackSMSC.start(.init(throttleFirst: 1))
         defer { Task { await smsc.stop() } }
         let clock = TestClock()
-        let runtime = try await Self.makeRuntime("smpp-throttle", environment: Self.smppEnvironment(port: smsc.port), clock: clock) {
+        let runtime = try await SMSScenario.makeRuntime("smpp-throttle", environment: SMSScenario.smppEnvironment(port: smsc.port), clock: clock.function) {
             $0.sms.smpp?.throttleBackoff = .milliseconds(10)
         }
         defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
-        let id = try await Self.triggerDataAlert(runtime, msisdn: "+447700900123")
-        let (first, second) = try await Self.withTransports(runtime) {
+        let id = try await SMSScenario.triggerDataAlert(runtime, msisdn: "+447700900123")
+        let (first, second) = try await SMSScenario.withTransports(runtime) {
             try await runtime.runUntilQuiet()
-            let first = try await Self.waitFor(runtime, id, seconds: 1) { $0.status != .awaitingDistribution }
+            let first = try await SMSScenario.waitFor(runtime, id, seconds: 1) { $0.status != .awaitingDistribution }
             clock.advance(3600)
             try await runtime.runUntilQuiet()
-            let second = try await Self.waitFor(runtime, id) { $0.status == .delivered }
+            let second = try await SMSScenario.waitFor(runtime, id) { $0.status == .delivered }
             return (first, second)
         }
         #expect(first.status == .errorRetry)
@@ -115,17 +55,17 @@ struct SMSTransportTests {
         let smsc = try await LoopbackSMSC.start(.init(dropAtSubmit: 1))
         defer { Task { await smsc.stop() } }
         let clock = TestClock()
-        let runtime = try await Self.makeRuntime("smpp-drop", environment: Self.smppEnvironment(port: smsc.port), clock: clock) {
+        let runtime = try await SMSScenario.makeRuntime("smpp-drop", environment: SMSScenario.smppEnvironment(port: smsc.port), clock: clock.function) {
             $0.sms.smpp?.reconnectBaseDelay = .milliseconds(50)
         }
         defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
-        let id = try await Self.triggerDataAlert(runtime, msisdn: "+447700900123")
-        let (first, second) = try await Self.withTransports(runtime) {
+        let id = try await SMSScenario.triggerDataAlert(runtime, msisdn: "+447700900123")
+        let (first, second) = try await SMSScenario.withTransports(runtime) {
             try await runtime.runUntilQuiet()
-            let first = try await Self.waitFor(runtime, id, seconds: 1) { $0.status != .awaitingDistribution }
+            let first = try await SMSScenario.waitFor(runtime, id, seconds: 1) { $0.status != .awaitingDistribution }
             clock.advance(3600)
             try await runtime.runUntilQuiet()  // waits for the route to bind again
-            let second = try await Self.waitFor(runtime, id) { $0.status == .delivered }
+            let second = try await SMSScenario.waitFor(runtime, id) { $0.status == .delivered }
             return (first, second)
         }
         #expect(first.status == .errorRetry)
@@ -137,15 +77,16 @@ struct SMSTransportTests {
     @Test func aTransmitterAndReceiverPairSendsOnOneAndGetsReceiptsOnTheOther() async throws {
         let smsc = try await LoopbackSMSC.start()
         defer { Task { await smsc.stop() } }
-        let runtime = try await Self.makeRuntime(
-            "smpp-pair", environment: Self.smppEnvironment(port: smsc.port, extra: ["HERALD_SMPP_BIND": "transmitter+receiver"]))
+        let runtime = try await SMSScenario.makeRuntime(
+            "smpp-pair", environment: SMSScenario.smppEnvironment(port: smsc.port, extra: ["HERALD_SMPP_BIND": "transmitter+receiver"]),
+            clock: TestClock().function)
         defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
-        let id = try await Self.triggerDataAlert(runtime, msisdn: "+447700900123")
-        let d = try await Self.withTransports(runtime) {
+        let id = try await SMSScenario.triggerDataAlert(runtime, msisdn: "+447700900123")
+        let d = try await SMSScenario.withTransports(runtime) {
             let deadline = Date().addingTimeInterval(5)
             while smsc.receiverBinds < 1 && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
             try await runtime.runUntilQuiet()
-            return try await Self.waitFor(runtime, id) { $0.status == .delivered }
+            return try await SMSScenario.waitFor(runtime, id) { $0.status == .delivered }
         }
         #expect(smsc.binds == 2)  // one transmitter, one receiver
         #expect(d.status == .delivered, "\(d.status) \(d.lastError ?? "-")")
@@ -172,7 +113,7 @@ struct SMSTransportTests {
 
     @Test func smppSettingsAreReadFromTheEnvironment() async throws {
         let dir = temporaryDirectory("smpp-settings")
-        let s = try await HeraldSettings.load(dataDir: dir.path, environment: Self.smppEnvironment(port: 2776, extra: [
+        let s = try await HeraldSettings.load(dataDir: dir.path, environment: SMSScenario.smppEnvironment(port: 2776, extra: [
             "HERALD_SMPP_SYSTEM_TYPE": "VMA", "HERALD_SMPP_BIND": "transmitter+receiver", "HERALD_SMPP_WINDOW": "10",
             "HERALD_SMPP_TPS": "200", "HERALD_SMPP_BINDS": "2",
         ]))
@@ -191,7 +132,7 @@ struct SMSTransportTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("smpp-password")
         try Data("fromfile\n".utf8).write(to: file)
-        var env = Self.smppEnvironment(port: 2775)
+        var env = SMSScenario.smppEnvironment(port: 2775)
         env["HERALD_SMPP_PASSWORD"] = nil
         env["HERALD_SMPP_PASSWORD_FILE"] = file.path
         let s = try await HeraldSettings.load(dataDir: dir.path, environment: env)
@@ -213,7 +154,7 @@ struct SMSTransportTests {
         (["HERALD_SMPP_BINDS": "x"], "smpp.binds"),
     ])
     func badSMPPSettingsNameTheSetting(_ change: [String: String], _ field: String) async throws {
-        let env = Self.smppEnvironment(port: 2775, extra: change)
+        let env = SMSScenario.smppEnvironment(port: 2775, extra: change)
         do {
             _ = try await HeraldSettings.load(dataDir: temporaryDirectory("smpp-bad").path, environment: env)
             Issue.record("expected an error naming \(field)")
@@ -225,7 +166,7 @@ struct SMSTransportTests {
     // MARK: Defaults
 
     @Test func theOutboxStaysTheDefaultSMSTransport() async throws {
-        let runtime = try await Self.makeRuntime("smpp-receipt-map", environment: [:])
+        let runtime = try await SMSScenario.makeRuntime("smpp-receipt-map", environment: [:], clock: TestClock().function)
         defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
         #expect(runtime.transmitter(for: .sms) is OutboxTransmitter)
         #expect(runtime.transportServices().isEmpty)

@@ -2,22 +2,25 @@ import Foundation
 import HTTPTypes
 import HeraldApp
 import HeraldCatalog
+import HeraldCore
 import HeraldTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Prometheus
 
-// Copies of HeraldAppTests' helpers (Support.swift, EmailSupport.swift) that these tests use:
-// a test target cannot import another.
+// Helpers shared by HeraldAppTests and HeraldAppIntegrationTests (a test target cannot import
+// another): runtimes on temporary folders, calls into the API, python checks, SMS scenarios.
 
 /// A fresh temporary data folder, removed by the caller.
-func temporaryDirectory(_ name: String) -> URL {
+public func temporaryDirectory(_ name: String) -> URL {
     FileManager.default.temporaryDirectory.appendingPathComponent("herald-\(name)-\(UUID().uuidString)")
 }
 
 extension TestClientProtocol {
-    func call(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, key: String? = "admin-key",
-              headers extra: [HTTPField.Name: String] = [:]) async throws -> TestResponse {
+    /// Sends a request with a bearer key (nil: none) and an optional JSON body.
+    public func call(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, key: String? = "admin-key",
+                     headers extra: [HTTPField.Name: String] = [:]) async throws -> TestResponse {
         var headers = HTTPFields()
         if let key { headers[.authorization] = "Bearer \(key)" }
         if json != nil { headers[.contentType] = "application/json" }
@@ -27,18 +30,22 @@ extension TestClientProtocol {
 }
 
 extension TestResponse {
-    var object: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:] }
-    var text: String { String(buffer: body) }
+    /// The body as a JSON object (empty when it is not one).
+    public var object: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:] }
+    /// The body as text.
+    public var text: String { String(buffer: body) }
 }
 
-struct EmailTestFailure: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
+/// A failed check inside a helper (thrown: the calling test fails with it).
+public struct EmailTestFailure: Error, CustomStringConvertible {
+    public var message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
 }
 
 /// A runtime on a temporary folder with the sample catalog, configured through the same
 /// loader `herald serve` uses with `environment` (HERALD_* variables).
-func makeEmailRuntime(_ name: String, environment: [String: String]) async throws -> HeraldRuntime {
+public func makeEmailRuntime(_ name: String, environment: [String: String]) async throws -> HeraldRuntime {
     let dir = temporaryDirectory(name)
     try SampleCatalog.write(to: dir.appendingPathComponent("catalog"))
     var env = environment
@@ -49,7 +56,7 @@ func makeEmailRuntime(_ name: String, environment: [String: String]) async throw
 
 /// Runs `python3 -c script args…` with `input` on stdin and returns stdout (through
 /// `TestProcess`: the test pool is not blocked while python runs).
-func python(_ script: String, _ arguments: [String] = [], input: [UInt8] = []) async throws -> String {
+public func python(_ script: String, _ arguments: [String] = [], input: [UInt8] = []) async throws -> String {
     let result = try await TestProcess.python(script, arguments, input: input)
     guard result.status == 0 else {
         throw EmailTestFailure(message: "python3 failed (\(result.status)): \(result.errors)")

@@ -63,3 +63,23 @@ public func python(_ script: String, _ arguments: [String] = [], input: [UInt8] 
     }
     return result.output
 }
+
+/// The email scenario steps the email tests share.
+public enum EmailScenario {
+    /// Stores customer `id` with `email` (created or replaced); an unexpected answer is thrown.
+    public static func putCustomer(_ client: some TestClientProtocol, _ id: String, email: String) async throws {
+        let r = try await client.call(.put, "/v1/customers/\(id)", json: """
+            {"firstName": "Zoë", "lastName": "Ångström", "language": "en", "email": "\(email)"}
+            """)
+        guard r.status == .created || r.status == .ok else { throw EmailTestFailure(message: "customer \(id): \(r.status) \(r.text)") }
+    }
+
+    /// Triggers WELCOME for `customer`; returns the request id.
+    public static func welcome(_ client: some TestClientProtocol, customer: String) async throws -> String {
+        let r = try await client.call(.post, "/v1/comms-requests", json: #"{"commsCode": "WELCOME", "customerId": "\#(customer)"}"#)
+        guard r.status == .created, let id = r.object["id"] as? String else {
+            throw EmailTestFailure(message: "WELCOME for \(customer): \(r.status) \(r.text)")
+        }
+        return id
+    }
+}

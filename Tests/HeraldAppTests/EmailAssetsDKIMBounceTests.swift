@@ -16,16 +16,11 @@ import Testing
 @Suite(.serialized)
 struct EmailAssetsDKIMBounceTests {
     func putCustomer(_ client: some TestClientProtocol, _ id: String, email: String) async throws {
-        let r = try await client.call(.put, "/v1/customers/\(id)", json: """
-            {"firstName": "Zoë", "lastName": "Ångström", "language": "en", "email": "\(email)"}
-            """)
-        #expect(r.status == .created || r.status == .ok, "\(r.text)")
+        try await EmailScenario.putCustomer(client, id, email: email)
     }
 
     func welcome(_ client: some TestClientProtocol, customer: String) async throws -> String {
-        let r = try await client.call(.post, "/v1/comms-requests", json: #"{"commsCode": "WELCOME", "customerId": "\#(customer)"}"#)
-        #expect(r.status == .created, "\(r.text)")
-        return try #require(r.object["id"] as? String)
+        try await EmailScenario.welcome(client, customer: customer)
     }
 
     static func rsaKey(_ path: String) async throws {

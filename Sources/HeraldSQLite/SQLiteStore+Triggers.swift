@@ -59,6 +59,38 @@ extension SQLiteStore {
         return try await writer.read { db in try Self.replay(idempotency, in: db, now: now)?.get() }
     }
 
+    public func liveIdempotencyKeys(_ keys: [String], now: Date) async throws -> [String: String] {
+        guard !keys.isEmpty else { return [:] }
+        let now = Millis.from(now)
+        return try await writer.read { db in try Self.liveIdempotencyKeys(keys, now: now, in: db) }
+    }
+
+    /// The body hash of each live key among `keys`. The `IN (?, …)` statements are cached in a
+    /// few sizes (powers of two from 8 to 4,096; unused places bound to NULL, which matches
+    /// nothing), as ``requests(ids:in:)`` does, so a connection keeps at most ten of them. The
+    /// unary `+` keeps SQLite on the key's index (never a scan of `idempotency_expiry`).
+    static func liveIdempotencyKeys(_ keys: [String], now: Int64, in db: Database) throws -> [String: String] {
+        var out: [String: String] = [:]
+        var start = 0
+        while start < keys.count {
+            let chunk = keys[start..<min(keys.count, start + 4_096)]
+            var places = 8
+            while places < chunk.count { places *= 2 }
+            let placeholders = String(repeating: "?, ", count: places - 1) + "?"
+            let statement = try db.cachedStatement(
+                sql: "SELECT key, body_hash FROM idempotency_keys WHERE +expires_at > ? AND key IN (\(placeholders))")
+            try statement.stepDirect(db, { b in
+                b.add(now)
+                for key in chunk { b.add(key) }
+                for _ in chunk.count..<places { b.add(nil as String?) }
+            }) { row in
+                out[row.string(0)] = row.string(1)
+            }
+            start += chunk.count
+        }
+        return out
+    }
+
     public func purgeExpiredIdempotencyKeys(now: Date) async throws -> Int {
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM idempotency_keys WHERE expires_at <= ?", arguments: [Millis.from(now)])

@@ -196,7 +196,7 @@ struct Catalog: AsyncParsableCommand {
 }
 
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Benchmarks (not tests).", subcommands: [Pipeline.self, Sms.self, Email.self])
+    static let configuration = CommandConfiguration(abstract: "Benchmarks (not tests).", subcommands: [Pipeline.self, Sms.self, Email.self, ImportLines.self])
 
     struct Pipeline: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -225,6 +225,23 @@ struct Bench: AsyncParsableCommand {
             try await reporting {
                 guard count > 0 else { throw HeraldError.invalid("--count", "must be positive") }
                 print(try await SMSBenchmark.run(count: count, directory: URL(fileURLWithPath: dataDir), logger: makeLogger(.warning)))
+            }
+        }
+    }
+
+    struct ImportLines: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "herald import of a generated NDJSON file, new then resumed (all skipped): lines/s, peak RSS, vs the raw SQLite anchor.")
+        @Option(help: "Lines in the generated file.") var lines: Int = 1_000_000
+        @Option(help: "Parent of the scratch folder (a fresh folder is made and removed).")
+        var dataDir: String = NSTemporaryDirectory() + "herald-bench"
+
+        func run() async throws {
+            try await reporting {
+                guard lines > 0 else { throw HeraldError.invalid("--lines", "must be positive") }
+                let result = try await ImportBenchmark.run(lines: lines, directory: URL(fileURLWithPath: dataDir), logger: makeLogger(.warning))
+                print(result.report)
             }
         }
     }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HeraldCore
 import HeraldSQLite
@@ -16,9 +15,20 @@ import HeraldSQLite
 ///
 /// Resumable: each line's idempotency key is its `idempotencyKey`, or the SHA-256 of the line
 /// + `#n` for the n-th identical line (scoped to `import|`), so re-running a file (after a
-/// crash, or with lines appended) skips every line already taken, before validating it again. Lines are validated one by one and
-/// stored in batches of 500 in one transaction; a bad line is reported with its number and
-/// reason and never stops the rest.
+/// crash, or with lines appended) skips every line already taken, before validating it again.
+///
+/// Streamed, in two stages: the file is read in chunks of ``batchSize`` lines (never whole).
+/// A chunk's lines are hashed, and the keys of their digests looked up in one query: a line
+/// taken before is skipped without being parsed. The others are parsed once and validated
+/// without reading the store (keys lines give themselves are looked up in one more query), while
+/// the chunk before is written in one transaction (``CommsStore/submitBatch(_:idempotencyWindow:)``,
+/// which checks each target as it writes). At most one chunk waits for the writer. A bad line is
+/// reported with its number and reason and never stops the rest.
+///
+/// Customer-data lines keep file order: the triggers before one are written (the pipeline
+/// drained) before it is applied, and the lines after it are validated only then. A file that
+/// alternates data and trigger lines is therefore written in small transactions; one that puts
+/// its customer data first is not.
 public struct BulkImport: Sendable {
     public struct Summary: Sendable, Hashable {
         public var lines = 0
@@ -26,265 +36,274 @@ public struct BulkImport: Sendable {
         public var skipped = 0
         /// Customer-data lines applied (customers, accounts, subscriptions).
         public var dataApplied = 0
+        /// The first ``BulkImport/rejectionsKept`` rejected lines, in line order (memory stays
+        /// bounded for a file of bad lines); ``rejectedCount`` counts them all.
         public var rejected: [(line: Int, reason: String)] = []
+        /// Every rejected line.
+        public var rejectedCount = 0
         public static func == (a: Summary, b: Summary) -> Bool {
             a.lines == b.lines && a.created == b.created && a.skipped == b.skipped && a.rejected.map(\.line) == b.rejected.map(\.line)
         }
         public func hash(into h: inout Hasher) { h.combine(lines); h.combine(created); h.combine(skipped) }
+
+        mutating func reject(_ rejections: [(line: Int, reason: String)]) {
+            rejectedCount += rejections.count
+            rejected.append(contentsOf: rejections.prefix(max(0, BulkImport.rejectionsKept - rejected.count)))
+        }
+    }
+
+    /// Where an import is, after each chunk written (the file's line count is not known while it
+    /// is streamed: progress is by bytes).
+    public struct Progress: Sendable, Hashable {
+        /// Lines read and written (or skipped, or rejected) so far.
+        public var lines: Int
+        /// Bytes of the file read so far, and its size.
+        public var bytesRead: Int
+        public var totalBytes: Int
+        /// 0…1 by bytes.
+        public var fraction: Double { totalBytes == 0 ? 1 : min(1, Double(bytesRead) / Double(totalBytes)) }
     }
 
     public enum Format: String, Sendable, CaseIterable { case ndjson, csv }
 
+    /// How many rejected lines a ``Summary`` lists (it counts them all).
+    public static let rejectionsKept = 10_000
+
     public let runtime: HeraldRuntime
-    public var batchSize = 500
+    /// Lines per chunk: one idempotency look-up and one write transaction each.
+    public var batchSize = 5_000
+    /// Tasks parsing a chunk's NDJSON lines at once.
+    public var parseTasks = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
     public var actor = "import"
 
     public init(runtime: HeraldRuntime) {
         self.runtime = runtime
     }
 
-    /// Imports `file`; `progress(done, total)` is called after each batch.
-    public func run(file: URL, format: Format?, progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Summary {
-        guard let data = FileManager.default.contents(atPath: file.path) else {
-            throw HeraldError.invalid("FILE", "cannot read \(file.path)")
+    static func cannotRead(_ file: URL) -> HeraldError {
+        HeraldError.invalid("FILE", "cannot read \(file.path)")
+    }
+
+    /// Imports `file`; `progress` is called after each chunk is written and once at the end.
+    public func run(file: URL, format: Format?, progress: @Sendable (Progress) -> Void = { _ in }) async throws -> Summary {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              FileManager.default.isReadableFile(atPath: file.path) else {
+            throw Self.cannotRead(file)
         }
-        let text = String(decoding: data, as: UTF8.self)
+        let totalBytes = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
         let fmt = format ?? (file.pathExtension.lowercased() == "csv" ? .csv : .ndjson)
-        let rows = try fmt == .csv ? CSVRows.parse(text) : ndjsonRows(text)
-        var summary = Summary()
-        summary.lines = rows.count
-        var occurrences: [String: Int] = [:]
-        var pending: [(Int, TriggerSubmission)] = []
-        for (index, row) in rows.enumerated() {
-            let number = row.line
-            do {
-                if try await applyData(row.value) {
-                    summary.dataApplied += 1
-                    if index == rows.count - 1 {
-                        try await flush(&pending, into: &summary)
-                        progress(index + 1, rows.count)
+        var source = try ImportSource(file, format: fmt)
+        var run = Run()
+        run.totalBytes = totalBytes
+        try await withThrowingTaskGroup(of: Written.self) { group in
+            while let (rows, values) = try await source.next(limit: max(1, batchSize), parts: parseTasks) {
+                run.summary.lines += rows.count
+                var chunk = Chunk(rows: rows, values: values, bytes: source.bytesRead)
+                // The key comes first, from the line alone: the n-th identical line is #n on every
+                // run, and a line already taken is skipped before it is parsed or validated again
+                // (its target may have changed since). One look-up for the chunk.
+                chunk.keys = rows.map { row in
+                    TriggerIntake.scoped(.init(key: "\(row.digest.hex)#\(run.occurrences.next(row.digest.prefix))", bodyHash: row.digest.hex),
+                                         actor: actor)!
+                }
+                chunk.live = try await runtime.store.liveIdempotencyKeys(chunk.keys.map(\.key), now: runtime.clock())
+                let taken = chunk.keys.map { chunk.live[$0.key] == $0.bodyHash }
+                await ImportSource.parse(rows, into: &chunk.values, except: taken, parts: parseTasks)
+                var segment = Segment()
+                for i in rows.indices {
+                    if taken[i] {
+                        segment.skipped += 1
+                        continue
                     }
-                    continue
+                    guard let value = chunk.values[i], value.isData else {
+                        segment.indices.append(i)
+                        continue
+                    }
+                    // The triggers before a data line are written before it is applied, and the
+                    // lines after it validated only then: file order, as if one line at a time.
+                    try await hand(segment, of: chunk, to: &group, run: &run, progress: progress)
+                    segment = Segment()
+                    try await drain(&group, run: &run, progress: progress)
+                    do {
+                        try await apply(value)
+                        run.summary.dataApplied += 1
+                    } catch let e as HeraldError {
+                        run.summary.reject([(rows[i].line, e.description)])
+                    }
+                    run.linesDone += 1
                 }
-                // The key comes first, from the line alone: the n-th identical line is #n on
-                // every run, whatever passed validation, and a line already taken is skipped
-                // before it is validated again (its target may have changed since).
-                let digest = Hex.sha256(row.raw)
-                occurrences[digest, default: 0] += 1
-                let key = row.value.idempotencyKey ?? "\(digest)#\(occurrences[digest]!)"
-                let idempotency = TriggerIntake.scoped(.init(key: key, bodyHash: digest), actor: actor)!
-                if try await runtime.store.replay(idempotency) != nil {
-                    summary.skipped += 1
-                } else {
-                    var submission = try await prepare(row.value)
-                    submission.idempotency = idempotency
-                    pending.append((number, submission))
+                try await hand(segment, of: chunk, to: &group, run: &run, progress: progress)
+            }
+            try await drain(&group, run: &run, progress: progress)
+        }
+        progress(Progress(lines: run.linesDone, bytesRead: max(source.bytesRead, totalBytes), totalBytes: totalBytes))
+        if run.summary.created > 0 { runtime.signals.ring(.monitor) }
+        return run.summary
+    }
+
+    /// The state of one run: its summary, the occurrence counter of its keys, the writer's state.
+    struct Run {
+        var summary = Summary()
+        var occurrences = OccurrenceCounter()
+        var writing = false
+        var linesDone = 0
+        var totalBytes = 0
+    }
+
+    /// The lines read at once, their values (once parsed), the keys of their digests and those
+    /// keys' body hashes if they are live.
+    struct Chunk {
+        var rows: [ImportRow]
+        var values: [ImportLine?]
+        /// Bytes of the file read when the chunk was.
+        var bytes: Int
+        var keys: [TriggerSubmission.Idempotency] = []
+        var live: [String: String] = [:]
+    }
+
+    /// Consecutive trigger lines of a chunk (no data line between them), by index, and how many
+    /// lines among them were skipped as taken before.
+    struct Segment {
+        var indices: [Int] = []
+        var skipped = 0
+    }
+
+    /// A segment validated and ready to write.
+    struct Prepared: Sendable {
+        var submissions: [TriggerSubmission] = []
+        /// The line of each submission.
+        var lineNumbers: [Int] = []
+        var rejected: [(line: Int, reason: String)] = []
+        var skipped = 0
+        var lines = 0
+        var bytes = 0
+    }
+
+    /// What writing a segment did.
+    struct Written: Sendable {
+        var created = 0
+        var skipped = 0
+        var rejected: [(line: Int, reason: String)] = []
+        var lines = 0
+        var bytes = 0
+    }
+
+    /// Prepares a segment (this task), waits for the one before to be written, and starts
+    /// writing this one (a child task): the next chunk is read and prepared meanwhile.
+    func hand(_ segment: Segment, of chunk: Chunk, to group: inout ThrowingTaskGroup<Written, any Error>, run: inout Run,
+              progress: @Sendable (Progress) -> Void) async throws {
+        guard !segment.indices.isEmpty || segment.skipped > 0 else { return }
+        let prepared = try await prepare(segment, of: chunk)
+        try await drain(&group, run: &run, progress: progress)
+        group.addTask { try await write(prepared) }
+        run.writing = true
+    }
+
+    /// Waits for the segment being written, if any, and counts what it did.
+    func drain(_ group: inout ThrowingTaskGroup<Written, any Error>, run: inout Run, progress: @Sendable (Progress) -> Void) async throws {
+        guard run.writing, let written = try await group.next() else { return }
+        run.writing = false
+        run.summary.created += written.created
+        run.summary.skipped += written.skipped
+        run.summary.reject(written.rejected)
+        run.linesDone += written.lines
+        progress(Progress(lines: run.linesDone, bytesRead: written.bytes, totalBytes: run.totalBytes))
+    }
+
+    /// Rejects the lines that do not parse, looks up the keys lines give themselves
+    /// (`idempotencyKey`, one query), and validates the lines not taken before (without reading
+    /// the store; the writer checks targets).
+    func prepare(_ segment: Segment, of chunk: Chunk) async throws -> Prepared {
+        var prepared = Prepared()
+        prepared.lines = segment.indices.count + segment.skipped
+        prepared.skipped = segment.skipped
+        prepared.bytes = chunk.bytes
+        var keyed: [(index: Int, idempotency: TriggerSubmission.Idempotency, liveHash: String?)] = []
+        keyed.reserveCapacity(segment.indices.count)
+        var ownKeys: [String] = []
+        for i in segment.indices {
+            let row = chunk.rows[i]
+            guard let value = chunk.values[i], value.invalidReason == nil else {
+                prepared.rejected.append((row.line, chunk.values[i]?.invalidReason ?? "line \(row.line) was not read"))
+                continue
+            }
+            if let own = value.idempotencyKey {
+                let idempotency = TriggerIntake.scoped(.init(key: own, bodyHash: row.digest.hex), actor: actor)!
+                ownKeys.append(idempotency.key)
+                keyed.append((i, idempotency, nil))
+            } else {
+                keyed.append((i, chunk.keys[i], chunk.live[chunk.keys[i].key]))
+            }
+        }
+        let liveOwn = ownKeys.isEmpty ? [:] : try await runtime.store.liveIdempotencyKeys(ownKeys, now: runtime.clock())
+        prepared.submissions.reserveCapacity(keyed.count)
+        prepared.lineNumbers.reserveCapacity(keyed.count)
+        for (i, idempotency, liveHash) in keyed {
+            let line = chunk.rows[i].line
+            guard let value = chunk.values[i] else { continue }
+            do {
+                if let bodyHash = value.idempotencyKey == nil ? liveHash : liveOwn[idempotency.key] {
+                    if bodyHash == idempotency.bodyHash {
+                        prepared.skipped += 1
+                        continue
+                    }
+                    // Another line under the same key: the store's own words for the conflict.
+                    if try await runtime.store.replay(idempotency) != nil {
+                        prepared.skipped += 1
+                        continue
+                    }
                 }
+                var submission = try await validate(value)
+                submission.idempotency = idempotency
+                prepared.submissions.append(submission)
+                prepared.lineNumbers.append(line)
             } catch let e as HeraldError {
-                summary.rejected.append((number, e.description))
-            }
-            if pending.count >= batchSize || index == rows.count - 1 {
-                try await flush(&pending, into: &summary)
-                progress(index + 1, rows.count)
+                prepared.rejected.append((line, e.description))
             }
         }
-        try await flush(&pending, into: &summary)
-        if summary.created > 0 { runtime.signals.ring(.monitor) }
-        return summary
+        return prepared
     }
 
-    func flush(_ pending: inout [(Int, TriggerSubmission)], into summary: inout Summary) async throws {
-        guard !pending.isEmpty else { return }
-        let results = try await runtime.store.submitBatch(pending.map(\.1), idempotencyWindow: .seconds(365 * 24 * 3600))
-        for ((line, _), result) in zip(pending, results) {
-            switch result {
-            case .success(let r) where r.replayed: summary.skipped += 1  // a duplicate key within this run
-            case .success: summary.created += 1
-            case .failure(let e): summary.rejected.append((line, e.description))
+    /// Writes a prepared segment in one transaction.
+    func write(_ prepared: Prepared) async throws -> Written {
+        var written = Written(skipped: prepared.skipped, rejected: prepared.rejected, lines: prepared.lines, bytes: prepared.bytes)
+        if !prepared.submissions.isEmpty {
+            let results = try await runtime.store.submitBatch(prepared.submissions, idempotencyWindow: .seconds(365 * 24 * 3600))
+            for (line, result) in zip(prepared.lineNumbers, results) {
+                switch result {
+                case .success(let r) where r.replayed: written.skipped += 1  // a duplicate key within this run
+                case .success: written.created += 1
+                case .failure(let e): written.rejected.append((line, e.description))
+                }
             }
         }
-        pending.removeAll(keepingCapacity: true)
+        written.rejected.sort { $0.line < $1.line }
+        return written
     }
 
-    /// Applies a customer-data line; false when the line is a trigger.
-    func applyData(_ v: ImportLine) async throws -> Bool {
-        if let reason = v.invalidReason { throw HeraldError.invalid(nil, reason) }
-        if let c = v.customer {
-            try await runtime.store.upsertCustomer(try c.validated(id: c.id ?? ""))
-        } else if let a = v.account {
-            try await runtime.store.upsertAccount(try a.validated(id: a.id ?? ""))
-        } else if let s = v.subscription {
-            try await runtime.store.upsertSubscription(try s.validated(id: s.id ?? ""))
-        } else {
-            return false
+    /// Applies a customer-data line.
+    func apply(_ v: ImportLine) async throws {
+        switch v.data {
+        case .customer(let c)?: try await runtime.store.upsertCustomer(try c.validated(id: c.id ?? ""))
+        case .account(let a)?: try await runtime.store.upsertAccount(try a.validated(id: a.id ?? ""))
+        case .subscription(let s)?: try await runtime.store.upsertSubscription(try s.validated(id: s.id ?? ""))
+        case nil: break
         }
-        return true
     }
 
-    func prepare(_ v: ImportLine) async throws -> TriggerSubmission {
-        if let reason = v.invalidReason { throw HeraldError.invalid(nil, reason) }
+    /// Validates a trigger line without reading the store when it is valid.
+    func validate(_ v: ImportLine) async throws -> TriggerSubmission {
         if v.eventType != nil || v.eventCode != nil {
-            return try await runtime.intake.prepare(
+            return try await runtime.intake.prepareForBatch(
                 WorkflowEventInput(eventType: v.eventType, eventCode: v.eventCode, customerId: v.customerId, accountId: v.accountId,
                                    subscriptionId: v.subscriptionId, whenToCreate: v.whenToCreate, priority: v.priority, fields: v.fields),
                 actor: actor, source: .import)
         }
-        let request = try await runtime.intake.prepare(
+        let request = try await runtime.intake.prepareForBatch(
             CommsRequestInput(commsCode: v.commsCode, customerId: v.customerId, accountId: v.accountId, subscriptionId: v.subscriptionId,
                               priority: v.priority, deliveryMethod: v.deliveryMethod, fields: v.fields),
             actor: actor, source: .import)
         return TriggerSubmission(requests: [request], actor: actor)
-    }
-
-    struct Row {
-        var line: Int
-        var raw: String
-        var value: ImportLine
-    }
-
-    func ndjsonRows(_ text: String) throws -> [Row] {
-        var rows: [Row] = []
-        let decoder = JSONDecoder()
-        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let raw = line.trimmingCharacters(in: .whitespaces)
-            if raw.isEmpty { continue }
-            do {
-                let data = Data(raw.utf8)
-                // Unknown keys are refused, as the API refuses them: a typo like "feilds" must
-                // not send a comm without its fields.
-                if let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-                   let unknown = object.keys.sorted().first(where: { ImportLine.CodingKeys(stringValue: $0) == nil }) {
-                    rows.append(Row(line: i + 1, raw: raw, value: ImportLine(invalid: "line \(i + 1): unknown key '\(unknown)'")))
-                    continue
-                }
-                rows.append(Row(line: i + 1, raw: raw, value: try decoder.decode(ImportLine.self, from: data)))
-            } catch {
-                rows.append(Row(line: i + 1, raw: raw, value: ImportLine(invalid: "line \(i + 1) is not a valid trigger object: \(error)")))
-            }
-        }
-        return rows
-    }
-}
-
-/// One import line, NDJSON or CSV.
-struct ImportLine: Decodable, Sendable {
-    var customer: CustomerInput?
-    var account: AccountInput?
-    var subscription: SubscriptionInput?
-    var commsCode: String?
-    var customerId: String?
-    var accountId: String?
-    var subscriptionId: String?
-    var priority: Int?
-    var deliveryMethod: String?
-    var fields: [String: String]?
-    var idempotencyKey: String?
-    var eventType: String?
-    var eventCode: String?
-    var whenToCreate: String?
-
-    /// Set for a line that failed to parse; the line is rejected with this reason.
-    var invalidReason: String?
-
-    enum CodingKeys: String, CodingKey {
-        case commsCode, customerId, accountId, subscriptionId, priority, deliveryMethod, fields, idempotencyKey
-        case eventType, eventCode, whenToCreate, customer, account, subscription
-    }
-
-    init() {}
-    init(invalid reason: String) {
-        invalidReason = reason
-    }
-}
-
-/// A small RFC 4180 CSV reader (quoted fields, doubled quotes, CRLF or LF).
-enum CSVRows {
-    static func parse(_ text: String) throws -> [BulkImport.Row] {
-        var records: [(line: Int, fields: [String], raw: String)] = []
-        var field = ""
-        var fields: [String] = []
-        var inQuotes = false
-        var line = 1
-        var startLine = 1
-        var raw = ""
-        var chars = Array(text)
-        if chars.last != "\n" { chars.append("\n") }
-        var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if inQuotes {
-                if c == "\"" {
-                    if i + 1 < chars.count, chars[i + 1] == "\"" { field.append("\""); raw.append("\"\""); i += 2; continue }
-                    inQuotes = false
-                } else {
-                    if c == "\n" { line += 1 }
-                    field.append(c)
-                }
-                raw.append(c)
-            } else if c == "\"" {
-                inQuotes = true
-                raw.append(c)
-            } else if c == "," {
-                fields.append(field); field = ""; raw.append(c)
-            } else if c == "\n" || c == "\r\n" || c == "\r" {
-                fields.append(field); field = ""
-                if !(fields.count == 1 && fields[0].isEmpty) { records.append((startLine, fields, raw)) }
-                fields = []; raw = ""
-                line += 1
-                startLine = line
-            } else {
-                field.append(c); raw.append(c)
-            }
-            i += 1
-        }
-        if inQuotes {
-            throw HeraldError.invalid("FILE", "line \(startLine): a quoted field is never closed")
-        }
-        guard let header = records.first else { return [] }
-        let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
-        let known: Set<String> = ["commsCode", "customerId", "accountId", "subscriptionId", "priority", "deliveryMethod", "idempotencyKey",
-                                  "eventType", "eventCode", "whenToCreate"]
-        for c in columns where !known.contains(c) && !c.hasPrefix("field.") {
-            throw HeraldError.invalid("FILE", "unknown CSV column '\(c)'; expected \(known.sorted().joined(separator: ", ")) or field.NAME")
-        }
-        return records.dropFirst().map { rec in
-            var v = ImportLine()
-            var fieldValues: [String: String] = [:]
-            var invalid: String?
-            if rec.fields.count != columns.count { invalid = "line \(rec.line) has \(rec.fields.count) columns, the header has \(columns.count)" }
-            for (name, value) in zip(columns, rec.fields) where !value.isEmpty {
-                switch name {
-                case "commsCode": v.commsCode = value
-                case "customerId": v.customerId = value
-                case "accountId": v.accountId = value
-                case "subscriptionId": v.subscriptionId = value
-                case "priority":
-                    if let p = Int(value) { v.priority = p } else { invalid = "priority '\(value)' is not a number" }
-                case "deliveryMethod": v.deliveryMethod = value
-                case "idempotencyKey": v.idempotencyKey = value
-                case "eventType": v.eventType = value
-                case "eventCode": v.eventCode = value
-                case "whenToCreate": v.whenToCreate = value
-                default: fieldValues[String(name.dropFirst("field.".count))] = value
-                }
-            }
-            if !fieldValues.isEmpty { v.fields = fieldValues }
-            if let invalid { v = ImportLine(invalid: invalid) }
-            return BulkImport.Row(line: rec.line, raw: rec.raw, value: v)
-        }
-    }
-}
-
-/// Lower-case hex digests.
-enum Hex {
-    static func sha256(_ text: String) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for b in SHA256.hash(data: Data(text.utf8)) {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

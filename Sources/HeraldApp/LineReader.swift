@@ -7,6 +7,8 @@ struct LineReader {
     private var buffer: [UInt8] = []
     private var start = 0
     private var atEnd = false
+    /// Bytes read from the file so far.
+    private(set) var bytesRead = 0
 
     init(url: URL) throws {
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
@@ -30,7 +32,7 @@ struct LineReader {
             buffer.removeFirst(start)
             start = 0
             let block = try handle.read(upToCount: 1 << 20) ?? Data()
-            if block.isEmpty { atEnd = true } else { buffer.append(contentsOf: block) }
+            if block.isEmpty { atEnd = true } else { buffer.append(contentsOf: block); bytesRead += block.count }
         }
     }
 

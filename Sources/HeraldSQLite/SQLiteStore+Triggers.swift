@@ -27,7 +27,7 @@ extension SQLiteStore {
             }
         }
         if let event = s.event {
-            try WorkflowEventRecord(event).insert(db)
+            try db.insertEvent(event)
         }
         var resolved: [TargetRef: (String?, String?, String?)] = [:]
         for request in s.requests {
@@ -59,6 +59,38 @@ extension SQLiteStore {
         return try await writer.read { db in try Self.replay(idempotency, in: db, now: now)?.get() }
     }
 
+    public func liveIdempotencyKeys(_ keys: [String], now: Date) async throws -> [String: String] {
+        guard !keys.isEmpty else { return [:] }
+        let now = Millis.from(now)
+        return try await writer.read { db in try Self.liveIdempotencyKeys(keys, now: now, in: db) }
+    }
+
+    /// The body hash of each live key among `keys`. The `IN (?, …)` statements are cached in a
+    /// few sizes (powers of two from 8 to 4,096; unused places bound to NULL, which matches
+    /// nothing), as ``requests(ids:in:)`` does, so a connection keeps at most ten of them. The
+    /// unary `+` keeps SQLite on the key's index (never a scan of `idempotency_expiry`).
+    static func liveIdempotencyKeys(_ keys: [String], now: Int64, in db: Database) throws -> [String: String] {
+        var out: [String: String] = [:]
+        var start = 0
+        while start < keys.count {
+            let chunk = keys[start..<min(keys.count, start + 4_096)]
+            var places = 8
+            while places < chunk.count { places *= 2 }
+            let placeholders = String(repeating: "?, ", count: places - 1) + "?"
+            let statement = try db.cachedStatement(
+                sql: "SELECT key, body_hash FROM idempotency_keys WHERE +expires_at > ? AND key IN (\(placeholders))")
+            try statement.stepDirect(db, { b in
+                b.add(now)
+                for key in chunk { b.add(key) }
+                for _ in chunk.count..<places { b.add(nil as String?) }
+            }) { row in
+                out[row.string(0)] = row.string(1)
+            }
+            start += chunk.count
+        }
+        return out
+    }
+
     public func purgeExpiredIdempotencyKeys(now: Date) async throws -> Int {
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM idempotency_keys WHERE expires_at <= ?", arguments: [Millis.from(now)])
@@ -88,12 +120,14 @@ extension SQLiteStore {
             return found ? (t.id, nil, nil) : nil
         case .account:
             let statement = try db.cachedStatement(sql: "SELECT customer_id FROM accounts WHERE id = ?")
-            guard let customer = try String.fetchOne(statement, arguments: [t.id]) else { return nil }
-            return (customer, t.id, nil)
+            var customer: String?
+            try statement.stepDirect(db, { $0.add(t.id) }) { row in customer = row.string(0) }
+            return customer.map { ($0, t.id, nil) }
         case .subscription:
             let statement = try db.cachedStatement(sql: "SELECT customer_id, account_id FROM subscriptions WHERE id = ?")
-            guard let row = try Row.fetchOne(statement, arguments: [t.id]) else { return nil }
-            return (row[0], row[1], t.id)
+            var found: (String?, String?, String?)?
+            try statement.stepDirect(db, { $0.add(t.id) }) { row in found = (row.string(0), row.optionalString(1), t.id) }
+            return found
         }
     }
 
@@ -168,6 +202,21 @@ extension Database {
             b.add(customerId); b.add(accountId); b.add(subscriptionId); b.add(r.workflowEventId); b.add(r.externalTriggerId)
             b.add(r.overrideMethod?.rawValue); b.add(r.copyOf); b.add(JSONColumn.encode(r.fields)); b.add(r.source.rawValue)
             b.add(r.createdBy); b.add(Millis.from(r.createdAt)); b.add(Millis.from(r.updatedAt))
+        }
+    }
+
+    /// Inserts a workflow event with a cached statement (GRDB's record `insert`, Codable encoding
+    /// and callbacks, cost an event line of a bulk import more than the rest of its unit).
+    func insertEvent(_ e: WorkflowEvent) throws {
+        let statement = try cachedStatement(sql: """
+            INSERT INTO workflow_events (id, event_type, event_code, target_kind, target_id, when_to_create, state,
+                related_request_id, note, created_at, resolved_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.runDirect(self) { b in
+            b.add(e.id); b.add(e.eventType); b.add(e.eventCode); b.add(e.target.kind.rawValue); b.add(e.target.id)
+            b.add(e.whenToCreate.rawValue); b.add(e.state.rawValue); b.add(e.relatedRequestId); b.add(e.note)
+            b.add(Millis.from(e.createdAt)); b.add(Millis.from(e.resolvedAt))
         }
     }
 

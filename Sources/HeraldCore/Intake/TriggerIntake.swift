@@ -26,6 +26,17 @@ public struct TriggerIntake: Sendable {
         try await prepare(input, actor: actor, source: source, externalTriggerId: externalTriggerId, targetChecked: false)
     }
 
+    /// Validates and builds (does not store) the request of a `CommsRequestInput` for a batch
+    /// written with ``CommsStore/submitBatch(_:idempotencyWindow:)`` (`herald import`): reads
+    /// nothing when the input is valid, leaving the target's existence to the store, which checks
+    /// it in the transaction that writes the request and returns a per-item failure naming an
+    /// unknown target in the same words as `prepare`. An input refused on a later rule is checked
+    /// against the store first, so it still names an unknown target first.
+    public func prepareForBatch(_ input: CommsRequestInput, actor: String, source: RequestSource,
+                                externalTriggerId: String? = nil) async throws -> CommsRequest {
+        try await prepare(input, actor: actor, source: source, externalTriggerId: externalTriggerId, targetChecked: true)
+    }
+
     /// `targetChecked: true` leaves the target's existence to the store, which checks it in
     /// the transaction that writes the request (the trigger path: no read before the write).
     /// A trigger refused on a later rule still names an unknown target first, as before.
@@ -100,6 +111,25 @@ public struct TriggerIntake: Sendable {
     /// Validates and builds a workflow event with one request per active comms code linked to
     /// its event code (`awaitingProcessing` for OnCreate, `awaitingEventResolution` for OnResolve).
     public func prepare(_ input: WorkflowEventInput, actor: String, source: RequestSource, externalTriggerId: String? = nil) async throws -> TriggerSubmission {
+        try await prepare(input, actor: actor, source: source, externalTriggerId: externalTriggerId, targetChecked: false)
+    }
+
+    /// Validates and builds a workflow event for a batch written with
+    /// ``CommsStore/submitBatch(_:idempotencyWindow:)`` (`herald import`). An event with
+    /// requests reads nothing when the input is valid: the store checks their target (the
+    /// event's) in the transaction that writes them and returns a per-item failure naming an
+    /// unknown target. An event no active comms code is linked to has no request for the store
+    /// to check, so its target is checked here; so is the target of an input refused on a later
+    /// rule, which still names an unknown target first.
+    public func prepareForBatch(_ input: WorkflowEventInput, actor: String, source: RequestSource,
+                                externalTriggerId: String? = nil) async throws -> TriggerSubmission {
+        let submission = try await prepare(input, actor: actor, source: source, externalTriggerId: externalTriggerId, targetChecked: true)
+        if submission.requests.isEmpty, let event = submission.event { try await checkExists(event.target) }
+        return submission
+    }
+
+    func prepare(_ input: WorkflowEventInput, actor: String, source: RequestSource, externalTriggerId: String?,
+                 targetChecked: Bool) async throws -> TriggerSubmission {
         guard let type = input.eventType?.trimmingCharacters(in: .whitespaces), !type.isEmpty else {
             throw HeraldError.invalid("eventType", "eventType is required")
         }
@@ -115,7 +145,19 @@ public struct TriggerIntake: Sendable {
         case "OnResolve": when = .onResolve
         case let other?: throw HeraldError.invalid("whenToCreate", "expected OnCreate or OnResolve, got '\(other)'")
         }
-        let target = try await resolveTarget(customerId: input.customerId, accountId: input.accountId, subscriptionId: input.subscriptionId)
+        let target = try Self.target(customerId: input.customerId, accountId: input.accountId, subscriptionId: input.subscriptionId)
+        if !targetChecked { try await checkExists(target) }
+        do {
+            return try prepareRest(input, type: type, eventCode: eventCode, when: when, target: target, actor: actor, source: source,
+                                   externalTriggerId: externalTriggerId)
+        } catch {
+            if targetChecked { try await checkExists(target) }
+            throw error
+        }
+    }
+
+    private func prepareRest(_ input: WorkflowEventInput, type: String, eventCode: String, when: WorkflowEvent.WhenToCreate,
+                             target: TargetRef, actor: String, source: RequestSource, externalTriggerId: String?) throws -> TriggerSubmission {
         if let p = input.priority { _ = try Self.priority(p, default: 2) }
         for name in (input.fields ?? [:]).keys.sorted() where !FieldName.isValid(name) {
             throw HeraldError.invalid("fields.\(name)", "field names are letters, digits and underscores, starting with a letter")

@@ -113,6 +113,10 @@ public protocol CommsStore: Sendable {
     /// or expired key; throws `conflict` (field `Idempotency-Key`) for another body. Lets a
     /// retry get its earlier answer even if validation would now fail (catalog reloaded).
     func replay(_ idempotency: TriggerSubmission.Idempotency) async throws -> SubmissionResult?
+    /// Which of `keys` are stored and live at `now` (not expired), each with the body hash it was
+    /// stored with; unknown and expired keys are absent. One look-up for many keys (a chunk of a
+    /// bulk import): a key with the same body hash would replay, one with another would conflict.
+    func liveIdempotencyKeys(_ keys: [String], now: Date) async throws -> [String: String]
     /// Deletes idempotency keys whose window has ended; returns how many.
     func purgeExpiredIdempotencyKeys(now: Date) async throws -> Int
     func workflowEvent(id: String) async throws -> WorkflowEvent?

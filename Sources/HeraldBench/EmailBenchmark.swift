@@ -13,9 +13,13 @@ import ServiceLifecycle
 /// path — trigger, Comms Monitor, Email Monitor (merge, MIME, sign, store), email sender
 /// (SMTP, record `sent`) — into Postfix's `smtp-sink` on loopback, started and stopped by the
 /// bench. The anchor, in the same run and into the same sink: Postfix's `smtp-source` sending
-/// the same number of messages of the same size over 10 sessions, twice (after Herald's end-to-end
-/// pass and after the stages-alone pass; the ratio uses both runs together). Reports msgs/s for both, the
-/// ratio (goal ≥ 0.7), peak RSS, and optionally (`rsa`) a second run signed with RSA-2048.
+/// the same number of messages of the same size over 10 sessions **reused for many messages**
+/// (`-d`), as Herald reuses its sessions — the tool's fastest mode doing the same work — twice
+/// (after Herald's end-to-end pass and after the stages-alone pass; the ratio uses both runs
+/// together). smtp-source with one message per session is shown for comparison (the anchor
+/// before 2026-12-07, a weaker one: it pays a TCP and SMTP handshake per message that Herald
+/// does not). Reports msgs/s for all, the ratio, peak RSS, and optionally (`rsa`) a second run
+/// signed with RSA-2048.
 public enum EmailBenchmark {
     /// One pass of Herald's email path.
     struct Pass {
@@ -52,12 +56,12 @@ public enum EmailBenchmark {
         // The anchor runs twice, right after Herald's end-to-end pass and after the stages-alone
         // pass, and the ratio uses the mean: the machine's speed drifts between minutes, and
         // one smtp-source run alone moved the ratio by ±0.08.
-        let sourceFirst = try await PostfixBenchTools.runSource(port: sink.port, sessions: 10, count: count, size: size, reuse: false)
+        let sourceFirst = try await PostfixBenchTools.runSource(port: sink.port, sessions: 10, count: count, size: size, reuse: true)
         let staged = try await pass(label: "stages alone", port: sink.port, count: count, connections: connections,
                                     keyFile: signed ? edKey : nil, staged: true, parent: work, logger: logger)
-        let sourceSecond = try await PostfixBenchTools.runSource(port: sink.port, sessions: 10, count: count, size: size, reuse: false)
+        let sourceSecond = try await PostfixBenchTools.runSource(port: sink.port, sessions: 10, count: count, size: size, reuse: true)
         let source = (sourceFirst + sourceSecond) / 2  // seconds: the rate is both runs' messages over both runs' time
-        let sourceReuse = try await PostfixBenchTools.runSource(port: sink.port, sessions: 10, count: count, size: size, reuse: true)
+        let sourcePerMessage = try await PostfixBenchTools.runSource(port: sink.port, sessions: 10, count: count, size: size, reuse: false)
 
         var rsaPass: Pass?
         if rsa {
@@ -78,7 +82,8 @@ public enum EmailBenchmark {
         for p in [herald] + (rsaPass.map { [$0] } ?? []) {
             lines.append("  herald \(p.label.padding(toLength: 22, withPad: " ", startingAt: 0)) \(f(rate(p.sent, p.seconds))) msgs/s end to end "
                          + "(\(p.sent) sent in \(String(format: "%.2f", p.seconds)) s; sender span \(String(format: "%.2f", p.sendSpan)) s); "
-                         + "ratio to smtp-source \(String(format: "%.2f", rate(p.sent, p.seconds) / max(sourceRate, 1e-9)))")
+                         + "ratio to smtp-source \(String(format: "%.2f", rate(p.sent, p.seconds) / max(sourceRate, 1e-9))) "
+                         + "(\(String(format: "%.2f", rate(p.sent, p.seconds) / max(rate(count, sourcePerMessage), 1e-9))) to one message per session)")
             if p.sent != count {
                 lines.append("    statuses: " + p.statuses.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
             }
@@ -90,9 +95,9 @@ public enum EmailBenchmark {
         }
         lines.append("    herald CPU end to end: \(String(format: "%.0f", herald.cpu / Double(max(herald.sent, 1)) * 1e6)) µs/msg (user + system, all threads)")
         lines += [
-            "  smtp-source -s 10 -l \(size)   \(f(sourceRate)) msgs/s (one message per session: the anchor; goal herald ≥ 0.7×; "
+            "  smtp-source -s 10 -d -l \(size) \(f(sourceRate)) msgs/s (sessions reused, as Herald's: the anchor; "
                 + "runs of \(f(rate(count, sourceFirst))) and \(f(rate(count, sourceSecond))))",
-            "  smtp-source -s 10 -d           \(f(rate(count, sourceReuse))) msgs/s (sessions reused, for comparison)",
+            "  smtp-source -s 10              \(f(rate(count, sourcePerMessage))) msgs/s (one message per session, for comparison)",
             "  peak RSS                       \(PipelineBenchmark.peakRSS() / 1_048_576) MiB",
         ]
         if rsa && rsaPass == nil { lines.append("  rsa-sha256: skipped (openssl could not make an RSA key)") }

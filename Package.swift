@@ -314,6 +314,12 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
+        // Against the moto S3 server scripts/servers/s3.sh starts (HERALD_TEST_S3_ENDPOINT).
+        .testTarget(
+            name: "S3IntegrationTests",
+            dependencies: ["S3", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "AddrSpecTests", dependencies: ["AddrSpec"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HeraldCoreTests",

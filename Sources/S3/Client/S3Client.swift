@@ -156,7 +156,8 @@ public struct S3Client: Sendable {
         xml += "</CompleteMultipartUpload>"
         let response = try await send("POST", bucket: bucket, key: key, query: [("uploadId", uploadID)],
                                       headers: [("content-type", "application/xml")], body: Array(xml.utf8))
-        let root = try Self.xml(response, expecting: "CompleteMultipartUploadResult")
+        // moto names the root CompleteMultipartUploadResponse; AWS, CompleteMultipartUploadResult.
+        let root = try Self.xml(response, expecting: "CompleteMultipartUploadResult", "CompleteMultipartUploadResponse")
         return S3PutResult(eTag: Self.unquoted(root.text("ETag")) ?? "", checksumSHA256: root.text("ChecksumSHA256"),
                            versionID: response.headers.first(name: "x-amz-version-id"), multipart: true)
     }
@@ -209,7 +210,7 @@ public struct S3Client: Sendable {
         var status: Int
         var headers: HTTPHeaders
         var body: [UInt8]
-        var requestID: String? { headers.first(name: "x-amz-request-id") }
+        var requestID: String? { headers.first(name: "x-amz-request-id") ?? headers.first(name: "x-amzn-requestid") }
     }
 
     /// Sends one signed request, retrying transient failures; throws ``S3Error`` for every failure.
@@ -286,9 +287,9 @@ public struct S3Client: Sendable {
                        requestID: response.requestID, statusCode: response.status)
     }
 
-    static func xml(_ response: Response, expecting name: String) throws -> XMLElementTree {
-        guard let root = XMLElementTree.parse(response.body), root.name == name else {
-            throw S3Error(code: .invalidResponse, message: "expected <\(name)> in the response",
+    static func xml(_ response: Response, expecting names: String...) throws -> XMLElementTree {
+        guard let root = XMLElementTree.parse(response.body), names.contains(root.name) else {
+            throw S3Error(code: .invalidResponse, message: "expected <\(names[0])> in the response",
                           requestID: response.requestID, statusCode: response.status)
         }
         return root

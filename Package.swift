@@ -317,7 +317,9 @@ let package = Package(
         // Against the moto S3 server scripts/servers/s3.sh starts (HERALD_TEST_S3_ENDPOINT).
         .testTarget(
             name: "S3IntegrationTests",
-            dependencies: ["S3", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["S3", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "AddrSpecTests", dependencies: ["AddrSpec"], swiftSettings: swiftSettings),

@@ -1,5 +1,8 @@
+import AsyncHTTPClient
 import Crypto
 import Foundation
+import NIOCore
+import NIOHTTP1
 import S3
 import Testing
 
@@ -57,6 +60,11 @@ struct MotoIntegrationTests {
 
         let part = try await client.getObject(bucket: bucket, key: key, range: "bytes=0-7")
         #expect(part.body == Array("%PDF-1.7".utf8))
+
+        let presigned = try client.presignedURL(bucket: bucket, key: key, expires: 300)
+        let fetched = try await HTTPClient.shared.execute(HTTPClientRequest(url: presigned), timeout: .seconds(10))
+        #expect(fetched.status.code == 200)
+        #expect(Array(buffer: try await fetched.body.collect(upTo: 1 << 20)) == body)
 
         let listed = try await client.listAllObjects(bucket: bucket)
         #expect(listed.map(\.key) == [key])

@@ -235,6 +235,26 @@ struct S3ClientFaultTests {
         #expect(try configuration.location(bucket: "docs").path == "/base/docs")
     }
 
+    @Test("the client's presigned URL is the S3 documentation's example URL")
+    func presignedURL() throws {
+        let client = S3Client(configuration: .init(
+            region: "us-east-1",
+            credentials: AWSCredentials(accessKeyID: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")))
+        let url = try client.presignedURL(bucket: "examplebucket", key: "test.txt", expires: 86400,
+                                          at: Date(timeIntervalSince1970: 1_369_353_600))
+        // The documented host is the global examplebucket.s3.amazonaws.com; ours is the regional one.
+        let global = S3Client(configuration: .init(
+            endpoint: "https://s3.amazonaws.com", region: "us-east-1",
+            credentials: AWSCredentials(accessKeyID: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")))
+        #expect(try global.presignedURL(bucket: "examplebucket", key: "test.txt", expires: 86400,
+                                        at: Date(timeIntervalSince1970: 1_369_353_600))
+            == "https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+            + "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
+            + "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host"
+            + "&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404")
+        #expect(url.hasPrefix("https://examplebucket.s3.us-east-1.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&"))
+    }
+
     @Test("backoff delays grow, stay under the cap, and are jittered")
     func backoff() {
         let policy = S3Client.Configuration.RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(100), maxDelay: .seconds(1))

@@ -104,6 +104,17 @@ public struct S3Client: Sendable {
         _ = try await send("PUT", bucket: bucket, body: body)
     }
 
+    /// A presigned URL for `method` on `key`, valid for `expires` seconds (at most 604800, 7 days)
+    /// from `date`: anyone holding it can make that one request without credentials.
+    public func presignedURL(method: String = "GET", bucket: String, key: String, expires: Int = 3600,
+                             at date: Date = Date()) throws -> String {
+        let location = try configuration.location(bucket: bucket, key: key)
+        let presigned = signer.presign(
+            SigV4.Request(method: method, path: location.path, headers: [("host", location.host)], payload: .unsigned),
+            at: SigV4Timestamp(date), expires: expires)
+        return location.url + "?" + presigned.queryString
+    }
+
     // MARK: Multipart
 
     /// Starts a multipart upload with SHA-256 part checksums; returns its upload id.

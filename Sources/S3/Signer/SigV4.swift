@@ -92,12 +92,14 @@ public struct SigV4: Sendable {
             self.payload = payload
         }
 
+        /// Equal when method, path, payload, query and headers (in order) are equal.
         public static func == (lhs: Request, rhs: Request) -> Bool {
             lhs.method == rhs.method && lhs.path == rhs.path && lhs.payload == rhs.payload
                 && lhs.query.elementsEqual(rhs.query, by: { $0 == $1 })
                 && lhs.headers.elementsEqual(rhs.headers, by: { $0 == $1 })
         }
 
+        /// Hashes what ``==`` compares.
         public func hash(into hasher: inout Hasher) {
             hasher.combine(method)
             hasher.combine(path)

@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "PDF", targets: ["PDF"]),
         .library(name: "StyledHTML", targets: ["StyledHTML"]),
         .library(name: "Letterpress", targets: ["Letterpress"]),
+        .library(name: "S3", targets: ["S3"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -192,6 +193,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // An S3 client: the SigV4 signer (pure) and object operations on AsyncHTTPClient.
+        .target(
+            name: "S3",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Letters: HTML/CSS to PDF. Each layer is a standalone module; Letterpress ties them together.
         // TrueType/OpenType (glyf) parsing, metrics, kerning and subsetting.
         .target(name: "OpenType", swiftSettings: swiftSettings),
@@ -290,6 +303,23 @@ let package = Package(
         .testTarget(
             name: "SMTPIntegrationTests",
             dependencies: ["HeraldTestSupport", "SMTP", "MIME", .product(name: "NIOSSL", package: "swift-nio-ssl")],
+            swiftSettings: swiftSettings
+        ),
+        // The signer against AWS's test suite and botocore; the client against in-process fakes.
+        .testTarget(
+            name: "S3Tests",
+            dependencies: ["S3", "HeraldTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio")],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        // Against the moto S3 server scripts/servers/s3.sh starts (HERALD_TEST_S3_ENDPOINT).
+        .testTarget(
+            name: "S3IntegrationTests",
+            dependencies: ["S3", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "AddrSpecTests", dependencies: ["AddrSpec"], swiftSettings: swiftSettings),

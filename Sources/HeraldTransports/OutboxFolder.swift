@@ -15,10 +15,8 @@ import Darwin
 /// instead of being written a second time (see ``OutboxTransmitter``).
 ///
 /// The index is built from the folder itself — every spool file is read once per process, and
-/// the folder is listed again before a batch when its modification time moved since this
-/// process last listed or wrote it (files another writer added) — so it needs no record of its
-/// own and survives any crash. (Listing before every batch cost a sixth of `herald serve`'s CPU
-/// under API load: thousands of small batches, each listing a folder of thousands of files.) It costs
+/// the folder is listed again before each batch for files other writers (another process, a
+/// restarted one) added — so it needs no record of its own and survives any crash. It costs
 /// about 50 bytes per spooled distribution (ids that are UUIDs are kept as 128-bit numbers).
 final class OutboxFolder: Sendable {
     let path: String
@@ -50,8 +48,6 @@ final class OutboxFolder: Sendable {
 
     struct State {
         var prepared = false
-        /// The folder's modification time when it was last listed or written by this process.
-        var seenModification: timespec?
         /// The spool files read, by index, and the index of each name.
         var files: [String] = []
         var fileNumbers: [String: UInt32] = [:]
@@ -182,12 +178,8 @@ final class OutboxFolder: Sendable {
                     suffix += 1
                 }
                 do {
-                    let before = modification()
                     try publish(body, as: name)
                     _ = state.addFile(name)
-                    // Our own rename moved the folder's time: note it, unless another writer
-                    // had moved it since the listing (then the next batch lists again).
-                    if before.map({ Self.same($0, state.seenModification) }) ?? false { state.seenModification = modification() }
                     for (index, n) in written { results[index] = .success("\(name)#\(n)") }
                 } catch {
                     for key in added { state.setPlace(of: key, to: nil) }
@@ -203,9 +195,6 @@ final class OutboxFolder: Sendable {
     /// distribution; a distribution found twice (spooled before this index existed) keeps its
     /// first line.
     private func indexNewFiles(_ state: inout State) {
-        let modified = modification()
-        if let modified, Self.same(modified, state.seenModification) { return }
-        state.seenModification = modified
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         let fresh = names.filter { !$0.hasPrefix(".") && $0.hasSuffix(".ndjson") && state.fileNumbers[$0] == nil }.sorted()
         guard !fresh.isEmpty else { return }
@@ -229,22 +218,6 @@ final class OutboxFolder: Sendable {
                 }
             }
         }
-    }
-
-    /// The folder's modification time (nil when it cannot be read: the folder is then listed).
-    private func modification() -> timespec? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        #if canImport(Darwin)
-        return info.st_mtimespec
-        #else
-        return info.st_mtim
-        #endif
-    }
-
-    static func same(_ a: timespec, _ b: timespec?) -> Bool {
-        guard let b else { return false }
-        return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec
     }
 
     /// The one field of a spool line the index reads (lines the quick scan cannot read).

@@ -79,8 +79,7 @@ struct OutboxOnceTests {
     }
 
     /// Two writers on one folder, both past their first batch: what one spooled, the other
-    /// finds before writing (it lists the folder again when its time moved), and a writer whose
-    /// folder did not move writes without listing it.
+    /// finds before writing, and nothing is spooled twice.
     @Test func aSecondWriterSeesTheFirstOnesLines() async throws {
         let dir = outbox()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -93,7 +92,7 @@ struct OutboxOnceTests {
         let again = references(await b.transmit(shared + own))  // a moved the folder since b's write
         #expect(Array(again.prefix(3)) == first)
         #expect(try spooledIds(dir.appendingPathComponent("sms")).sorted() == (early + own + shared).map(\.distribution.id).sorted())
-        // b's own next batch: the folder moved only by b itself, and nothing is written twice.
+        // b's own batch sent twice: nothing is written twice.
         let more = sms(2)
         _ = await b.transmit(more)
         _ = await b.transmit(more)

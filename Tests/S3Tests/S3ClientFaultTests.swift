@@ -87,6 +87,19 @@ struct S3ClientFaultTests {
         }
     }
 
+    @Test("a GET answer over maxResponseBytes is an error and is not fetched again")
+    func oversizeBodyNotRetried() async throws {
+        try await FakeS3Server.with(script: { _, _ in FakeS3Server.Response(status: 200, body: String(repeating: "x", count: 4096)) }) { server in
+            var configuration = Self.client(server).configuration
+            configuration.maxResponseBytes = 1024
+            let client = S3Client(configuration: configuration)
+            let error = await #expect(throws: S3Error.self) { try await client.getObject(bucket: "docs", key: "big.pdf") }
+            #expect(error?.code == .invalidResponse)
+            #expect(error?.isRetryable == false)
+            #expect(server.requests.count == 1)
+        }
+    }
+
     @Test("GET of a missing key is NoSuchKey; HEAD (no body) is NotFound; neither retried")
     func notFound() async throws {
         try await FakeS3Server.with(script: { request, _ in

@@ -259,13 +259,24 @@ public struct S3Client: Sendable {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         let response: HTTPClientResponse
-        let bytes: [UInt8]
         do {
             response = try await httpClient.execute(request, timeout: .nanoseconds(configuration.requestTimeout.nanoseconds))
-            let limit = method == "GET" ? configuration.maxResponseBytes : 1 << 20
-            bytes = Array(buffer: try await response.body.collect(upTo: limit))
         } catch {
             throw S3Error(code: .connectionFailed, message: "\(method) \(url): \(error)")
+        }
+        // Once the status is known, a failure reading the body keeps it: a 4xx is never retried,
+        // and a body over the limit is no connection failure (it would only be read again).
+        let status = Int(response.status.code)
+        let limit = method == "GET" ? configuration.maxResponseBytes : 1 << 20
+        let bytes: [UInt8]
+        do {
+            bytes = Array(buffer: try await response.body.collect(upTo: limit))
+        } catch is NIOTooManyBytesError {
+            throw S3Error(code: .invalidResponse, message: "\(method) \(url): the response body is over \(limit) bytes", statusCode: status)
+        } catch {
+            let code: S3Error.Code = (200..<300).contains(status) || status >= 500 ? .connectionFailed : .invalidResponse
+            throw S3Error(code: code, message: "\(method) \(url): HTTP \(status), the body was cut: \(error)",
+                          statusCode: (200..<300).contains(status) ? nil : status)
         }
         let result = Response(status: Int(response.status.code), headers: response.headers, body: bytes)
         if !(200..<300).contains(result.status) {

@@ -21,8 +21,9 @@ import HeraldCore
 ///   same name: still one file per distribution;
 /// - a spool folder keeps an index of the line that holds each distribution spooled there
 ///   (`OutboxFolder`), built from the spool files themselves: read in full on the first batch
-///   of a process, then each new file as it appears (the folder is listed before each batch,
-///   so files of another writer are seen too). A distribution already spooled is not written
+///   of a process, then each new file as it appears (every writer notes its new file's name in
+///   the folder's `.spool-journal` under an `flock` before renaming it into place, so files of
+///   another writer are seen too, without listing the folder). A distribution already spooled is not written
 ///   again: its outcome is the reference of the line that holds it, so the commit that follows
 ///   records where it really is. Only the others go into a new spool file; a batch that was
 ///   written whole writes no file at all. Batches of one folder are spooled one at a time.
@@ -30,7 +31,7 @@ import HeraldCore
 /// Temporary files left by a process that died between write and rename are removed before a
 /// folder's first write (readers never counted them: hidden, ending `.tmp`). The decision needs
 /// nothing from the database or the `Transmitter` port: the spool files are the record. Its
-/// costs: one folder listing per batch, each spool file read once per process, and about 50 bytes
+/// costs: one locked journal read and append per batch, each spool file read once per process, and about 50 bytes
 /// of memory per distribution in the spool folder. Network transports (SMTP, SMPP, the HTTP
 /// gateway) cannot know what the far end took and stay at-least-once, recording "possible
 /// duplicate" where a reply was lost.

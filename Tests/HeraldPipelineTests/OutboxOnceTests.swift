@@ -99,6 +99,28 @@ struct OutboxOnceTests {
         #expect(try spooledIds(dir.appendingPathComponent("sms")).count == 9)
     }
 
+    /// Writers find each other's files through the folder's journal: a name announced whose file
+    /// never appeared (a crash between the announce and the rename) is skipped, and a file that
+    /// appears later under a name announced again is read.
+    @Test func theJournalNamesOtherWritersFilesAndSkipsMissingOnes() async throws {
+        let dir = outbox()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = OutboxTransmitter(method: .sms, outbox: dir, documents: FileDocumentStore(root: dir))
+        let b = OutboxTransmitter(method: .sms, outbox: dir, documents: FileDocumentStore(root: dir))
+        _ = await a.transmit(sms(1))
+        _ = await b.transmit(sms(1))
+        let journal = dir.appendingPathComponent("sms").appendingPathComponent(OutboxFolder.journalName)
+        let handle = try FileHandle(forWritingTo: journal)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("20261207T000000.000Z-ghost.ndjson\n".utf8))
+        try handle.close()
+        let shared = sms(2)
+        let first = references(await a.transmit(shared))
+        #expect(references(await b.transmit(shared)) == first)
+        #expect(try spooledIds(dir.appendingPathComponent("sms")).count == 4)
+        #expect(try String(contentsOf: journal, encoding: .utf8).split(separator: "\n").count == 4)
+    }
+
     @Test func aBatchSentAgainByTheSameTransmitterWritesNothing() async throws {
         let dir = outbox()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -267,13 +267,15 @@ struct PipelineTests {
             _ = try await store.submit(TriggerSubmission(requests: [r], actor: "t"), idempotencyWindow: .seconds(60))
         }
         var config = WorkerConfiguration()
-        config.lease = .milliseconds(300)
+        // A lease long enough that renewals every third of it are not late when the whole suite
+        // loads both cores (300 ms was: a renewal more than 200 ms late let the rows be stolen).
+        config.lease = .seconds(1)
         let loop = ClaimLoop(stage: .monitor, store: store, signals: signals, configuration: config, clock: { Date() }, logger: Logger(label: "t"))
         let stolen = Mutex<[String]>([])
         let claimed = try await loop.runOnce { items, _ in
             #expect(items.count == 2)
             // Well past the first lease, another worker looks for due rows.
-            try await Task.sleep(for: .milliseconds(700))
+            try await Task.sleep(for: .milliseconds(2_500))
             let other = ClaimTicket(worker: "other", now: Date(), lease: .seconds(30))
             let got = try await store.claim(.monitor, ticket: other, limit: 10).map(\.request.id)
             stolen.withLock { $0 = got }

@@ -89,22 +89,37 @@ extension SQLiteStore {
         if !batch.isEmpty {
             groupCommit.transactions.add(1, ordering: .relaxed)
             groupCommit.submissions.add(batch.count, ordering: .relaxed)
-            let now = self.now
-            var results: [Result<SubmissionResult, HeraldError>] = []
-            results.reserveCapacity(batch.count)
             do {
-                try db.inTransaction {
-                    for waiting in batch {
-                        results.append(try Self.submitUnit(waiting.submission, in: db, now: now, window: waiting.window))
-                    }
-                    return .commit
-                }
-                for (waiting, result) in zip(batch, results) { waiting.continuation.resume(returning: result) }
+                let outcomes = try Self.submitTogether(batch.map { ($0.submission, $0.window) }, in: db, now: now)
+                for (waiting, outcome) in zip(batch, outcomes) { waiting.continuation.resume(with: outcome) }
             } catch {
                 for waiting in batch { waiting.continuation.resume(throwing: error) }
             }
         }
         if groupCommit.finishDrain() { scheduleSubmitDrain() }
+    }
+
+    /// Writes submissions in one transaction, each in its own savepoint, and commits once.
+    /// A submission that throws (an unexpected SQLite error, not a refusal) is that caller's
+    /// failure alone while SQLite keeps the transaction open; when SQLite has rolled the
+    /// transaction back itself (disk full, I/O error), the error is thrown for the whole batch,
+    /// none of which was written.
+    static func submitTogether(_ submissions: [(TriggerSubmission, Duration)], in db: Database,
+                               now: Date) throws -> [Result<Result<SubmissionResult, HeraldError>, any Error>] {
+        var outcomes: [Result<Result<SubmissionResult, HeraldError>, any Error>] = []
+        outcomes.reserveCapacity(submissions.count)
+        try db.inTransaction {
+            for (submission, window) in submissions {
+                do {
+                    outcomes.append(.success(try submitUnit(submission, in: db, now: now, window: window)))
+                } catch {
+                    guard db.isInsideTransaction else { throw error }
+                    outcomes.append(.failure(error))
+                }
+            }
+            return .commit
+        }
+        return outcomes
     }
 
     /// One trigger inside a batch's transaction, all-or-nothing: in a savepoint, rolled back

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HeraldCore
 @testable import HeraldSQLite
 import Synchronization
@@ -75,5 +76,29 @@ struct GroupCommitConformance {
         }
         let stored = try await Fixtures.allRequests(store)
         #expect(stored.count == 8)
+    }
+}
+
+/// A submission that throws inside a shared transaction fails alone.
+@Suite("Group commit: one failing submission")
+struct GroupCommitIsolationTests {
+    @Test func aThrowingSubmissionFailsAloneAndTheOthersCommit() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await store.migrate()
+        try await Fixtures.seed(store)
+        let first = Fixtures.request(target: TargetRef(.customer, "C1"))
+        let other = Fixtures.request(target: TargetRef(.customer, "C1"), at: Fixtures.t0.addingTimeInterval(1))
+        // The same request twice: the second insert breaks the primary key (it throws, it is no
+        // refusal). Before, that rolled back the whole batch for every caller.
+        let submissions = [first, first, other].map { (TriggerSubmission(requests: [$0], actor: "api:t"), Fixtures.window) }
+        let outcomes = try await store.writer.writeWithoutTransaction { db in
+            try SQLiteStore.submitTogether(submissions, in: db, now: Fixtures.t0)
+        }
+        #expect(outcomes.count == 3)
+        #expect((try? outcomes[0].get().get())?.requestIds == [first.id])
+        #expect((try? outcomes[1].get()) == nil)  // thrown: this caller only
+        #expect((try? outcomes[2].get().get())?.requestIds == [other.id])
+        #expect(try await store.request(id: first.id) != nil)
+        #expect(try await store.request(id: other.id)?.history.count == 1)
     }
 }

@@ -82,6 +82,7 @@ struct ImportLine: Decodable, Sendable {
     /// with its ``invalidReason`` (the texts of earlier releases: the unknown key, or the JSON
     /// parser's own words for text that is not JSON).
     static func ndjson(_ raw: String, line: Int, decoder: JSONDecoder) -> ImportLine {
+        if let quick = quick(raw) { return quick }
         let data = Data(raw.utf8)
         do {
             return try decoder.decode(ImportLine.self, from: data)
@@ -94,6 +95,114 @@ struct ImportLine: Decodable, Sendable {
                 do { _ = try JSONSerialization.jsonObject(with: data) } catch { reported = error }
             }
             return ImportLine(invalid: "line \(line) is not a valid trigger object: \(reported)")
+        }
+    }
+}
+
+extension ImportLine {
+    /// The common trigger line read without `JSONDecoder` (a fifth of an import's CPU): one flat
+    /// object of known trigger keys, each once, whose values are strings without escapes, a
+    /// plain integer `priority`, and a `fields` object of such strings. Anything else — customer
+    /// data, `null`, an escape, another kind of number, a repeated or unknown key, invalid UTF-8,
+    /// any syntax error — gives nil, and the line is read by `JSONDecoder`, which also words
+    /// every error. For the lines it takes it gives what the decoder gives (tested side by side).
+    static func quick(_ raw: String) -> ImportLine? {
+        var raw = raw
+        return raw.withUTF8 { bytes -> ImportLine? in
+            var reader = QuickReader(bytes: bytes)
+            return reader.line()
+        }
+    }
+
+    private struct QuickReader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var i = 0
+
+        mutating func blanks() {
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D { i += 1 }
+        }
+
+        mutating func take(_ byte: UInt8) -> Bool {
+            blanks()
+            guard i < bytes.count, bytes[i] == byte else { return false }
+            i += 1
+            return true
+        }
+
+        /// A string without escapes or control characters, valid UTF-8.
+        mutating func string() -> String? {
+            blanks()
+            guard i < bytes.count, bytes[i] == 0x22 else { return nil }
+            let start = i + 1
+            var j = start
+            while j < bytes.count, bytes[j] != 0x22 {
+                if bytes[j] == 0x5C || bytes[j] < 0x20 { return nil }
+                j += 1
+            }
+            guard j < bytes.count else { return nil }
+            i = j + 1
+            return String(validating: UnsafeBufferPointer(rebasing: bytes[start..<j]), as: UTF8.self)
+        }
+
+        /// `0` or `-?[1-9][0-9]*` within Int's range.
+        mutating func integer() -> Int? {
+            blanks()
+            let start = i
+            if i < bytes.count, bytes[i] == 0x2D { i += 1 }
+            let digits = i
+            while i < bytes.count, (0x30...0x39).contains(bytes[i]) { i += 1 }
+            guard i > digits, i - digits == 1 || bytes[digits] != 0x30 else { return nil }
+            if i < bytes.count, bytes[i] == 0x2E || bytes[i] == 0x65 || bytes[i] == 0x45 { return nil }  // fraction, exponent
+            return Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+        }
+
+        /// `{"NAME": "value", …}`, each name once.
+        mutating func fields() -> [String: String]? {
+            guard take(0x7B) else { return nil }
+            var out: [String: String] = [:]
+            if take(0x7D) { return out }
+            repeat {
+                guard let name = string(), take(0x3A), let value = string(), out.updateValue(value, forKey: name) == nil else { return nil }
+            } while take(0x2C)
+            return take(0x7D) ? out : nil
+        }
+
+        mutating func line() -> ImportLine? {
+            guard take(0x7B) else { return nil }
+            var line = ImportLine()
+            var seen: Set<String> = []
+            if !take(0x7D) {
+                repeat {
+                    guard let name = string(), take(0x3A), let key = CodingKeys(stringValue: name), seen.insert(name).inserted else { return nil }
+                    switch key {
+                    case .customer, .account, .subscription:
+                        return nil
+                    case .priority:
+                        guard let value = integer() else { return nil }
+                        line.priority = value
+                    case .fields:
+                        guard let value = fields() else { return nil }
+                        line.fields = value
+                    default:
+                        guard let value = string() else { return nil }
+                        switch key {
+                        case .commsCode: line.commsCode = value
+                        case .customerId: line.customerId = value
+                        case .accountId: line.accountId = value
+                        case .subscriptionId: line.subscriptionId = value
+                        case .deliveryMethod: line.deliveryMethod = value
+                        case .idempotencyKey: line.idempotencyKey = value
+                        case .eventType: line.eventType = value
+                        case .eventCode: line.eventCode = value
+                        case .whenToCreate: line.whenToCreate = value
+                        case .customer, .account, .subscription, .priority, .fields: return nil
+                        }
+                    }
+                } while take(0x2C)
+                guard take(0x7D) else { return nil }
+            }
+            blanks()
+            return i == bytes.count ? line : nil
         }
     }
 }

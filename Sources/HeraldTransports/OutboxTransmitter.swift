@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import NIOPosix
 
 /// The development transport for every delivery method, like a development mail backend.
 /// Everything lands in `<outbox>/<method>/`:
@@ -75,7 +76,7 @@ public struct OutboxTransmitter: Transmitter {
             for tx in batch { outcomes.append(await transmitDocument(tx)) }
             return outcomes
         case .sms, .push, .online, .external:
-            return spool(batch)
+            return await spool(batch)
         }
     }
 
@@ -97,7 +98,7 @@ public struct OutboxTransmitter: Transmitter {
     }
 
     /// Writes the text comms of a batch not spooled yet as one spool file (see the type's notes).
-    func spool(_ batch: [Transmission]) -> [TransmissionOutcome] {
+    func spool(_ batch: [Transmission]) async -> [TransmissionOutcome] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
@@ -120,7 +121,16 @@ public struct OutboxTransmitter: Transmitter {
             }
         }
         if !lines.isEmpty {
-            for (index, result) in zip(indices, folder.spool(lines, stamp: Self.stamp(Date()))) {
+            // The folder's lock (and the journal's flock) are held across file I/O: on NIO's
+            // blocking-I/O pool, not on a cooperative thread other tasks need (2 on 2 cores).
+            let folder = self.folder, stamp = Self.stamp(Date()), spooled = lines
+            let placed: [Result<String, any Error>]
+            do {
+                placed = try await NIOThreadPool.singleton.runIfActive { folder.spool(spooled, stamp: stamp) }
+            } catch {
+                placed = lines.map { _ in .failure(error) }
+            }
+            for (index, result) in zip(indices, placed) {
                 switch result {
                 case .success(let place):
                     let reference = "outbox:\(method.rawValue)/\(place)"

@@ -194,7 +194,9 @@ struct ClientFaultTests {
             }
             #expect(error?.code == .timeout)
             #expect(error?.isTransient == true)
-            #expect(clock.now - start < .seconds(3))
+            // The 300 ms timeout, not the defaults (120 s and more): well under 30 s even when the
+            // whole suite loads both cores (3 s was exceeded by 0.6 s once).
+            #expect(clock.now - start < .seconds(30))
         }
         var silent = FakeSMTPServer.Script()
         silent.stallGreeting = true

@@ -101,7 +101,7 @@ struct TriggerIntakeTests {
         let clock = ContinuousClock()
         let start = clock.now
         await signals.bell(.monitor).wait(upTo: .seconds(5))
-        #expect(clock.now - start < .seconds(1))
+        #expect(clock.now - start < .seconds(4))  // rung: at once; not rung: the full 5 s
     }
 
     @Test func defaultPriorityComesFromTheCode() async throws {

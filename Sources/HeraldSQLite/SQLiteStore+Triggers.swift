@@ -3,16 +3,19 @@ import GRDB
 import HeraldCore
 
 extension SQLiteStore {
+    /// The triggers in one transaction through the same path as the group commit
+    /// (``submitTogether(_:in:now:)``): each all-or-nothing in its savepoint; one that throws
+    /// (an unexpected SQLite error) is that line's failure and the others are written.
     public func submitBatch(_ submissions: [TriggerSubmission], idempotencyWindow: Duration) async throws -> [Result<SubmissionResult, HeraldError>] {
         let now = self.now
-        return try await writer.write { db in
-            var results: [Result<SubmissionResult, HeraldError>] = []
-            results.reserveCapacity(submissions.count)
-            for s in submissions {
-                // Each trigger is all-or-nothing inside the batch's transaction.
-                results.append(try Self.submitUnit(s, in: db, now: now, window: idempotencyWindow))
+        let outcomes = try await writer.writeWithoutTransaction { db in
+            try Self.submitTogether(submissions.map { ($0, idempotencyWindow) }, in: db, now: now)
+        }
+        return outcomes.map { outcome in
+            switch outcome {
+            case .success(let result): result
+            case .failure(let error): .failure(error as? HeraldError ?? .internalError("the trigger could not be stored: \(error)"))
             }
-            return results
         }
     }
 

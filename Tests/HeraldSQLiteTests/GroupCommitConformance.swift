@@ -101,4 +101,18 @@ struct GroupCommitIsolationTests {
         #expect(try await store.request(id: first.id) != nil)
         #expect(try await store.request(id: other.id)?.history.count == 1)
     }
+
+    @Test func aBatchImportReportsTheThrowingLineAndWritesTheRest() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await store.migrate()
+        try await Fixtures.seed(store)
+        let first = Fixtures.request(target: TargetRef(.customer, "C1"))
+        let other = Fixtures.request(target: TargetRef(.customer, "C1"), at: Fixtures.t0.addingTimeInterval(1))
+        let results = try await store.submitBatch([first, first, other].map { TriggerSubmission(requests: [$0], actor: "import") },
+                                                  idempotencyWindow: Fixtures.window)
+        #expect((try? results[0].get())?.requestIds == [first.id])
+        #expect((try? results[1].get()) == nil)
+        #expect((try? results[2].get())?.requestIds == [other.id])
+        #expect(try await store.request(id: other.id) != nil)
+    }
 }

@@ -51,7 +51,11 @@ let package = Package(
         // Values and rules, no I/O.
         .target(
             name: "HeraldCore",
-            dependencies: ["EntropyPool", "AddrSpec", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "EntropyPool", "AddrSpec",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),  // SHA-256 only: document hashes and their chain
+            ],
             swiftSettings: swiftSettings
         ),
         // The catalog folder: comms-code definitions and Mustache templates.

@@ -43,5 +43,6 @@ extension HeraldSettings {
             + [sqliteSynchronous, letterPDFA, logLevel]
             + EmailTransportSettings.Keys.all
             + SMSTransportSettings.Keys.all
+            + StorageSettings.Keys.all
     }
 }

@@ -43,6 +43,8 @@ public struct HeraldSettings: Sendable {
     public var email = EmailTransportSettings()
     /// How SMS leave: the outbox, an SMPP route or an HTTP gateway (`sms.transport`, `smpp.*`, `sms.http.*`).
     public var sms = SMSTransportSettings()
+    /// Where every document is kept long-term (`storage.*`, `s3.*`, `sftp.*`).
+    public var storage = StorageSettings()
 
     /// One configured API key.
     public struct APIKeyEntry: Sendable, Hashable {
@@ -59,6 +61,8 @@ public struct HeraldSettings: Sendable {
     public var databasePath: String { dataDirectory.appendingPathComponent("herald.sqlite").path }
     public var documentsDirectory: URL { dataDirectory.appendingPathComponent("documents") }
     public var outboxDirectory: URL { dataDirectory.appendingPathComponent("outbox") }
+    /// The filesystem backend's folder for long-term copies (`storage.backend` = `fs`).
+    public var storageDirectory: URL { dataDirectory.appendingPathComponent("storage") }
 
     public init(dataDirectory: URL, catalogDirectory: URL? = nil) {
         self.dataDirectory = dataDirectory
@@ -95,6 +99,7 @@ public struct HeraldSettings: Sendable {
         s.letterPDFA = try settings.flag(Keys.letterPDFA)
         s.email = try EmailTransportSettings(reading: settings)
         s.sms = try SMSTransportSettings(reading: settings)
+        s.storage = try StorageSettings(reading: settings, environment: environment)
         return s
     }
 

@@ -21,13 +21,17 @@ public struct APIDependencies: Sendable {
     /// The names of the SMS HTTP-gateway routes whose status callbacks
     /// `POST /v1/inbound/sms-status/{route}` accepts; any other name is 404. Default none.
     public var smsStatusRoutes: Set<String> = []
+    /// Reads a comm's document for `GET /v1/comms-requests/{id}/document` (local pack, else the
+    /// long-term copy); nil answers 404 for every document.
+    public var documents: DocumentRetrieval?
 
     /// Creates the dependencies of the API.
     public init(
         store: any CommsStore, catalog: any TemplateCatalog, intake: TriggerIntake, keyring: APIKeyring,
         metricsText: @escaping @Sendable () async -> String, maxBodyBytes: Int = 1_048_576, logger: Logger,
-        smsStatusRoutes: Set<String> = []
+        smsStatusRoutes: Set<String> = [], documents: DocumentRetrieval? = nil
     ) {
+        self.documents = documents
         self.store = store
         self.catalog = catalog
         self.intake = intake

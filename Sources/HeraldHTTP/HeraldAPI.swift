@@ -90,6 +90,7 @@ struct HeraldAPI: Sendable {
             Endpoint(method: .get, path: "/v1/comms-requests", roles: agent) { try await $0.listRequests($1) },
             Endpoint(method: .get, path: "/v1/comms-requests/{id}", roles: [.agent, .trigger]) { try await $0.getRequest($1) },
             Endpoint(method: .post, path: "/v1/comms-requests/{id}/cancel", roles: agent) { try await $0.cancelRequest($1) },
+            Endpoint(method: .get, path: "/v1/comms-requests/{id}/document", roles: agent) { try await $0.getDocument($1) },
             Endpoint(method: .post, path: "/v1/workflow-events", roles: trigger) { try await $0.raiseEvent($1) },
             Endpoint(method: .post, path: "/v1/workflow-events/{id}/resolve", roles: trigger) { try await $0.resolveEvent($1) },
             Endpoint(method: .post, path: "/v1/workflow-events/{id}/cancel", roles: trigger) { try await $0.cancelEvent($1) },

@@ -103,7 +103,10 @@ public struct MergeMonitor: Service {
             let location = try await render(request, d, now: now, into: batch)
             var t = try DistributionTransition(distribution: d, to: .awaitingDistribution, actor: actor, reason: "merged", at: now)
             t.fileLocation = location
-            return .merged(Change(requestId: d.requestId, distribution: t))
+            // The same commit hands the document to the store stage for its long-term copy.
+            let document = PendingDocument(distributionId: d.id, requestId: d.requestId, localLocation: location,
+                                           fileExtension: d.method == .email ? "eml" : letterRenderer.fileExtension, mergedAt: now)
+            return .merged(Change(requestId: d.requestId, distribution: t, newDocument: document))
         } catch let failure as DocumentStoreFailure {
             // Storage may come back (disk full, a network store's blip): not the template's
             // fault, so the row is handed back to be merged again, not failed.

@@ -24,7 +24,7 @@ struct StageMetrics: Sendable {
             latency = nil
             possibleDuplicates = nil
         }
-        let names = RequestStatus.allCases.map(\.rawValue) + DistributionStatus.allCases.map(\.rawValue) + ["merged"]
+        let names = RequestStatus.allCases.map(\.rawValue) + DistributionStatus.allCases.map(\.rawValue) + ["merged", "stored"]
         outcomes = Dictionary(names.map { name in
             (name, Counter(label: "herald_stage_outcomes_total", dimensions: [("stage", "\(stage)"), ("outcome", name)]))
         }, uniquingKeysWith: { a, _ in a })

@@ -22,7 +22,8 @@ extension SQLiteStore {
     static func queue(_ stage: Stage) -> (table: String, indexed: String, waiting: String, due: String, order: String) {
         let q = stage.queue
         let waiting = StatusSQL.condition(q.statusCodes) + (q.method == nil ? "" : " AND method = ?3")
-        let due = q.waitsForExclusionAndRetry ? " AND COALESCE(excluded_until, 0) <= ?4 AND COALESCE(retry_at, 0) <= ?4" : ""
+        let due = q.waitsForExclusionAndRetry ? " AND COALESCE(excluded_until, 0) <= ?4 AND COALESCE(retry_at, 0) <= ?4"
+            : q.waitsForRetry ? " AND COALESCE(retry_at, 0) <= ?4" : ""
         let table = StatusSQL.table(q.table)
         return (table, "\(table) INDEXED BY \(index(of: stage))", waiting, due, "priority, id")
     }
@@ -34,6 +35,7 @@ extension SQLiteStore {
         case .monitor: "requests_queue"
         case .merge: "distributions_merge"
         case .send: "distributions_send"
+        case .store: "stored_documents_queue"
         }
     }
 
@@ -51,7 +53,7 @@ extension SQLiteStore {
 
     static func method(of stage: Stage) -> String? {
         switch stage {
-        case .monitor: nil
+        case .monitor, .store: nil
         case .merge(let m), .send(let m): m.rawValue
         }
     }
@@ -62,7 +64,11 @@ extension SQLiteStore {
         let token = ticket.token
         let lease: Int64 = Millis.from(ticket.leaseUntil)
         let now: Int64 = Millis.from(ticket.now)
-        let columns = stage == .monitor ? RequestRecord.columns : DistributionRecord.columns
+        let columns = switch stage {
+        case .monitor: RequestRecord.columns
+        case .merge, .send: DistributionRecord.columns
+        case .store: StoredDocumentRecord.columns
+        }
         let sql = """
             UPDATE \(q.table) SET claim_token = ?1, lease_until = ?2
             WHERE id IN (\(Self.dueRowsSQL(stage)))
@@ -86,6 +92,13 @@ extension SQLiteStore {
                 rows.sort { ($0.priority, $0.id) < ($1.priority, $1.id) }
                 let requests = try Self.requests(ids: rows.map(\.requestId), in: db)
                 return rows.compactMap { d in requests[d.requestId].map { WorkItem(request: $0, distribution: d.model) } }
+            case .store:
+                var rows: [PendingDocument] = []
+                rows.reserveCapacity(limit)
+                try statement.stepDirect(db, bind) { rows.append(StoredDocumentRecord.pending(direct: $0)) }
+                rows.sort { $0.distributionId < $1.distributionId }
+                let requests = try Self.requests(ids: rows.map(\.requestId), in: db)
+                return rows.compactMap { d in requests[d.requestId].map { WorkItem(request: $0, document: d) } }
             }
         }
     }
@@ -176,6 +189,7 @@ extension SQLiteStore {
     /// Units that raise workflow events keep their savepoint.
     static func hasSingleGuard(_ change: Change) -> Bool {
         guard change.raisedEvents.isEmpty else { return false }
+        if change.storage != nil { return change.request == nil && change.distribution == nil && change.newDistribution == nil }
         switch (change.request != nil, change.newDistribution != nil, change.distribution != nil) {
         case (true, false, false), (false, false, true), (true, true, false): return true
         default: return false
@@ -187,7 +201,11 @@ extension SQLiteStore {
     static func apply(_ change: Change, token: String?, earlyReports: Bool, in db: Database, history: inout HistoryBuffer) throws -> Bool {
         // A unit must move something; one that does not would leave its claimed row to come
         // back after every lease, forever.
-        guard change.request != nil || change.distribution != nil else { return false }
+        guard change.request != nil || change.distribution != nil || change.storage != nil else { return false }
+        if let t = change.storage {
+            // The store stage's units move their stored document and nothing else.
+            return try db.apply(t, claimToken: token, history: &history)
+        }
         if let d = change.newDistribution {
             // One distribution per request: checked before the first write of the unit.
             let exists = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM distributions WHERE request_id = ?)")
@@ -235,6 +253,10 @@ extension SQLiteStore {
             guard db.changesCount == 1 else { return false }
             history.append(requestId: t.requestId, entity: .distribution, from: t.from.rawValue, to: t.to.rawValue, at: t.at,
                            actor: t.actor, reason: t.reason)
+            if let document = change.newDocument {
+                // The document the merge wrote waits for its long-term copy from this commit on.
+                try db.insert(document)
+            }
             if let reference = t.reference, t.to == .sent || t.to == .published {
                 // An early report applied now writes its own history: ours must come first.
                 if earlyReports { try history.flush(db) }
@@ -293,7 +315,8 @@ extension SQLiteStore {
         let q = stage.queue
         // MAX(a, b, c) is SQLite's scalar max; PostgreSQL spells it GREATEST.
         let due = q.waitsForExclusionAndRetry
-            ? "MAX(COALESCE(excluded_until, 0), COALESCE(retry_at, 0), COALESCE(lease_until, 0))" : "COALESCE(lease_until, 0)"
+            ? "MAX(COALESCE(excluded_until, 0), COALESCE(retry_at, 0), COALESCE(lease_until, 0))"
+            : q.waitsForRetry ? "MAX(COALESCE(retry_at, 0), COALESCE(lease_until, 0))" : "COALESCE(lease_until, 0)"
         return "SELECT MIN(\(due)) FROM \(queue(stage).indexed) WHERE \(StatusSQL.condition(q.statusCodes))"
             + (q.method == nil ? "" : " AND method = ?")
     }

@@ -63,9 +63,15 @@ extension SQLiteStore {
         let historyBy = Dictionary(grouping: history, by: \.requestId)
         let problems = try ProblemRecord.fetchAll(db, sql: "SELECT * FROM request_problems WHERE request_id IN (\(placeholders)) ORDER BY id", arguments: args)
         let problemsBy = Dictionary(grouping: problems, by: \.requestId)
+        var stored: [String: StoredDocument] = [:]
+        let storedRows = try db.makeStatement(sql: "SELECT \(StoredDocumentRecord.allColumns) FROM stored_documents WHERE request_id IN (\(placeholders))")
+        try storedRows.stepDirect(db, { b in for id in ids { b.add(id) } }) { row in
+            let s = StoredDocumentRecord.stored(direct: row)
+            stored[s.requestId] = s
+        }
         return rows.map { r in
             RequestDetail(request: r.model, distribution: byRequest[r.id], history: (historyBy[r.id] ?? []).map(\.model),
-                          problems: (problemsBy[r.id] ?? []).map(\.model))
+                          problems: (problemsBy[r.id] ?? []).map(\.model), storedDocument: stored[r.id])
         }
     }
 }

@@ -71,7 +71,9 @@ struct StageIndexTests {
                 let (sql, arguments) = Self.queries(stage)[0]
                 if let name = Self.index(in: try Self.plan(db, sql, arguments), among: indexes) { used.insert(name) }
             }
-            #expect(used == Set(indexes.keys))
+            // The one partial index on waiting rows that is no stage's: local retention's look-up
+            // of documents not yet stored by their pack (`documentPacksInUse`, which names it).
+            #expect(used.union(["stored_documents_waiting_local"]) == Set(indexes.keys))
         }
     }
 

@@ -142,7 +142,8 @@ public struct HistoryEntry: Sendable, Hashable, Codable {
                      reason: request.workflowEventId.map { "raised by event \($0)" })
     }
 
-    public enum Entity: String, Sendable, Hashable, Codable { case request, distribution }
+    /// `document`: a stored document's long-term copy (its move to `stored`; failed attempts show in `storedDocument.lastError`).
+    public enum Entity: String, Sendable, Hashable, Codable { case request, distribution, document }
     public var entity: Entity
     /// Status name before (nil when the row was created).
     public var from: String?
@@ -238,11 +239,16 @@ public struct RequestDetail: Sendable, Hashable {
     public var distribution: Distribution?
     public var history: [HistoryEntry]
     public var problems: [RequestProblem]
+    /// The long-term copy of the distribution's document (emails and letters; nil before the
+    /// merge and for other methods).
+    public var storedDocument: StoredDocument?
 
-    public init(request: CommsRequest, distribution: Distribution?, history: [HistoryEntry], problems: [RequestProblem]) {
+    public init(request: CommsRequest, distribution: Distribution?, history: [HistoryEntry], problems: [RequestProblem],
+                storedDocument: StoredDocument? = nil) {
         self.request = request
         self.distribution = distribution
         self.history = history
         self.problems = problems
+        self.storedDocument = storedDocument
     }
 }

@@ -71,12 +71,17 @@ public struct Change: Sendable, Hashable {
     public var problems: [RequestProblem]
     /// Events to raise (e.g. "comms not sent").
     public var raisedEvents: [WorkflowEvent]
+    /// A document to store long-term (the merge that wrote it hands it to the store stage).
+    public var newDocument: PendingDocument?
+    /// A stored-document move (the store stage's units; it moves nothing else).
+    public var storage: StorageTransition?
     /// The request this unit concerns (for conflicts and release).
     public var requestId: String
 
     public init(
         requestId: String, request: RequestTransition? = nil, newDistribution: Distribution? = nil,
-        distribution: DistributionTransition? = nil, problems: [RequestProblem] = [], raisedEvents: [WorkflowEvent] = []
+        distribution: DistributionTransition? = nil, problems: [RequestProblem] = [], raisedEvents: [WorkflowEvent] = [],
+        newDocument: PendingDocument? = nil, storage: StorageTransition? = nil
     ) {
         self.requestId = requestId
         self.request = request
@@ -84,6 +89,8 @@ public struct Change: Sendable, Hashable {
         self.distribution = distribution
         self.problems = problems
         self.raisedEvents = raisedEvents
+        self.newDocument = newDocument
+        self.storage = storage
     }
 }
 

@@ -167,4 +167,13 @@ public protocol CommsStore: Sendable {
     func queueDepths(now: Date) async throws -> [QueueDepth]
     /// Succeeds when the store answers a trivial query (health checks).
     func ping() async throws
+
+    // MARK: Long-term storage
+    /// Stored documents in chain order (`chain_seq`), the first `limit` after `afterSeq` (nil:
+    /// from the chain's start), for `herald documents verify`.
+    func storedDocumentChain(afterSeq: Int64?, limit: Int) async throws -> [StoredDocument]
+    /// Which of these local document packs (`fileLocation` paths before the `#`, e.g.
+    /// `fs:documents/2026/12/07/08/<id>.pack`) still hold a document not yet stored long-term or
+    /// not yet sent (awaiting distribution or a retry): they must be kept.
+    func documentPacksInUse(_ packs: [String]) async throws -> Set<String>
 }

@@ -35,3 +35,13 @@ public protocol DocumentBatch: Sendable {
     /// Makes every appended document durable; the batch takes no more documents.
     func finish() async throws
 }
+
+/// A document store whose packs can be purged once their documents are stored long-term and
+/// sent (`documents.local.retention.days`).
+public protocol PurgeableDocumentStore: DocumentStore {
+    /// The packs (locations before the `#`, e.g. `fs:2026/12/07/08/<id>.pack`) written wholly
+    /// before `date`.
+    func packs(createdBefore date: Date) async throws -> [String]
+    /// Deletes a pack.
+    func removePack(_ pack: String) async throws
+}

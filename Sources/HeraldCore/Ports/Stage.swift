@@ -10,10 +10,13 @@ public enum Stage: Hashable, Sendable, CustomStringConvertible {
     /// Distributions `awaitingDistribution` or `errorRetry` of a method whose excluded-until
     /// and retry time have passed, claimed by that method's sender.
     case send(DeliveryMethod)
+    /// Documents (emails, letters) waiting for their long-term copy, claimed by the archive
+    /// stage (oldest first) once a failed attempt's retry time has passed.
+    case store
 
     /// Every stage the pipeline runs.
     public static var all: [Stage] {
-        [.monitor] + [DeliveryMethod.email, .letter].map(Stage.merge) + DeliveryMethod.allCases.map(Stage.send)
+        [.monitor] + [DeliveryMethod.email, .letter].map(Stage.merge) + DeliveryMethod.allCases.map(Stage.send) + [.store]
     }
 
     /// `monitor`, `merge.email`, `send.sms`…
@@ -22,6 +25,7 @@ public enum Stage: Hashable, Sendable, CustomStringConvertible {
         case .monitor: "monitor"
         case .merge(let m): "merge.\(m.rawValue)"
         case .send(let m): "send.\(m.rawValue)"
+        case .store: "store"
         }
     }
 }
@@ -44,13 +48,16 @@ public struct ClaimTicket: Sendable, Hashable {
     }
 }
 
-/// A claimed row: the request, and for merge and send stages its distribution.
+/// A claimed row: the request, for merge and send stages its distribution, for the store stage
+/// the document to store.
 public struct WorkItem: Sendable, Hashable {
     public var request: CommsRequest
     public var distribution: Distribution?
+    public var document: PendingDocument?
 
-    public init(request: CommsRequest, distribution: Distribution? = nil) {
+    public init(request: CommsRequest, distribution: Distribution? = nil, document: PendingDocument? = nil) {
         self.request = request
         self.distribution = distribution
+        self.document = document
     }
 }

@@ -9,22 +9,30 @@ public struct StageQueue: Sendable, Hashable {
         case requests
         /// Distributions (`distributions`).
         case distributions
+        /// Documents' long-term copies (`stored_documents`).
+        case storedDocuments
     }
 
     public var table: Table
-    /// The CMP status letters of the rows waiting for the stage (`A`, or `D` and `R`).
+    /// The status letters of the rows waiting for the stage (`A`, or `D` and `R`; `W` for the
+    /// store stage, Herald's own letter).
     public var statusCodes: [String]
     /// The delivery method the stage serves (merge and send stages: one queue per method).
     public var method: DeliveryMethod?
     /// Whether a waiting row is due only once its excluded-until (quiet hours) and retry time
     /// have passed (send stages).
     public var waitsForExclusionAndRetry: Bool
+    /// Whether a waiting row is due only once its retry time has passed (the store stage,
+    /// which has no quiet hours).
+    public var waitsForRetry: Bool
 
-    public init(table: Table, statusCodes: [String], method: DeliveryMethod? = nil, waitsForExclusionAndRetry: Bool = false) {
+    public init(table: Table, statusCodes: [String], method: DeliveryMethod? = nil, waitsForExclusionAndRetry: Bool = false,
+                waitsForRetry: Bool = false) {
         self.table = table
         self.statusCodes = statusCodes
         self.method = method
         self.waitsForExclusionAndRetry = waitsForExclusionAndRetry
+        self.waitsForRetry = waitsForRetry
     }
 }
 
@@ -40,6 +48,8 @@ extension Stage {
             StageQueue(table: .distributions,
                        statusCodes: [DistributionStatus.awaitingDistribution.code, DistributionStatus.errorRetry.code],
                        method: method, waitsForExclusionAndRetry: true)
+        case .store:
+            StageQueue(table: .storedDocuments, statusCodes: [StorageStatus.waiting.code], waitsForRetry: true)
         }
     }
 }

@@ -1,4 +1,4 @@
-/// The one state machine for request and distribution statuses. Every status change in Herald,
+/// The one state machine for request, distribution and stored-document statuses. Every status change in Herald,
 /// whichever stage makes it, is checked here first; the store then applies it guarded by the
 /// expected current status, so a concurrent change (an agent's cancel racing the monitor) makes
 /// the later write a conflict instead of a silent overwrite.
@@ -29,6 +29,14 @@ public enum StatusMachine {
         .undeliverable: [],
     ]
 
+    /// Legal storage moves (a document's long-term copy). `nil` is "no row yet"; waiting →
+    /// waiting is a failed attempt recorded with its error and next attempt.
+    static let storageMoves: [StorageStatus?: Set<StorageStatus>] = [
+        nil: [.waiting],
+        .waiting: [.waiting, .stored],
+        .stored: [],
+    ]
+
     /// Whether a request may move from `from` to `to`.
     public static func canMove(request from: RequestStatus?, to: RequestStatus) -> Bool {
         requestMoves[from]?.contains(to) ?? false
@@ -37,6 +45,18 @@ public enum StatusMachine {
     /// Whether a distribution may move from `from` to `to`.
     public static func canMove(distribution from: DistributionStatus?, to: DistributionStatus) -> Bool {
         distributionMoves[from]?.contains(to) ?? false
+    }
+
+    /// Whether a stored document may move from `from` to `to`.
+    public static func canMove(storage from: StorageStatus?, to: StorageStatus) -> Bool {
+        storageMoves[from]?.contains(to) ?? false
+    }
+
+    /// Throws ``HeraldError/illegalTransition(_:)`` unless the storage move is legal.
+    public static func check(storage from: StorageStatus?, to: StorageStatus) throws(HeraldError) {
+        guard canMove(storage: from, to: to) else {
+            throw .illegalTransition("stored document cannot move from \(from?.rawValue ?? "nothing") to \(to.rawValue)")
+        }
     }
 
     /// Throws ``HeraldError/illegalTransition(_:)`` unless the request move is legal.

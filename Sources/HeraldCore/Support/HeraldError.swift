@@ -53,6 +53,10 @@ public struct HeraldError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func illegalTransition(_ message: String) -> HeraldError {
         HeraldError(.illegalTransition, message)
     }
+    /// A dependency (a storage backend, a relay) cannot serve the request now.
+    public static func unavailable(_ message: String) -> HeraldError {
+        HeraldError(.unavailable, message)
+    }
     public static func internalError(_ message: String) -> HeraldError {
         HeraldError(.internalError, message)
     }

@@ -30,5 +30,27 @@ struct RequestRepresentation: Encodable {
         try c.encode(detail.distribution.map(DistributionRepresentation.init), forKey: "distribution")
         try c.encode(detail.history.map(HistoryRepresentation.init), forKey: "history")
         try c.encode(detail.problems.map(ProblemRepresentation.init), forKey: "errors")
+        try c.encode(detail.storedDocument.map(StoredDocumentRepresentation.init), forKey: "storedDocument")
+    }
+}
+
+/// `storedDocument`: the long-term copy of the comm's document — null until the document is
+/// stored; while it waits after a failed attempt, `status` is `waiting` with `lastError`.
+struct StoredDocumentRepresentation: Encodable {
+    var stored: StoredDocument
+
+    init(_ stored: StoredDocument) { self.stored = stored }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: JSONKey.self)
+        try c.encode(stored.status.rawValue, forKey: "status")
+        try c.encode(stored.backend, forKey: "backend")
+        try c.encode(stored.location, forKey: "location")
+        try c.encode(stored.sha256, forKey: "sha256")
+        try c.encode(stored.size, forKey: "size")
+        try c.encode(Timestamp.string(stored.storedAt), forKey: "storedAt")
+        try c.encode(stored.keyId, forKey: "keyId")
+        try c.encode(stored.lastError, forKey: "lastError")
+        try c.encode(stored.attempts, forKey: "attempts")
     }
 }

@@ -29,6 +29,29 @@ extension HeraldAPI {
         return try JSONResponse.make(RequestRepresentation(detail))
     }
 
+    /// `GET /v1/comms-requests/{id}/document` (roles agent, admin): the comm's email
+    /// (`message/rfc822`) or letter (`application/pdf`), from the local pack or, once that is
+    /// purged, from long-term storage, decrypted; `ETag` is its SHA-256 in quotes and
+    /// `If-None-Match` with it answers 304. 404 problem when the comm has no document.
+    func getDocument(_ call: Call) async throws -> Response {
+        let id = try call.parameter("id")
+        guard let detail = try await store.request(id: id) else {
+            throw HeraldError.notFound("no comms request \(id)", field: "id")
+        }
+        guard let retrieval = deps.documents, let document = try await retrieval.document(of: detail) else {
+            throw HeraldError.notFound("comms request \(id) has no document (only emails and letters have one, once merged)", field: "id")
+        }
+        let etag = "\"\(document.sha256)\""
+        var headers: HTTPFields = [.eTag: etag, .cacheControl: "private, no-cache", .xContentTypeOptions: "nosniff"]
+        if let match = call.request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentType] = document.contentType
+        headers[.contentDisposition] = "inline; filename=\"\(id).\(document.contentType == "application/pdf" ? "pdf" : "eml")\""
+        headers[HTTPField.Name("X-Herald-Document-Source")!] = document.source
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: document.bytes)))
+    }
+
     /// `GET /v1/comms-requests?customerId=&accountId=&subscriptionId=&status=&commsCode=&limit=&cursor=`.
     func listRequests(_ call: Call) async throws -> Response {
         let query = try Self.requestQuery(call.request.uri.queryParameters)

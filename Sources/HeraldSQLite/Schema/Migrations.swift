@@ -165,6 +165,33 @@ enum Migrations {
             CREATE INDEX requests_subscription ON comms_requests(subscription_id, id) WHERE subscription_id IS NOT NULL;
             """)
         }
+        m.registerMigration("2026-12-07-stored-documents") { db in
+            // The storage step: one row per document a merge wrote (id = the distribution's id),
+            // claimed by the store stage while waiting (`W`), then its long-term copy (`S`):
+            // backend, location, plaintext SHA-256 and size, key id, and its link in the hash
+            // chain (chain_seq orders the chain; record_hash covers previous_hash and the row).
+            // `priority` is always 0: the stage's order is the ids' (UUIDv7: oldest first).
+            try db.execute(sql: """
+            CREATE TABLE stored_documents (
+                id TEXT PRIMARY KEY NOT NULL,
+                request_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                local_location TEXT NOT NULL,
+                file_extension TEXT NOT NULL,
+                merged_at INTEGER NOT NULL,
+                priority INTEGER NOT NULL DEFAULT 0,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                retry_at INTEGER, last_error TEXT,
+                backend TEXT, location TEXT, sha256 TEXT, size INTEGER, stored_at INTEGER, key_id TEXT,
+                chain_seq INTEGER, previous_hash TEXT, record_hash TEXT,
+                claim_token TEXT, lease_until INTEGER
+            );
+            CREATE INDEX stored_documents_queue ON stored_documents(priority, id) WHERE \(StatusSQL.condition(StorageStatus.waiting));
+            CREATE INDEX stored_documents_request ON stored_documents(request_id);
+            CREATE UNIQUE INDEX stored_documents_chain ON stored_documents(chain_seq) WHERE chain_seq IS NOT NULL;
+            CREATE INDEX stored_documents_waiting_local ON stored_documents(local_location) WHERE \(StatusSQL.condition(StorageStatus.waiting));
+            """)
+        }
         return m
     }
 }

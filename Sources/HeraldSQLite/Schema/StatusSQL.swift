@@ -17,12 +17,14 @@ enum StatusSQL {
 
     static func condition(_ statuses: RequestStatus...) -> String { condition(statuses.map(\.code)) }
     static func condition(_ statuses: DistributionStatus...) -> String { condition(statuses.map(\.code)) }
+    static func condition(_ statuses: StorageStatus...) -> String { condition(statuses.map(\.code)) }
 
     /// The SQL table of a stage's queue.
     static func table(_ table: StageQueue.Table) -> String {
         switch table {
         case .requests: "comms_requests"
         case .distributions: "distributions"
+        case .storedDocuments: "stored_documents"
         }
     }
 }

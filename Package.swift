@@ -98,7 +98,8 @@ let package = Package(
         .target(
             name: "HeraldTransports",
             dependencies: [
-                "HeraldCore", "SMPP", "MIME", "SMTP", "Letterpress",
+                "HeraldCore", "SMPP", "MIME", "SMTP", "Letterpress", "S3",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -361,8 +361,9 @@ let package = Package(
         ),
         .testTarget(
             name: "HeraldTransportsTests",
-            dependencies: ["HeraldCore", "HeraldTransports", "SMTP", "SMPP",
-                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["HeraldCore", "HeraldTransports", "SMTP", "SMPP", "S3", "HeraldTestSupport",
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -380,7 +381,7 @@ let package = Package(
         .testTarget(
             name: "HeraldAppIntegrationTests",
             dependencies: [
-                "HeraldCore", "HeraldApp", "HeraldSQLite", "HeraldCatalog", "HeraldTransports", "HeraldTestSupport", "HeraldAppTestSupport",
+                "HeraldCore", "HeraldApp", "HeraldSQLite", "HeraldCatalog", "HeraldTransports", "HeraldTestSupport", "HeraldAppTestSupport", "S3",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

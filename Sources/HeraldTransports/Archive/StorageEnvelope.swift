@@ -34,19 +34,20 @@ public enum StorageEnvelope {
 
     /// Encrypts `plaintext` with `key` under a fresh random nonce.
     public static func seal(_ plaintext: [UInt8], key: StorageKey) throws -> [UInt8] {
-        try seal(plaintext, key: key, nonce: AES.GCM.Nonce())
+        try seal(plaintext, key: key, nonce: Array(AES.GCM.Nonce()))
     }
 
-    /// Encrypts with a given nonce (tests: a nonce must never be used twice with one key).
-    static func seal(_ plaintext: [UInt8], key: StorageKey, nonce: AES.GCM.Nonce) throws -> [UInt8] {
+    /// Encrypts with a given 12-byte nonce (tests: a nonce must never be used twice with one key).
+    static func seal(_ plaintext: [UInt8], key: StorageKey, nonce nonceBytes: [UInt8]) throws -> [UInt8] {
         let id = Array(key.id.utf8)
         var envelope = magic
         envelope.reserveCapacity(magic.count + 2 + id.count + nonceSize + plaintext.count + tagSize)
         envelope.append(version)
         envelope.append(UInt8(id.count))
         envelope += id
-        envelope += Array(nonce)
+        envelope += nonceBytes
         do {
+            let nonce = try AES.GCM.Nonce(data: nonceBytes)
             let box = try AES.GCM.seal(plaintext, using: key.key, nonce: nonce, authenticating: envelope)
             envelope += box.ciphertext
             envelope += box.tag

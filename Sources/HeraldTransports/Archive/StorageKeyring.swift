@@ -97,7 +97,7 @@ public struct StorageKeyring: Sendable {
     public static func parse(_ text: String, file: String? = nil) throws -> StorageKeyring {
         var keys: [StorageKey] = []
         var lineOfID: [String: Int] = [:]
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let number = index + 1
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }

@@ -102,7 +102,8 @@ let package = Package(
         .target(
             name: "HeraldTransports",
             dependencies: [
-                "HeraldCore", "SMPP", "MIME", "SMTP", "Letterpress",
+                "HeraldCore", "SMPP", "MIME", "SMTP", "Letterpress", "S3",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -364,8 +365,9 @@ let package = Package(
         ),
         .testTarget(
             name: "HeraldTransportsTests",
-            dependencies: ["HeraldCore", "HeraldTransports", "SMTP", "SMPP",
-                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["HeraldCore", "HeraldTransports", "SMTP", "SMPP", "S3", "HeraldTestSupport",
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -383,7 +385,7 @@ let package = Package(
         .testTarget(
             name: "HeraldAppIntegrationTests",
             dependencies: [
-                "HeraldCore", "HeraldApp", "HeraldSQLite", "HeraldCatalog", "HeraldTransports", "HeraldTestSupport", "HeraldAppTestSupport",
+                "HeraldCore", "HeraldApp", "HeraldSQLite", "HeraldCatalog", "HeraldTransports", "HeraldTestSupport", "HeraldAppTestSupport", "S3",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

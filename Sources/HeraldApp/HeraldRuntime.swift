@@ -28,6 +28,9 @@ public final class HeraldRuntime: Sendable {
     public let smppRoute: SMPPRoute?
     /// The SMS transmitter when `sms.transport` is `http` (the aggregator route); nil otherwise.
     public let httpGatewayTransmitter: HTTPGatewayTransmitter?
+    /// Where every document's long-term copy goes (`storage.backend`), sealed with AES-256-GCM
+    /// when `storage.encryption.key.file` is set.
+    public let archive: any DocumentArchive
     public let logger: Logger
     public let clock: @Sendable () -> Date
 
@@ -53,6 +56,7 @@ public final class HeraldRuntime: Sendable {
         emailComposer = try settings.email.makeComposer()
         letterRenderer = PDFLetterRenderer(catalogDirectory: settings.catalogDirectory, archival: settings.letterPDFA)
         smtpTransmitter = settings.email.makeTransmitter(documents: documents)
+        archive = try settings.storage.makeArchive(settings: settings, logger: logger)
         if settings.sms.transport == .smpp, let route = settings.sms.smpp {
             smppRoute = SMPPRoute(settings: route, logger: logger)
         } else {
@@ -94,11 +98,25 @@ public final class HeraldRuntime: Sendable {
         Sender(loop: loop(.send(method)), transmitter: transmitter(for: method))
     }
 
+    /// The storage daemon: every merged email and letter into ``archive``.
+    public func documentArchiver() -> DocumentArchiver {
+        DocumentArchiver(loop: loop(.store), documents: documents, archive: archive, prefix: settings.storage.prefix,
+                         concurrency: settings.storage.concurrency)
+    }
+
+    /// Reads a comm's document for the API: the local pack, else the long-term copy.
+    public var documentRetrieval: DocumentRetrieval { DocumentRetrieval(documents: documents, archive: archive) }
+
     /// Every job and daemon, each a `Service`.
     public func pipelineServices() -> [any Service] {
         var services: [any Service] = [commsMonitor(), Housekeeping(store: store, clock: clock, logger: logger), bounceFolder()]
         services += [DeliveryMethod.email, .letter].map { mergeMonitor($0) as any Service }
         services += DeliveryMethod.allCases.map { sender($0) as any Service }
+        services.append(documentArchiver())
+        if settings.storage.localRetentionDays > 0 {
+            services.append(LocalDocumentRetention(store: store, documents: documents, retention: .seconds(86_400 * settings.storage.localRetentionDays),
+                                                   clock: clock, logger: logger))
+        }
         // Transport services go first: a ServiceGroup stops services in reverse order, so the
         // route unbinds only after the senders finished their batches, and the receipt
         // processor drains after the route.
@@ -127,11 +145,13 @@ public final class HeraldRuntime: Sendable {
         let monitor = commsMonitor()
         let merges = [DeliveryMethod.email, .letter].map(mergeMonitor)
         let senders = DeliveryMethod.allCases.map(sender)
+        let archiver = documentArchiver()
         var total = 0
         for _ in 0..<maxRounds {
             var claimed = try await monitor.loop.runOnce { items, ticket in try await monitor.handle(items, ticket: ticket) }
             for m in merges { claimed += try await m.loop.runOnce { items, ticket in try await m.handle(items, ticket: ticket) } }
             for s in senders { claimed += try await s.loop.runOnce { items, ticket in try await s.handle(items, ticket: ticket) } }
+            claimed += try await archiver.loop.runOnce { items, ticket in try await archiver.handle(items, ticket: ticket) }
             total += claimed
             if claimed == 0 { return total }
         }

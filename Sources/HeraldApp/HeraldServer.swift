@@ -28,7 +28,7 @@ public enum HeraldServer {
             store: runtime.store, catalog: runtime.catalog, intake: runtime.intake, keyring: keyring,
             metricsText: { await metricsText(registry: registry, depths: { try await depths.value { try await store.queueDepths(now: clock()) } }) },
             logger: runtime.logger,
-            smsStatusRoutes: smsStatusRoutes(runtime.settings))
+            smsStatusRoutes: smsStatusRoutes(runtime.settings), documents: runtime.documentRetrieval)
         return Application(
             router: buildRouter(deps),
             configuration: .init(address: .hostname(runtime.settings.host, port: port ?? runtime.settings.port), serverName: "herald"),

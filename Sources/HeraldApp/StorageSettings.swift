@@ -1,5 +1,7 @@
 import Foundation
 import HeraldCore
+import HeraldTransports
+import Logging
 
 /// Where the storage step keeps every document's long-term copy (`storage.*`, `s3.*`,
 /// `sftp.*`), and how long the local packs stay (`documents.local.retention.days`).
@@ -150,6 +152,39 @@ extension StorageSettings {
             let knownHosts = (settings.string(Keys.sftpKnownHosts) as NSString).expandingTildeInPath
             sftp = SFTP(host: host, port: port, user: user, password: password, keyFile: keyFile, knownHosts: knownHosts,
                         directory: settings.string(Keys.sftpDirectory))
+        }
+    }
+}
+
+extension StorageSettings {
+    /// The configured backend, wrapped in a ``SealingArchive`` when a key file is set. A key
+    /// file that cannot be read or parsed is an error naming the setting.
+    func makeArchive(settings: HeraldSettings, logger: Logger) throws -> any DocumentArchive {
+        let inner: any DocumentArchive
+        switch backend {
+        case .fs:
+            try FileManager.default.createDirectory(at: settings.storageDirectory, withIntermediateDirectories: true)
+            inner = try FileArchive(root: settings.storageDirectory, locationBase: settings.dataDirectory)
+        case .s3:
+            guard let s3 else { throw Keys.s3Bucket.invalid("is required when \(Keys.backend.name) is s3") }
+            var credentials = ["HERALD_S3_ACCESS_KEY_ID": s3.accessKeyID, "HERALD_S3_SECRET_ACCESS_KEY": s3.secretAccessKey]
+            credentials["HERALD_S3_SESSION_TOKEN"] = s3.sessionToken
+            do {
+                inner = try S3Archive.make(
+                    endpoint: s3.endpoint, region: s3.region, bucket: s3.bucket, pathStyle: s3.pathStyle,
+                    serverSideEncryption: try S3Archive.serverSideEncryption(setting: s3.serverSideEncryption ?? ""),
+                    environment: credentials)
+            } catch let failure as ArchiveFailure {
+                throw Keys.s3Endpoint.invalid(failure.message)
+            }
+        case .sftp:
+            throw Keys.backend.invalid("sftp is not available in this build yet")
+        }
+        guard let file = encryptionKeyFile else { return inner }
+        do {
+            return SealingArchive(inner, keyring: try StorageKeyring.load(path: file))
+        } catch {
+            throw Keys.encryptionKeyFile.invalid("\(error)")
         }
     }
 }

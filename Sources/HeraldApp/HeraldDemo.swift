@@ -18,6 +18,8 @@ public enum HeraldDemo {
         public var distributionStatus: DistributionStatus?
         public var target: String
         public var note: String
+        /// Where the storage step put the comm's document (emails and letters), if it did.
+        public var storedLocation: String? = nil
     }
 
     /// The file that marks a folder as the demo's own, so the demo never wipes other data.
@@ -44,7 +46,8 @@ public enum HeraldDemo {
             rows.append(Row(
                 requestId: id, commsCode: detail.request.commsCode, method: detail.distribution?.method.rawValue ?? "-",
                 requestStatus: detail.request.status, distributionStatus: detail.distribution?.status,
-                target: detail.distribution.map { $0.target.replacingOccurrences(of: "\n", with: ", ") } ?? "-", note: note))
+                target: detail.distribution.map { $0.target.replacingOccurrences(of: "\n", with: ", ") } ?? "-", note: note,
+                storedLocation: detail.storedDocument?.location))
         }
         return rows
     }

@@ -78,9 +78,13 @@ struct Demo: AsyncParsableCommand {
             let dir = URL(fileURLWithPath: dataDir).standardizedFileURL
             let rows = try await HeraldDemo.run(dataDirectory: dir, logger: makeLogger(.warning))
             print(HeraldDemo.table(rows))
+            let stored = rows.compactMap(\.storedLocation).sorted()
             print("""
 
             \(rows.count) requests. Documents in \(dir.path)/documents, sent comms in \(dir.path)/outbox.
+            \(stored.count) documents stored long-term (fs backend) in \(dir.path)/storage:
+            \(stored.map { "  \($0)" }.joined(separator: "\n"))
+            Check them against their hash chain: swift run herald documents verify --data-dir \(dataDir)
             Serve this data: HERALD_ADMIN_API_KEY=secret swift run herald serve --data-dir \(dataDir)
               then: curl -H 'Authorization: Bearer secret' http://127.0.0.1:8080/v1/comms-requests?accountId=A-2001
             """)

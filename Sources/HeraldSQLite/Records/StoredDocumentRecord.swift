@@ -74,7 +74,7 @@ extension Database {
             }
             guard changesCount == 1 else { return false }
             history.append(requestId: t.requestId, entity: .document, from: t.from.rawValue, to: t.to.rawValue, at: t.at,
-                           actor: "document-store", reason: "\(stored.backend): \(stored.location)")
+                           actor: "document-store", reason: "stored at \(stored.location)")
             return true
         }
         // A failed attempt: the row waits again, with its error and next attempt's time.

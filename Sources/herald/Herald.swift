@@ -229,7 +229,7 @@ struct Catalog: AsyncParsableCommand {
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks (not tests).", subcommands: [Pipeline.self, Sms.self, Email.self, Api.self, ImportLines.self])
+        abstract: "Benchmarks (not tests).", subcommands: [Pipeline.self, Sms.self, Email.self, Api.self, ImportLines.self, Storage.self])
 
     struct Pipeline: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -294,6 +294,48 @@ struct Bench: AsyncParsableCommand {
                 guard (1...64).contains(connections) else { throw HeraldError.invalid("--connections", "must be 1–64") }
                 print(try await EmailBenchmark.run(count: count, connections: connections, rsa: rsa,
                                                    directory: URL(fileURLWithPath: dataDir), logger: makeLogger(.warning)))
+            }
+        }
+    }
+
+    struct Storage: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The storage daemon storing herald demo's letters and emails (replicated to --count): docs/s, MB/s, peak RSS, "
+                + "vs boto3 (16 threads, s3), OpenSSH sftp -b (one session, sftp) or python write+fsync (fs) on the same files.",
+            discussion: """
+                s3: moto is started on loopback unless --endpoint is given (then HERALD_S3_*/AWS_* credentials and \
+                HERALD_S3_PATH_STYLE apply). sftp: the HERALD_SFTP_* settings or the --sftp-* flags; the anchor needs a key file.
+                Other storage settings (HERALD_STORAGE_CONCURRENCY, HERALD_STORAGE_ENCRYPTION_KEY_FILE) and HERALD_PIPELINE_* \
+                are taken from the environment.
+                """)
+        @Option(help: "fs, s3 or sftp.") var backend: String = "s3"
+        @Option(help: "Documents to store.") var count: Int = 5000
+        @Option(help: "S3 endpoint to use instead of a moto server started for the run.") var endpoint: String?
+        @Option(help: "S3 bucket (made if missing; default a fresh one).") var bucket: String?
+        @Option(help: "SFTP server (HERALD_SFTP_HOST).") var sftpHost: String?
+        @Option(help: "SFTP port (HERALD_SFTP_PORT).") var sftpPort: Int?
+        @Option(help: "SFTP user (HERALD_SFTP_USER).") var sftpUser: String?
+        @Option(help: "OpenSSH private key file (HERALD_SFTP_KEY_FILE).") var sftpKeyFile: String?
+        @Option(help: "known_hosts file (HERALD_SFTP_KNOWN_HOSTS).") var sftpKnownHosts: String?
+        @Option(help: "Folder on the server (HERALD_SFTP_DIRECTORY).") var sftpDirectory: String?
+        @Option(help: "Parent of the scratch folder (a fresh folder is made and removed).")
+        var dataDir: String = NSTemporaryDirectory() + "herald-bench"
+
+        func run() async throws {
+            try await reporting {
+                guard count > 0 else { throw HeraldError.invalid("--count", "must be positive") }
+                guard let chosen = StorageSettings.Backend(rawValue: backend.lowercased()) else {
+                    throw HeraldError.invalid("--backend", "expected fs, s3 or sftp, got '\(backend)'")
+                }
+                var settings: [String: String] = [:]
+                settings["HERALD_SFTP_HOST"] = sftpHost
+                settings["HERALD_SFTP_PORT"] = sftpPort.map(String.init)
+                settings["HERALD_SFTP_USER"] = sftpUser
+                settings["HERALD_SFTP_KEY_FILE"] = sftpKeyFile
+                settings["HERALD_SFTP_KNOWN_HOSTS"] = sftpKnownHosts
+                settings["HERALD_SFTP_DIRECTORY"] = sftpDirectory
+                let options = StorageBenchmark.Options(backend: chosen, count: count, endpoint: endpoint, bucket: bucket, settings: settings)
+                print(try await StorageBenchmark.run(options, directory: URL(fileURLWithPath: dataDir), logger: makeLogger(.warning)))
             }
         }
     }

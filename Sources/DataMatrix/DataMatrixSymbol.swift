@@ -11,17 +11,21 @@
 /// ```
 ///
 /// How a symbol is made:
-/// 1. the message bytes become data codewords (``Encodation``: ASCII with digit pairs and Upper
+/// 1. the message bytes become data codewords (`Encodation`: ASCII with digit pairs and Upper
 ///    Shift, or Base 256, whichever is shorter);
 /// 2. the smallest ``Size`` of the requested ``Shape`` that holds them is chosen, and its free
 ///    data codewords are padded (129, then 253-state randomised pads);
-/// 3. Reed–Solomon check codewords are computed over GF(256) (``ReedSolomon``), in 1 to 10
+/// 3. Reed–Solomon check codewords are computed over GF(256) (`ReedSolomon`), in 1 to 10
 ///    interleaved blocks depending on the size;
-/// 4. all codewords are placed bit by bit into the mapping matrix (``Placement``), which is then
+/// 4. all codewords are placed bit by bit into the mapping matrix (`Placement`), which is then
 ///    cut into data regions, each framed by its finder and clock-track border.
 ///
 /// **Quiet zone.** The grid excludes it: a renderer must leave at least one module of light
 /// space on all four sides (more is better for readers: two to four modules are common).
+///
+/// **Module size.** Make a module a whole number of device pixels or printer dots (e.g. 0.508 mm
+/// = 1.44 pt = 12 dots at 600 dpi): libdmtx was seen to miss a symbol whose 0.5 mm modules fell
+/// on 5.9 pixels at 300 dpi while reading it at whole-pixel sizes.
 ///
 /// Row 0 is the top row (the clock track); column 0 is the left column (the solid finder edge).
 public struct DataMatrixSymbol: Sendable, Hashable {

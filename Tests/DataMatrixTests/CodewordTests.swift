@@ -148,6 +148,8 @@ struct CodewordTests {
 
     @Test("The smallest size that fits is chosen, per shape, up to the capacity edges")
     func capacity() throws {
+        // An empty message is all pads.
+        #expect(try DataMatrixSymbol.encode("").codewords.prefix(3) == [129, 175, 70])
         // 3 data codewords = 6 digits fill 10×10; 7 digits need 12×12.
         #expect(try DataMatrixSymbol.encode(String(repeating: "1", count: 6)).size.description == "10×10")
         #expect(try DataMatrixSymbol.encode(String(repeating: "1", count: 7)).size.description == "12×12")

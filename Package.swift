@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "StyledHTML", targets: ["StyledHTML"]),
         .library(name: "Letterpress", targets: ["Letterpress"]),
         .library(name: "S3", targets: ["S3"]),
+        .library(name: "DataMatrix", targets: ["DataMatrix"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -233,6 +234,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Data Matrix ECC 200 symbols (ISO/IEC 16022) as module grids; no dependencies.
+        .target(name: "DataMatrix", swiftSettings: swiftSettings),
         // Tolerant HTML parsing, CSS parsing and the cascade into a styled tree.
         .target(name: "StyledHTML", swiftSettings: swiftSettings),
         // Layout, pagination and painting: HTML + assets -> PDF bytes.
@@ -327,6 +330,8 @@ let package = Package(
                            .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
+        // Codewords against published and zxing-cpp values; symbols drawn into PDFs and decoded by libdmtx and zxing-cpp.
+        .testTarget(name: "DataMatrixTests", dependencies: ["DataMatrix", "PDF", "HeraldTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "AddrSpecTests", dependencies: ["AddrSpec"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HeraldCoreTests",

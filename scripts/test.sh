@@ -41,15 +41,22 @@ for server in scripts/servers/*.sh; do
 done
 
 # Python tools the tests use to check our output independently: the OpenAPI document; fonts
-# (fontTools reads our subsets) and images (Pillow writes the PNG/JPEG test files).
-if ! python3 -c "import openapi_spec_validator, fontTools, PIL" 2>/dev/null; then
-  pip install --quiet openapi-spec-validator fonttools pillow
+# (fontTools reads our subsets) and images (Pillow writes the PNG/JPEG test files); zxing-cpp
+# decodes (and encodes) the Data Matrix symbols.
+if ! python3 -c "import openapi_spec_validator, fontTools, PIL, zxingcpp" 2>/dev/null; then
+  pip install --quiet openapi-spec-validator fonttools pillow zxing-cpp
 fi
 # PDF checkers for the letter renderer's tests: qpdf --check, pdftotext/pdftoppm/pdffonts/pdfinfo.
 if ! command -v qpdf >/dev/null || ! command -v pdftotext >/dev/null; then
   echo "test.sh: installing qpdf and poppler-utils"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q qpdf poppler-utils >/dev/null 2>&1 \
     || { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q qpdf poppler-utils >/dev/null; }
+fi
+# libdmtx's dmtxread, the second decoder of the Data Matrix tests.
+if ! command -v dmtxread >/dev/null; then
+  echo "test.sh: installing dmtx-utils"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q dmtx-utils >/dev/null 2>&1 \
+    || { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q dmtx-utils >/dev/null; }
 fi
 
 swift build --build-tests

@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "StyledHTML", targets: ["StyledHTML"]),
         .library(name: "Letterpress", targets: ["Letterpress"]),
         .library(name: "S3", targets: ["S3"]),
+        .library(name: "SFTP", targets: ["SFTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -46,6 +47,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.15.1"),
     ],
     targets: [
         // Values and rules, no I/O.
@@ -205,6 +207,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // An SFTP v3 client on swift-nio-ssh: known_hosts checking, key/password auth, pipelined writes, a session pool.
+        .target(
+            name: "SFTP",
+            dependencies: [
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Letters: HTML/CSS to PDF. Each layer is a standalone module; Letterpress ties them together.
         // TrueType/OpenType (glyf) parsing, metrics, kerning and subsetting.
         .target(name: "OpenType", swiftSettings: swiftSettings),
@@ -320,6 +334,19 @@ let package = Package(
             dependencies: ["S3", .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOHTTP1", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        // Codec, state machine, known_hosts and key files; the client against an in-process SSH server with faults.
+        .testTarget(
+            name: "SFTPTests",
+            dependencies: ["SFTP", .product(name: "NIOSSH", package: "swift-nio-ssh"), .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        // Against the OpenSSH sshd scripts/servers/sshd.sh starts (HERALD_TEST_SFTP_*).
+        .testTarget(
+            name: "SFTPIntegrationTests",
+            dependencies: ["SFTP"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "AddrSpecTests", dependencies: ["AddrSpec"], swiftSettings: swiftSettings),

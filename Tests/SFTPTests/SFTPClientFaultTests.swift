@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import NIOCore
 import NIOSSH
+import Synchronization
 import Testing
 
 @testable import SFTP
@@ -139,6 +140,47 @@ struct SFTPClientFaultTests {
             if case SFTPError.timeout = error { return true }
             return false
         }
+        await client.shutdown()
+        await server.stop()
+    }
+
+    @Test func severalFilesAtOnceShareOneSession() async throws {
+        let server = FakeSFTPServer()
+        try await server.start()
+        let (client, file) = try Self.client(server)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<12 {
+                group.addTask { try await client.putFile(Self.payload, to: "/many/f\(index).bin") }
+            }
+            try await group.waitForAll()
+        }
+        #expect(server.files.count == 12)
+        #expect(server.files.values.allSatisfy { $0 == Self.payload })
+        #expect(server.connections == 1)
+        await client.shutdown()
+        await server.stop()
+    }
+
+    @Test func idleSessionsSendKeepAlives() async throws {
+        let realpaths = Mutex(0)
+        let server = FakeSFTPServer { request, _, _ in
+            if case .realpath = request { realpaths.withLock { $0 += 1 } }
+            return nil
+        }
+        try await server.start()
+        let knownHosts = FileManager.default.temporaryDirectory.appendingPathComponent("sftp-ka-known_hosts-\(UUID().uuidString)").path
+        try server.knownHostsLine.write(toFile: knownHosts, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: knownHosts) }
+        let client = SFTPClient(configuration: SFTPConfiguration(
+            host: "127.0.0.1", port: server.port, user: server.user, authentication: .password(server.password),
+            knownHostsFile: knownHosts, sessions: 1, timeouts: .init(connect: .seconds(5), request: .seconds(5), keepAlive: .milliseconds(100))))
+        _ = try await client.stat("/")
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(realpaths.withLock { $0 } >= 2)
+        // The session survived its keep-alives.
+        _ = try await client.stat("/")
+        #expect(server.connections == 1)
         await client.shutdown()
         await server.stop()
     }

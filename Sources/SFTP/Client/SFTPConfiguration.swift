@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Where and how an ``SFTPClient`` connects.
 public struct SFTPConfiguration: Sendable {
     /// How the user proves who they are.
@@ -96,5 +98,3 @@ extension Duration {
         return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }
-
-import NIOCore

@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "Letterpress", targets: ["Letterpress"]),
         .library(name: "S3", targets: ["S3"]),
         .library(name: "DataMatrix", targets: ["DataMatrix"]),
+        .library(name: "SFTP", targets: ["SFTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -47,6 +48,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.15.1"),
     ],
     targets: [
         // Values and rules, no I/O.
@@ -103,7 +105,7 @@ let package = Package(
         .target(
             name: "HeraldTransports",
             dependencies: [
-                "HeraldCore", "SMPP", "MIME", "SMTP", "Letterpress", "S3",
+                "HeraldCore", "SMPP", "MIME", "SMTP", "Letterpress", "S3", "SFTP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -133,7 +135,7 @@ let package = Package(
             name: "HeraldApp",
             dependencies: [
                 "HeraldCore", "HeraldCatalog", "HeraldSQLite", "HeraldPipeline",
-                "HeraldTransports", "HeraldHTTP", "Letterpress",
+                "HeraldTransports", "HeraldHTTP", "Letterpress", "SFTP",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -207,6 +209,18 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // An SFTP v3 client on swift-nio-ssh: known_hosts checking, key/password auth, pipelined writes, a session pool.
+        .target(
+            name: "SFTP",
+            dependencies: [
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -332,6 +346,19 @@ let package = Package(
         ),
         // Codewords against published and zxing-cpp values; symbols drawn into PDFs and decoded by libdmtx and zxing-cpp.
         .testTarget(name: "DataMatrixTests", dependencies: ["DataMatrix", "PDF", "HeraldTestSupport"], swiftSettings: swiftSettings),
+        // Codec, state machine, known_hosts and key files; the client against an in-process SSH server with faults.
+        .testTarget(
+            name: "SFTPTests",
+            dependencies: ["SFTP", .product(name: "NIOSSH", package: "swift-nio-ssh"), .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        // Against the OpenSSH sshd scripts/servers/sshd.sh starts (HERALD_TEST_SFTP_*).
+        .testTarget(
+            name: "SFTPIntegrationTests",
+            dependencies: ["SFTP"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "AddrSpecTests", dependencies: ["AddrSpec"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HeraldCoreTests",

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldTransports
+import SFTP
 import Logging
 
 /// Where the storage step keeps every document's long-term copy (`storage.*`, `s3.*`,
@@ -178,7 +179,13 @@ extension StorageSettings {
                 throw Keys.s3Endpoint.invalid(failure.message)
             }
         case .sftp:
-            throw Keys.backend.invalid("sftp is not available in this build yet")
+            guard let sftp else { throw Keys.sftpHost.invalid("is required when \(Keys.backend.name) is sftp") }
+            let authentication: SFTPConfiguration.Authentication =
+                sftp.keyFile.map { .privateKey(path: $0) } ?? .password(sftp.password ?? "")
+            let configuration = SFTPConfiguration(
+                host: sftp.host, port: sftp.port, user: sftp.user, authentication: authentication, knownHostsFile: sftp.knownHosts,
+                sessions: max(1, min(4, concurrency / 4)))
+            inner = SFTPArchive(client: SFTPClient(configuration: configuration, logger: logger), directory: sftp.directory)
         }
         guard let file = encryptionKeyFile else { return inner }
         do {

@@ -1,0 +1,73 @@
+// Throwaway keys made with ssh-keygen for these tests only (never used anywhere else).
+enum KeyFixtures {
+    static let edPrivate = """
+-----BEGIN OPENSSH PRIVATE KEY-----
+b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW
+QyNTUxOQAAACDd+wW8zxemvmqMJx1AhIMzF3+QO2MV+Khv/UEqxsggMQAAAJhn9F7XZ/Re
+1wAAAAtzc2gtZWQyNTUxOQAAACDd+wW8zxemvmqMJx1AhIMzF3+QO2MV+Khv/UEqxsggMQ
+AAAEDCkMEpyh70H4BChzkmQwmt55uMQR/AetWAnoCMw9loa937BbzPF6a+aownHUCEgzMX
+f5A7YxX4qG/9QSrGyCAxAAAAD2ZpeHR1cmUtZWQyNTUxOQECAwQFBg==
+-----END OPENSSH PRIVATE KEY-----
+"""
+    static let edPublic = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN37BbzPF6a+aownHUCEgzMXf5A7YxX4qG/9QSrGyCAx fixture-ed25519"
+    static let p256Private = """
+-----BEGIN OPENSSH PRIVATE KEY-----
+b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAaAAAABNlY2RzYS
+1zaGEyLW5pc3RwMjU2AAAACG5pc3RwMjU2AAAAQQReKjA3eYrkLR6heNW5/oLrnk5kbk2Q
+9X6Gyzg3rUfk8sEuc7ODMDMq+9/FAJS34WJEBiKclJs3VfR+I4+sPFAgAAAAqBids8AYnb
+PAAAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBF4qMDd5iuQtHqF4
+1bn+guueTmRuTZD1fobLODetR+TywS5zs4MwMyr738UAlLfhYkQGIpyUmzdV9H4jj6w8UC
+AAAAAgIL53NDs+PGuVikwu78qjtDNvut0w4E0w41PFd+WDHVIAAAAMZml4dHVyZS1wMjU2
+AQIDBA==
+-----END OPENSSH PRIVATE KEY-----
+"""
+    static let p256Public = "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBF4qMDd5iuQtHqF41bn+guueTmRuTZD1fobLODetR+TywS5zs4MwMyr738UAlLfhYkQGIpyUmzdV9H4jj6w8UCA= fixture-p256"
+    static let p384Private = """
+-----BEGIN OPENSSH PRIVATE KEY-----
+b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAiAAAABNlY2RzYS
+1zaGEyLW5pc3RwMzg0AAAACG5pc3RwMzg0AAAAYQS01Jj4//Z1uIlq3cGjFoUHKv2inhxo
+DmNDeJewCpSO9ty5kzBK3RJV3vdv6rQIpaMoYvhAIeP8ytaZXdqQN28HjSmE1oms3ik/tC
+RJS2wMtfDyTURl+7LFeNOWlfgkHt8AAADYCkYf6wpGH+sAAAATZWNkc2Etc2hhMi1uaXN0
+cDM4NAAAAAhuaXN0cDM4NAAAAGEEtNSY+P/2dbiJat3BoxaFByr9op4caA5jQ3iXsAqUjv
+bcuZMwSt0SVd73b+q0CKWjKGL4QCHj/MrWmV3akDdvB40phNaJrN4pP7QkSUtsDLXw8k1E
+ZfuyxXjTlpX4JB7fAAAAMQCx9bSbBoiWG/YP/7x653czBi75RohDMbJ/DXSdH/h+BHy31h
+V7U5KA79VMxQTUpAUAAAAMZml4dHVyZS1wMzg0AQID
+-----END OPENSSH PRIVATE KEY-----
+"""
+    static let p384Public = "ecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAIbmlzdHAzODQAAABhBLTUmPj/9nW4iWrdwaMWhQcq/aKeHGgOY0N4l7AKlI723LmTMErdElXe92/qtAiloyhi+EAh4/zK1pld2pA3bweNKYTWiazeKT+0JElLbAy18PJNRGX7ssV405aV+CQe3w== fixture-p384"
+    static let p521Private = """
+-----BEGIN OPENSSH PRIVATE KEY-----
+b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAArAAAABNlY2RzYS
+1zaGEyLW5pc3RwNTIxAAAACG5pc3RwNTIxAAAAhQQATcJmsTJqw15NGfquJ7RYXsSQ3nhe
+y6Q9N8Bm9+afpk9DjDUWpUGUSt64Lz7GHvE9a8uxpi0CMp0mm0TUvWWPL4YApWLe074kgv
+szVJyb3pVnV1cHHC6kXtoZjxLsWdarRs2vJr+eW9sRunuNX7OF5yGPmihtZtiq2cMj1wfm
+kbn9FKkAAAEQ01+bdtNfm3YAAAATZWNkc2Etc2hhMi1uaXN0cDUyMQAAAAhuaXN0cDUyMQ
+AAAIUEAE3CZrEyasNeTRn6rie0WF7EkN54XsukPTfAZvfmn6ZPQ4w1FqVBlEreuC8+xh7x
+PWvLsaYtAjKdJptE1L1ljy+GAKVi3tO+JIL7M1Scm96VZ1dXBxwupF7aGY8S7FnWq0bNry
+a/nlvbEbp7jV+zhechj5oobWbYqtnDI9cH5pG5/RSpAAAAQgGdJwQwnKf4y8BUx8sQmkQc
+7kinNvhILABXr0RQE8HTzm7H/eJtjcTwEfHLxVgyUk/rWppAg8eCwWBISpIfByX7EwAAAA
+xmaXh0dXJlLXA1MjEBAgMEBQY=
+-----END OPENSSH PRIVATE KEY-----
+"""
+    static let p521Public = "ecdsa-sha2-nistp521 AAAAE2VjZHNhLXNoYTItbmlzdHA1MjEAAAAIbmlzdHA1MjEAAACFBABNwmaxMmrDXk0Z+q4ntFhexJDeeF7LpD03wGb35p+mT0OMNRalQZRK3rgvPsYe8T1ry7GmLQIynSabRNS9ZY8vhgClYt7TviSC+zNUnJvelWdXVwccLqRe2hmPEuxZ1qtGza8mv55b2xG6e41fs4XnIY+aKG1m2KrZwyPXB+aRuf0UqQ== fixture-p521"
+    static let encPrivate = """
+-----BEGIN OPENSSH PRIVATE KEY-----
+b3BlbnNzaC1rZXktdjEAAAAACmFlczI1Ni1jdHIAAAAGYmNyeXB0AAAAGAAAABBkdgc/hU
+J1Zd6lfTWM8cnAAAAAEAAAAAEAAAAzAAAAC3NzaC1lZDI1NTE5AAAAIMYYXPbJ1qjy6D3d
+8/+lT1oem8QYh/0ZvJr94d0Bj3wsAAAAkPziiZ9Vzxu+9U24P+HMHtHxfTygaPfZ0UsR/C
+9/aMqBLrzfijqpPm+PccVLUix3/HffClKCXnpiqMOdgz2qRXk2aG8JBrN8wTYcNXVUDb/f
+g/Jye5k+r+wXx/fgA56uZtO/fSHaArdFYG+BO6X0+TGS8Tdwgd6ezUf1WH1EiDh6f/0BYR
+T/GZOor68hCy2sRw==
+-----END OPENSSH PRIVATE KEY-----
+"""
+    static let encPublic = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMYYXPbJ1qjy6D3d8/+lT1oem8QYh/0ZvJr94d0Bj3ws root@vm"
+    static let edFingerprint = "SHA256:LzLdLTuD+oRFqbO7GPrVErKKTVobVamzbsAzlE4jKvk"
+    static let p256Fingerprint = "SHA256:jp6PRkmyAJCjhkxTv3fFmovjiSXLckLJ0vyAM4ytX7E"
+    static let p384Fingerprint = "SHA256:CXsnh2AFVkOa3LoWSE2jTikdpG0Rl4LVxGMqHPi5DdM"
+    static let p521Fingerprint = "SHA256:2kC4mu8ffZmqI4huScQ3ZzqMb36fgf+FbtUDb/X+Nc8"
+    /// `ssh-keygen -H` of "[sftp.example.com]:2222 <ed>" and "files.example.org <p256>".
+    static let hashedKnownHosts = """
+|1|ytI/PScHCudWfjDjyoFYN9uZPEE=|TqI2ZWzNiLNppje2KJOW6a7Vw4w= ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN37BbzPF6a+aownHUCEgzMXf5A7YxX4qG/9QSrGyCAx
+|1|MLQ2n5rIqROrgOtK02vgwJhPYBs=|sWNh+BrK1AdiLimfpeFRKp7XHmI= ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBF4qMDd5iuQtHqF41bn+guueTmRuTZD1fobLODetR+TywS5zs4MwMyr738UAlLfhYkQGIpyUmzdV9H4jj6w8UCA=
+"""
+}

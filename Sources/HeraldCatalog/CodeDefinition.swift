@@ -35,8 +35,11 @@ struct CodeDefinition {
 
     static let keys = [
         "code", "description", "methods", "priority", "category", "defaultFields", "requiredFields",
-        "optionalFields", "email", "agentVisible", "active", "workflowEvents",
+        "optionalFields", "email", "agentVisible", "active", "workflowEvents", "letter",
     ]
+    static let letterKeys = ["postage"]
+    /// The postage classes a print bureau takes (`letter.postage`).
+    public static let postageClasses = ["first", "second", "economy"]
     static let emailKeys = ["subject", "from", "replyTo", "subjects", "inlineImages", "attachments", "attachLetter"]
     static let assetKeys = ["file", "contentId"]
     static let eventKeys = ["eventType", "eventCode"]
@@ -158,6 +161,18 @@ struct CodeDefinition {
             r.fail(line, "methods include email but there are no email settings (\"email\": {\"subject\": …, \"from\": …})")
         }
 
+        var letterPostage: String?
+        if let l = r.object(members, "letter") {
+            r.checkKeys(l.members, allowed: letterKeys, in: "letter")
+            if let postage = r.string(l.members, "postage", in: "letter") {
+                if Self.postageClasses.contains(postage.value) {
+                    letterPostage = postage.value
+                } else {
+                    r.fail(postage.line, "letter.postage \"\(postage.value)\" must be one of \(Self.postageClasses.joined(separator: ", "))")
+                }
+            }
+        }
+
         let agentVisible = r.bool(members, "agentVisible")?.value ?? true
         let active = r.bool(members, "active")?.value ?? true
 
@@ -185,6 +200,7 @@ struct CodeDefinition {
             requiredFields: triggerFields["requiredFields"] ?? [], optionalFields: triggerFields["optionalFields"] ?? [],
             email: email, agentVisible: agentVisible, active: active, workflowEvents: events
         )
+        out.code?.letterPostage = letterPostage
         return out
     }
 

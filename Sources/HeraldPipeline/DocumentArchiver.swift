@@ -51,6 +51,7 @@ public struct DocumentArchiver: Service {
 
     public func run() async throws {
         await loop.run { items, ticket in try await self.handle(items, ticket: ticket) }
+        await archive.shutdown()
     }
 
     public func handle(_ items: [WorkItem], ticket: ClaimTicket) async throws {

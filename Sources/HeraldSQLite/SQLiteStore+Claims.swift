@@ -22,8 +22,9 @@ extension SQLiteStore {
     static func queue(_ stage: Stage) -> (table: String, indexed: String, waiting: String, due: String, order: String) {
         let q = stage.queue
         let waiting = StatusSQL.condition(q.statusCodes) + (q.method == nil ? "" : " AND method = ?3")
-        let due = q.waitsForExclusionAndRetry ? " AND COALESCE(excluded_until, 0) <= ?4 AND COALESCE(retry_at, 0) <= ?4"
+        var due = q.waitsForExclusionAndRetry ? " AND COALESCE(excluded_until, 0) <= ?4 AND COALESCE(retry_at, 0) <= ?4"
             : q.waitsForRetry ? " AND COALESCE(retry_at, 0) <= ?4" : ""
+        if q.waitsForCloseTime { due += " AND (status <> '\(q.statusCodes[0])' OR close_at <= ?4)" }
         let table = StatusSQL.table(q.table)
         return (table, "\(table) INDEXED BY \(index(of: stage))", waiting, due, "priority, id")
     }
@@ -36,6 +37,7 @@ extension SQLiteStore {
         case .merge: "distributions_merge"
         case .send: "distributions_send"
         case .store: "stored_documents_queue"
+        case .printDrop: "print_batches_queue"
         }
     }
 
@@ -53,7 +55,7 @@ extension SQLiteStore {
 
     static func method(of stage: Stage) -> String? {
         switch stage {
-        case .monitor, .store: nil
+        case .monitor, .store, .printDrop: nil
         case .merge(let m), .send(let m): m.rawValue
         }
     }
@@ -68,12 +70,15 @@ extension SQLiteStore {
         case .monitor: RequestRecord.columns
         case .merge, .send: DistributionRecord.columns
         case .store: StoredDocumentRecord.columns
+        case .printDrop: PrintRecords.batchColumns
         }
         let sql = """
             UPDATE \(q.table) SET claim_token = ?1, lease_until = ?2
             WHERE id IN (\(Self.dueRowsSQL(stage)))
             RETURNING \(columns)
             """
+        // A drop claims one batch at a time (with all its letters).
+        let limit = stage == .printDrop ? min(limit, 1) : limit
         return try await writer.write { db in
             let statement = try db.cachedStatement(sql: sql)
             let bind: (inout DirectBindings) -> Void = { b in
@@ -99,6 +104,12 @@ extension SQLiteStore {
                 rows.sort { $0.distributionId < $1.distributionId }
                 let requests = try Self.requests(ids: rows.map(\.requestId), in: db)
                 return rows.compactMap { d in requests[d.requestId].map { WorkItem(request: $0, document: d) } }
+            case .printDrop:
+                var batches: [PrintBatch] = []
+                try statement.stepDirect(db, bind) { batches.append(PrintRecords.batch(direct: $0)) }
+                var items: [WorkItem] = []
+                for batch in batches { items += try Self.letters(of: batch, token: token, lease: lease, now: now, in: db) }
+                return items
             }
         }
     }
@@ -189,7 +200,9 @@ extension SQLiteStore {
     /// Units that raise workflow events keep their savepoint.
     static func hasSingleGuard(_ change: Change) -> Bool {
         guard change.raisedEvents.isEmpty else { return false }
-        if change.storage != nil { return change.request == nil && change.distribution == nil && change.newDistribution == nil }
+        if change.storage != nil || change.printBatch != nil {
+            return change.request == nil && change.distribution == nil && change.newDistribution == nil
+        }
         switch (change.request != nil, change.newDistribution != nil, change.distribution != nil) {
         case (true, false, false), (false, false, true), (true, true, false): return true
         default: return false
@@ -201,7 +214,11 @@ extension SQLiteStore {
     static func apply(_ change: Change, token: String?, earlyReports: Bool, in db: Database, history: inout HistoryBuffer) throws -> Bool {
         // A unit must move something; one that does not would leave its claimed row to come
         // back after every lease, forever.
-        guard change.request != nil || change.distribution != nil || change.storage != nil else { return false }
+        guard change.request != nil || change.distribution != nil || change.storage != nil || change.printBatch != nil else { return false }
+        if let t = change.printBatch {
+            // A drop's batch unit moves its batch and nothing else (its letters are units of their own).
+            return try db.apply(t, claimToken: token)
+        }
         if let t = change.storage {
             // The store stage's units move their stored document and nothing else.
             return try db.apply(t, claimToken: token, history: &history)
@@ -253,6 +270,10 @@ extension SQLiteStore {
             guard db.changesCount == 1 else { return false }
             history.append(requestId: t.requestId, entity: .distribution, from: t.from.rawValue, to: t.to.rawValue, at: t.at,
                            actor: t.actor, reason: t.reason)
+            if let filing = change.printFiling {
+                // The letter joins its open batch (or a new one) in the same unit.
+                try db.file(filing, at: t.at)
+            }
             if let document = change.newDocument {
                 // The document the merge wrote waits for its long-term copy from this commit on.
                 try db.insert(document)
@@ -316,6 +337,8 @@ extension SQLiteStore {
         // MAX(a, b, c) is SQLite's scalar max; PostgreSQL spells it GREATEST.
         let due = q.waitsForExclusionAndRetry
             ? "MAX(COALESCE(excluded_until, 0), COALESCE(retry_at, 0), COALESCE(lease_until, 0))"
+            : q.waitsForCloseTime
+            ? "MAX(CASE WHEN status = '\(q.statusCodes[0])' THEN close_at ELSE 0 END, COALESCE(retry_at, 0), COALESCE(lease_until, 0))"
             : q.waitsForRetry ? "MAX(COALESCE(retry_at, 0), COALESCE(lease_until, 0))" : "COALESCE(lease_until, 0)"
         return "SELECT MIN(\(due)) FROM \(queue(stage).indexed) WHERE \(StatusSQL.condition(q.statusCodes))"
             + (q.method == nil ? "" : " AND method = ?")

@@ -321,4 +321,6 @@ final class FlakyArchive: DocumentArchive {
     }
 
     func get(location: String) async throws -> [UInt8] { try await inner.get(location: location) }
+
+    func contains(key: String) async throws -> Bool { try await inner.contains(key: key) }
 }

@@ -18,9 +18,10 @@ struct StatusMachineTests {
     static let legalDistributionMoves: Set<String> = [
         "->A", "->D",
         "A>D", "A>E",
-        "D>S", "D>P", "D>R", "D>E",
-        "R>S", "R>P", "R>R", "R>E",
-        "S>V", "S>U",
+        "D>S", "D>P", "D>R", "D>E", "D>B",
+        "R>S", "R>P", "R>R", "R>E", "R>B",
+        "B>S", "B>E",
+        "S>V", "S>U", "S>E",
         "P>V",
     ]
 
@@ -106,6 +107,7 @@ struct StatusCodeTests {
     static let distributionLetters: [(DistributionStatus, String)] = [
         (.awaitingMerge, "A"), (.awaitingDistribution, "D"), (.published, "P"), (.sent, "S"),
         (.errorRetry, "R"), (.errorNoRetry, "E"), (.delivered, "V"), (.undeliverable, "U"),
+        (.batched, "B"),
     ]
 
     @Test(arguments: requestLetters)
@@ -144,5 +146,25 @@ struct StatusCodeTests {
         #expect(RequestStatus(code: "processed") == nil)
         #expect(DistributionStatus(code: "sent") == nil)
         #expect(RequestStatus(rawValue: "P") == nil)
+    }
+
+    /// Stored documents: W waiting, S stored; a failed attempt is W → W.
+    @Test func storageMovesAreExactlyTheTable() {
+        let legal: Set<String> = ["-W", "WW", "WS"]
+        for from in [nil] + StorageStatus.allCases {
+            for to in StorageStatus.allCases {
+                #expect(StatusMachine.canMove(storage: from, to: to) == legal.contains("\(from?.code ?? "-")\(to.code)"), "\(String(describing: from)) → \(to)")
+            }
+        }
+    }
+
+    /// Print batches: O open, C closed, D dropped; a failed drop is C → C (or O → C).
+    @Test func printBatchMovesAreExactlyTheTable() {
+        let legal: Set<String> = ["-O", "-C", "OC", "OD", "CC", "CD"]
+        for from in [nil] + PrintBatchStatus.allCases {
+            for to in PrintBatchStatus.allCases {
+                #expect(StatusMachine.canMove(printBatch: from, to: to) == legal.contains("\(from?.code ?? "-")\(to.code)"), "\(String(describing: from)) → \(to)")
+            }
+        }
     }
 }

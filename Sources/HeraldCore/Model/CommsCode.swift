@@ -86,6 +86,9 @@ public struct CommsCode: Sendable, Hashable, Codable {
     public var agentVisible: Bool
     public var active: Bool
     public var workflowEvents: [EventLink]
+    /// The postage class of the code's letters at the print bureau (code.json `letter.postage`:
+    /// `first`, `second` or `economy`); nil takes `print.postage`.
+    public var letterPostage: String?
 
     public init(
         code: String, description: String, methods: [DeliveryMethod], priority: Int = 2, category: String = "service",
@@ -104,6 +107,7 @@ public struct CommsCode: Sendable, Hashable, Codable {
         self.agentVisible = agentVisible
         self.active = active
         self.workflowEvents = workflowEvents
+        self.letterPostage = nil
     }
 
     /// Whether an event of this type and code raises this comm.

@@ -47,6 +47,8 @@ public enum DistributionStatus: String, Sendable, Hashable, Codable, CaseIterabl
     case errorNoRetry
     case delivered
     case undeliverable
+    /// Herald's own: a letter filed into a print batch, waiting for the batch's drop at the bureau.
+    case batched
 
     /// The CMP letter for this status.
     public var code: String {
@@ -59,6 +61,7 @@ public enum DistributionStatus: String, Sendable, Hashable, Codable, CaseIterabl
         case .errorNoRetry: "E"
         case .delivered: "V"
         case .undeliverable: "U"
+        case .batched: "B"
         }
     }
 

@@ -75,14 +75,21 @@ public struct Change: Sendable, Hashable {
     public var newDocument: PendingDocument?
     /// A stored-document move (the store stage's units; it moves nothing else).
     public var storage: StorageTransition?
+    /// A letter filed into a print batch (with its distribution's move to `batched`).
+    public var printFiling: PrintFiling?
+    /// A print batch's move (the drop stage's units).
+    public var printBatch: PrintBatchTransition?
     /// The request this unit concerns (for conflicts and release).
     public var requestId: String
 
     public init(
         requestId: String, request: RequestTransition? = nil, newDistribution: Distribution? = nil,
         distribution: DistributionTransition? = nil, problems: [RequestProblem] = [], raisedEvents: [WorkflowEvent] = [],
-        newDocument: PendingDocument? = nil, storage: StorageTransition? = nil
+        newDocument: PendingDocument? = nil, storage: StorageTransition? = nil, printFiling: PrintFiling? = nil,
+        printBatch: PrintBatchTransition? = nil
     ) {
+        self.printFiling = printFiling
+        self.printBatch = printBatch
         self.requestId = requestId
         self.request = request
         self.newDistribution = newDistribution

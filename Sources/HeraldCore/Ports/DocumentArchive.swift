@@ -17,6 +17,15 @@ public protocol DocumentArchive: Sendable {
     /// Reads back the plaintext of an object this backend stored, by the location it returned.
     /// A missing object is an ``ArchiveFailure`` of kind ``ArchiveFailure/Kind/notFound``.
     func get(location: String) async throws -> [UInt8]
+    /// Whether an object is stored under `key` (the print drop's check for a batch already at
+    /// the bureau), without reading it.
+    func contains(key: String) async throws -> Bool
+    /// Closes connections (SFTP sessions); the archive takes no more calls. Default: nothing.
+    func shutdown() async
+}
+
+extension DocumentArchive {
+    public func shutdown() async {}
 }
 
 /// Where a backend put a document.

@@ -13,10 +13,13 @@ public enum Stage: Hashable, Sendable, CustomStringConvertible {
     /// Documents (emails, letters) waiting for their long-term copy, claimed by the archive
     /// stage (oldest first) once a failed attempt's retry time has passed.
     case store
+    /// Print batches due for their drop at the bureau: closed (full), or open past their
+    /// cut-off; claimed with their letters (`letter.transport` = `print`).
+    case printDrop
 
     /// Every stage the pipeline runs.
     public static var all: [Stage] {
-        [.monitor] + [DeliveryMethod.email, .letter].map(Stage.merge) + DeliveryMethod.allCases.map(Stage.send) + [.store]
+        [.monitor] + [DeliveryMethod.email, .letter].map(Stage.merge) + DeliveryMethod.allCases.map(Stage.send) + [.store, .printDrop]
     }
 
     /// `monitor`, `merge.email`, `send.sms`…
@@ -26,6 +29,7 @@ public enum Stage: Hashable, Sendable, CustomStringConvertible {
         case .merge(let m): "merge.\(m.rawValue)"
         case .send(let m): "send.\(m.rawValue)"
         case .store: "store"
+        case .printDrop: "print.drop"
         }
     }
 }
@@ -54,10 +58,13 @@ public struct WorkItem: Sendable, Hashable {
     public var request: CommsRequest
     public var distribution: Distribution?
     public var document: PendingDocument?
+    /// For the print drop stage: the letter's batch and its piece.
+    public var print: PrintAssignment?
 
-    public init(request: CommsRequest, distribution: Distribution? = nil, document: PendingDocument? = nil) {
+    public init(request: CommsRequest, distribution: Distribution? = nil, document: PendingDocument? = nil, print: PrintAssignment? = nil) {
         self.request = request
         self.distribution = distribution
         self.document = document
+        self.print = print
     }
 }

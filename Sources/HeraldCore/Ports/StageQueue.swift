@@ -11,6 +11,8 @@ public struct StageQueue: Sendable, Hashable {
         case distributions
         /// Documents' long-term copies (`stored_documents`).
         case storedDocuments
+        /// Print batches (`print_batches`).
+        case printBatches
     }
 
     public var table: Table
@@ -25,9 +27,13 @@ public struct StageQueue: Sendable, Hashable {
     /// Whether a waiting row is due only once its retry time has passed (the store stage,
     /// which has no quiet hours).
     public var waitsForRetry: Bool
+    /// Whether an open row (the first status code) is due only once its `close_at` has passed,
+    /// the others at once (print batches: open until full or their cut-off).
+    public var waitsForCloseTime: Bool
 
     public init(table: Table, statusCodes: [String], method: DeliveryMethod? = nil, waitsForExclusionAndRetry: Bool = false,
-                waitsForRetry: Bool = false) {
+                waitsForRetry: Bool = false, waitsForCloseTime: Bool = false) {
+        self.waitsForCloseTime = waitsForCloseTime
         self.table = table
         self.statusCodes = statusCodes
         self.method = method
@@ -50,6 +56,9 @@ extension Stage {
                        method: method, waitsForExclusionAndRetry: true)
         case .store:
             StageQueue(table: .storedDocuments, statusCodes: [StorageStatus.waiting.code], waitsForRetry: true)
+        case .printDrop:
+            StageQueue(table: .printBatches, statusCodes: [PrintBatchStatus.open.code, PrintBatchStatus.closed.code],
+                       waitsForRetry: true, waitsForCloseTime: true)
         }
     }
 }

@@ -20,9 +20,13 @@ public enum StatusMachine {
     static let distributionMoves: [DistributionStatus?: Set<DistributionStatus>] = [
         nil: [.awaitingMerge, .awaitingDistribution],
         .awaitingMerge: [.awaitingDistribution, .errorNoRetry],
-        .awaitingDistribution: [.sent, .published, .errorRetry, .errorNoRetry],
-        .errorRetry: [.sent, .published, .errorRetry, .errorNoRetry],
-        .sent: [.delivered, .undeliverable],
+        .awaitingDistribution: [.sent, .published, .errorRetry, .errorNoRetry, .batched],
+        .errorRetry: [.sent, .published, .errorRetry, .errorNoRetry, .batched],
+        // A letter in a print batch: sent with the batch's drop, or failed on its own (its PDF
+        // cannot be read or marked).
+        .batched: [.sent, .errorNoRetry],
+        // A third party that accepted a comm may fail it later (a print bureau's rejection).
+        .sent: [.delivered, .undeliverable, .errorNoRetry],
         .published: [.delivered],
         .errorNoRetry: [],
         .delivered: [],
@@ -36,6 +40,27 @@ public enum StatusMachine {
         .waiting: [.waiting, .stored],
         .stored: [],
     ]
+
+    /// Legal print batch moves: filled or past its cut-off → closed; a failed drop stays closed
+    /// (with its error and next attempt); dropped once the ZIP is at the bureau and committed.
+    static let printBatchMoves: [PrintBatchStatus?: Set<PrintBatchStatus>] = [
+        nil: [.open, .closed],
+        .open: [.closed, .dropped],
+        .closed: [.closed, .dropped],
+        .dropped: [],
+    ]
+
+    /// Whether a print batch may move from `from` to `to`.
+    public static func canMove(printBatch from: PrintBatchStatus?, to: PrintBatchStatus) -> Bool {
+        printBatchMoves[from]?.contains(to) ?? false
+    }
+
+    /// Throws ``HeraldError/illegalTransition(_:)`` unless the print batch move is legal.
+    public static func check(printBatch from: PrintBatchStatus?, to: PrintBatchStatus) throws(HeraldError) {
+        guard canMove(printBatch: from, to: to) else {
+            throw .illegalTransition("print batch cannot move from \(from?.rawValue ?? "nothing") to \(to.rawValue)")
+        }
+    }
 
     /// Whether a request may move from `from` to `to`.
     public static func canMove(request from: RequestStatus?, to: RequestStatus) -> Bool {

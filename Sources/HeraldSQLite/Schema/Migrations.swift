@@ -192,6 +192,35 @@ enum Migrations {
             CREATE INDEX stored_documents_waiting_local ON stored_documents(local_location) WHERE \(StatusSQL.condition(StorageStatus.waiting));
             """)
         }
+        m.registerMigration("2026-12-07-print-batches") { db in
+            // The print bureau route: batches (one ZIP each at the bureau; `file_name` fixed at
+            // creation so a drop whose commit was lost is recognised by name), and the letters
+            // filed into them (`print_pieces`, piece id = distribution id; the distribution is
+            // `B` batched until the drop's commit moves it to `S`). `priority` is always 0.
+            try db.execute(sql: """
+            CREATE TABLE print_batches (
+                id TEXT PRIMARY KEY NOT NULL,
+                file_name TEXT NOT NULL UNIQUE,
+                bureau TEXT NOT NULL, postage TEXT NOT NULL, envelope TEXT NOT NULL,
+                status TEXT NOT NULL,
+                created_at INTEGER NOT NULL, close_at INTEGER NOT NULL,
+                letters INTEGER NOT NULL DEFAULT 0, pages INTEGER NOT NULL DEFAULT 0, sheets INTEGER NOT NULL DEFAULT 0,
+                attempts INTEGER NOT NULL DEFAULT 0, retry_at INTEGER, last_error TEXT, dropped_at INTEGER,
+                priority INTEGER NOT NULL DEFAULT 0,
+                claim_token TEXT, lease_until INTEGER
+            );
+            CREATE INDEX print_batches_queue ON print_batches(priority, id) WHERE \(StatusSQL.condition(PrintBatchStatus.open, .closed));
+            CREATE INDEX print_batches_open ON print_batches(bureau, postage, envelope, id) WHERE \(StatusSQL.condition(PrintBatchStatus.open));
+            CREATE TABLE print_pieces (
+                distribution_id TEXT PRIMARY KEY NOT NULL REFERENCES distributions(id),
+                batch_id TEXT NOT NULL REFERENCES print_batches(id),
+                request_id TEXT NOT NULL,
+                pages INTEGER NOT NULL, sheets INTEGER NOT NULL, duplex INTEGER NOT NULL,
+                envelope TEXT NOT NULL, postage TEXT NOT NULL
+            );
+            CREATE INDEX print_pieces_batch ON print_pieces(batch_id);
+            """)
+        }
         return m
     }
 }

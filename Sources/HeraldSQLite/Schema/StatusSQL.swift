@@ -18,6 +18,7 @@ enum StatusSQL {
     static func condition(_ statuses: RequestStatus...) -> String { condition(statuses.map(\.code)) }
     static func condition(_ statuses: DistributionStatus...) -> String { condition(statuses.map(\.code)) }
     static func condition(_ statuses: StorageStatus...) -> String { condition(statuses.map(\.code)) }
+    static func condition(_ statuses: PrintBatchStatus...) -> String { condition(statuses.map(\.code)) }
 
     /// The SQL table of a stage's queue.
     static func table(_ table: StageQueue.Table) -> String {
@@ -25,6 +26,7 @@ enum StatusSQL {
         case .requests: "comms_requests"
         case .distributions: "distributions"
         case .storedDocuments: "stored_documents"
+        case .printBatches: "print_batches"
         }
     }
 }

@@ -71,6 +71,18 @@ public struct FileArchive: DocumentArchive {
         return try await Self.blocking { try Self.readObject(path: path, location: location) }
     }
 
+    /// Whether a file is at `key`.
+    public func contains(key: String) async throws -> Bool {
+        let path = rootPath + "/" + (try Self.components(ofKey: key, what: "key")).joined(separator: "/")
+        return try await Self.blocking {
+            var info = stat()
+            if stat(path, &info) == 0 { return true }
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { return false }
+            throw Self.failure("stat", path, code)
+        }
+    }
+
     /// The absolute path of the object at `location`; refuses a location not `fs:`, or outside
     /// the root (`..`, another folder of the base).
     func path(of location: String) throws -> String {

@@ -88,6 +88,18 @@ public struct S3Archive: DocumentArchive {
         }
     }
 
+    /// Whether an object is at `key` (a HEAD request; 404 is no).
+    public func contains(key: String) async throws -> Bool {
+        do {
+            _ = try await client.headObject(bucket: bucket, key: key)
+            return true
+        } catch let error as S3Error where error.statusCode == 404 && error.code != .noSuchBucket {
+            return false
+        } catch {
+            throw Self.failure(error, doing: "head s3://\(bucket)/\(key)", reading: false)
+        }
+    }
+
     /// The key of a location in this archive's bucket.
     func key(of location: String) throws -> String {
         guard location.hasPrefix("s3://") else { throw ArchiveFailure(.permanent, "not an S3 archive location: \(location)") }

@@ -53,6 +53,20 @@ public struct SFTPArchive: DocumentArchive {
         }
     }
 
+    /// Whether a file is at `key` (a STAT; no such file is no).
+    public func contains(key: String) async throws -> Bool {
+        let path = path(of: key)
+        do {
+            _ = try await client.stat(path)
+            return true
+        } catch {
+            if error.statusCode == .noSuchFile { return false }
+            throw Self.failure(error, doing: "stat \(path)")
+        }
+    }
+
+    public func shutdown() async { await client.shutdown() }
+
     /// The storage step's view of an SFTP failure: a missing file is `notFound`; a full disk, a
     /// dropped or refused connection, a timeout are transient; a refused login, an unknown or
     /// changed host key, a permission denied need a configuration change (permanent).

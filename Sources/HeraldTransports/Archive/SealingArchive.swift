@@ -34,4 +34,8 @@ public struct SealingArchive: DocumentArchive {
     public func get(location: String) async throws -> [UInt8] {
         try StorageEnvelope.open(try await inner.get(location: location), keyring: keyring).plaintext
     }
+
+    public func contains(key: String) async throws -> Bool { try await inner.contains(key: key) }
+
+    public func shutdown() async { await inner.shutdown() }
 }

@@ -397,7 +397,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HeraldTransportsTests",
-            dependencies: ["HeraldCore", "HeraldTransports", "SMTP", "SMPP", "S3", "HeraldTestSupport",
+            dependencies: ["HeraldCore", "HeraldTransports", "SMTP", "SMPP", "S3", "SFTP", "HeraldTestSupport",
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: swiftSettings

@@ -146,7 +146,8 @@ extension StorageSettings {
             let port = try settings.int(Keys.sftpPort)
             guard (1...65535).contains(port) else { throw Keys.sftpPort.invalid("must be a port number 1–65535, got \(port)") }
             let password = try settings.secret(Keys.sftpPassword)
-            let keyFile = settings.string(Keys.sftpKeyFile)
+            // `~` expanded as for known_hosts, so `~/.ssh/id_ed25519` names the same file either way.
+            let keyFile = settings.string(Keys.sftpKeyFile).map { ($0 as NSString).expandingTildeInPath }
             guard password != nil || keyFile != nil else {
                 throw Keys.sftpKeyFile.invalid("or \(Keys.sftpPassword.name) \(required)")
             }

@@ -44,5 +44,6 @@ extension HeraldSettings {
             + EmailTransportSettings.Keys.all
             + SMSTransportSettings.Keys.all
             + StorageSettings.Keys.all
+            + PrintSettings.Keys.all
     }
 }

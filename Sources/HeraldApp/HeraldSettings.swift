@@ -45,6 +45,8 @@ public struct HeraldSettings: Sendable {
     public var sms = SMSTransportSettings()
     /// Where every document is kept long-term (`storage.*`, `s3.*`, `sftp.*`).
     public var storage = StorageSettings()
+    /// How letters leave: the outbox or the print bureau (`letter.transport`, `print.*`).
+    public var print = PrintSettings()
 
     /// One configured API key.
     public struct APIKeyEntry: Sendable, Hashable {
@@ -100,6 +102,7 @@ public struct HeraldSettings: Sendable {
         s.email = try EmailTransportSettings(reading: settings)
         s.sms = try SMSTransportSettings(reading: settings)
         s.storage = try StorageSettings(reading: settings, environment: environment)
+        s.print = try PrintSettings(reading: settings)
         return s
     }
 

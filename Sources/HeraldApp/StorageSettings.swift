@@ -83,23 +83,15 @@ public struct StorageSettings: Sendable, Hashable {
             "s3.session.token", default: nil, secret: true, meaning: "S3 session token (temporary credentials); else `AWS_SESSION_TOKEN`")
         public static let s3ServerSideEncryption = SettingKey<String?>(
             "s3.server.side.encryption", default: nil, meaning: "`AES256` or `aws:kms` asks S3 to encrypt at rest as well")
-        public static let sftpHost = SettingKey<String?>("sftp.host", default: nil, meaning: "SFTP server (required for `sftp`)")
-        public static let sftpPort = SettingKey("sftp.port", default: 22, meaning: "SFTP port")
-        public static let sftpUser = SettingKey<String?>("sftp.user", default: nil, meaning: "SFTP user (required for `sftp`)")
-        public static let sftpPassword = SettingKey<String?>(
-            "sftp.password", default: nil, secret: true, meaning: "SFTP password (or a key file)")
-        public static let sftpKeyFile = SettingKey<String?>(
-            "sftp.key.file", default: nil, meaning: "OpenSSH private key file (ed25519 or ECDSA) for SFTP")
-        public static let sftpKnownHosts = SettingKey(
-            "sftp.known.hosts", default: "~/.ssh/known_hosts", meaning: "OpenSSH known_hosts file the server's host key must be in")
-        public static let sftpDirectory = SettingKey(
-            "sftp.directory", default: "herald-storage", meaning: "folder on the SFTP server that holds the stored documents")
+        public static let sftp = SFTPSettingKeys(prefix: "sftp", requiredFor: "`sftp`", defaultDirectory: "herald-storage",
+                                                 directoryMeaning: "folder on the SFTP server that holds the stored documents")
+        public static var sftpHost: SettingKey<String?> { sftp.host }
+        public static var sftpPassword: SettingKey<String?> { sftp.password }
 
         public static let all: [any SettingDescription] = [
             backend, prefix, encryptionKeyFile, concurrency, localRetentionDays,
             s3Endpoint, s3Region, s3Bucket, s3PathStyle, s3AccessKeyID, s3SecretAccessKey, s3SessionToken, s3ServerSideEncryption,
-            sftpHost, sftpPort, sftpUser, sftpPassword, sftpKeyFile, sftpKnownHosts, sftpDirectory,
-        ]
+        ] + sftp.all
     }
 }
 
@@ -140,20 +132,7 @@ extension StorageSettings {
                     pathStyle: try settings.flag(Keys.s3PathStyle), accessKeyID: id, secretAccessKey: secret, sessionToken: token,
                     serverSideEncryption: settings.string(Keys.s3ServerSideEncryption))
         case .sftp:
-            let required = "is required when \(Keys.backend.name) is sftp"
-            guard let host = settings.string(Keys.sftpHost) else { throw Keys.sftpHost.invalid(required) }
-            guard let user = settings.string(Keys.sftpUser) else { throw Keys.sftpUser.invalid(required) }
-            let port = try settings.int(Keys.sftpPort)
-            guard (1...65535).contains(port) else { throw Keys.sftpPort.invalid("must be a port number 1–65535, got \(port)") }
-            let password = try settings.secret(Keys.sftpPassword)
-            // `~` expanded as for known_hosts, so `~/.ssh/id_ed25519` names the same file either way.
-            let keyFile = settings.string(Keys.sftpKeyFile).map { ($0 as NSString).expandingTildeInPath }
-            guard password != nil || keyFile != nil else {
-                throw Keys.sftpKeyFile.invalid("or \(Keys.sftpPassword.name) \(required)")
-            }
-            let knownHosts = (settings.string(Keys.sftpKnownHosts) as NSString).expandingTildeInPath
-            sftp = SFTP(host: host, port: port, user: user, password: password, keyFile: keyFile, knownHosts: knownHosts,
-                        directory: settings.string(Keys.sftpDirectory))
+            sftp = try SFTP(reading: settings, keys: Keys.sftp, requiredWhen: "\(Keys.backend.name) is sftp")
         }
     }
 }
@@ -181,12 +160,8 @@ extension StorageSettings {
             }
         case .sftp:
             guard let sftp else { throw Keys.sftpHost.invalid("is required when \(Keys.backend.name) is sftp") }
-            let authentication: SFTPConfiguration.Authentication =
-                sftp.keyFile.map { .privateKey(path: $0) } ?? .password(sftp.password ?? "")
-            let configuration = SFTPConfiguration(
-                host: sftp.host, port: sftp.port, user: sftp.user, authentication: authentication, knownHostsFile: sftp.knownHosts,
-                sessions: max(1, min(4, concurrency / 4)))
-            inner = SFTPArchive(client: SFTPClient(configuration: configuration, logger: logger), directory: sftp.directory)
+            inner = SFTPArchive(client: SFTPClient(configuration: sftp.configuration(sessions: max(1, min(4, concurrency / 4))), logger: logger),
+                                directory: sftp.directory)
         }
         guard let file = encryptionKeyFile else { return inner }
         do {
@@ -194,5 +169,54 @@ extension StorageSettings {
         } catch {
             throw Keys.encryptionKeyFile.invalid("\(error)")
         }
+    }
+}
+
+/// The settings of one SFTP server, under a key prefix (`sftp.*` for storage, `print.sftp.*` for
+/// the print bureau: `HERALD_SFTP_HOST`, `HERALD_PRINT_SFTP_HOST`, …).
+public struct SFTPSettingKeys: Sendable {
+    public let host: SettingKey<String?>
+    public let port: SettingKey<Int>
+    public let user: SettingKey<String?>
+    public let password: SettingKey<String?>
+    public let keyFile: SettingKey<String?>
+    public let knownHosts: SettingKey<String>
+    public let directory: SettingKey<String>
+
+    public init(prefix: String, requiredFor: String, defaultDirectory: String, directoryMeaning: String) {
+        host = SettingKey<String?>("\(prefix).host", default: nil, meaning: "SFTP server (required for \(requiredFor))")
+        port = SettingKey("\(prefix).port", default: 22, meaning: "SFTP port")
+        user = SettingKey<String?>("\(prefix).user", default: nil, meaning: "SFTP user (required for \(requiredFor))")
+        password = SettingKey<String?>("\(prefix).password", default: nil, secret: true, meaning: "SFTP password (or a key file)")
+        keyFile = SettingKey<String?>("\(prefix).key.file", default: nil, meaning: "OpenSSH private key file (ed25519 or ECDSA) for SFTP")
+        knownHosts = SettingKey("\(prefix).known.hosts", default: "~/.ssh/known_hosts",
+                                meaning: "OpenSSH known_hosts file the server's host key must be in")
+        directory = SettingKey("\(prefix).directory", default: defaultDirectory, meaning: directoryMeaning)
+    }
+
+    public var all: [any SettingDescription] { [host, port, user, password, keyFile, knownHosts, directory] }
+}
+
+extension StorageSettings.SFTP {
+    /// Reads one server's settings, validated; `requiredWhen` says why they are needed.
+    init(reading settings: SettingsReader, keys: SFTPSettingKeys, requiredWhen: String) throws {
+        let required = "is required when \(requiredWhen)"
+        guard let host = settings.string(keys.host) else { throw keys.host.invalid(required) }
+        guard let user = settings.string(keys.user) else { throw keys.user.invalid(required) }
+        let port = try settings.int(keys.port)
+        guard (1...65535).contains(port) else { throw keys.port.invalid("must be a port number 1–65535, got \(port)") }
+        let password = try settings.secret(keys.password)
+        // `~` is expanded as a shell would (a config file may say ~/.ssh/id_ed25519).
+        let keyFile = settings.string(keys.keyFile).map { ($0 as NSString).expandingTildeInPath }
+        guard password != nil || keyFile != nil else { throw keys.keyFile.invalid("or \(keys.password.name) \(required)") }
+        self.init(host: host, port: port, user: user, password: password, keyFile: keyFile,
+                  knownHosts: (settings.string(keys.knownHosts) as NSString).expandingTildeInPath, directory: settings.string(keys.directory))
+    }
+
+    /// The SFTP module's configuration for this server (key file first, else the password).
+    func configuration(sessions: Int) -> SFTPConfiguration {
+        let authentication: SFTPConfiguration.Authentication = keyFile.map { .privateKey(path: $0) } ?? .password(password ?? "")
+        return SFTPConfiguration(host: host, port: port, user: user, authentication: authentication, knownHostsFile: knownHosts,
+                                 sessions: sessions)
     }
 }

@@ -140,6 +140,10 @@ public protocol CommsStore: Sendable {
     /// Every report is logged; an unmatched one is applied if its reference is recorded later.
     /// One result per report, in order.
     func applyDeliveryReports(_ reports: [DeliveryReport], actor: String) async throws -> [DeliveryReportResult]
+    /// Applies a print bureau's return lines in one transaction, each on its own: `posted` sets
+    /// the letter's actual sent time, `returned` moves it to `undeliverable`, `rejected` to
+    /// `errorNoRetry`, `accepted`/`printed` are logged; every line is logged in `delivery_reports`.
+    func applyPrintReturns(_ returns: [PrintReturn], actor: String) async throws -> [PrintReturnResult]
 
     // MARK: Email suppression
     /// Adds email addresses to the suppression list (a hard bounce); an address already there

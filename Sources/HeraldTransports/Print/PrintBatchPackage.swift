@@ -77,7 +77,7 @@ public final class PrintBatchWriter {
         guard !formats.isEmpty else { throw PrintManifestError.invalid(nil, "formats", "must name csv, xml or both") }
         self.batchId = batchId
         // Whole seconds, as the manifest writes it.
-        self.createdAt = Date(timeIntervalSince1970: createdAt.timeIntervalSince1970.rounded(.down))
+        self.createdAt = PrintManifest.wholeSeconds(createdAt)
         self.bureau = bureau
         self.postage = postage
         self.envelope = envelope

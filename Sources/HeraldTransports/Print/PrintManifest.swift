@@ -102,7 +102,8 @@ public struct PrintManifest: Sendable, Hashable {
 
     /// The batch's id (the ZIP's name is made from it).
     public var batchId: String
-    /// When the batch was closed; written to the second (UTC), and the ZIP's entry times.
+    /// When the batch was closed, in whole seconds (``init(batchId:createdAt:bureau:postage:envelope:letters:)``
+    /// drops a fraction): written in UTC, and the ZIP's entry times.
     public var createdAt: Date
     /// The bureau's name, as configured.
     public var bureau: String
@@ -122,7 +123,7 @@ public struct PrintManifest: Sendable, Hashable {
     public init(batchId: String, createdAt: Date, bureau: String, postage: PostageClass, envelope: String,
                 letters: [Letter]) throws {
         self.batchId = batchId
-        self.createdAt = createdAt
+        self.createdAt = Self.wholeSeconds(createdAt)
         self.bureau = bureau
         self.postage = postage
         self.envelope = envelope
@@ -229,6 +230,11 @@ public struct PrintManifest: Sendable, Hashable {
             out.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `date` without its fraction of a second.
+    static func wholeSeconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
     }
 
     /// `date` as `YYYY-MM-DDTHH:MM:SSZ` (UTC, whole seconds, rounded down).

@@ -58,6 +58,12 @@ if ! command -v dmtxread >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q dmtx-utils >/dev/null 2>&1 \
     || { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q dmtx-utils >/dev/null; }
 fi
+# libxml2's xmllint validates the print manifest's XML against docs/print-manifest.xsd.
+if ! command -v xmllint >/dev/null; then
+  echo "test.sh: installing libxml2-utils"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q libxml2-utils >/dev/null 2>&1 \
+    || { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libxml2-utils >/dev/null; }
+fi
 
 swift build --build-tests
 # A hung test must fail the run, not eat CI's whole time limit.

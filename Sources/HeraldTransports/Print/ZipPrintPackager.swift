@@ -1,0 +1,114 @@
+import Foundation
+import HeraldCore
+
+/// The print bureau route's ``PrintPackager``: marks each letter (``marks``: a blank back for odd
+/// duplex letters, a Data Matrix per sheet in the clear strip) and writes the batch's ZIP with
+/// ``PrintBatchWriter`` (PDFs as `<piece id>.pdf`, then the manifests) in a temporary file,
+/// returning its bytes. A letter whose PDF cannot be marked or carried by the manifest fails
+/// alone; the batch goes on without it.
+public struct ZipPrintPackager: PrintPackager {
+    /// Production marks: `(pdf, batch id, piece id, duplex) → (marked pdf, pages, sheets)`.
+    public typealias Marks = @Sendable (_ pdf: [UInt8], _ batchId: String, _ pieceId: String, _ duplex: Bool) throws -> (pdf: [UInt8], pages: Int, sheets: Int)
+
+    public var formats: [PrintManifest.Format]
+    public var prefix: String
+    public var marks: Marks
+    /// Where ZIPs are built before the drop (removed after).
+    public var scratch: URL
+
+    public init(formats: [PrintManifest.Format], prefix: String = "herald", scratch: URL, marks: @escaping Marks) {
+        self.formats = formats
+        self.prefix = prefix
+        self.scratch = scratch
+        self.marks = marks
+    }
+
+    public func package(_ batch: PrintBatch, letters: [PrintLetter], at: Date) async throws -> PrintPackage {
+        let formats = formats, prefix = prefix, marks = marks, scratch = scratch
+        return try await withCheckedThrowingContinuation { continuation in
+            // CPU and file work off the cooperative pool.
+            DispatchQueue.global().async {
+                continuation.resume(with: Result {
+                    try Self.build(batch, letters: letters, formats: formats, prefix: prefix, scratch: scratch, marks: marks)
+                })
+            }
+        }
+    }
+
+    static func build(_ batch: PrintBatch, letters: [PrintLetter], formats: [PrintManifest.Format], prefix: String, scratch: URL,
+                      marks: Marks) throws -> PrintPackage {
+        guard let postage = PrintManifest.PostageClass(rawValue: batch.postage) else {
+            throw HeraldError.invalid("print.postage", "batch \(batch.id) has postage class '\(batch.postage)'")
+        }
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let url = scratch.appendingPathComponent(".\(batch.fileName).\(ProcessInfo.processInfo.processIdentifier).building")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let writer = try PrintBatchWriter(batchId: batch.id, createdAt: batch.createdAt, bureau: batch.bureau, postage: postage,
+                                          envelope: batch.envelope, formats: formats, prefix: prefix, to: url)
+        var failed: [String: String] = [:]
+        for letter in letters {
+            do {
+                let marked = try marks(letter.pdf, batch.id, letter.piece.pieceId, letter.piece.duplex)
+                let (lines, country) = Self.address(letter.distribution.target)
+                let entry = PrintManifest.Letter(
+                    pieceId: letter.piece.pieceId, commsRequestId: letter.request.id, pages: marked.pages,
+                    sides: letter.piece.duplex ? .duplex : .simplex, envelope: batch.envelope, postage: postage,
+                    addressLines: lines, country: country, pdf: marked.pdf)
+                try writer.add(entry, pdf: marked.pdf)
+            } catch {
+                failed[letter.distribution.id] = "not packed for the print bureau: \(error)"
+            }
+        }
+        guard failed.count < letters.count else {
+            throw HeraldError.invalid("letters", "no letter of batch \(batch.id) could be packed: \(failed.values.first ?? "none given")")
+        }
+        let package = try writer.finish()
+        let zip = try [UInt8](Data(contentsOf: package.url))
+        return PrintPackage(zip: zip, failed: failed)
+    }
+
+    /// A letter target's address lines and country: the target is the lines, then the postcode
+    /// and the ISO country code (``MethodSelection``); a last line of two capital letters is the
+    /// country, else the country is `ZZ` (unknown). At most six lines (the rest joined into the sixth).
+    static func address(_ target: String) -> (lines: [String], country: String) {
+        var lines = target.split(separator: "\n", omittingEmptySubsequences: true).map { String($0) }
+        var country = "ZZ"
+        if let last = lines.last, last.count == 2, last.allSatisfy({ $0.isASCII && $0.isUppercase }) {
+            country = last
+            lines.removeLast()
+        }
+        if lines.isEmpty { lines = ["(no address)"] }
+        if lines.count > 6 { lines = Array(lines.prefix(5)) + [lines.dropFirst(5).joined(separator: ", ")] }
+        return (lines, country)
+    }
+}
+
+/// A ``PrintDropTarget`` on a storage backend (`FileArchive`, `SFTPArchive`, `S3Archive`): the ZIP
+/// is put at `<directory>/<name>` — atomically, as each backend writes (a temporary name then a
+/// rename: `<name>.zip.tmp` on SFTP; one PUT on S3) — then, when asked, an empty `<name>.ok`.
+public struct ArchivePrintDrop: PrintDropTarget {
+    public let archive: any DocumentArchive
+    public let directory: String
+    public let okFile: Bool
+    public let description: String
+
+    public init(archive: any DocumentArchive, directory: String, okFile: Bool, description: String) {
+        self.archive = archive
+        var d = directory
+        while d.hasSuffix("/") { d.removeLast() }
+        self.directory = d
+        self.okFile = okFile
+        self.description = description
+    }
+
+    func key(_ name: String) -> String { directory.isEmpty ? name : "\(directory)/\(name)" }
+
+    public func contains(fileName: String) async throws -> Bool {
+        try await archive.contains(key: key(fileName))
+    }
+
+    public func drop(_ zip: [UInt8], fileName: String) async throws {
+        _ = try await archive.put(zip, key: key(fileName))
+        if okFile { _ = try await archive.put([], key: key(fileName + ".ok")) }
+    }
+}

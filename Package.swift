@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "HeraldCatalog",
             dependencies: [
-                "HeraldCore",
+                "HeraldCore", "Letterpress",  // lays letter templates out to check the print clear strip
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -10,7 +10,7 @@ enum Letters {
     static let renderer = LetterpressRenderer()
 
     /// A letter of `pages` A4 pages: one heading and a page break before each later page.
-    static func letter(pages: Int) throws -> [UInt8] {
+    static func letter(pages: Int, profile: RenderOptions.Profile = .standard) throws -> [UInt8] {
         var html = """
             <!DOCTYPE html><html><head><meta charset="utf-8"><title>Test letter</title>
             <style>@page { size: A4; margin: 20mm 20mm 25mm 25mm; } h1 { font-size: 14pt; } .next { break-before: page; }</style>
@@ -21,7 +21,7 @@ enum Letters {
             html += "<p>Dear customer, this is paragraph \(page) of \(pages). Your account number is 4100\(page).</p>"
         }
         html += "</body></html>"
-        let document = try renderer.render(html: html)
+        let document = try renderer.render(html: html, options: RenderOptions(profile: profile))
         #expect(document.pageCount == pages)
         return document.pdf
     }

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldTestSupport
+import Letterpress
 import PDF
 import Testing
 
@@ -69,6 +70,23 @@ struct PDFStamperTests {
         try await Checkers.expectValid(path)
         #expect(try await Checkers.pages(path) == 3)
         #expect(try await Checkers.text(path).first?.contains("Page 1 of the letter") == true)
+    }
+
+    @Test("A PDF/A-2b letter (metadata, output intent) stamps as well; /Info and the first /ID half are kept")
+    func archival() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let original = try Letters.letter(pages: 3, profile: .pdfA2b)
+        let stamped = try PDFStamper(original).stamped(appendingBlankPages: 1, fills: [0: [PDFStamper.Rect(x: 5, y: 5, width: 10, height: 10)]])
+        let path = try scratch.write("archival.pdf", stamped)
+        try await Checkers.expectValid(path)
+        #expect(try await Checkers.pages(path) == 4)
+        let info = try await TestProcess.run("pdfinfo", [path])
+        #expect(info.output.contains("Title:           Test letter"), "\(info.output)")
+        let trailer = String(decoding: stamped.suffix(400), as: UTF8.self)
+        let firstID = String(decoding: original.suffix(200), as: UTF8.self).split(separator: "/ID [")[1].prefix(34)
+        #expect(trailer.contains("/ID [\(firstID) <"), "\(trailer)")
+        #expect(trailer.contains("/Prev "), "\(trailer)")
     }
 
     @Test("Nothing to do returns the bytes unchanged; a fill on a missing page is refused")

@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "S3", targets: ["S3"]),
         .library(name: "DataMatrix", targets: ["DataMatrix"]),
         .library(name: "SFTP", targets: ["SFTP"]),
+        .library(name: "PrintMarks", targets: ["PrintMarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -66,7 +67,7 @@ let package = Package(
         .target(
             name: "HeraldCatalog",
             dependencies: [
-                "HeraldCore",
+                "HeraldCore", "Letterpress",  // lays letter templates out to check the print clear strip
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -252,6 +253,8 @@ let package = Package(
         ),
         // Data Matrix ECC 200 symbols (ISO/IEC 16022) as module grids; no dependencies.
         .target(name: "DataMatrix", swiftSettings: swiftSettings),
+        // Print-bureau production marks: blank backs and a Data Matrix per sheet, stamped onto finished PDFs.
+        .target(name: "PrintMarks", dependencies: ["PDF", "DataMatrix"], swiftSettings: swiftSettings),
         // Tolerant HTML parsing, CSS parsing and the cascade into a styled tree.
         .target(name: "StyledHTML", swiftSettings: swiftSettings),
         // Layout, pagination and painting: HTML + assets -> PDF bytes.
@@ -348,6 +351,12 @@ let package = Package(
         ),
         // Codewords against published and zxing-cpp values; symbols drawn into PDFs and decoded by libdmtx and zxing-cpp.
         .testTarget(name: "DataMatrixTests", dependencies: ["DataMatrix", "PDF", "HeraldTestSupport"], swiftSettings: swiftSettings),
+        // The stamper and the marks on Letterpress letters: qpdf, pdftotext, pdfinfo; codes read back by libdmtx and zxing-cpp.
+        .testTarget(
+            name: "PrintMarksTests",
+            dependencies: ["PrintMarks", "PDF", "Letterpress", "HeraldCatalog", "HeraldTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         // Codec, state machine, known_hosts and key files; the client against an in-process SSH server with faults.
         .testTarget(
             name: "SFTPTests",

@@ -4,7 +4,8 @@ import HeraldCore
 extension CatalogLoader {
     /// One code folder: its definition and compiled templates; nil when code.json is unusable.
     static func readCode(
-        folder: String, at url: URL, defaultLanguage: String, registry: DefaultFieldRegistry, issues: inout [CatalogIssue]
+        folder: String, at url: URL, defaultLanguage: String, registry: DefaultFieldRegistry,
+        letterClearStrip: Double = defaultLetterClearStrip, issues: inout [CatalogIssue]
     ) -> LoadedCatalog.Entry? {
         let definitionFile = "\(folder)/code.json"
         var definition = CodeDefinition()
@@ -69,7 +70,12 @@ extension CatalogLoader {
                 checkLetterAssets(text, file: file, folder: folder, assets: url.appendingPathComponent(assetsFolder), issues: &issues)
             }
             do {
-                templates[key] = try CatalogTemplate(name: file, text: text, escapesHTML: parsed.part == .html)
+                let template = try CatalogTemplate(name: file, text: text, escapesHTML: parsed.part == .html)
+                templates[key] = template
+                if parsed.method == .letter, parsed.part == .html, letterClearStrip > 0 {
+                    checkClearStrip(template, text: text, file: file, assets: url.appendingPathComponent(assetsFolder),
+                                    fields: allowedFields, strip: letterClearStrip, issues: &issues)
+                }
             } catch {
                 issues.append(CatalogIssue(file: file, line: error.line, message: error.message))
             }

@@ -37,11 +37,22 @@ import HeraldCore
 /// language (email and letter: html; the others: body). Trailing new lines of body templates
 /// are dropped (an SMS must not end in one). Hidden files are ignored; other files
 /// next to the templates, and templates for methods the code does not allow, are warnings.
+///
+/// Letter templates must keep the print clear strip free: each is merged with `XXXXXXXX` for
+/// every field, laid out by Letterpress, and anything it draws less than `letterClearStrip`
+/// millimetres (default ``defaultLetterClearStrip``, 18) from the left edge of a page is an
+/// error — the print bureau puts its Data Matrix marks there. `0` turns the check off.
 public enum CatalogLoader {
+    /// The width of the clear strip on the left edge of letter pages, in millimetres.
+    public static let defaultLetterClearStrip = 18.0
+
     /// Loads the catalog at `directory`, compiling every template once.
+    /// - Parameter letterClearStrip: millimetres from the left page edge letters must leave empty (0: no check).
     /// - Throws: ``CatalogLoadError`` listing every problem when there is at least one error.
-    public static func load(from directory: URL, registry: DefaultFieldRegistry = .standard) throws -> LoadedCatalog {
-        let (catalog, issues) = build(directory, registry: registry)
+    public static func load(
+        from directory: URL, registry: DefaultFieldRegistry = .standard, letterClearStrip: Double = defaultLetterClearStrip
+    ) throws -> LoadedCatalog {
+        let (catalog, issues) = build(directory, registry: registry, letterClearStrip: letterClearStrip)
         guard let catalog, !issues.contains(where: \.isError) else {
             throw CatalogLoadError(issues: issues)
         }
@@ -49,12 +60,17 @@ public enum CatalogLoader {
     }
 
     /// Every problem in the catalog at `url`, errors first; empty when it is clean. Never throws.
-    public static func check(_ url: URL, registry: DefaultFieldRegistry = .standard) -> [CatalogIssue] {
-        build(url, registry: registry).issues
+    /// - Parameter letterClearStrip: millimetres from the left page edge letters must leave empty (0: no check).
+    public static func check(
+        _ url: URL, registry: DefaultFieldRegistry = .standard, letterClearStrip: Double = defaultLetterClearStrip
+    ) -> [CatalogIssue] {
+        build(url, registry: registry, letterClearStrip: letterClearStrip).issues
     }
 
     /// Reads the folder; the catalog is nil when it could not be read at all.
-    static func build(_ directory: URL, registry: DefaultFieldRegistry) -> (catalog: LoadedCatalog?, issues: [CatalogIssue]) {
+    static func build(
+        _ directory: URL, registry: DefaultFieldRegistry, letterClearStrip: Double = defaultLetterClearStrip
+    ) -> (catalog: LoadedCatalog?, issues: [CatalogIssue]) {
         var issues: [CatalogIssue] = []
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
@@ -76,7 +92,10 @@ public enum CatalogLoader {
             var isDir: ObjCBool = false
             let url = directory.appendingPathComponent(name)
             guard fm.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue else { continue }
-            if let entry = readCode(folder: name, at: url, defaultLanguage: defaultLanguage, registry: registry, issues: &issues) {
+            if let entry = readCode(
+                folder: name, at: url, defaultLanguage: defaultLanguage, registry: registry,
+                letterClearStrip: letterClearStrip, issues: &issues
+            ) {
                 entries[name] = entry
             }
         }

@@ -11,15 +11,22 @@ public final class ReloadableCatalog: TemplateCatalog, Sendable {
     public let directory: URL
     /// The field registry templates are checked against.
     public let registry: DefaultFieldRegistry
+    /// Millimetres from the left page edge letters must leave empty (0: not checked).
+    public let letterClearStrip: Double
     private let current: Mutex<LoadedCatalog>
     private let logger: Logger
 
     /// Loads the catalog at `directory`.
+    /// - Parameter letterClearStrip: see ``CatalogLoader/load(from:registry:letterClearStrip:)``.
     /// - Throws: ``CatalogLoadError`` when it has errors.
-    public init(directory: URL, registry: DefaultFieldRegistry = .standard, logger: Logger = Logger(label: "herald.catalog")) throws {
-        let catalog = try CatalogLoader.load(from: directory, registry: registry)
+    public init(
+        directory: URL, registry: DefaultFieldRegistry = .standard,
+        letterClearStrip: Double = CatalogLoader.defaultLetterClearStrip, logger: Logger = Logger(label: "herald.catalog")
+    ) throws {
+        let catalog = try CatalogLoader.load(from: directory, registry: registry, letterClearStrip: letterClearStrip)
         self.directory = directory
         self.registry = registry
+        self.letterClearStrip = letterClearStrip
         self.logger = logger
         self.current = Mutex(catalog)
         logger.info("catalog loaded", metadata: [
@@ -40,7 +47,7 @@ public final class ReloadableCatalog: TemplateCatalog, Sendable {
     public func reload() throws -> [CatalogIssue] {
         let fresh: LoadedCatalog
         do {
-            fresh = try CatalogLoader.load(from: directory, registry: registry)
+            fresh = try CatalogLoader.load(from: directory, registry: registry, letterClearStrip: letterClearStrip)
         } catch let error as CatalogLoadError {
             logger.warning("catalog reload refused; keeping the catalog in use", metadata: [
                 "catalog.directory": "\(directory.path)", "catalog.errors": "\(error.errors.count)",

@@ -14,7 +14,7 @@ import StyledHTML
 /// try Data(letter.pdf).write(to: out)
 /// ```
 public final class LetterpressRenderer: Sendable {
-    private let cache = AssetCache()
+    let cache = AssetCache()
     /// Font subsets and ToUnicode CMaps compressed by earlier renders: letters of one template
     /// use the same glyphs, so most documents reuse them (the output is the same either way).
     private let streams = PDFStreamCache()

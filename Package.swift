@@ -138,7 +138,7 @@ let package = Package(
             name: "HeraldApp",
             dependencies: [
                 "HeraldCore", "HeraldCatalog", "HeraldSQLite", "HeraldPipeline",
-                "HeraldTransports", "HeraldHTTP", "Letterpress", "SFTP",
+                "HeraldTransports", "HeraldHTTP", "Letterpress", "SFTP", "PrintMarks",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

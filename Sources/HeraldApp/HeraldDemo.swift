@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCatalog
 import HeraldCore
+import HeraldPipeline
 import HeraldSQLite
 import Logging
 
@@ -28,8 +29,17 @@ public enum HeraldDemo {
     /// Prepares `dataDirectory` (refusing a folder that holds anything but an earlier demo),
     /// runs the demo and returns its rows.
     public static func run(dataDirectory: URL, logger: Logger) async throws -> [Row] {
+        try await run(dataDirectory: dataDirectory, logger: logger, letters: .outbox).rows
+    }
+
+    /// The demo; with `letters: .print` its letters go to a print bureau folder
+    /// (`<data-dir>/print-bureau/inbox`) in a batch, closed at once rather than at the cut-off,
+    /// and a return file from the "bureau" (`posted` for each letter) is then applied. `notes`
+    /// says what happened to the batch.
+    public static func run(dataDirectory: URL, logger: Logger, letters: PrintSettings.Transport) async throws -> (rows: [Row], notes: [String]) {
         try prepare(dataDirectory)
-        let settings = HeraldSettings(dataDirectory: dataDirectory)
+        var settings = HeraldSettings(dataDirectory: dataDirectory)
+        settings.print.transport = letters
         try SampleCatalog.write(to: settings.catalogDirectory)
         let runtime = try await HeraldRuntime(settings: settings, logger: logger)
         try await loadCustomers(runtime.store)
@@ -40,6 +50,10 @@ public enum HeraldDemo {
             _ = try await runtime.intake.resolveEvent(id: eventId, actor: "demo")
             try await runtime.runUntilQuiet()
         }
+        var printNotes: [String] = []
+        if let route = runtime.printRoute {
+            printNotes = try await runPrintBureau(runtime, route: route, dataDirectory: dataDirectory)
+        }
         var rows: [Row] = []
         for (id, note) in notes.requests {
             guard let detail = try await runtime.store.request(id: id) else { continue }
@@ -49,7 +63,46 @@ public enum HeraldDemo {
                 target: detail.distribution.map { $0.target.replacingOccurrences(of: "\n", with: ", ") } ?? "-", note: note,
                 storedLocation: detail.storedDocument?.location))
         }
-        return rows
+        return (rows, printNotes)
+    }
+
+    /// Closes the open batches now, drops them, and plays the bureau: a return file saying each
+    /// letter was posted, applied by the returns poller.
+    static func runPrintBureau(_ runtime: HeraldRuntime, route: PrintRoute, dataDirectory: URL) async throws -> [String] {
+        _ = try await runtime.store.closeOpenPrintBatches(at: runtime.clock())
+        try await runtime.runUntilQuiet()
+        var notes: [String] = []
+        let batches = try await runtime.store.printBatches(limit: 10)
+        let returnsFolder = dataDirectory.appendingPathComponent("print-bureau/returns")
+        try FileManager.default.createDirectory(at: returnsFolder, withIntermediateDirectories: true)
+        var lines = ["pieceId,status,at,reason"]
+        for batch in batches {
+            notes.append("print batch \(batch.fileName): \(batch.letters) letter(s), \(batch.sheets) sheet(s), \(batch.envelope), "
+                         + "\(batch.postage) class, \(batch.status.rawValue) → \(route.target.description)/\(batch.fileName)")
+        }
+        for (id, _) in try await printedLetters(runtime) {
+            lines.append("\(id),posted,\(ISO8601DateFormatter().string(from: runtime.clock())),")
+        }
+        let file = returnsFolder.appendingPathComponent("returns-demo.csv")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
+        let reports = try await runtime.printReturnsPoller(route).pollOnce()
+        for report in reports {
+            notes.append("return file \(report.name): \(report.results.count) line(s) applied, \(report.problems.count) problem(s); "
+                         + "moved to print-bureau/returns/processed/")
+        }
+        return notes
+    }
+
+    /// The letters the demo sent to the bureau: (distribution id, request id).
+    static func printedLetters(_ runtime: HeraldRuntime) async throws -> [(String, String)] {
+        var out: [(String, String)] = []
+        let page = try await runtime.store.requests(RequestQuery(limit: 100))
+        for detail in page.items {
+            if let d = detail.distribution, d.method == .letter, d.status == .sent, d.reference?.contains(".zip#") == true {
+                out.append((d.id, detail.request.id))
+            }
+        }
+        return out
     }
 
     static func prepare(_ dir: URL) throws {

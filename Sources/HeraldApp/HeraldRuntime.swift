@@ -31,6 +31,8 @@ public final class HeraldRuntime: Sendable {
     /// Where every document's long-term copy goes (`storage.backend`), sealed with AES-256-GCM
     /// when `storage.encryption.key.file` is set.
     public let archive: any DocumentArchive
+    /// The print bureau route when `letter.transport` is `print`; nil otherwise.
+    public let printRoute: PrintRoute?
     public let logger: Logger
     public let clock: @Sendable () -> Date
 
@@ -49,7 +51,7 @@ public final class HeraldRuntime: Sendable {
             throw HeraldSettings.Keys.catalogDir.invalid(
                 "names the catalog folder \(settings.catalogDirectory.path), which does not exist (run `herald demo` for a sample, or pass --catalog)")
         }
-        catalog = try ReloadableCatalog(directory: settings.catalogDirectory, logger: logger)
+        catalog = try ReloadableCatalog(directory: settings.catalogDirectory, letterClearStrip: settings.print.clearStrip, logger: logger)
         signals = WorkSignals()
         intake = TriggerIntake(store: store, catalog: catalog, signals: signals, clock: clock)
         documents = FileDocumentStore(root: settings.documentsDirectory)
@@ -57,6 +59,7 @@ public final class HeraldRuntime: Sendable {
         letterRenderer = PDFLetterRenderer(catalogDirectory: settings.catalogDirectory, archival: settings.letterPDFA)
         smtpTransmitter = settings.email.makeTransmitter(documents: documents)
         archive = try settings.storage.makeArchive(settings: settings, logger: logger)
+        printRoute = settings.print.transport == .print ? try PrintRoute(settings: settings, logger: logger) : nil
         if settings.sms.transport == .smpp, let route = settings.sms.smpp {
             smppRoute = SMPPRoute(settings: route, logger: logger)
         } else {
@@ -111,7 +114,13 @@ public final class HeraldRuntime: Sendable {
     public func pipelineServices() -> [any Service] {
         var services: [any Service] = [commsMonitor(), Housekeeping(store: store, clock: clock, logger: logger), bounceFolder()]
         services += [DeliveryMethod.email, .letter].map { mergeMonitor($0) as any Service }
-        services += DeliveryMethod.allCases.map { sender($0) as any Service }
+        if let printRoute {
+            // Letters go to the print bureau in batches: the batcher takes the letter sender's place.
+            services += DeliveryMethod.allCases.filter { $0 != .letter }.map { sender($0) as any Service }
+            services += [printBatcher(printRoute), printDropper(printRoute), printReturnsPoller(printRoute)] as [any Service]
+        } else {
+            services += DeliveryMethod.allCases.map { sender($0) as any Service }
+        }
         services.append(documentArchiver())
         if settings.storage.localRetentionDays > 0 {
             services.append(LocalDocumentRetention(store: store, documents: documents, retention: .seconds(86_400 * settings.storage.localRetentionDays),
@@ -144,13 +153,17 @@ public final class HeraldRuntime: Sendable {
     public func runUntilQuiet(maxRounds: Int = 10_000) async throws -> Int {
         let monitor = commsMonitor()
         let merges = [DeliveryMethod.email, .letter].map(mergeMonitor)
-        let senders = DeliveryMethod.allCases.map(sender)
+        let senders = DeliveryMethod.allCases.filter { printRoute == nil || $0 != .letter }.map(sender)
         let archiver = documentArchiver()
+        let batcher = printRoute.map(printBatcher)
+        let dropper = printRoute.map(printDropper)
         var total = 0
         for _ in 0..<maxRounds {
             var claimed = try await monitor.loop.runOnce { items, ticket in try await monitor.handle(items, ticket: ticket) }
             for m in merges { claimed += try await m.loop.runOnce { items, ticket in try await m.handle(items, ticket: ticket) } }
             for s in senders { claimed += try await s.loop.runOnce { items, ticket in try await s.handle(items, ticket: ticket) } }
+            if let batcher { claimed += try await batcher.loop.runOnce { items, ticket in try await batcher.handle(items, ticket: ticket) } }
+            if let dropper { claimed += try await dropper.loop.runOnce { items, ticket in try await dropper.handle(items, ticket: ticket) } }
             claimed += try await archiver.loop.runOnce { items, ticket in try await archiver.handle(items, ticket: ticket) }
             total += claimed
             if claimed == 0 { return total }

@@ -102,7 +102,7 @@ public struct HeraldSettings: Sendable {
         s.email = try EmailTransportSettings(reading: settings)
         s.sms = try SMSTransportSettings(reading: settings)
         s.storage = try StorageSettings(reading: settings, environment: environment)
-        s.print = try PrintSettings(reading: settings)
+        s.print = try PrintSettings(reading: settings, environment: environment)
         return s
     }
 

@@ -41,7 +41,8 @@ public struct PrintSettings: Sendable {
     /// Where the bureau's return files appear (local or on the SFTP server).
     public var returnsDirectory: String?
     public var sftp: StorageSettings.SFTP?
-    public var s3Bucket: String?
+    /// The bucket and its endpoint/credentials (`print.s3.bucket`, `s3.*`) for the `s3` drop.
+    public var s3: StorageSettings.S3?
 
     public init() {
         rules = PrintRules(cutoff: (try? PrintCutoff(parsing: Keys.cutoff.defaultValue)) ?? PrintCutoff(hour: 16, minute: 0, timeZone: .gmt),
@@ -65,7 +66,7 @@ public struct PrintSettings: Sendable {
         public static let manifest = SettingKey(
             "print.manifest", default: Manifest.both, documented: "`both`", meaning: "manifests in each batch ZIP: `csv`, `xml` or `both`")
         public static let clearStrip = SettingKey(
-            "print.clearStrip", default: 18, meaning: "millimetres kept clear on each sheet's left edge for the sheet's Data Matrix")
+            "print.clear.strip", default: 18, meaning: "millimetres kept clear on each sheet's left edge for the sheet's Data Matrix")
         public static let drop = SettingKey(
             "print.drop", default: Drop.folder, documented: "`folder`", meaning: "where batches go: `folder`, `sftp` (`print.sftp.*`) or `s3`")
         public static let directory = SettingKey<String?>(
@@ -88,7 +89,7 @@ public struct PrintSettings: Sendable {
 
 extension PrintSettings {
     /// Reads and validates the print settings (each bad value names its setting).
-    init(reading settings: SettingsReader) throws {
+    init(reading settings: SettingsReader, environment: [String: String]) throws {
         self.init()
         transport = try settings.choice(Keys.transport, expected: "outbox or print") { Transport(rawValue: $0.lowercased()) }
         let max = try settings.int(Keys.batchMax)
@@ -115,7 +116,7 @@ extension PrintSettings {
         case .sftp: sftp = try StorageSettings.SFTP(reading: settings, keys: Keys.sftp, requiredWhen: "\(Keys.drop.name) is sftp")
         case .s3:
             guard let bucket = settings.string(Keys.s3Bucket) else { throw Keys.s3Bucket.invalid("is required when \(Keys.drop.name) is s3") }
-            s3Bucket = bucket
+            s3 = try StorageSettings.S3(reading: settings, environment: environment, bucket: bucket, requiredWhen: "\(Keys.drop.name) is s3")
         }
     }
 }

@@ -117,20 +117,7 @@ extension StorageSettings {
         case .s3:
             let required = "is required when \(Keys.backend.name) is s3"
             guard let bucket = settings.string(Keys.s3Bucket) else { throw Keys.s3Bucket.invalid(required) }
-            func env(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-            // One family of credentials, never mixed: Herald's own, else the standard AWS ones.
-            let own = try (settings.secret(Keys.s3AccessKeyID), settings.secret(Keys.s3SecretAccessKey))
-            let id: String, secret: String, token: String?
-            if let i = own.0, let s = own.1 {
-                (id, secret, token) = (i, s, try settings.secret(Keys.s3SessionToken))
-            } else if let i = env("AWS_ACCESS_KEY_ID"), let s = env("AWS_SECRET_ACCESS_KEY") {
-                (id, secret, token) = (i, s, env("AWS_SESSION_TOKEN"))
-            } else {
-                throw Keys.s3AccessKeyID.invalid("and \(Keys.s3SecretAccessKey.name) (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) \(required)")
-            }
-            s3 = S3(endpoint: settings.string(Keys.s3Endpoint), region: settings.string(Keys.s3Region), bucket: bucket,
-                    pathStyle: try settings.flag(Keys.s3PathStyle), accessKeyID: id, secretAccessKey: secret, sessionToken: token,
-                    serverSideEncryption: settings.string(Keys.s3ServerSideEncryption))
+            s3 = try S3(reading: settings, environment: environment, bucket: bucket, requiredWhen: "\(Keys.backend.name) is s3")
         case .sftp:
             sftp = try SFTP(reading: settings, keys: Keys.sftp, requiredWhen: "\(Keys.backend.name) is sftp")
         }
@@ -148,16 +135,7 @@ extension StorageSettings {
             inner = try FileArchive(root: settings.storageDirectory, locationBase: settings.dataDirectory)
         case .s3:
             guard let s3 else { throw Keys.s3Bucket.invalid("is required when \(Keys.backend.name) is s3") }
-            var credentials = ["HERALD_S3_ACCESS_KEY_ID": s3.accessKeyID, "HERALD_S3_SECRET_ACCESS_KEY": s3.secretAccessKey]
-            credentials["HERALD_S3_SESSION_TOKEN"] = s3.sessionToken
-            do {
-                inner = try S3Archive.make(
-                    endpoint: s3.endpoint, region: s3.region, bucket: s3.bucket, pathStyle: s3.pathStyle,
-                    serverSideEncryption: try S3Archive.serverSideEncryption(setting: s3.serverSideEncryption ?? ""),
-                    environment: credentials)
-            } catch let failure as ArchiveFailure {
-                throw Keys.s3Endpoint.invalid(failure.message)
-            }
+            inner = try s3.makeArchive()
         case .sftp:
             guard let sftp else { throw Keys.sftpHost.invalid("is required when \(Keys.backend.name) is sftp") }
             inner = SFTPArchive(client: SFTPClient(configuration: sftp.configuration(sessions: max(1, min(4, concurrency / 4))), logger: logger),
@@ -168,6 +146,41 @@ extension StorageSettings {
             return SealingArchive(inner, keyring: try StorageKeyring.load(path: file))
         } catch {
             throw Keys.encryptionKeyFile.invalid("\(error)")
+        }
+    }
+}
+
+extension StorageSettings.S3 {
+    /// Reads the S3 endpoint and credentials (`s3.*`) for `bucket`. Credentials come from one
+    /// family, never mixed: Herald's own (`s3.access.key.id`…), else the standard `AWS_*` ones.
+    init(reading settings: SettingsReader, environment: [String: String], bucket: String, requiredWhen: String) throws {
+        typealias Keys = StorageSettings.Keys
+        func env(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let own = try (settings.secret(Keys.s3AccessKeyID), settings.secret(Keys.s3SecretAccessKey))
+        let id: String, secret: String, token: String?
+        if let i = own.0, let s = own.1 {
+            (id, secret, token) = (i, s, try settings.secret(Keys.s3SessionToken))
+        } else if let i = env("AWS_ACCESS_KEY_ID"), let s = env("AWS_SECRET_ACCESS_KEY") {
+            (id, secret, token) = (i, s, env("AWS_SESSION_TOKEN"))
+        } else {
+            throw Keys.s3AccessKeyID.invalid(
+                "and \(Keys.s3SecretAccessKey.name) (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) are required when \(requiredWhen)")
+        }
+        self.init(endpoint: settings.string(Keys.s3Endpoint), region: settings.string(Keys.s3Region), bucket: bucket,
+                  pathStyle: try settings.flag(Keys.s3PathStyle), accessKeyID: id, secretAccessKey: secret, sessionToken: token,
+                  serverSideEncryption: settings.string(Keys.s3ServerSideEncryption))
+    }
+
+    /// The S3 backend for this bucket (no sealing).
+    func makeArchive() throws -> S3Archive {
+        var credentials = ["HERALD_S3_ACCESS_KEY_ID": accessKeyID, "HERALD_S3_SECRET_ACCESS_KEY": secretAccessKey]
+        credentials["HERALD_S3_SESSION_TOKEN"] = sessionToken
+        do {
+            return try S3Archive.make(
+                endpoint: endpoint, region: region, bucket: bucket, pathStyle: pathStyle,
+                serverSideEncryption: try S3Archive.serverSideEncryption(setting: serverSideEncryption ?? ""), environment: credentials)
+        } catch let failure as ArchiveFailure {
+            throw StorageSettings.Keys.s3Endpoint.invalid(failure.message)
         }
     }
 }

@@ -79,3 +79,23 @@ extension Database {
         }
     }
 }
+
+extension SQLiteStore {
+    public func closeOpenPrintBatches(at: Date) async throws -> Int {
+        let ms = Millis.from(at)
+        return try await writer.write { db in
+            try db.execute(sql: "UPDATE print_batches SET close_at = ? WHERE \(StatusSQL.condition(PrintBatchStatus.open)) AND close_at > ?",
+                           arguments: [ms, ms])
+            return db.changesCount
+        }
+    }
+
+    public func printBatches(limit: Int) async throws -> [PrintBatch] {
+        try await writer.read { db in
+            let statement = try db.makeStatement(sql: "SELECT \(PrintRecords.batchColumns) FROM print_batches ORDER BY id DESC LIMIT ?")
+            var out: [PrintBatch] = []
+            try statement.stepDirect(db, { $0.add(max(1, limit)) }) { out.append(PrintRecords.batch(direct: $0)) }
+            return out
+        }
+    }
+}

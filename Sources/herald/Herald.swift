@@ -72,12 +72,18 @@ struct Demo: AsyncParsableCommand {
         abstract: "Run the pipeline end to end on sample data (SQLite, filesystem, outbox) and show the result.")
     @Option(help: "Data folder for the demo; only a folder made by the demo is ever wiped.")
     var dataDir: String = "./herald-data"
+    @Option(help: "Where letters go: outbox (one PDF each) or print (a batch ZIP to a local print bureau folder, and its return file applied).")
+    var letters: String = "outbox"
 
     func run() async throws {
         try await reporting {
             let dir = URL(fileURLWithPath: dataDir).standardizedFileURL
-            let rows = try await HeraldDemo.run(dataDirectory: dir, logger: makeLogger(.warning))
+            guard let transport = PrintSettings.Transport(rawValue: letters) else {
+                throw HeraldError.invalid("--letters", "expected outbox or print, got '\(letters)'")
+            }
+            let (rows, notes) = try await HeraldDemo.run(dataDirectory: dir, logger: makeLogger(.warning), letters: transport)
             print(HeraldDemo.table(rows))
+            if !notes.isEmpty { print("\n" + notes.joined(separator: "\n")) }
             let stored = rows.compactMap(\.storedLocation).sorted()
             print("""
 

@@ -144,6 +144,11 @@ public protocol CommsStore: Sendable {
     /// the letter's actual sent time, `returned` moves it to `undeliverable`, `rejected` to
     /// `errorNoRetry`, `accepted`/`printed` are logged; every line is logged in `delivery_reports`.
     func applyPrintReturns(_ returns: [PrintReturn], actor: String) async throws -> [PrintReturnResult]
+    /// Brings the cut-off of every open print batch forward to `at` (an operator's "send what
+    /// you have now", the demo): the drop stage then takes them. Returns how many.
+    func closeOpenPrintBatches(at: Date) async throws -> Int
+    /// Print batches, newest first (`herald print batches`, the demo).
+    func printBatches(limit: Int) async throws -> [PrintBatch]
 
     // MARK: Email suppression
     /// Adds email addresses to the suppression list (a hard bounce); an address already there

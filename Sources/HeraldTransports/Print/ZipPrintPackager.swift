@@ -2,7 +2,8 @@ import Foundation
 import HeraldCore
 
 /// The print bureau route's ``PrintPackager``: marks each letter (``marks``: a blank back for odd
-/// duplex letters, a Data Matrix per sheet in the clear strip) and writes the batch's ZIP with
+/// duplex letters, a Data Matrix per sheet in the clear strip encoding
+/// `HRLD|<short batch id>|<letter number>|S<n>/<m>`) and writes the batch's ZIP with
 /// ``PrintBatchWriter`` (PDFs as `<piece id>.pdf`, then the manifests) in a temporary file,
 /// returning its bytes. A letter whose PDF cannot be marked or carried by the manifest fails
 /// alone; the batch goes on without it.
@@ -46,15 +47,20 @@ public struct ZipPrintPackager: PrintPackager {
         let writer = try PrintBatchWriter(batchId: batch.id, createdAt: batch.createdAt, bureau: batch.bureau, postage: postage,
                                           envelope: batch.envelope, formats: formats, prefix: prefix, to: url)
         var failed: [String: String] = [:]
+        // The sheet codes carry the batch's short id and the letter's number in the batch (its row
+        // in the manifest, from 1): a UUID pair would need a Data Matrix wider than the clear strip.
+        let shortBatch = Self.shortBatchId(batch.id)
+        var number = 0
         for letter in letters {
             do {
-                let marked = try marks(letter.pdf, batch.id, letter.piece.pieceId, letter.piece.duplex)
+                let marked = try marks(letter.pdf, shortBatch, Self.pieceNumber(number + 1), letter.piece.duplex)
                 let (lines, country) = Self.address(letter.distribution.target)
                 let entry = PrintManifest.Letter(
                     pieceId: letter.piece.pieceId, commsRequestId: letter.request.id, pages: marked.pages,
                     sides: letter.piece.duplex ? .duplex : .simplex, envelope: batch.envelope, postage: postage,
                     addressLines: lines, country: country, pdf: marked.pdf)
                 try writer.add(entry, pdf: marked.pdf)
+                number += 1
             } catch {
                 failed[letter.distribution.id] = "not packed for the print bureau: \(error)"
             }
@@ -65,6 +71,17 @@ public struct ZipPrintPackager: PrintPackager {
         let package = try writer.finish()
         let zip = try [UInt8](Data(contentsOf: package.url))
         return PrintPackage(zip: zip, failed: failed)
+    }
+
+    /// The last 12 hex digits of a batch id (a UUIDv7's random tail): `HRLD|<this>|…` on each sheet.
+    public static func shortBatchId(_ id: String) -> String {
+        String(id.filter(\.isHexDigit).suffix(12))
+    }
+
+    /// A letter's number in its batch, five digits (`00001`).
+    public static func pieceNumber(_ n: Int) -> String {
+        let text = String(n)
+        return String(repeating: "0", count: max(0, 5 - text.count)) + text
     }
 
     /// A letter target's address lines and country: the target is the lines, then the postcode

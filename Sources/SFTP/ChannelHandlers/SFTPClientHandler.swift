@@ -77,6 +77,13 @@ final class SFTPClientHandler: ChannelDuplexHandler {
         self.timing = timing
     }
 
+    deinit {
+        // A handler dropped before its channel opened (its pipeline failed to build) must not
+        // leave the ready promise unfulfilled (NIO traps on leaked promises in debug builds).
+        // Failing a fulfilled promise is a no-op.
+        readyPromise.fail(SFTPError.connectionLost("the SFTP channel never opened"))
+    }
+
     // MARK: Channel events
 
     func handlerAdded(context: ChannelHandlerContext) {

@@ -82,6 +82,12 @@ public final class SFTPSession: Sendable {
             let opened = try await channel.eventLoop.flatSubmit { () -> EventLoopFuture<(NIOLoopBound<SFTPClientHandler>, SFTPSessionStateMachine.ServerInfo)> in
                 let handlerPromise = channel.eventLoop.makePromise(of: NIOLoopBound<SFTPClientHandler>.self)
                 let childPromise = channel.eventLoop.makePromise(of: (any Channel).self)
+                // A connection closed before the channel opened (refused key, bad host key) fails
+                // both; registered first, so no path leaves either promise unfulfilled.
+                channel.closeFuture.whenComplete { _ in
+                    childPromise.fail(SFTPError.connectionLost("the SSH connection closed"))
+                    handlerPromise.fail(SFTPError.connectionLost("the SSH connection closed"))
+                }
                 do {
                     let ssh = try channel.pipeline.syncOperations.handler(type: NIOSSHHandler.self)
                     ssh.createChannel(childPromise, channelType: .session) { child, _ in
@@ -94,12 +100,10 @@ public final class SFTPSession: Sendable {
                         }
                     }
                 } catch {
+                    // The pipeline is gone (the connection closed under us): fail both promises now.
+                    childPromise.fail(error)
+                    handlerPromise.fail(error)
                     return channel.eventLoop.makeFailedFuture(error)
-                }
-                // A connection closed before the channel opened (refused key, bad host key) fails both.
-                channel.closeFuture.whenComplete { _ in
-                    childPromise.fail(SFTPError.connectionLost("the SSH connection closed"))
-                    handlerPromise.fail(SFTPError.connectionLost("the SSH connection closed"))
                 }
                 return childPromise.futureResult.flatMap { child in
                     // The SFTP channel's end closes the connection.

@@ -390,6 +390,52 @@ struct PrintBureauTests {
         #expect(drop.letterRows.count == 3)
     }
 
+    /// A drop target whose drop puts the ZIP at the bureau and then reports a failure (the
+    /// connection lost after the rename): the dropper records a failed drop.
+    final class LostAnswerTarget: PrintDropTarget {
+        let inner: any PrintDropTarget
+        let drops = Mutex<Int>(0)
+        init(_ inner: any PrintDropTarget) { self.inner = inner }
+        var description: String { inner.description }
+        func contains(fileName: String) async throws -> Bool { try await inner.contains(fileName: fileName) }
+        func drop(_ zip: [UInt8], fileName: String) async throws {
+            let n = drops.withLock { $0 += 1; return $0 }
+            try await inner.drop(zip, fileName: fileName)
+            if n == 1 { throw ArchiveFailure(.transient, "connection lost after the rename") }
+        }
+    }
+
+    @Test("a drop whose answer is lost after the rename: recorded as failed, and the retry finds the ZIP and commits without a second drop")
+    func dropAnswerLost() async throws {
+        let clock = TestClock(base: PrintBureauScenario.start)
+        let runtime = try await PrintBureauScenario.makeRuntime("print-lost", environment: Self.environment(), clock: clock)
+        defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
+        try await PrintBureauScenario.seedCustomers(runtime.store, count: 2)
+        let letters = [try await PrintBureauScenario.letter(runtime, customer: 1), try await PrintBureauScenario.letter(runtime, customer: 2)]
+        try await runtime.runUntilQuiet()
+        clock.advance(7 * 3600 + 5)
+        let target = LostAnswerTarget(try #require(runtime.printRoute).target)
+        let dropper = try Self.dropper(runtime, clock: clock, target: target)
+        #expect(try await Self.runOnce(dropper) == 2)
+        var batch = try #require(try await runtime.store.printBatches(limit: 1).first)
+        #expect(batch.status == .closed && batch.lastError?.hasSuffix("connection lost after the rename") == true)
+        #expect(Self.zips(runtime) == [batch.fileName])
+        let identity = try Self.fileIdentity("\(Self.inbox(runtime))/\(batch.fileName)")
+        for id in letters { #expect(try await PrintBureauScenario.distribution(runtime, id).status == .batched) }
+
+        clock.advance(61)
+        #expect(try await Self.runOnce(dropper) == 2)
+        #expect(target.drops.withLock { $0 } == 1, "found at the bureau by its name: not dropped again")
+        #expect(try Self.fileIdentity("\(Self.inbox(runtime))/\(batch.fileName)") == identity)
+        batch = try #require(try await runtime.store.printBatches(limit: 1).first)
+        #expect(batch.status == .dropped)
+        for id in letters {
+            let detail = try #require(try await runtime.store.request(id: id))
+            #expect(detail.distribution?.status == .sent && detail.distribution?.reference?.hasPrefix(batch.fileName + "#") == true)
+            #expect(detail.history.filter { $0.entity == .distribution && $0.to == DistributionStatus.sent.rawValue }.count == 1)
+        }
+    }
+
     @Test("killed between the ZIP and its .ok trigger: the retry finds the ZIP, leaves it alone, and writes the missing .ok")
     func crashBeforeTheOkFile() async throws {
         let clock = TestClock(base: PrintBureauScenario.start)

@@ -50,7 +50,7 @@ public enum PrintReturnResult: Sendable, Hashable {
 public struct PrintReturnFileContents: Sendable {
     public var name: String
     public var returns: [PrintReturn]
-    /// `line N: reason` for each line that could not be read.
+    /// `<file>:<line>: reason` for each line that could not be read.
     public var problems: [String]
     public init(name: String, returns: [PrintReturn], problems: [String]) {
         self.name = name

@@ -10,7 +10,8 @@ extension PrintReturnFileContents {
             guard let status = PrintReturn.Status(rawValue: line.status.rawValue) else { return nil }
             return PrintReturn(pieceId: line.pieceId, status: status, at: line.at, reason: line.reason, source: "\(name):\(line.number)")
         }
-        self.init(name: name, returns: returns, problems: parsed.bad.map(\.description))
+        // Named by file and line, as the unknown pieces the poller adds are (`<file>:<line>: why`).
+        self.init(name: name, returns: returns, problems: parsed.bad.map { "\(name):\($0.number): \($0.problem)" })
     }
 
     /// Whether a file name is a return file (`.csv`, `.jsonl`, `.ndjson`; not hidden, not `.tmp`).

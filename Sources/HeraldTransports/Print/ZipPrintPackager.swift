@@ -120,8 +120,15 @@ public struct ArchivePrintDrop: PrintDropTarget {
 
     func key(_ name: String) -> String { directory.isEmpty ? name : "\(directory)/\(name)" }
 
+    /// Whether the ZIP is there. A ZIP found without its `.ok` (a drop killed between the two
+    /// writes) gets its `.ok` now: the retry that finds the ZIP does not drop it again, and the
+    /// bureau would otherwise never be told to take it.
     public func contains(fileName: String) async throws -> Bool {
-        try await archive.contains(key: key(fileName))
+        guard try await archive.contains(key: key(fileName)) else { return false }
+        if okFile, try await !archive.contains(key: key(fileName + ".ok")) {
+            _ = try await archive.put([], key: key(fileName + ".ok"))
+        }
+        return true
     }
 
     public func drop(_ zip: [UInt8], fileName: String) async throws {

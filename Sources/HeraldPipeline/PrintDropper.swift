@@ -77,8 +77,14 @@ public struct PrintDropper: Service {
         }
         let started = loop.clock()
         do {
+            // Packed again on a retry (deterministic: same marks, manifest and bytes), so the letters
+            // left out of the ZIP are known even when the ZIP is already at the bureau.
             let package = try await packager.package(batch, letters: letters, at: started)
-            if try await target.contains(fileName: batch.fileName) {
+            let failed = package.failed.merging(unreadable) { a, _ in a }
+            if failed.count >= items.count {
+                // No letter could be packed: nothing is dropped; each fails with its reason.
+                loop.logger.warning("print batch has no packable letter; its letters fail", metadata: ["herald.batch": "\(batch.id)"])
+            } else if try await target.contains(fileName: batch.fileName) {
                 // Dropped before, the commit lost: the bureau has it; record it, never drop twice.
                 loop.logger.notice("print batch already at the bureau; recording its drop", metadata: [
                     "herald.batch": "\(batch.id)", "herald.file": "\(batch.fileName)",
@@ -86,7 +92,7 @@ public struct PrintDropper: Service {
             } else {
                 try await target.drop(package.zip, fileName: batch.fileName)
             }
-            try await commitDropped(batch, items: items, failed: package.failed.merging(unreadable) { a, _ in a }, ticket: ticket)
+            try await commitDropped(batch, items: items, failed: failed, ticket: ticket)
         } catch is CancellationError {
             try await loop.store.release(loop.stage, ticket: ticket)
         } catch {

@@ -29,7 +29,8 @@ public enum PrintBatchStatus: String, Sendable, Hashable, Codable, CaseIterable 
 public struct PrintPiece: Sendable, Hashable {
     public var distributionId: String
     public var requestId: String
-    /// Pages of the letter as rendered (before a blank back is added for duplex).
+    /// Pages as printed: the rendered pages, plus the blank back an odd duplex letter gets (so
+    /// the batch's totals agree with its manifest's control record).
     public var pages: Int
     /// Sheets of paper: pages for simplex, pages rounded up to even, halved, for duplex.
     public var sheets: Int
@@ -44,7 +45,7 @@ public struct PrintPiece: Sendable, Hashable {
     public init(distributionId: String, requestId: String, pages: Int, duplex: Bool, envelope: String, postage: String) {
         self.distributionId = distributionId
         self.requestId = requestId
-        self.pages = pages
+        self.pages = duplex && pages % 2 == 1 ? pages + 1 : pages
         self.duplex = duplex
         self.sheets = duplex ? (pages + 1) / 2 : pages
         self.envelope = envelope

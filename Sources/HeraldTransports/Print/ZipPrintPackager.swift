@@ -65,9 +65,8 @@ public struct ZipPrintPackager: PrintPackager {
                 failed[letter.distribution.id] = "not packed for the print bureau: \(error)"
             }
         }
-        guard failed.count < letters.count else {
-            throw HeraldError.invalid("letters", "no letter of batch \(batch.id) could be packed: \(failed.values.first ?? "none given")")
-        }
+        // Nothing packable: no ZIP; every letter fails alone and the batch ends (never retried forever).
+        guard failed.count < letters.count else { return PrintPackage(zip: [], failed: failed) }
         let package = try writer.finish()
         let zip = try [UInt8](Data(contentsOf: package.url))
         return PrintPackage(zip: zip, failed: failed)

@@ -7,11 +7,6 @@ import HeraldPipeline
 import HeraldSQLite
 import Logging
 import ServiceLifecycle
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `herald bench print --count N`: N letters from trigger to the print bureau's drop, against
 /// `herald render letter` rendering the same letters alone in the same run.
@@ -111,16 +106,19 @@ public enum PrintBenchmark {
         let lines = try await writeRows(databasePath: settings.databasePath, to: rows)
         let template = settings.catalogDirectory.appendingPathComponent(code).appendingPathComponent("letter.en.html.mustache")
         let assets = settings.catalogDirectory.appendingPathComponent(code).appendingPathComponent("assets")
-        let result = try await ChildProcess.run(options.executable.path, [
-            "render", "letter", "--template", template.path, "--assets", assets.path, "--data", rows.path,
-            "--out", work.appendingPathComponent("anchor-pdfs").path, "--jobs", "\(options.jobs)",
-        ])
+        let render = [options.executable.path, "render", "letter", "--template", template.path, "--assets", assets.path,
+                      "--data", rows.path, "--out", work.appendingPathComponent("anchor-pdfs").path, "--jobs", "\(options.jobs)"]
+        // GNU time reports the renderer's own peak RSS (this process's rusage of its children
+        // would carry the bench's own size over the fork into the child's figure).
+        let gnuTime = FileManager.default.isExecutableFile(atPath: "/usr/bin/time")
+        let result = gnuTime
+            ? try await ChildProcess.run("/usr/bin/time", ["-f", "herald-bench-maxrss-kib %M"] + render)
+            : try await ChildProcess.run(render[0], Array(render.dropFirst()))
         guard result.status == 0, let anchor = RenderSummary.parse(result.output) else {
             throw Failure(description: "herald render letter failed (exit \(result.status)): \(result.errors.suffix(2000))\(result.output.suffix(500))")
         }
-        var childUsage = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &childUsage)
-        let anchorPeak = Int(childUsage.ru_maxrss) * 1024
+        let anchorPeak = result.errors.split(separator: "\n").last { $0.hasPrefix("herald-bench-maxrss-kib ") }
+            .flatMap { Int($0.split(separator: " ").last ?? "") }.map { "\($0 / 1024) MiB" } ?? "not measured (no /usr/bin/time)"
 
         func f(_ v: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", v) }
         func column(_ text: String) -> String { "  " + text.padding(toLength: 58, withPad: " ", startingAt: 0) }
@@ -145,7 +143,7 @@ public enum PrintBenchmark {
             column("anchor: herald render letter --jobs \(options.jobs) (warm)") + "\(f(anchor.lettersPerSecond)) letters/s  "
                 + "\(f(anchor.pagesPerSecond)) pages/s  (\(anchor.letters) letters, \(anchor.pages) pages in \(f(anchor.seconds, 2)) s)",
             column("ratio end to end / render alone") + "\(f(ratio, 2)) (goal ≥ 0.80)",
-            column("peak RSS (the pipeline run; the anchor process)") + "\(peak / 1_048_576) MiB; \(anchorPeak / 1_048_576) MiB",
+            column("peak RSS (the pipeline run; the anchor process)") + "\(peak / 1_048_576) MiB; \(anchorPeak)",
         ]
         if sent != options.count || lines != options.count {
             report.append("  NOT ALL SENT: \(sent) of \(options.count) sent, \(lines) letters merged; statuses: "

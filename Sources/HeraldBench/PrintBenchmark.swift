@@ -112,13 +112,17 @@ public enum PrintBenchmark {
         // would carry the bench's own size over the fork into the child's figure).
         let gnuTime = FileManager.default.isExecutableFile(atPath: "/usr/bin/time")
         let result = gnuTime
-            ? try await ChildProcess.run("/usr/bin/time", ["-f", "herald-bench-maxrss-kib %M"] + render)
+            ? try await ChildProcess.run("/usr/bin/time", ["-f", "herald-bench-usage %M %U %S"] + render)
             : try await ChildProcess.run(render[0], Array(render.dropFirst()))
         guard result.status == 0, let anchor = RenderSummary.parse(result.output) else {
             throw Failure(description: "herald render letter failed (exit \(result.status)): \(result.errors.suffix(2000))\(result.output.suffix(500))")
         }
-        let anchorPeak = result.errors.split(separator: "\n").last { $0.hasPrefix("herald-bench-maxrss-kib ") }
-            .flatMap { Int($0.split(separator: " ").last ?? "") }.map { "\($0 / 1024) MiB" } ?? "not measured (no /usr/bin/time)"
+        // `herald-bench-usage <max RSS KiB> <user s> <system s>`
+        let usage = result.errors.split(separator: "\n").last { $0.hasPrefix("herald-bench-usage ") }?.split(separator: " ").dropFirst()
+            .compactMap { Double($0) } ?? []
+        let anchorPeak = usage.count == 3 ? "\(Int(usage[0]) / 1024) MiB" : "not measured (no /usr/bin/time)"
+        let anchorCPU = usage.count == 3
+            ? "; \(String(format: "%.0f", (usage[1] + usage[2]) / Double(max(anchor.letters, 1)) * 1e6)) µs CPU/letter" : ""
 
         func f(_ v: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", v) }
         func column(_ text: String) -> String { "  " + text.padding(toLength: 58, withPad: " ", startingAt: 0) }
@@ -134,14 +138,15 @@ public enum PrintBenchmark {
             column("herald end to end (trigger → PDF → batch → ZIP → drop)") + "\(f(heraldRate)) letters/s  \(f(Double(pages) / seconds)) pages/s  "
                 + "(\(sent) sent in \(f(seconds, 2)) s; \(f(cpu / Double(max(sent, 1)) * 1e6)) µs CPU/letter)",
             "    services: comms monitor, letter monitor, print batcher, print dropper, document archiver (fs); "
-                + "open batches closed (cut-off) at +\(f(pass.filed.timeIntervalSince(first), 2)) s, when every letter was filed",
+                + "every letter filed at +\(f(pass.filed.timeIntervalSince(first), 2)) s, when the cut-off closed "
+                + "\(pass.closedAtCutoff) open batch\(pass.closedAtCutoff == 1 ? "" : "es")",
             "    batches: \(batches.count) (\(sizes) letters; envelopes \(pageMix)), \(pages) pages, "
                 + "\(batches.reduce(0) { $0 + $1.sheets }) sheets; ZIPs \(meter.zips), \(meter.bytes) bytes "
                 + "(\(meter.bytes / max(sent, 1)) per letter)",
             "    dropper: marks + ZIP \(f(meter.packSeconds, 2)) s, drop \(f(meter.dropSeconds, 2)) s; "
                 + "last document archived at +\(f(pass.finished.timeIntervalSince(first), 2)) s",
             column("anchor: herald render letter --jobs \(options.jobs) (warm)") + "\(f(anchor.lettersPerSecond)) letters/s  "
-                + "\(f(anchor.pagesPerSecond)) pages/s  (\(anchor.letters) letters, \(anchor.pages) pages in \(f(anchor.seconds, 2)) s)",
+                + "\(f(anchor.pagesPerSecond)) pages/s  (\(anchor.letters) letters, \(anchor.pages) pages in \(f(anchor.seconds, 2)) s\(anchorCPU))",
             column("ratio end to end / render alone") + "\(f(ratio, 2)) (goal ≥ 0.80)",
             column("peak RSS (the pipeline run; the anchor process)") + "\(peak / 1_048_576) MiB; \(anchorPeak)",
         ]
@@ -177,6 +182,8 @@ public enum PrintBenchmark {
     struct Pass {
         var filed: Date
         var finished: Date
+        /// Batches still open when every letter was filed (closed then, as at the cut-off).
+        var closedAtCutoff = 0
     }
 
     /// Runs the letter services, submits the triggers, closes the open batches once every letter
@@ -204,7 +211,7 @@ public enum PrintBenchmark {
                 let waiting = depths.map(\.waiting)
                 if !closed, depths.allSatisfy({ !filing.contains($0.stage) || $0.waiting == 0 }) {
                     // Every letter filed: the cut-off closes the batches still open.
-                    _ = try await runtime.store.closeOpenPrintBatches(at: runtime.clock())
+                    pass.closedAtCutoff = try await runtime.store.closeOpenPrintBatches(at: runtime.clock())
                     runtime.signals.ring(.printDrop)
                     pass.filed = Date()
                     closed = true

@@ -421,6 +421,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     static func executable(_ tool: String) throws -> URL {
+        if tool.contains("/") { return URL(fileURLWithPath: tool) }
         let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/local/bin:/usr/bin:/bin"
         guard let found = path.split(separator: ":").map({ "\($0)/\(tool)" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw StorageBenchmark.Failure(description: "\(tool) not found on PATH")

@@ -235,7 +235,7 @@ struct Catalog: AsyncParsableCommand {
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks (not tests).", subcommands: [Pipeline.self, Sms.self, Email.self, Api.self, ImportLines.self, Storage.self])
+        abstract: "Benchmarks (not tests).", subcommands: [Pipeline.self, Sms.self, Email.self, Api.self, ImportLines.self, Storage.self, PrintLetters.self])
 
     struct Pipeline: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -342,6 +342,53 @@ struct Bench: AsyncParsableCommand {
                 settings["HERALD_SFTP_DIRECTORY"] = sftpDirectory
                 let options = StorageBenchmark.Options(backend: chosen, count: count, endpoint: endpoint, bucket: bucket, settings: settings)
                 print(try await StorageBenchmark.run(options, directory: URL(fileURLWithPath: dataDir), logger: makeLogger(.warning)))
+            }
+        }
+    }
+
+    struct PrintLetters: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "print",
+            abstract: "PAYMENT_REMINDER letters from trigger through PDF, print batches, marks, ZIP and the drop: letters/s, pages/s, "
+                + "peak RSS, vs herald render letter on the same letters' merged data in the same run.",
+            discussion: """
+                folder: the drop folder is under the scratch folder. sftp: the HERALD_PRINT_SFTP_* settings or the --sftp-* flags \
+                (HERALD_PRINT_SFTP_PASSWORD from the environment). Other print.* settings (HERALD_PRINT_*) and HERALD_PIPELINE_* \
+                are taken from the environment.
+                """)
+        @Option(help: "Letters.") var count: Int = 10000
+        @Option(help: "folder or sftp (print.drop).") var drop: String = "folder"
+        @Option(help: "Letters per batch (print.batch.max).") var batchMax: Int = 5000
+        @Option(help: "Letters the render-alone anchor renders at once (herald render letter --jobs).")
+        var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+        @Option(help: "SFTP server (HERALD_PRINT_SFTP_HOST).") var sftpHost: String?
+        @Option(help: "SFTP port (HERALD_PRINT_SFTP_PORT).") var sftpPort: Int?
+        @Option(help: "SFTP user (HERALD_PRINT_SFTP_USER).") var sftpUser: String?
+        @Option(help: "OpenSSH private key file (HERALD_PRINT_SFTP_KEY_FILE).") var sftpKeyFile: String?
+        @Option(help: "known_hosts file (HERALD_PRINT_SFTP_KNOWN_HOSTS).") var sftpKnownHosts: String?
+        @Option(help: "The bureau's inbox on the server (HERALD_PRINT_SFTP_DIRECTORY).") var sftpDirectory: String?
+        @Option(help: "Parent of the scratch folder (a fresh folder is made and removed).")
+        var dataDir: String = NSTemporaryDirectory() + "herald-bench"
+
+        func run() async throws {
+            try await reporting {
+                guard count > 0 else { throw HeraldError.invalid("--count", "must be positive") }
+                guard (1...100_000).contains(batchMax) else { throw HeraldError.invalid("--batch-max", "must be 1–100000") }
+                guard jobs > 0 else { throw HeraldError.invalid("--jobs", "must be positive") }
+                guard let chosen = PrintSettings.Drop(rawValue: drop.lowercased()), chosen != .s3 else {
+                    throw HeraldError.invalid("--drop", "expected folder or sftp, got '\(drop)'")
+                }
+                var settings: [String: String] = [:]
+                settings["HERALD_PRINT_SFTP_HOST"] = sftpHost
+                settings["HERALD_PRINT_SFTP_PORT"] = sftpPort.map(String.init)
+                settings["HERALD_PRINT_SFTP_USER"] = sftpUser
+                settings["HERALD_PRINT_SFTP_KEY_FILE"] = sftpKeyFile
+                settings["HERALD_PRINT_SFTP_KNOWN_HOSTS"] = sftpKnownHosts
+                settings["HERALD_PRINT_SFTP_DIRECTORY"] = sftpDirectory
+                let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+                let options = PrintBenchmark.Options(count: count, drop: chosen, batchMax: batchMax, jobs: jobs, executable: executable,
+                                                     settings: settings)
+                print(try await PrintBenchmark.run(options, directory: URL(fileURLWithPath: dataDir), logger: makeLogger(.warning)))
             }
         }
     }

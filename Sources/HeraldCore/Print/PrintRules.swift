@@ -98,7 +98,7 @@ public enum PDFPageCount {
         guard needle.count <= hay.count else { return nil }
         var i = from
         while i <= hay.count - needle.count {
-            if hay[i] == needle[0] && Array(hay[i..<i + needle.count]) == needle { return i }
+            if hay[i] == needle[0] && hay[i..<i + needle.count].elementsEqual(needle) { return i }
             i += 1
         }
         return nil

@@ -49,17 +49,28 @@ public struct ZipPrintPackager: PrintPackager {
         var failed: [String: String] = [:]
         // The sheet codes carry the batch's short id and the letter's number in the batch (its row
         // in the manifest, from 1): a UUID pair would need a Data Matrix wider than the clear strip.
+        // Marking (parsing and stamping each PDF) runs on every core; numbering and the ZIP follow
+        // in order. A letter that cannot be marked is left out, and the letters after it keep
+        // numbers without a gap.
         let shortBatch = Self.shortBatchId(batch.id)
+        let marked = Self.markAll(letters, marks: marks, batchId: shortBatch)
         var number = 0
-        for letter in letters {
+        for (letter, result) in zip(letters, marked) {
             do {
-                let marked = try marks(letter.pdf, shortBatch, Self.pieceNumber(number + 1), letter.piece.duplex)
+                var pdf: (pdf: [UInt8], pages: Int, sheets: Int)
+                switch result {
+                case .success(let m):
+                    // Numbers were assumed without gaps; stamp again only if an earlier letter failed.
+                    pdf = m.number == number + 1 ? m.marked
+                        : try marks(letter.pdf, shortBatch, Self.pieceNumber(number + 1), letter.piece.duplex)
+                case .failure(let error): throw error
+                }
                 let (lines, country) = Self.address(letter.distribution.target)
                 let entry = PrintManifest.Letter(
-                    pieceId: letter.piece.pieceId, commsRequestId: letter.request.id, pages: marked.pages,
+                    pieceId: letter.piece.pieceId, commsRequestId: letter.request.id, pages: pdf.pages,
                     sides: letter.piece.duplex ? .duplex : .simplex, envelope: batch.envelope, postage: postage,
-                    addressLines: lines, country: country, pdf: marked.pdf)
-                try writer.add(entry, pdf: marked.pdf)
+                    addressLines: lines, country: country, pdf: pdf.pdf)
+                try writer.add(entry, pdf: pdf.pdf)
                 number += 1
             } catch {
                 failed[letter.distribution.id] = "not packed for the print bureau: \(error)"
@@ -70,6 +81,17 @@ public struct ZipPrintPackager: PrintPackager {
         let package = try writer.finish()
         let zip = try [UInt8](Data(contentsOf: package.url))
         return PrintPackage(zip: zip, failed: failed)
+    }
+
+    /// Marks every letter on all cores, numbering them 1… in order.
+    static func markAll(_ letters: [PrintLetter], marks: Marks, batchId: String)
+        -> [Result<(number: Int, marked: (pdf: [UInt8], pages: Int, sheets: Int)), any Error>] {
+        let results = ResultSlots<(number: Int, marked: (pdf: [UInt8], pages: Int, sheets: Int))>(count: letters.count)
+        DispatchQueue.concurrentPerform(iterations: letters.count) { i in
+            let letter = letters[i]
+            results.set(i, Result { (i + 1, try marks(letter.pdf, batchId, pieceNumber(i + 1), letter.piece.duplex)) })
+        }
+        return results.values
     }
 
     /// The last 12 hex digits of a batch id (a UUIDv7's random tail): `HRLD|<this>|…` on each sheet.
@@ -133,5 +155,17 @@ public struct ArchivePrintDrop: PrintDropTarget {
     public func drop(_ zip: [UInt8], fileName: String) async throws {
         _ = try await archive.put(zip, key: key(fileName))
         if okFile { _ = try await archive.put([], key: key(fileName + ".ok")) }
+    }
+}
+
+/// One result slot per index, written by concurrent workers.
+final class ResultSlots<Value>: @unchecked Sendable {
+    private var slots: [Result<Value, any Error>?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: Result<Value, any Error>) { lock.lock(); slots[i] = value; lock.unlock() }
+    var values: [Result<Value, any Error>] {
+        lock.lock(); defer { lock.unlock() }
+        return slots.map { $0 ?? .failure(HeraldError.internalError("not marked")) }
     }
 }

@@ -28,7 +28,7 @@ public struct PrintRoute: Sendable {
             returns = FolderPrintReturns(folder: returnsFolder)
         case .sftp:
             guard let sftp = p.sftp else { throw PrintSettings.Keys.sftp.host.invalid("is required when \(PrintSettings.Keys.drop.name) is sftp") }
-            let client = SFTPClient(configuration: sftp.configuration(sessions: 2), logger: logger)
+            let client = SFTPClient(configuration: sftp.configuration(), logger: logger)
             let archive = SFTPArchive(client: client, directory: sftp.directory)
             target = ArchivePrintDrop(archive: archive, directory: "", okFile: p.okFile,
                                       description: "sftp://\(sftp.user)@\(sftp.host):\(sftp.port)/\(sftp.directory)")

@@ -39,6 +39,8 @@ public struct StorageSettings: Sendable, Hashable {
         public var keyFile: String?
         public var knownHosts: String
         public var directory: String
+        /// SSH sessions in the pool (`sftp.sessions`).
+        public var sessions: Int = 2
     }
 
     public var backend: Backend = Keys.backend.defaultValue
@@ -138,7 +140,7 @@ extension StorageSettings {
             inner = try s3.makeArchive()
         case .sftp:
             guard let sftp else { throw Keys.sftpHost.invalid("is required when \(Keys.backend.name) is sftp") }
-            inner = SFTPArchive(client: SFTPClient(configuration: sftp.configuration(sessions: max(1, min(4, concurrency / 4))), logger: logger),
+            inner = SFTPArchive(client: SFTPClient(configuration: sftp.configuration(), logger: logger),
                                 directory: sftp.directory)
         }
         guard let file = encryptionKeyFile else { return inner }
@@ -195,6 +197,7 @@ public struct SFTPSettingKeys: Sendable {
     public let keyFile: SettingKey<String?>
     public let knownHosts: SettingKey<String>
     public let directory: SettingKey<String>
+    public let sessions: SettingKey<Int>
 
     public init(prefix: String, requiredFor: String, defaultDirectory: String, directoryMeaning: String) {
         host = SettingKey<String?>("\(prefix).host", default: nil, meaning: "SFTP server (required for \(requiredFor))")
@@ -205,9 +208,13 @@ public struct SFTPSettingKeys: Sendable {
         knownHosts = SettingKey("\(prefix).known.hosts", default: "~/.ssh/known_hosts",
                                 meaning: "OpenSSH known_hosts file the server's host key must be in")
         directory = SettingKey("\(prefix).directory", default: defaultDirectory, meaning: directoryMeaning)
+        sessions = SettingKey(
+            "\(prefix).sessions", default: 2,
+            meaning: "SSH sessions kept open; each pipelines many files. OpenSSH serves a session on one core and "
+                + "serialises creates in one folder, so more sessions help only servers with cores to spare")
     }
 
-    public var all: [any SettingDescription] { [host, port, user, password, keyFile, knownHosts, directory] }
+    public var all: [any SettingDescription] { [host, port, user, password, keyFile, knownHosts, directory, sessions] }
 }
 
 extension StorageSettings.SFTP {
@@ -224,10 +231,12 @@ extension StorageSettings.SFTP {
         guard password != nil || keyFile != nil else { throw keys.keyFile.invalid("or \(keys.password.name) \(required)") }
         self.init(host: host, port: port, user: user, password: password, keyFile: keyFile,
                   knownHosts: (settings.string(keys.knownHosts) as NSString).expandingTildeInPath, directory: settings.string(keys.directory))
+        sessions = try settings.int(keys.sessions)
+        guard (1...32).contains(sessions) else { throw keys.sessions.invalid("must be 1 to 32, got \(sessions)") }
     }
 
     /// The SFTP module's configuration for this server (key file first, else the password).
-    func configuration(sessions: Int) -> SFTPConfiguration {
+    func configuration() -> SFTPConfiguration {
         let authentication: SFTPConfiguration.Authentication = keyFile.map { .privateKey(path: $0) } ?? .password(password ?? "")
         return SFTPConfiguration(host: host, port: port, user: user, authentication: authentication, knownHostsFile: knownHosts,
                                  sessions: sessions)

@@ -41,6 +41,11 @@ public enum PrintBenchmark {
         public var executable: URL
         /// Extra settings for the runtime (`HERALD_PRINT_SFTP_*` from flags), over the bench's environment.
         public var settings: [String: String]
+        /// Run the storage daemon (fs backend) beside the letter services, as `herald serve` does.
+        /// Off by default: the storage step has its own bench, and on this VM its file per
+        /// document (inode allocation on ext4) dominates the kernel's time and slows the anchor
+        /// run after it.
+        public var withStorage: Bool = false
 
         public init(count: Int, drop: PrintSettings.Drop, batchMax: Int, jobs: Int, executable: URL, settings: [String: String] = [:]) {
             self.count = count
@@ -90,7 +95,8 @@ public enum PrintBenchmark {
         StorageBenchmark.resetPeakRSS()
         let cpuBefore = EmailBenchmark.processCPUSeconds()
         let meter = DropMeter()
-        let pass = try await drive(runtime: runtime, route: route, meter: meter, count: options.count, logger: logger)
+        let pass = try await drive(runtime: runtime, route: route, meter: meter, count: options.count, withStorage: options.withStorage,
+                                   logger: logger)
         let cpu = EmailBenchmark.processCPUSeconds() - cpuBefore
         let peak = PipelineBenchmark.peakRSS()
         let stats = try await runtime.store.pipelineStats()
@@ -137,7 +143,8 @@ public enum PrintBenchmark {
                 + "batch \(settings.worker.batchSize) × \(settings.worker.batchesInFlight) in flight",
             column("herald end to end (trigger → PDF → batch → ZIP → drop)") + "\(f(heraldRate)) letters/s  \(f(Double(pages) / seconds)) pages/s  "
                 + "(\(sent) sent in \(f(seconds, 2)) s; \(f(cpu / Double(max(sent, 1)) * 1e6)) µs CPU/letter)",
-            "    services: comms monitor, letter monitor, print batcher, print dropper, document archiver (fs); "
+            "    services: comms monitor, letter monitor, print batcher, print dropper"
+                + (options.withStorage ? ", document archiver (fs); " : " (storage daemon not run: --with-storage adds it); ")
                 + "every letter filed at +\(f(pass.filed.timeIntervalSince(first), 2)) s, when the cut-off closed "
                 + "\(pass.closedAtCutoff) open batch\(pass.closedAtCutoff == 1 ? "" : "es")",
             "    batches: \(batches.count) (\(sizes) letters; envelopes \(pageMix)), \(pages) pages, "
@@ -188,15 +195,16 @@ public enum PrintBenchmark {
 
     /// Runs the letter services, submits the triggers, closes the open batches once every letter
     /// is filed, and waits until no stage has a waiting row (or nothing moved for 60 s).
-    static func drive(runtime: HeraldRuntime, route: PrintRoute, meter: DropMeter, count: Int, logger: Logger) async throws -> Pass {
+    static func drive(runtime: HeraldRuntime, route: PrintRoute, meter: DropMeter, count: Int, withStorage: Bool, logger: Logger) async throws -> Pass {
         let dropper = PrintDropper(
             loop: ClaimLoop(stage: .printDrop, store: runtime.store, signals: runtime.signals, configuration: runtime.settings.worker,
                             clock: runtime.clock, logger: logger),
             documents: runtime.documents, packager: MeteredPackager(inner: route.packager, meter: meter),
             target: MeteredTarget(inner: route.target, meter: meter))
-        let services: [any Service] = runtime.transportServices() + [
-            runtime.commsMonitor(), runtime.mergeMonitor(.letter), runtime.printBatcher(route), dropper, runtime.documentArchiver(),
+        var services: [any Service] = runtime.transportServices() + [
+            runtime.commsMonitor(), runtime.mergeMonitor(.letter), runtime.printBatcher(route), dropper,
         ]
+        if withStorage { services.append(runtime.documentArchiver()) }
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
         var pass = Pass(filed: Date(), finished: Date())
         try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -208,7 +216,8 @@ public enum PrintBenchmark {
             var movedAt = Date()
             while true {
                 let depths = try await runtime.store.queueDepths(now: Date())
-                let waiting = depths.map(\.waiting)
+                // Without the storage daemon its queue only fills; it is not waited for.
+                let waiting = depths.filter { withStorage || $0.stage != .store }.map(\.waiting)
                 if !closed, depths.allSatisfy({ !filing.contains($0.stage) || $0.waiting == 0 }) {
                     // Every letter filed: the cut-off closes the batches still open.
                     pass.closedAtCutoff = try await runtime.store.closeOpenPrintBatches(at: runtime.clock())

@@ -367,6 +367,8 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "OpenSSH private key file (HERALD_PRINT_SFTP_KEY_FILE).") var sftpKeyFile: String?
         @Option(help: "known_hosts file (HERALD_PRINT_SFTP_KNOWN_HOSTS).") var sftpKnownHosts: String?
         @Option(help: "The bureau's inbox on the server (HERALD_PRINT_SFTP_DIRECTORY).") var sftpDirectory: String?
+        @Flag(help: "Also run the storage daemon (fs backend) beside the letter services, as herald serve does.")
+        var withStorage = false
         @Option(help: "Parent of the scratch folder (a fresh folder is made and removed).")
         var dataDir: String = NSTemporaryDirectory() + "herald-bench"
 
@@ -386,8 +388,9 @@ struct Bench: AsyncParsableCommand {
                 settings["HERALD_PRINT_SFTP_KNOWN_HOSTS"] = sftpKnownHosts
                 settings["HERALD_PRINT_SFTP_DIRECTORY"] = sftpDirectory
                 let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
-                let options = PrintBenchmark.Options(count: count, drop: chosen, batchMax: batchMax, jobs: jobs, executable: executable,
+                var options = PrintBenchmark.Options(count: count, drop: chosen, batchMax: batchMax, jobs: jobs, executable: executable,
                                                      settings: settings)
+                options.withStorage = withStorage
                 print(try await PrintBenchmark.run(options, directory: URL(fileURLWithPath: dataDir), logger: makeLogger(.warning)))
             }
         }

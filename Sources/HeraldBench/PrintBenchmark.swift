@@ -151,7 +151,7 @@ public enum PrintBenchmark {
                 + "\(batches.reduce(0) { $0 + $1.sheets }) sheets; ZIPs \(meter.zips), \(meter.bytes) bytes "
                 + "(\(meter.bytes / max(sent, 1)) per letter)",
             "    dropper: marks + ZIP \(f(meter.packSeconds, 2)) s, drop \(f(meter.dropSeconds, 2)) s; "
-                + "last document archived at +\(f(pass.finished.timeIntervalSince(first), 2)) s",
+                + (options.withStorage ? "last document archived at" : "every stage quiet at") + " +\(f(pass.finished.timeIntervalSince(first), 2)) s",
             column("anchor: herald render letter --jobs \(options.jobs) (warm)") + "\(f(anchor.lettersPerSecond)) letters/s  "
                 + "\(f(anchor.pagesPerSecond)) pages/s  (\(anchor.letters) letters, \(anchor.pages) pages in \(f(anchor.seconds, 2)) s\(anchorCPU))",
             column("ratio end to end / render alone") + "\(f(ratio, 2)) (goal ≥ 0.80)",

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldTestSupport
 @testable import HeraldTransports
 import NIOCore
 import NIOHTTP1
@@ -13,7 +14,7 @@ import Testing
 /// helper; locations of another bucket.
 @Suite("S3Archive against a fault-injecting fake S3")
 struct S3ArchiveFaultTests {
-    static func archive(_ server: ArchiveFakeS3, bucket: String = "docs", attempts: Int = 2,
+    static func archive(_ server: FakeS3Server, bucket: String = "docs", attempts: Int = 2,
                         timeout: Duration = .seconds(10)) -> S3Archive {
         S3Archive(client: S3Client(configuration: .init(
             endpoint: server.endpoint, region: "eu-west-1", addressing: .pathStyle,
@@ -29,7 +30,7 @@ struct S3ArchiveFaultTests {
     @Test("a PUT: path, checksum, content type; the location is s3://bucket/key")
     func put() async throws {
         let body = Array("%PDF-1.7 letter".utf8)
-        try await ArchiveFakeS3.with(script: { _, _ in .ok }) { server in
+        try await FakeS3Server.with(script: { _, _ in .ok }) { server in
             let object = try await Self.archive(server).put(body, key: "herald/2026/12/07/08/5002761.pdf")
             #expect(object == ArchivedObject(location: "s3://docs/herald/2026/12/07/08/5002761.pdf", keyId: nil, storedSize: body.count))
             let request = try #require(server.requests.first)
@@ -43,7 +44,7 @@ struct S3ArchiveFaultTests {
 
     @Test("503 SlowDown, after the client's retries, is transient")
     func slowDownIsTransient() async throws {
-        try await ArchiveFakeS3.with(script: { _, _ in .error(503, "SlowDown") }) { server in
+        try await FakeS3Server.with(script: { _, _ in .error(503, "SlowDown") }) { server in
             let failure = await Self.failure { _ = try await Self.archive(server, attempts: 3).put([1, 2], key: "a.pdf") }
             #expect(failure?.kind == .transient)
             #expect(failure?.message.contains("SlowDown") == true)
@@ -53,7 +54,7 @@ struct S3ArchiveFaultTests {
 
     @Test("500 InternalError on a read is transient")
     func internalErrorIsTransient() async throws {
-        try await ArchiveFakeS3.with(script: { _, _ in .error(500, "InternalError") }) { server in
+        try await FakeS3Server.with(script: { _, _ in .error(500, "InternalError") }) { server in
             let failure = await Self.failure { _ = try await Self.archive(server).get(location: "s3://docs/a.pdf") }
             #expect(failure?.kind == .transient)
         }
@@ -62,7 +63,7 @@ struct S3ArchiveFaultTests {
     @Test("403 and refusals are permanent, not retried",
           arguments: [(403, "AccessDenied"), (403, "InvalidAccessKeyId"), (403, "SignatureDoesNotMatch"), (404, "NoSuchBucket"), (400, "InvalidRequest")])
     func refusalsArePermanent(status: Int, code: String) async throws {
-        try await ArchiveFakeS3.with(script: { _, _ in .error(status, code) }) { server in
+        try await FakeS3Server.with(script: { _, _ in .error(status, code) }) { server in
             let failure = await Self.failure { _ = try await Self.archive(server, attempts: 4).put([1], key: "a.eml") }
             #expect(failure?.kind == .permanent)
             #expect(failure?.message.contains(code) == true)
@@ -75,7 +76,7 @@ struct S3ArchiveFaultTests {
 
     @Test("NoSuchKey, or a bare 404, on a read is notFound")
     func missingIsNotFound() async throws {
-        try await ArchiveFakeS3.with(script: { _, index in index == 0 ? .error(404, "NoSuchKey") : .init(status: 404) }) { server in
+        try await FakeS3Server.with(script: { _, index in index == 0 ? .error(404, "NoSuchKey") : .init(status: 404) }) { server in
             for _ in 0..<2 {
                 let failure = await Self.failure { _ = try await Self.archive(server).get(location: "s3://docs/none.pdf") }
                 #expect(failure?.kind == .notFound)
@@ -86,7 +87,7 @@ struct S3ArchiveFaultTests {
     @Test("an endpoint that does not answer is transient")
     func connectionRefusedIsTransient() async throws {
         // A port bound then closed: nothing listens there.
-        let server = ArchiveFakeS3(script: { _, _ in .ok })
+        let server = FakeS3Server(script: { _, _ in .ok })
         try await server.start()
         let archive = Self.archive(server, attempts: 1, timeout: .seconds(2))
         try await server.stop()
@@ -146,117 +147,5 @@ struct S3ArchiveFaultTests {
         #expect(try S3Archive.serverSideEncryption(setting: "AES256") == .aes256)
         #expect(try S3Archive.serverSideEncryption(setting: "aws:kms") == .kms(keyID: nil))
         #expect(throws: ArchiveFailure.self) { try S3Archive.serverSideEncryption(setting: "aes256") }
-    }
-}
-
-/// A minimal fault-injecting S3 on a loopback port (after Tests/S3Tests/FakeS3Server.swift,
-/// which another test target cannot import): every request recorded, a script answers each.
-final class ArchiveFakeS3: Sendable {
-    struct Request: Sendable {
-        var method: String
-        var uri: String
-        var headers: [(String, String)]
-        var body: [UInt8]
-
-        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
-    }
-
-    struct Response: Sendable {
-        var status: Int
-        var headers: [(String, String)] = []
-        var body: String = ""
-
-        static func error(_ status: Int, _ code: String) -> Response {
-            Response(status: status, headers: [("Content-Type", "application/xml")], body: """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <Error><Code>\(code)</Code><Message>fake \(code)</Message><RequestId>REQ-FAKE</RequestId></Error>
-                """)
-        }
-        static let ok = Response(status: 200, headers: [("ETag", "\"fake-etag\"")])
-    }
-
-    typealias Script = @Sendable (_ request: Request, _ index: Int) -> Response
-
-    private let recorded = Mutex<[Request]>([])
-    private let script: Script
-    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    private let channel: Mutex<(any Channel)?> = Mutex(nil)
-    private let boundPort = Mutex(0)
-
-    var requests: [Request] { recorded.withLock { $0 } }
-    var endpoint: String { "http://127.0.0.1:\(boundPort.withLock { $0 })" }
-
-    init(script: @escaping Script) { self.script = script }
-
-    func start() async throws {
-        let bound = try await ServerBootstrap(group: group)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap { channel.pipeline.addHandler(Handler(server: self)) }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        channel.withLock { $0 = bound }
-        boundPort.withLock { $0 = bound.localAddress?.port ?? 0 }
-    }
-
-    func stop() async throws {
-        try? await channel.withLock { $0 }?.close()
-        try await group.shutdownGracefully()
-    }
-
-    /// Runs `body` with a started server, stopping it afterwards.
-    static func with<T>(script: @escaping Script, _ body: (ArchiveFakeS3) async throws -> T) async throws -> T {
-        let server = ArchiveFakeS3(script: script)
-        try await server.start()
-        do {
-            let result = try await body(server)
-            try await server.stop()
-            return result
-        } catch {
-            try? await server.stop()
-            throw error
-        }
-    }
-
-    fileprivate func answer(_ request: Request) -> Response {
-        let index = recorded.withLock { requests in
-            requests.append(request)
-            return requests.count - 1
-        }
-        return script(request, index)
-    }
-
-    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
-        typealias InboundIn = HTTPServerRequestPart
-        typealias OutboundOut = HTTPServerResponsePart
-        let server: ArchiveFakeS3
-        var head: HTTPRequestHead?
-        var body: [UInt8] = []
-
-        init(server: ArchiveFakeS3) { self.server = server }
-
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            switch unwrapInboundIn(data) {
-            case .head(let head):
-                self.head = head
-                body = []
-            case .body(var buffer):
-                body += buffer.readBytes(length: buffer.readableBytes) ?? []
-            case .end:
-                guard let head else { return }
-                let response = server.answer(Request(method: head.method.rawValue, uri: head.uri,
-                                                     headers: head.headers.map { ($0.name, $0.value) }, body: body))
-                var headers = HTTPHeaders(response.headers)
-                let bytes = Array(response.body.utf8)
-                headers.replaceOrAdd(name: "Content-Length", value: String(bytes.count))
-                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version,
-                    status: HTTPResponseStatus(statusCode: response.status), headers: headers))), promise: nil)
-                if head.method != .HEAD {
-                    context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: bytes)))), promise: nil)
-                }
-                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-                self.head = nil
-            }
-        }
     }
 }

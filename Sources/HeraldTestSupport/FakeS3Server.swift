@@ -3,51 +3,58 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// A fault-injecting HTTP server on a loopback port for the client's tests: every request is
+/// A fault-injecting S3-like HTTP server on a loopback port (the S3 client's and the S3 archive's
+/// fault tests): every request is
 /// recorded, and a script answers each one (a status, headers and a body).
-final class FakeS3Server: Sendable {
-    struct Request: Sendable {
-        var method: String
-        var uri: String
-        var headers: [(String, String)]
-        var body: [UInt8]
+public final class FakeS3Server: Sendable {
+    public struct Request: Sendable {
+        public var method: String
+        public var uri: String
+        public var headers: [(String, String)]
+        public var body: [UInt8]
 
-        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
-        var path: String { String(uri.prefix { $0 != "?" }) }
-        var query: String { uri.contains("?") ? String(uri.drop { $0 != "?" }.dropFirst()) : "" }
+        public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+        public var path: String { String(uri.prefix { $0 != "?" }) }
+        public var query: String { uri.contains("?") ? String(uri.drop { $0 != "?" }.dropFirst()) : "" }
     }
 
-    struct Response: Sendable {
-        var status: Int
-        var headers: [(String, String)] = []
-        var body: String = ""
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [(String, String)] = []
+        public var body: String = ""
 
-        static func error(_ status: Int, _ code: String, requestID: String = "REQ-FAKE-1") -> Response {
+        public init(status: Int, headers: [(String, String)] = [], body: String = "") {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
+
+        public static func error(_ status: Int, _ code: String, requestID: String = "REQ-FAKE-1") -> Response {
             Response(status: status, headers: [("Content-Type", "application/xml")], body: """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <Error><Code>\(code)</Code><Message>fake \(code)</Message><RequestId>\(requestID)</RequestId></Error>
                 """)
         }
-        static let ok = Response(status: 200, headers: [("ETag", "\"fake-etag\"")])
+        public static let ok = Response(status: 200, headers: [("ETag", "\"fake-etag\"")])
     }
 
-    typealias Script = @Sendable (_ request: Request, _ index: Int) -> Response
+    public typealias Script = @Sendable (_ request: Request, _ index: Int) -> Response
 
     private let recorded = Mutex<[Request]>([])
     private let script: Script
     private let group: MultiThreadedEventLoopGroup
     private let channel: Mutex<(any Channel)?> = Mutex(nil)
 
-    var requests: [Request] { recorded.withLock { $0 } }
-    var port: Int { channel.withLock { $0?.localAddress?.port ?? 0 } }
-    var endpoint: String { "http://127.0.0.1:\(port)" }
+    public var requests: [Request] { recorded.withLock { $0 } }
+    public var port: Int { channel.withLock { $0?.localAddress?.port ?? 0 } }
+    public var endpoint: String { "http://127.0.0.1:\(port)" }
 
-    init(script: @escaping Script) {
+    public init(script: @escaping Script) {
         self.script = script
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     }
 
-    func start() async throws {
+    public func start() async throws {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -59,14 +66,14 @@ final class FakeS3Server: Sendable {
         channel.withLock { $0 = bound }
     }
 
-    func stop() async throws {
+    public func stop() async throws {
         let bound = channel.withLock { $0 }
         try? await bound?.close()
         try await group.shutdownGracefully()
     }
 
     /// Runs `body` with a started server, stopping it afterwards.
-    static func with<T>(script: @escaping Script, _ body: (FakeS3Server) async throws -> T) async throws -> T {
+    public static func with<T>(script: @escaping Script, _ body: (FakeS3Server) async throws -> T) async throws -> T {
         let server = FakeS3Server(script: script)
         try await server.start()
         do {

@@ -28,8 +28,18 @@ chmod 0644 "$sftp_dir/authorized_keys"
 # real password hash unlocks it (and serves the password tests).
 sftp_user=heraldsftp
 id "$sftp_user" >/dev/null 2>&1 || useradd -M -d /nonexistent -s /bin/sh "$sftp_user"
-sftp_password=$(python3 -c 'import secrets; print(secrets.token_hex(12))')
-usermod -p "$(openssl passwd -6 "$sftp_password")" "$sftp_user"
+# One password per machine, kept root-only beside the user: two test.sh runs at once (or a bench
+# sshd left running) then agree, instead of each resetting the other's password.
+sftp_password_file=/var/lib/herald-test-sftp-password
+if [ ! -s "$sftp_password_file" ]; then
+  (umask 077; python3 -c 'import secrets; print(secrets.token_hex(12))' > "$sftp_password_file")
+  usermod -p "$(openssl passwd -6 "$(cat "$sftp_password_file")")" "$sftp_user"
+fi
+sftp_password=$(cat "$sftp_password_file")
+# A user made by an earlier machine image without the file: set it now.
+if ! grep -q "^$sftp_user:\$6\$" /etc/shadow 2>/dev/null; then
+  usermod -p "$(openssl passwd -6 "$sftp_password")" "$sftp_user"
+fi
 
 sftp_root="$sftp_dir/root"
 mkdir -p "$sftp_root/readonly"

@@ -53,45 +53,74 @@ public struct ZipPrintPackager: PrintPackager {
         // in order. A letter that cannot be marked is left out, and the letters after it keep
         // numbers without a gap.
         let shortBatch = Self.shortBatchId(batch.id)
-        let marked = Self.markAll(letters, marks: marks, batchId: shortBatch)
         var number = 0
-        for (letter, result) in zip(letters, marked) {
-            do {
-                var pdf: (pdf: [UInt8], pages: Int, sheets: Int)
-                switch result {
-                case .success(let m):
-                    // Numbers were assumed without gaps; stamp again only if an earlier letter failed.
-                    pdf = m.number == number + 1 ? m.marked
-                        : try marks(letter.pdf, shortBatch, Self.pieceNumber(number + 1), letter.piece.duplex)
-                case .failure(let error): throw error
+        var start = 0
+        // In chunks, so a batch's marked copies are never all in memory at once.
+        while start < letters.count {
+            let chunk = Array(letters[start..<min(letters.count, start + Self.chunk)])
+            let marked = Self.markAll(chunk, marks: marks, batchId: shortBatch, firstNumber: number + 1)
+            for (letter, result) in zip(chunk, marked) {
+                do {
+                    var pdf: (pdf: [UInt8], pages: Int, sheets: Int)
+                    switch result {
+                    case .success(let m):
+                        // Numbers were assumed without gaps; stamp again only if an earlier letter failed.
+                        pdf = m.number == number + 1 ? m.marked
+                            : try marks(letter.pdf, shortBatch, Self.pieceNumber(number + 1), letter.piece.duplex)
+                    case .failure(let error): throw error
+                    }
+                    let (lines, country) = Self.address(letter.distribution.target)
+                    let entry = PrintManifest.Letter(
+                        pieceId: letter.piece.pieceId, commsRequestId: letter.request.id, pages: pdf.pages,
+                        sides: letter.piece.duplex ? .duplex : .simplex, envelope: batch.envelope, postage: postage,
+                        addressLines: lines, country: country, pdf: pdf.pdf)
+                    try writer.add(entry, pdf: pdf.pdf)
+                    number += 1
+                } catch {
+                    failed[letter.distribution.id] = "not packed for the print bureau: \(error)"
                 }
-                let (lines, country) = Self.address(letter.distribution.target)
-                let entry = PrintManifest.Letter(
-                    pieceId: letter.piece.pieceId, commsRequestId: letter.request.id, pages: pdf.pages,
-                    sides: letter.piece.duplex ? .duplex : .simplex, envelope: batch.envelope, postage: postage,
-                    addressLines: lines, country: country, pdf: pdf.pdf)
-                try writer.add(entry, pdf: pdf.pdf)
-                number += 1
-            } catch {
-                failed[letter.distribution.id] = "not packed for the print bureau: \(error)"
             }
+            start += chunk.count
         }
         // Nothing packable: no ZIP; every letter fails alone and the batch ends (never retried forever).
         guard failed.count < letters.count else { return PrintPackage(zip: [], failed: failed) }
         let package = try writer.finish()
-        let zip = try [UInt8](Data(contentsOf: package.url))
-        return PrintPackage(zip: zip, failed: failed)
+        return PrintPackage(zip: try Self.readWhole(package.url), failed: failed)
     }
 
-    /// Marks every letter on all cores, numbering them 1… in order.
-    static func markAll(_ letters: [PrintLetter], marks: Marks, batchId: String)
+    /// Letters marked at once (all cores) before they go into the ZIP.
+    static let chunk = 256
+
+    /// Marks letters on all cores, numbering them `firstNumber`… in order.
+    static func markAll(_ letters: [PrintLetter], marks: Marks, batchId: String, firstNumber: Int)
         -> [Result<(number: Int, marked: (pdf: [UInt8], pages: Int, sheets: Int)), any Error>] {
         let results = ResultSlots<(number: Int, marked: (pdf: [UInt8], pages: Int, sheets: Int))>(count: letters.count)
         DispatchQueue.concurrentPerform(iterations: letters.count) { i in
             let letter = letters[i]
-            results.set(i, Result { (i + 1, try marks(letter.pdf, batchId, pieceNumber(i + 1), letter.piece.duplex)) })
+            let n = firstNumber + i
+            results.set(i, Result { (n, try marks(letter.pdf, batchId, pieceNumber(n), letter.piece.duplex)) })
         }
         return results.values
+    }
+
+    /// A file's bytes, read straight into one array (no `Data` in between: a batch ZIP is large).
+    static func readWhole(_ url: URL) throws -> [UInt8] {
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw HeraldError.internalError("cannot open \(url.path): errno \(errno)") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw HeraldError.internalError("cannot stat \(url.path): errno \(errno)") }
+        let size = Int(info.st_size)
+        return try [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            var done = 0
+            while done < size {
+                let n = read(fd, buffer.baseAddress! + done, size - done)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw HeraldError.internalError("short read of \(url.path): errno \(errno)") }
+                done += n
+            }
+            count = done
+        }
     }
 
     /// The last 12 hex digits of a batch id (a UUIDv7's random tail): `HRLD|<this>|…` on each sheet.

@@ -93,7 +93,9 @@ extension PrintSettings {
         self.init()
         transport = try settings.choice(Keys.transport, expected: "outbox or print") { Transport(rawValue: $0.lowercased()) }
         let max = try settings.int(Keys.batchMax)
-        guard (1...100_000).contains(max) else { throw Keys.batchMax.invalid("must be 1 to 100000 letters, got \(max)") }
+        // The dropper holds a batch's PDFs and its ZIP in memory (~65 KB a letter): 20,000 letters
+        // is ~1.3 GB; a larger batch is refused rather than risking the process.
+        guard (1...20_000).contains(max) else { throw Keys.batchMax.invalid("must be 1 to 20000 letters, got \(max)") }
         let cutoff = try PrintCutoff(parsing: settings.string(Keys.cutoff))
         let envelopes = try Envelope.parseList(settings.string(Keys.envelopes))
         let postage = settings.string(Keys.postage)

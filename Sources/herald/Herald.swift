@@ -375,7 +375,7 @@ struct Bench: AsyncParsableCommand {
         func run() async throws {
             try await reporting {
                 guard count > 0 else { throw HeraldError.invalid("--count", "must be positive") }
-                guard (1...100_000).contains(batchMax) else { throw HeraldError.invalid("--batch-max", "must be 1–100000") }
+                guard (1...20_000).contains(batchMax) else { throw HeraldError.invalid("--batch-max", "must be 1–20000 (print.batch.max)") }
                 guard jobs > 0 else { throw HeraldError.invalid("--jobs", "must be positive") }
                 guard let chosen = PrintSettings.Drop(rawValue: drop.lowercased()), chosen != .s3 else {
                     throw HeraldError.invalid("--drop", "expected folder or sftp, got '\(drop)'")

@@ -32,7 +32,12 @@ public struct PrintDropper: Service {
                 backoff: RetryPolicy = RetryPolicy(maxAttempts: .max, baseDelay: .seconds(30), maxDelay: .seconds(3600)),
                 permanentRetry: Duration = .seconds(900)) {
         guard loop.stage == .printDrop else { preconditionFailure("the print dropper runs the print.drop stage") }
-        self.loop = loop
+        // A claim of this stage takes whole batches with all their letters: one batch per claim,
+        // whatever the pipeline's batch size (a row here is a batch of up to print.batch.max letters).
+        var configuration = loop.configuration
+        configuration.batchSize = 1
+        self.loop = ClaimLoop(stage: loop.stage, store: loop.store, signals: loop.signals, configuration: configuration,
+                              clock: loop.clock, logger: loop.logger, workerName: loop.workerName)
         self.documents = documents
         self.packager = packager
         self.target = target

@@ -77,8 +77,6 @@ extension SQLiteStore {
             WHERE id IN (\(Self.dueRowsSQL(stage)))
             RETURNING \(columns)
             """
-        // A drop claims one batch at a time (with all its letters).
-        let limit = stage == .printDrop ? min(limit, 1) : limit
         return try await writer.write { db in
             let statement = try db.cachedStatement(sql: sql)
             let bind: (inout DirectBindings) -> Void = { b in

@@ -1,5 +1,10 @@
 import Foundation
 import HeraldCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The print bureau route's ``PrintPackager``: marks each letter (``marks``: a blank back for odd
 /// duplex letters, a Data Matrix per sheet in the clear strip encoding
@@ -108,9 +113,10 @@ public struct ZipPrintPackager: PrintPackager {
         let fd = open(url.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw HeraldError.internalError("cannot open \(url.path): errno \(errno)") }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw HeraldError.internalError("cannot stat \(url.path): errno \(errno)") }
-        let size = Int(info.st_size)
+        // The size by seeking (not `stat`: its struct resolves differently per platform module).
+        let end = lseek(fd, 0, SEEK_END)
+        guard end >= 0, lseek(fd, 0, SEEK_SET) == 0 else { throw HeraldError.internalError("cannot seek \(url.path): errno \(errno)") }
+        let size = Int(end)
         return try [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             var done = 0
             while done < size {

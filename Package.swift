@@ -31,6 +31,9 @@ let package = Package(
         .library(name: "DataMatrix", targets: ["DataMatrix"]),
         .library(name: "SFTP", targets: ["SFTP"]),
         .library(name: "PrintMarks", targets: ["PrintMarks"]),
+        .library(name: "STOMP", targets: ["STOMP"]),
+        .library(name: "Push", targets: ["Push"]),
+        .library(name: "StandardWebhooks", targets: ["StandardWebhooks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -50,7 +53,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.15.1"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.10.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.2.0"),
+        .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
     ],
     targets: [
         // Values and rules, no I/O.
@@ -107,7 +113,7 @@ let package = Package(
         .target(
             name: "HeraldTransports",
             dependencies: [
-                "HeraldCore", "SMPP", "MIME", "SMTP", "Letterpress", "S3", "SFTP",
+                "HeraldCore", "SMPP", "MIME", "SMTP", "Letterpress", "S3", "SFTP", "STOMP", "Push", "StandardWebhooks",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -228,6 +234,38 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A STOMP 1.2 client (message-queue hand-off to ActiveMQ and other brokers): receipts, heart-beats, reconnect.
+        .target(
+            name: "STOMP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Push providers over HTTP/2: APNs (ES256 provider tokens) and FCM HTTP v1 (OAuth2 from a service account).
+        .target(
+            name: "Push",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Standard Webhooks signatures (HMAC-SHA256 `v1`): signing and verifying; no I/O.
+        .target(
+            name: "StandardWebhooks",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // Letters: HTML/CSS to PDF. Each layer is a standalone module; Letterpress ties them together.
         // TrueType/OpenType (glyf) parsing, metrics, kerning and subsetting.
         .target(name: "OpenType", swiftSettings: swiftSettings),
@@ -277,6 +315,10 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),  // the in-process APNs/FCM servers (tests and `herald bench push`)
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),  // throw-away CAs for the TLS test servers
             ],
             swiftSettings: swiftSettings
         ),
@@ -369,6 +411,33 @@ let package = Package(
         .testTarget(
             name: "SFTPIntegrationTests",
             dependencies: ["SFTP"],
+            swiftSettings: swiftSettings
+        ),
+        // Frame codec and session state machine; the client against an in-process fault-injecting broker.
+        .testTarget(
+            name: "STOMPTests",
+            dependencies: ["STOMP", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOEmbedded", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        // Against the ActiveMQ broker scripts/servers/activemq.sh starts (HERALD_TEST_STOMP_*), read back with stomp.py.
+        .testTarget(
+            name: "STOMPIntegrationTests",
+            dependencies: ["STOMP", "HeraldTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        // APNs and FCM clients against in-process HTTP/2 TLS servers that verify every JWT.
+        .testTarget(
+            name: "PushTests",
+            dependencies: ["Push", "HeraldTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "JWTKit", package: "jwt-kit"),
+                           .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        // The signer against the specification's examples and the `standardwebhooks` Python package.
+        .testTarget(
+            name: "StandardWebhooksTests",
+            dependencies: ["StandardWebhooks", "HeraldTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "AddrSpecTests", dependencies: ["AddrSpec"], swiftSettings: swiftSettings),

@@ -30,6 +30,11 @@ public enum TransmissionOutcome: Sendable, Hashable {
         .failed(TransmissionFailure(.permanent, code: code, text))
     }
 
+    /// The provider says the target no longer exists (an unregistered push token).
+    public static func targetGone(_ text: String, code: String? = nil) -> Self {
+        .failed(TransmissionFailure(.targetGone, code: code, text))
+    }
+
     /// The request went out and its answer was lost: the provider may have accepted it.
     public static func possibleDuplicate(_ text: String, code: String? = nil) -> Self {
         .failed(TransmissionFailure(.possibleDuplicate, code: code, text))
@@ -49,6 +54,11 @@ public struct TransmissionFailure: Sendable, Hashable, CustomStringConvertible {
         /// Tried again with backoff like ``retry``, but the provider may already have the
         /// message: a retry may deliver it twice (at-least-once, recorded as such).
         case possibleDuplicate
+        /// The provider says the target itself no longer exists (a push token APNs answers
+        /// `Unregistered` or `BadDeviceToken`, FCM `UNREGISTERED`): not tried again there; the
+        /// ``Sender`` disables the target on the customer and the comm falls to the next
+        /// allowed method (or ends `notSent`).
+        case targetGone
     }
 
     public var kind: Kind
@@ -65,7 +75,7 @@ public struct TransmissionFailure: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether the distribution is tried again (``Kind/retry`` and ``Kind/possibleDuplicate``).
-    public var isRetryable: Bool { kind != .permanent }
+    public var isRetryable: Bool { kind == .retry || kind == .possibleDuplicate }
 
     /// The text recorded as `last_error`: ``text``, prefixed `possible duplicate: ` for that kind.
     public var description: String {

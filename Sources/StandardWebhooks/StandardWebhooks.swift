@@ -1,0 +1,2 @@
+/// Standard Webhooks (https://www.standardwebhooks.com) signatures.
+public enum StandardWebhooks {}

@@ -8,6 +8,12 @@ import ServiceLifecycle
 /// records the outcome: `sent` (or `published` for online) with the provider reference;
 /// a retryable failure → `errorRetry` with exponential backoff until the limit, then
 /// `errorNoRetry`; a permanent failure → `errorNoRetry` with the reason.
+///
+/// A push whose token the provider says is gone (``TransmissionFailure/Kind/targetGone``) ends
+/// `errorNoRetry`, the token is disabled on the customer, and — in the same unit — a copy of the
+/// request (`copyOf`) goes back to the Comms Monitor, which chooses afresh: the next allowed
+/// method, or `notSent` when none is left. One distribution per request stays the rule; the
+/// comm's history links the two requests.
 public struct Sender: Service {
     public let loop: ClaimLoop
     public let transmitter: any Transmitter
@@ -46,6 +52,9 @@ public struct Sender: Service {
             loop.logger.warning("claims lost before commit; rows will be retried", metadata: ["herald.conflicts": "\(report.conflicts.count)", "herald.stage": "\(loop.stage)"])
         }
         let conflicted = Set(report.conflicts)
+        if changes.contains(where: { $0.resend != nil && !conflicted.contains($0.requestId) }) {
+            loop.signals.ring(.monitor)
+        }
         for (tx, c) in zip(batch, changes) where !conflicted.contains(c.requestId) {
             guard let to = c.distribution?.to else { continue }
             metrics.outcome(to.rawValue)
@@ -68,6 +77,17 @@ public struct Sender: Service {
             t.attempts = attempts
             t.retryAt = nil
             return Change(requestId: d.requestId, distribution: t)
+        case .failed(let failure) where failure.kind == .targetGone && d.method == .push:
+            let copy = Identifier.make(now: now)
+            let reason = "push token gone: \(failure.text)"
+            var t = try DistributionTransition(distribution: d, to: .errorNoRetry, actor: actor,
+                                               reason: "\(reason); token disabled, comm resent as \(copy)", at: now)
+            t.attempts = attempts
+            t.lastError = reason
+            return Change(requestId: d.requestId, distribution: t,
+                          problems: [RequestProblem(kind: .delivery, reason: reason, at: now)],
+                          disabledPushToken: PushTokenDisabling(target: d.target, reason: failure.text, at: now),
+                          resend: Resend(id: copy, copyOf: tx.request.id, actor: actor, reason: "resent: \(reason)", at: now))
         case .failed(let failure):
             let reason = failure.description
             if failure.kind == .possibleDuplicate { metrics.possibleDuplicate() }

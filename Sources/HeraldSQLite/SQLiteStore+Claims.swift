@@ -197,7 +197,7 @@ extension SQLiteStore {
     /// new distribution (whose one-per-request constraint ``apply`` checks before any write).
     /// Units that raise workflow events keep their savepoint.
     static func hasSingleGuard(_ change: Change) -> Bool {
-        guard change.raisedEvents.isEmpty else { return false }
+        guard change.raisedEvents.isEmpty, change.resend == nil, change.disabledPushToken == nil else { return false }
         if change.storage != nil || change.printBatch != nil {
             return change.request == nil && change.distribution == nil && change.newDistribution == nil
         }
@@ -290,6 +290,12 @@ extension SQLiteStore {
         }
         for e in change.raisedEvents {
             try WorkflowEventRecord(e).insert(db)
+        }
+        if let p = change.disabledPushToken {
+            try db.disablePushToken(p, ofRequest: change.requestId)
+        }
+        if let r = change.resend {
+            try db.insertResend(r, history: &history)
         }
         return true
     }

@@ -5,7 +5,9 @@ import HeraldCore
 extension SQLiteStore {
     public func upsertCustomer(_ customer: Customer) async throws {
         let record = CustomerRecord(customer, now: now)
-        try await writer.write { db in try record.upsert(db) }
+        try await writer.write { db in
+            try Self.carryingDisabledTokens(record, from: try CustomerRecord.fetchOne(db, key: record.id)).upsert(db)
+        }
     }
 
     public func upsertAccount(_ account: Account) async throws {

@@ -133,7 +133,7 @@ struct MethodSelectionTests {
     @Test func noTargetsIsNotSentWithEveryReason() {
         let c = Customer(id: "C2")
         let d = Self.decide([.email, .sms, .letter, .push, .external], customer: c)
-        #expect(d == .notSent(reason: "no valid email address; no valid mobile number; no postal address; no push token; no external system id"))
+        #expect(d == .notSent(reason: "no valid email address; no valid mobile number; no postal address; no usable push token; no external system id"))
     }
 
     @Test func subscriptionMSISDNIsPreferredForSMS() {

@@ -19,15 +19,35 @@ public struct PostalAddress: Sendable, Hashable, Codable {
 }
 
 /// A device registration for push notifications.
+///
+/// A token the provider says is gone (APNs `Unregistered`/`BadDeviceToken`, FCM `UNREGISTERED`)
+/// is disabled, never deleted: it stays on the customer with ``disabled``, the reason and the
+/// time, and is never used again — a later `PUT` of the customer listing the same token keeps it
+/// disabled (the store carries the marks over), so a stale CRM copy cannot bring it back.
 public struct PushToken: Sendable, Hashable, Codable {
     /// `apns` or `fcm`.
     public var platform: String
     public var token: String
+    /// True once the provider said the token is gone (absent from JSON otherwise).
+    public var disabled: Bool?
+    /// The provider's words when it was disabled.
+    public var disabledReason: String?
+    /// When it was disabled (ISO 8601, UTC).
+    public var disabledAt: String?
 
-    public init(platform: String, token: String) {
+    public init(platform: String, token: String, disabled: Bool? = nil, disabledReason: String? = nil, disabledAt: String? = nil) {
         self.platform = platform
         self.token = token
+        self.disabled = disabled
+        self.disabledReason = disabledReason
+        self.disabledAt = disabledAt
     }
+
+    /// Whether comms may be sent to it.
+    public var isUsable: Bool { !token.isEmpty && disabled != true }
+
+    /// The distribution target naming it: `<platform>:<token>`.
+    public var target: String { "\(platform):\(token)" }
 }
 
 /// An opt-out: `method` nil means every method; `category` nil means every category.

@@ -61,6 +61,41 @@ public struct DistributionTransition: Sendable, Hashable {
     }
 }
 
+/// A push token to disable on the customer of a request (the provider said it is gone).
+public struct PushTokenDisabling: Sendable, Hashable {
+    /// The distribution target: `<platform>:<token>`.
+    public var target: String
+    /// The provider's words.
+    public var reason: String
+    public var at: Date
+
+    public init(target: String, reason: String, at: Date) {
+        self.target = target
+        self.reason = reason
+        self.at = at
+    }
+}
+
+/// A new request made from a claimed one in the same unit: the comm tried again from the
+/// start (the Comms Monitor chooses its method afresh), linked by `copyOf`.
+public struct Resend: Sendable, Hashable {
+    /// The new request's id.
+    public var id: String
+    /// The request it copies (its code, target, fields, priority and override are copied).
+    public var copyOf: String
+    public var actor: String
+    public var reason: String
+    public var at: Date
+
+    public init(id: String, copyOf: String, actor: String, reason: String, at: Date) {
+        self.id = id
+        self.copyOf = copyOf
+        self.actor = actor
+        self.reason = reason
+        self.at = at
+    }
+}
+
 /// One unit of work a stage commits: applied all or nothing. The first status move in it is
 /// guarded (expected current status and, under a claim, the claim token); when the guard
 /// fails the whole unit is skipped and reported as a conflict.
@@ -79,6 +114,11 @@ public struct Change: Sendable, Hashable {
     public var printFiling: PrintFiling?
     /// A print batch's move (the drop stage's units).
     public var printBatch: PrintBatchTransition?
+    /// A push token the provider said is gone, disabled on the request's customer.
+    public var disabledPushToken: PushTokenDisabling?
+    /// A copy of the request to process afresh (a push whose token was gone falls to the next
+    /// allowed method this way).
+    public var resend: Resend?
     /// The request this unit concerns (for conflicts and release).
     public var requestId: String
 
@@ -86,8 +126,10 @@ public struct Change: Sendable, Hashable {
         requestId: String, request: RequestTransition? = nil, newDistribution: Distribution? = nil,
         distribution: DistributionTransition? = nil, problems: [RequestProblem] = [], raisedEvents: [WorkflowEvent] = [],
         newDocument: PendingDocument? = nil, storage: StorageTransition? = nil, printFiling: PrintFiling? = nil,
-        printBatch: PrintBatchTransition? = nil
+        printBatch: PrintBatchTransition? = nil, disabledPushToken: PushTokenDisabling? = nil, resend: Resend? = nil
     ) {
+        self.disabledPushToken = disabledPushToken
+        self.resend = resend
         self.printFiling = printFiling
         self.printBatch = printBatch
         self.requestId = requestId

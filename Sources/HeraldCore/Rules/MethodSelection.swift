@@ -76,8 +76,8 @@ public enum MethodSelection {
             guard let number, E164.isValid(number) else { return nil }
             return (number, alias)
         case .push:
-            guard let token = c.pushTokens.first(where: { !$0.token.isEmpty }) else { return nil }
-            return ("\(token.platform):\(token.token)", alias)
+            guard let token = c.pushTokens.first(where: \.isUsable) else { return nil }
+            return (token.target, alias)
         case .letter:
             guard let address = c.postalAddress, address.isUsable else { return nil }
             var lines = address.lines.filter { !$0.trimmingBlanks.isEmpty }
@@ -96,7 +96,7 @@ public enum MethodSelection {
         switch method {
         case .email: "no valid email address"
         case .sms: "no valid mobile number"
-        case .push: "no push token"
+        case .push: "no usable push token"
         case .letter: "no postal address"
         case .online: "no customer inbox"
         case .external: "no external system id"

@@ -127,7 +127,7 @@ public struct HeraldSettings: Sendable {
 
     /// `name:role+role:key;name:role:key`.
     static func parseKeys(_ text: String) throws -> [APIKeyEntry] {
-        let known: Set<String> = ["trigger", "status-update", "agent", "admin"]
+        let known: Set<String> = ["trigger", "status-update", "agent", "inbox", "admin"]
         return try text.split(separator: ";").map { entry in
             let parts = entry.split(separator: ":", maxSplits: 2).map(String.init)
             guard parts.count == 3, !parts[0].isEmpty, !parts[2].isEmpty else {

@@ -6,6 +6,8 @@ public enum APIRole: String, Sendable, Hashable, Codable, CaseIterable {
     case statusUpdate = "status-update"
     /// The agent's view: list, read and cancel requests, read customers.
     case agent
+    /// A customer portal: read a customer's online inbox and mark its comms read.
+    case inbox
     /// Everything.
     case admin
 }

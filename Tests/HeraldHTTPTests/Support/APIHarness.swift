@@ -13,6 +13,7 @@ struct APIHarness: Sendable {
     static let agentKey = "agent-secret-1"
     static let adminKey = "admin-secret-1"
     static let statusKey = "status-secret-1"
+    static let inboxKey = "inbox-secret-1"
 
     let store: SQLiteStore
     let deps: APIDependencies
@@ -31,6 +32,7 @@ struct APIHarness: Sendable {
             (name: "agent-desk", key: Self.agentKey, roles: [.agent]),
             (name: "ops", key: Self.adminKey, roles: [.admin]),
             (name: "ack", key: Self.statusKey, roles: [.statusUpdate]),
+            (name: "portal", key: Self.inboxKey, roles: [.inbox]),
         ])
         deps = APIDependencies(
             store: store, catalog: catalog, intake: TriggerIntake(store: store, catalog: catalog, signals: WorkSignals()),

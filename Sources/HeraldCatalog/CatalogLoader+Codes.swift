@@ -32,6 +32,18 @@ extension CatalogLoader {
             }
         }
 
+        // Push titles live in code.json too.
+        for title in definition.pushTitles {
+            let name = "\(definitionFile) push.title" + (title.language == defaultLanguage ? "" : "s.\(title.language)")
+            checkFields(title.text, file: definitionFile, lineOffset: title.line - 1, allowed: allowedFields, issues: &issues)
+            do {
+                let t = try CatalogTemplate(name: name, text: title.text, escapesHTML: false)
+                templates[.init(method: .push, part: .title, language: title.language)] = t
+            } catch {
+                issues.append(CatalogIssue(file: definitionFile, line: title.line, message: "push title: \(error.message)"))
+            }
+        }
+
         // Template files.
         let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
         var sources: [LoadedCatalog.TemplateKey: String] = [:]

@@ -19,6 +19,8 @@ struct CodeDefinition {
     var triggerFields: Set<String> = []
     /// `email.subject` (under the default language) and `email.subjects`.
     var subjects: [Subject] = []
+    /// `push.title` (under the default language) and `push.titles`.
+    var pushTitles: [Subject] = []
     /// `email.inlineImages` and `email.attachments` entries, checked against `assets/` by the loader.
     var assets: [AssetReference] = []
     /// `email.attachLetter` when it asks for a letter copy (its file name), checked by the loader
@@ -35,9 +37,10 @@ struct CodeDefinition {
 
     static let keys = [
         "code", "description", "methods", "priority", "category", "defaultFields", "requiredFields",
-        "optionalFields", "email", "agentVisible", "active", "workflowEvents", "letter",
+        "optionalFields", "email", "agentVisible", "active", "workflowEvents", "letter", "push",
     ]
     static let letterKeys = ["postage"]
+    static let pushKeys = ["title", "titles", "badge", "sound", "data", "collapseId", "ttlSeconds", "priority", "pushType"]
     /// The postage classes a print bureau takes (`letter.postage`).
     public static let postageClasses = ["first", "second", "economy"]
     static let emailKeys = ["subject", "from", "replyTo", "subjects", "inlineImages", "attachments", "attachLetter"]
@@ -173,6 +176,14 @@ struct CodeDefinition {
             }
         }
 
+        var push: CommsCode.PushSettings?
+        if let p = r.object(members, "push") {
+            push = readPush(p.members, defaultLanguage: defaultLanguage, r: &r, out: &out)
+            if methodsReadable, !methods.contains(.push) {
+                r.warn(p.line, "push settings given but push is not an allowed method")
+            }
+        }
+
         let agentVisible = r.bool(members, "agentVisible")?.value ?? true
         let active = r.bool(members, "active")?.value ?? true
 
@@ -201,7 +212,64 @@ struct CodeDefinition {
             email: email, agentVisible: agentVisible, active: active, workflowEvents: events
         )
         out.code?.letterPostage = letterPostage
+        out.code?.push = push
         return out
+    }
+
+    /// Reads code.json `push`: `title` (a template), `titles` per language, `badge` (0 or more),
+    /// `sound`, `data` (an object of strings), `collapseId` (at most 64 bytes, Apple's limit),
+    /// `ttlSeconds` (positive), `priority` (10 or 5) and `pushType` (`alert` or `background`).
+    static func readPush(_ members: [CatalogJSON.Member], defaultLanguage: String, r: inout JSONReader, out: inout CodeDefinition) -> CommsCode.PushSettings {
+        r.checkKeys(members, allowed: pushKeys, in: "push")
+        var settings = CommsCode.PushSettings()
+        if let title = r.string(members, "title", in: "push") {
+            out.pushTitles.append(Subject(language: defaultLanguage, text: title.value, line: title.line))
+        }
+        if let titles = r.object(members, "titles", in: "push") {
+            for m in titles.members {
+                guard let lang = TemplateFileName.normalisedLanguage(m.key) else {
+                    r.fail(m.line, "\"\(m.key)\" in push.titles is not a language tag (like en, fr, en-GB)")
+                    continue
+                }
+                guard case .string(let text) = m.node.value else {
+                    r.fail(m.node.line, "push.titles.\(m.key) must be a string, found \(m.node.value.typeName)")
+                    continue
+                }
+                out.pushTitles.removeAll { $0.language == lang }
+                out.pushTitles.append(Subject(language: lang, text: text, line: m.node.line))
+            }
+        }
+        for m in members {
+            switch (m.key, m.node.value) {
+            case ("badge", .number(let n)):
+                if let v = Int(n), v >= 0 { settings.badge = v } else { r.fail(m.node.line, "push.badge must be a whole number 0 or more, found \(n)") }
+            case ("ttlSeconds", .number(let n)):
+                if let v = Int(n), v > 0 { settings.ttlSeconds = v } else { r.fail(m.node.line, "push.ttlSeconds must be a whole number of seconds above 0, found \(n)") }
+            case ("priority", .number(let n)):
+                if let v = Int(n), v == 10 || v == 5 { settings.priority = v } else { r.fail(m.node.line, "push.priority must be 10 (now) or 5 (when the device wakes), found \(n)") }
+            case ("sound", .string(let v)):
+                settings.sound = v
+            case ("collapseId", .string(let v)):
+                if v.utf8.count <= 64 && !v.isEmpty { settings.collapseId = v } else { r.fail(m.node.line, "push.collapseId must be 1 to 64 bytes (Apple's limit)") }
+            case ("pushType", .string(let v)):
+                if v == "alert" || v == "background" { settings.pushType = v } else { r.fail(m.node.line, "push.pushType must be alert or background, found \"\(v)\"") }
+            case ("data", .object(let dm)):
+                for d in dm {
+                    if case .string(let v) = d.node.value { settings.data[d.key] = v } else {
+                        r.fail(d.node.line, "push.data.\(d.key) must be a string, found \(d.node.value.typeName)")
+                    }
+                }
+                if settings.data["aps"] != nil { r.fail(m.node.line, "push.data must not name \"aps\" (APNs keeps it for itself)") }
+            case ("title", _), ("titles", _):
+                break
+            case (let key, let value) where pushKeys.contains(key):
+                let expected = ["badge": "a number", "ttlSeconds": "a number", "priority": "a number", "data": "an object"][key] ?? "a string"
+                r.fail(m.node.line, "push.\(key) must be \(expected), found \(value.typeName)")
+            default:
+                break
+            }
+        }
+        return settings
     }
 
     /// Reads `email.attachLetter`: `true` (the copy is named `<folder lowercased>.pdf`), `false`

@@ -80,8 +80,8 @@ public struct LoadedCatalog: TemplateCatalog {
                 return template.render(fields)
             }
         }
-        let wanted = part == .subject
-            ? "\(code)/code.json email.subject"
+        let wanted = part == .subject ? "\(code)/code.json email.subject"
+            : part == .title ? "\(code)/code.json push.title"
             : "\(code)/\(TemplateFileName.fileName(method: method, part: part, language: language))"
         throw HeraldError.notFound("no template \(wanted) (nor in the default language \(defaultLanguage))", field: "template")
     }

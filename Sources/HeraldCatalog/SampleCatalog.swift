@@ -330,6 +330,14 @@ public enum SampleCatalog {
               "defaultFields": ["MSISDN", "PLAN"],
               "requiredFields": [],
               "optionalFields": ["PERCENT"],
+              "push": {
+                "title": "Data on {{MSISDN}}",
+                "sound": "default",
+                "badge": 1,
+                "data": {"screen": "usage"},
+                "collapseId": "data-usage",
+                "ttlSeconds": 86400
+              },
               "agentVisible": true,
               "active": true
             }

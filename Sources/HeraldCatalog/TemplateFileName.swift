@@ -45,7 +45,7 @@ struct TemplateFileName: Hashable {
         switch part {
         case .html: "\(method).\(language).html.mustache"
         case .text: "\(method).\(language).txt.mustache"
-        case .body, .subject: "\(method).\(language).mustache"
+        case .body, .subject, .title: "\(method).\(language).mustache"
         }
     }
 

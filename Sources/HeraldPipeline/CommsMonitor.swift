@@ -93,10 +93,17 @@ public struct CommsMonitor: Service {
                     return notProcessed(request, .error, kind: .error, reason: "merge of \(method.rawValue) template failed: \(error)", now: now)
                 }
             }
+            var distributionFields = method.isMergedLater ? merged : [:]
+            if method == .push {
+                switch pushFields(code: code, request: request, message: message ?? "", language: customer.language, fields: merged) {
+                case .success(let f): distributionFields = f
+                case .failure(let error): return notProcessed(request, .error, kind: .error, reason: error.message, now: now)
+                }
+            }
             let distribution = Distribution(
                 id: Identifier.make(now: now), requestId: request.id, method: method, target: target, alias: alias,
                 status: method.initialDistributionStatus, message: message,
-                fields: method.isMergedLater ? merged : [:], language: customer.language,
+                fields: distributionFields, language: customer.language,
                 excludedUntil: excludedUntil, createdAt: now)
             let reason = excludedUntil.map { "quiet hours: held until \($0.formatted(.iso8601))" }
             // Claimed requests are `awaitingProcessing`, so A → P is legal; were it not, the unit
@@ -106,6 +113,33 @@ public struct CommsMonitor: Service {
             }
             return Change(requestId: request.id, request: t, newDistribution: distribution)
         }
+    }
+
+    /// The push attributes of a push distribution (``PushFields``): the merged title, the code's
+    /// badge, sound, data, collapse id, priority and type, and the expiry — the trigger's
+    /// `expiresAt` field (ISO 8601) when given, else the request's creation plus the code's
+    /// `push.ttlSeconds`. Fails when the APNs payload would be over 4 KB.
+    func pushFields(code: CommsCode, request: CommsRequest, message: String, language: String, fields: [String: String]) -> Result<[String: String], HeraldError> {
+        var out: [String: String] = [:]
+        let title = try? catalog.render(code: code.code, method: .push, part: .title, language: language, fields: fields)
+        if let title, !title.isEmpty { out[PushFields.title] = title }
+        let settings = code.push ?? CommsCode.PushSettings()
+        if let badge = settings.badge { out[PushFields.badge] = String(badge) }
+        if let sound = settings.sound { out[PushFields.sound] = sound }
+        if !settings.data.isEmpty { out[PushFields.data] = StringMapJSON.encode(settings.data) }
+        if let collapseId = settings.collapseId { out[PushFields.collapseId] = collapseId }
+        if let priority = settings.priority { out[PushFields.priority] = String(priority) }
+        if let type = settings.pushType { out[PushFields.pushType] = type }
+        if let given = request.fields["expiresAt"], let at = try? Date(given, strategy: .iso8601) {
+            out[PushFields.expiresAt] = at.formatted(.iso8601)
+        } else if let ttl = settings.ttlSeconds {
+            out[PushFields.expiresAt] = request.createdAt.addingTimeInterval(TimeInterval(ttl)).formatted(.iso8601)
+        }
+        let size = PushContent(message: message, fields: out).apnsPayload().count
+        guard size <= PushContent.maxPayloadBytes else {
+            return .failure(HeraldError.invalid("push", "push payload of \(size) bytes is over the 4,096-byte limit of APNs and FCM"))
+        }
+        return .success(out)
     }
 
     /// A request that ends without a distribution: its reason is recorded and a "comms not

@@ -98,3 +98,58 @@ struct PushTokenGoneTests {
         #expect(copy.problems.map(\.reason) == ["no usable push token"])
     }
 }
+
+/// The push attributes the Comms Monitor merges into a push distribution's fields.
+struct PushMergeTests {
+    let clock = TestClock()
+
+    struct TitledCatalog: TemplateCatalog {
+        var body = "80% of your data used"
+        var codes: [CommsCode] {
+            var code = CommsCode(code: "DATA_80", description: "Data 80%", methods: [.push], category: "usage")
+            code.push = CommsCode.PushSettings(badge: 2, sound: "default", data: ["screen": "usage"], collapseId: "usage", ttlSeconds: 600)
+            return [code]
+        }
+        func code(_ code: String) -> CommsCode? { codes.first { $0.code == code } }
+        func hasTemplate(code: String, method: DeliveryMethod, part: TemplatePart, language: String) -> Bool { true }
+        func render(code: String, method: DeliveryMethod, part: TemplatePart, language: String, fields: [String: String]) throws -> String {
+            part == .title ? "Hi \(fields["FIRSTNAME"] ?? "")" : body
+        }
+    }
+
+    func monitor(_ store: SQLiteStore, _ catalog: any TemplateCatalog) -> CommsMonitor {
+        var config = WorkerConfiguration()
+        config.batchSize = 100
+        return CommsMonitor(loop: ClaimLoop(stage: .monitor, store: store, signals: WorkSignals(), configuration: config, clock: clock.function,
+                                            logger: Logger(label: "test")), catalog: catalog)
+    }
+
+    @Test func titleBadgeSoundDataCollapseAndExpiryAreMerged() async throws {
+        let store = try await makeStore(clock: clock)
+        let id = try await submit(store, code: "DATA_80", customer: "C-1", clock: clock)
+        let m = monitor(store, TitledCatalog())
+        #expect(try await m.loop.runOnce { items, t in try await m.handle(items, ticket: t) } == 1)
+        let d = try #require(try await store.request(id: id)?.distribution)
+        #expect(d.message == "80% of your data used")
+        #expect(d.fields[PushFields.title] == "Hi Zoë")
+        #expect(d.fields[PushFields.badge] == "2")
+        #expect(d.fields[PushFields.sound] == "default")
+        #expect(d.fields[PushFields.data] == #"{"screen":"usage"}"#)
+        #expect(d.fields[PushFields.collapseId] == "usage")
+        #expect(d.fields[PushFields.expiresAt] == clock.now.addingTimeInterval(600).formatted(.iso8601))
+        let payload = try #require(try JSONSerialization.jsonObject(with: PushContent(message: d.message, fields: d.fields).apnsPayload()) as? [String: Any])
+        #expect(payload["screen"] as? String == "usage")
+        #expect(((payload["aps"] as? [String: Any])?["alert"] as? [String: Any])?["title"] as? String == "Hi Zoë")
+    }
+
+    @Test func aPayloadOverFourKilobytesIsAnErrorAtMerge() async throws {
+        let store = try await makeStore(clock: clock)
+        let id = try await submit(store, code: "DATA_80", customer: "C-1", clock: clock)
+        let m = monitor(store, TitledCatalog(body: String(repeating: "é", count: 2100)))
+        #expect(try await m.loop.runOnce { items, t in try await m.handle(items, ticket: t) } == 1)
+        let r = try #require(try await store.request(id: id))
+        #expect(r.request.status == .error)
+        #expect(r.distribution == nil)
+        #expect(r.problems.first?.reason.contains("over the 4,096-byte limit") == true, "\(r.problems)")
+    }
+}

@@ -68,6 +68,37 @@ public struct CommsCode: Sendable, Hashable, Codable {
         }
     }
 
+    /// How the code's pushes look besides their body text (code.json `push`); the title is a
+    /// template (``TemplatePart/title``), the rest is taken as written.
+    public struct PushSettings: Sendable, Hashable, Codable {
+        /// The badge number shown on the app icon.
+        public var badge: Int?
+        /// The sound (`default`, or a sound file of the app).
+        public var sound: String?
+        /// Custom data for the app, beside `aps` (APNs) or in `data` (FCM).
+        public var data: [String: String]
+        /// Pushes with the same collapse id replace each other on the device.
+        public var collapseId: String?
+        /// How long a push stays worth delivering; past it the provider drops it and Herald does
+        /// not send it ("expired").
+        public var ttlSeconds: Int?
+        /// `10` (now) or `5` (when the device wakes).
+        public var priority: Int?
+        /// `alert` or `background`.
+        public var pushType: String?
+
+        public init(badge: Int? = nil, sound: String? = nil, data: [String: String] = [:], collapseId: String? = nil,
+                    ttlSeconds: Int? = nil, priority: Int? = nil, pushType: String? = nil) {
+            self.badge = badge
+            self.sound = sound
+            self.data = data
+            self.collapseId = collapseId
+            self.ttlSeconds = ttlSeconds
+            self.priority = priority
+            self.pushType = pushType
+        }
+    }
+
     public var code: String
     public var description: String
     /// Allowed methods, in the code's order of preference.
@@ -89,6 +120,8 @@ public struct CommsCode: Sendable, Hashable, Codable {
     /// The postage class of the code's letters at the print bureau (code.json `letter.postage`:
     /// `first`, `second` or `economy`); nil takes `print.postage`.
     public var letterPostage: String?
+    /// The code's push settings (code.json `push`); nil: a push is its body text alone.
+    public var push: PushSettings?
 
     public init(
         code: String, description: String, methods: [DeliveryMethod], priority: Int = 2, category: String = "service",
@@ -108,6 +141,7 @@ public struct CommsCode: Sendable, Hashable, Codable {
         self.active = active
         self.workflowEvents = workflowEvents
         self.letterPostage = nil
+        self.push = nil
     }
 
     /// Whether an event of this type and code raises this comm.

@@ -6,6 +6,8 @@ public enum TemplatePart: String, Sendable, Hashable, CaseIterable {
     case body
     /// The email subject line.
     case subject
+    /// The title of a push (code.json `push.title`).
+    case title
     /// The HTML of an email or a letter.
     case html
     /// The plain-text alternative of an email.

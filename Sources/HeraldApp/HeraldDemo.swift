@@ -3,6 +3,7 @@ import HeraldCatalog
 import HeraldCore
 import HeraldPipeline
 import HeraldSQLite
+import HeraldTransports
 import Logging
 
 /// `herald demo`: writes a sample catalog and customers into a data folder, fires triggers that
@@ -54,6 +55,7 @@ public enum HeraldDemo {
         if let route = runtime.printRoute {
             printNotes = try await runPrintBureau(runtime, route: route, dataDirectory: dataDirectory)
         }
+        printNotes += try await stepThreeNotes(runtime, requests: notes.requests.map(\.0))
         var rows: [Row] = []
         for (id, note) in notes.requests {
             guard let detail = try await runtime.store.request(id: id) else { continue }
@@ -64,6 +66,34 @@ public enum HeraldDemo {
                 storedLocation: detail.storedDocument?.location))
         }
         return (rows, printNotes)
+    }
+
+    /// What step 3 made of the push and online comms: each push's title and body as the
+    /// provider gets them, and the online inbox of each customer with an online comm, as a
+    /// portal reads it (`GET /v1/customers/{id}/inbox`).
+    static func stepThreeNotes(_ runtime: HeraldRuntime, requests: [String]) async throws -> [String] {
+        var lines: [String] = []
+        var inboxes: [String] = []
+        for id in requests {
+            guard let detail = try await runtime.store.request(id: id), let d = detail.distribution else { continue }
+            if d.method == .push {
+                let content = PushContent(message: d.message, fields: d.fields)
+                let title = content.title.map { "\"\($0)\" " } ?? ""
+                lines.append("Push to \(d.target): \(title)\"\(content.body.trimmingCharacters(in: .whitespacesAndNewlines))\" "
+                    + "(\(content.apnsPayload().count)-byte payload, \(d.status.rawValue) by the \(runtime.settings.push.transport.rawValue) route)")
+            }
+            if d.method == .online, let customer = d.target.split(separator: ":").last.map(String.init), !inboxes.contains(customer) {
+                inboxes.append(customer)
+            }
+        }
+        for customer in inboxes {
+            let page = try await runtime.store.inbox(customerId: customer, limit: 10, cursor: nil)
+            lines.append("Online inbox of \(customer) (GET /v1/customers/\(customer)/inbox, role inbox): \(page.items.count) item(s), \(page.unread) unread")
+            for item in page.items {
+                lines.append("  \(item.commsCode): \"\(item.message.trimmingCharacters(in: .whitespacesAndNewlines).prefix(90))\"")
+            }
+        }
+        return lines
     }
 
     /// Closes the open batches now, drops them, and plays the bureau: a return file saying each

@@ -43,6 +43,10 @@ public struct HeraldSettings: Sendable {
     public var email = EmailTransportSettings()
     /// How SMS leave: the outbox, an SMPP route or an HTTP gateway (`sms.transport`, `smpp.*`, `sms.http.*`).
     public var sms = SMSTransportSettings()
+    /// How pushes leave: the outbox, APNs/FCM directly, or a queue (`push.transport`).
+    public var push = PushTransportSettings()
+    /// How external comms leave: the outbox, a queue, signed webhooks or extract files (`external.transport`).
+    public var external = ExternalTransportSettings()
     /// Where every document is kept long-term (`storage.*`, `s3.*`, `sftp.*`).
     public var storage = StorageSettings()
     /// How letters leave: the outbox or the print bureau (`letter.transport`, `print.*`).

@@ -18,6 +18,10 @@ struct DemoTests {
         #expect(rows.contains { $0.requestStatus == .optedOut })
         #expect(rows.contains { $0.requestStatus == .notSent })
         #expect(rows.filter { $0.commsCode == "PAYMENT_REMINDER" && $0.requestStatus == .processed }.count == 2)
+        // Step 3: the push with its merged title, and the online comm in its customer's inbox.
+        let notes = try await HeraldDemo.run(dataDirectory: dir, logger: Logger(label: "test"), letters: .outbox).notes
+        #expect(notes.contains { $0.hasPrefix("Push to fcm:fcm-token-1005: \"Data on +5511987654321\"") }, "\(notes)")
+        #expect(notes.contains("Online inbox of C-1005 (GET /v1/customers/C-1005/inbox, role inbox): 1 item(s), 1 unread"), "\(notes)")
         // Running it again on its own folder works; a foreign folder is refused.
         #expect(try await HeraldDemo.run(dataDirectory: dir, logger: Logger(label: "test")).count == 10)
         let foreign = temporaryDirectory("foreign")

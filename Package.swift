@@ -462,7 +462,7 @@ let package = Package(
         .testTarget(
             name: "HeraldHTTPTests",
             dependencies: [
-                "HeraldCore", "HeraldHTTP", "HeraldSQLite",
+                "HeraldCore", "HeraldHTTP", "HeraldSQLite", "HeraldTestSupport",  // python3 jsonschema checks the CMP schema examples
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -204,9 +204,13 @@ public enum HeraldDemo {
             WorkflowEventInput(eventType: "DEBT", eventCode: "DBAR", accountId: "A-2001", whenToCreate: "OnResolve"), idempotency: nil, actor: "demo")
         add(onResolve, "event DEBT/DBAR OnResolve, resolved")
         fired.pendingEvent = onResolve.eventId
-        add(try await intake.external(
-            ExternalTriggerInput(triggerId: "OCS-80-0001", source: "ocs", action: "sendComm", commsCode: "DATA_80",
-                                 subscriptionId: "S-3001", priority: 1, fields: ["PERCENT": "80"]),
+        // The charging system's notification in the External Trigger schema of the system we
+        // re-build: it names the configured trigger DATA_80_PCT, which sends DATA_80.
+        add(try await intake.notification(
+            ExternalTriggerNotification(
+                transmitDateTime: "2026-12-01T09:30:00Z", channel: "OCS",
+                hierarchyEntity: .init(type: "SUBSCRIPTION", reference: "S-3001"), uniqueReference: "OCS-80-0001",
+                triggerId: "DATA_80_PCT", attributes: [.init(name: "PERCENT", value: "80")]),
             bodyHash: "demo-ocs-1", actor: "demo"), "external trigger (OCS)")
         add(try await intake.submit(CommsRequestInput(commsCode: "DATA_80", subscriptionId: "S-3005", fields: ["PERCENT": "80"]),
                                     idempotency: nil, actor: "demo"), "preferred push")

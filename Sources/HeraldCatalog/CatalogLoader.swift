@@ -91,7 +91,7 @@ public enum CatalogLoader {
         for name in names {
             var isDir: ObjCBool = false
             let url = directory.appendingPathComponent(name)
-            guard fm.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue else { continue }
+            guard fm.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue, name != triggersFolder else { continue }
             if let entry = readCode(
                 folder: name, at: url, defaultLanguage: defaultLanguage, registry: registry,
                 letterClearStrip: letterClearStrip, issues: &issues
@@ -102,9 +102,11 @@ public enum CatalogLoader {
         if entries.isEmpty, !issues.contains(where: \.isError) {
             issues.append(CatalogIssue(file: ".", message: "the catalog has no comms codes", severity: .warning))
         }
+        let triggers = readTriggers(directory, codes: entries.mapValues(\.definition), issues: &issues)
         let sorted = issues.filter(\.isError).sorted(by: CatalogIssue.reportOrder)
             + issues.filter { !$0.isError }.sorted(by: CatalogIssue.reportOrder)
-        let catalog = LoadedCatalog(defaultLanguage: defaultLanguage, entries: entries, warnings: sorted.filter { !$0.isError })
+        let catalog = LoadedCatalog(defaultLanguage: defaultLanguage, entries: entries, triggers: triggers,
+                                    warnings: sorted.filter { !$0.isError })
         return (catalog, sorted)
     }
 

@@ -28,10 +28,13 @@ public struct LoadedCatalog: TemplateCatalog {
     /// Warnings found while loading (the catalog loaded despite them).
     public let warnings: [CatalogIssue]
     private let entries: [String: Entry]
+    /// The configured triggers of external notifications (`triggers/`), by id.
+    public let triggers: [String: ConfiguredTrigger]
 
-    init(defaultLanguage: String, entries: [String: Entry], warnings: [CatalogIssue]) {
+    init(defaultLanguage: String, entries: [String: Entry], triggers: [String: ConfiguredTrigger] = [:], warnings: [CatalogIssue]) {
         self.defaultLanguage = defaultLanguage
         self.entries = entries
+        self.triggers = triggers
         self.codes = entries.values.map(\.definition).sorted { $0.code < $1.code }
         self.warnings = warnings
     }
@@ -39,6 +42,11 @@ public struct LoadedCatalog: TemplateCatalog {
     /// Loads and checks the catalog folder at `directory`; see ``CatalogLoader/load(from:registry:)``.
     public init(directory: URL, registry: DefaultFieldRegistry = .standard) throws {
         self = try CatalogLoader.load(from: directory, registry: registry)
+    }
+
+    /// The trigger configured as `id`, or nil.
+    public func trigger(_ id: String) -> ConfiguredTrigger? {
+        triggers[id]
     }
 
     /// The definition of `code`, or nil.

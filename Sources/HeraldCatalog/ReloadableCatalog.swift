@@ -80,6 +80,11 @@ public final class ReloadableCatalog: TemplateCatalog, Sendable {
         catalog.asset(code: code, file: file)
     }
 
+    /// The trigger configured as `id` (`triggers/<id>.json`), or nil.
+    public func trigger(_ id: String) -> ConfiguredTrigger? {
+        catalog.trigger(id)
+    }
+
     /// Merges the template for `part` in `language` or a fallback; see ``LoadedCatalog``.
     public func render(
         code: String, method: DeliveryMethod, part: TemplatePart, language: String, fields: [String: String]

@@ -352,6 +352,20 @@ public enum SampleCatalog {
 
             """,
 
+        // MARK: Triggers of external notifications
+        "triggers/DATA_80_PCT.json": """
+            {
+              "triggerId": "DATA_80_PCT",
+              "description": "Data allowance threshold crossed (the charging system's notification)",
+              "action": "sendComm",
+              "commsCode": "DATA_80",
+              "priority": 1,
+              "fields": {"PERCENT": "PERCENT"},
+              "requiredAttributes": ["PERCENT"]
+            }
+
+            """,
+
         // MARK: BILL_READY
         "BILL_READY/code.json": """
             {

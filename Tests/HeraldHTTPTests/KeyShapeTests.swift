@@ -26,8 +26,13 @@ struct KeyShapeTests {
                                        whenToCreate: "OnCreate", priority: 1, fields: f)
         #expect(try Self.encodedKeys(event) == Self.keys(.workflowEvent))
         let external = ExternalTriggerInput(triggerId: "t", source: "s", action: "a", commsCode: "c", eventType: "T", eventCode: "C",
-                                            whenToCreate: "w", customerId: "c", accountId: "a", subscriptionId: "s", priority: 1, fields: f)
+                                            whenToCreate: "w", customerId: "c", accountId: "a", subscriptionId: "s", priority: 1, fields: f,
+                                            version: 2)
         #expect(try Self.encodedKeys(external) == Self.keys(.externalTrigger))
+        let notification = ExternalTriggerNotification(
+            transmitDateTime: "2026-12-07T09:30:00Z", channel: "OCS", hierarchyEntity: .init(type: "ACCOUNT", reference: "A"),
+            uniqueReference: "u", triggerId: "T", attributes: [.init(name: "n", value: "v")], serialNumber: "1")
+        #expect(try Self.encodedKeys(notification) == Self.keys(.externalNotification))
         let customer = Customer(id: "C", title: "t", firstName: "f", lastName: "l", email: "e", mobile: "m",
                                 postalAddress: .init(lines: []), externalId: "x")
         #expect(try Self.encodedKeys(customer) == Self.keys(.customer))

@@ -58,6 +58,9 @@ public struct WorkflowEventInput: Sendable, Hashable, Codable {
 /// `action` is `sendComm` (needs `commsCode`) or `raiseEvent` (needs `eventType`,
 /// `eventCode`, and `whenToCreate`, default `OnCreate`).
 public struct ExternalTriggerInput: Sendable, Hashable, Codable {
+    /// `2` when given: this form is version 2 of `/v1/external-triggers`; version 1.0 is the
+    /// schema of the system we re-build (``ExternalTriggerNotification``).
+    public var version: Int?
     public var triggerId: String?
     /// The sending system (`ocs`, `crm`…), for the audit.
     public var source: String?
@@ -74,7 +77,8 @@ public struct ExternalTriggerInput: Sendable, Hashable, Codable {
 
     public init(triggerId: String?, source: String? = nil, action: String?, commsCode: String? = nil, eventType: String? = nil,
                 eventCode: String? = nil, whenToCreate: String? = nil, customerId: String? = nil, accountId: String? = nil,
-                subscriptionId: String? = nil, priority: Int? = nil, fields: [String: String]? = nil) {
+                subscriptionId: String? = nil, priority: Int? = nil, fields: [String: String]? = nil, version: Int? = nil) {
+        self.version = version
         self.triggerId = triggerId
         self.source = source
         self.action = action

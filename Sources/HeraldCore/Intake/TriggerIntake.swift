@@ -240,6 +240,44 @@ public struct TriggerIntake: Sendable {
         }
     }
 
+    /// An external notification in the form of the system we re-build
+    /// (``ExternalTriggerNotification``): validated field by field, its trigger resolved in the
+    /// catalog, its attributes mapped to merge fields; then a comm or a workflow event as the
+    /// trigger says, keyed by channel + unique reference (or serial number), so the same
+    /// notification sent again is a replay answered as the first time.
+    public func notification(_ n: ExternalTriggerNotification, bodyHash: String, actor: String) async throws -> SubmissionResult {
+        let (channel, triggerId, target) = try n.validated()
+        let idem = n.idempotencyKey.map { TriggerSubmission.Idempotency(key: $0, bodyHash: bodyHash) }
+        if let idem, let earlier = try await store.replay(idem) { return earlier }
+        guard let trigger = catalog.trigger(triggerId) else {
+            throw HeraldError.invalid("triggerId", "no trigger '\(triggerId)' is configured (catalog triggers/\(triggerId).json)")
+        }
+        let fields = try trigger.fields(from: n.attributes ?? [])
+        let audit = n.uniqueReference ?? n.serialNumber ?? triggerId
+        let accountId = target.kind == .account ? target.id : nil
+        let subscriptionId = target.kind == .subscription ? target.id : nil
+        let sender = "\(actor)/\(channel)"
+        switch trigger.action {
+        case .sendComm(let code):
+            let request = try await prepare(
+                CommsRequestInput(commsCode: code, accountId: accountId, subscriptionId: subscriptionId, priority: trigger.priority, fields: fields),
+                actor: sender, source: .externalTrigger, externalTriggerId: audit)
+            let result = try await store.submit(TriggerSubmission(requests: [request], idempotency: idem, actor: sender),
+                                                idempotencyWindow: idempotencyWindow)
+            if !result.replayed { signals.ring(.monitor) }
+            return result
+        case .raiseEvent(let eventType, let eventCode, let whenToCreate):
+            var submission = try await prepare(
+                WorkflowEventInput(eventType: eventType, eventCode: eventCode, accountId: accountId, subscriptionId: subscriptionId,
+                                   whenToCreate: whenToCreate, priority: trigger.priority, fields: fields),
+                actor: sender, source: .externalTrigger, externalTriggerId: audit)
+            submission.idempotency = idem
+            let result = try await store.submit(submission, idempotencyWindow: idempotencyWindow)
+            if !result.replayed { signals.ring(.monitor) }
+            return result
+        }
+    }
+
     // MARK: Idempotency scope
 
     /// Keys are scoped by who sent them (`<actor>|<key>`), so two systems choosing the same key

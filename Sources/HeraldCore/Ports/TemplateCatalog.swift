@@ -29,11 +29,16 @@ public protocol TemplateCatalog: Sendable {
     /// The bytes of `file` in the code's `assets/` folder (an inline image or attachment named
     /// in its email settings), read when the catalog loaded; nil when there is none.
     func asset(code: String, file: String) -> Data?
+    /// The trigger configured as `id` (`triggers/<id>.json`) for external notifications; nil when none.
+    func trigger(_ id: String) -> ConfiguredTrigger?
 }
 
 extension TemplateCatalog {
     /// No assets (catalogs without files beside their templates).
     public func asset(code: String, file: String) -> Data? { nil }
+
+    /// No configured triggers (catalogs without a `triggers/` folder).
+    public func trigger(_ id: String) -> ConfiguredTrigger? { nil }
 
     /// Comms codes raised by a workflow event.
     public func codes(linkedToEventType type: String, eventCode: String) -> [CommsCode] {

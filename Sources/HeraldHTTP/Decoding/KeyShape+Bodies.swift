@@ -7,10 +7,16 @@ extension KeyShape {
     static let workflowEvent = KeyShape.flat([
         "eventType", "eventCode", "customerId", "accountId", "subscriptionId", "whenToCreate", "priority", "fields",
     ])
-    /// `ExternalTriggerInput`.
+    /// `ExternalTriggerInput` (Herald's form, version 2).
     static let externalTrigger = KeyShape.flat([
-        "triggerId", "source", "action", "commsCode", "eventType", "eventCode", "whenToCreate", "customerId", "accountId",
+        "version", "triggerId", "source", "action", "commsCode", "eventType", "eventCode", "whenToCreate", "customerId", "accountId",
         "subscriptionId", "priority", "fields",
+    ])
+    /// `ExternalTriggerNotification` (the External Trigger schema of the system we re-build, version 1.0).
+    static let externalNotification = KeyShape.object([
+        "interfaceCategory": .any, "interfaceType": .any, "version": .any, "transmitDateTime": .any, "channel": .any,
+        "hierarchyEntity": .flat(["type", "reference"]), "uniqueReference": .any, "triggerId": .any,
+        "attributes": .array(.flat(["name", "value"])), "serialNumber": .any,
     ])
     /// The optional body of a cancel.
     static let cancel = KeyShape.flat(["reason"])

@@ -17,6 +17,10 @@ struct TriggerResultRepresentation: Encodable {
         Self(keyed: [("triggerId", triggerId), ("eventId", eventId)], commsRequestIds: requestIds)
     }
 
+    static func notification(triggerId: String, uniqueReference: String?, eventId: String?, requestIds: [String]) -> Self {
+        Self(keyed: [("triggerId", triggerId), ("uniqueReference", uniqueReference), ("eventId", eventId)], commsRequestIds: requestIds)
+    }
+
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: JSONKey.self)
         for (key, value) in keyed { try c.encode(value, forKey: JSONKey(key)) }

@@ -15,6 +15,18 @@ struct FakeCatalog: TemplateCatalog {
 
     func code(_ code: String) -> CommsCode? { codes.first { $0.code == code } }
 
+    /// DATA_80_PCT sends DATA_80 with attribute PERCENT as ALLOWANCEPERCENT; DEBT_RAISED raises DEBT/DBAR.
+    func trigger(_ id: String) -> ConfiguredTrigger? {
+        switch id {
+        case "DATA_80_PCT":
+            ConfiguredTrigger(id: id, description: "data threshold", action: .sendComm(commsCode: "DATA_80"), priority: 1,
+                              fields: ["ALLOWANCEPERCENT": "PERCENT"], requiredAttributes: ["PERCENT"])
+        case "DEBT_RAISED":
+            ConfiguredTrigger(id: id, description: "debt", action: .raiseEvent(eventType: "DEBT", eventCode: "DBAR", whenToCreate: "OnCreate"))
+        default: nil
+        }
+    }
+
     func hasTemplate(code: String, method: DeliveryMethod, part: TemplatePart, language: String) -> Bool { false }
 
     func render(code: String, method: DeliveryMethod, part: TemplatePart, language: String, fields: [String: String]) throws -> String {

@@ -24,6 +24,14 @@ enum ActiveMQ {
         return port
     }
 
+    /// The shared broker's stomp+ssl port and the CA file its certificate chains to.
+    static func tls() throws -> (port: Int, caFile: String) {
+        guard let port = Int(try environment("HERALD_TEST_STOMP_TLS_PORT")) else {
+            throw Missing(variable: "HERALD_TEST_STOMP_TLS_PORT (a number)")
+        }
+        return (port, try environment("HERALD_TEST_STOMP_CA_FILE"))
+    }
+
     static func login() throws -> String { try environment("HERALD_TEST_STOMP_LOGIN") }
     static func passcode() throws -> String { try environment("HERALD_TEST_STOMP_PASSCODE") }
 

@@ -60,6 +60,26 @@ import Testing
         #expect(left.isEmpty)
     }
 
+    @Test func stompOverTLSVerifiesTheBrokersCertificate() async throws {
+        let (tlsPort, caFile) = try ActiveMQ.tls()
+        let destination = ActiveMQ.destination("tls")
+        var configuration = try ActiveMQ.configuration(port: tlsPort)
+        configuration.endpoint = try STOMPEndpoint(url: "stomp+ssl://127.0.0.1:\(tlsPort)")
+        // The system roots do not know the test CA: refused, nothing sent.
+        let untrusted = STOMPClient(configuration: configuration)
+        let refused = await #expect(throws: STOMPError.self) { try await untrusted.send(STOMPMessage(destination: destination, text: "no")) }
+        #expect(refused?.code == .connectionFailed && refused?.mayHaveBeenDelivered == false, "\(String(describing: refused))")
+        #expect(refused?.reason.contains("CERTIFICATE_VERIFY_FAILED") == true, "\(String(describing: refused))")
+        await untrusted.close()
+        // With the CA: sent over TLS (certificate for 127.0.0.1), read back on the plain port.
+        configuration.setTrustRoots(caFile: caFile)
+        let client = STOMPClient(configuration: configuration)
+        for n in 0..<5 { _ = try await client.send(STOMPMessage(destination: destination, text: "over TLS \(n)")) }
+        await client.close()
+        let received = try await ActiveMQ.consume(port: try ActiveMQ.port(), destination: destination, expected: 5)
+        #expect(received.map(\.text).sorted() == (0..<5).map { "over TLS \($0)" })
+    }
+
     /// The broker is killed while messages are in flight and started again on its store: every
     /// message is there afterwards; a message sent twice (its receipt lost with the connection)
     /// is the same message with the same id.

@@ -105,6 +105,20 @@ sys.stdout.write(AESGCM(key).decrypt(data[10 + n:end], data[end:], data[:end]).d
         }
     }
 
+    @Test func stompPlusSSLWithTheCAFileSetting() async throws {
+        let (tlsPort, caFile) = try ActiveMQ.tls()
+        var settings = try settings(port: tlsPort)
+        settings.url = "stomp+ssl://127.0.0.1:\(tlsPort)"
+        settings.caFile = caFile
+        let client = try QueueTransmitter.makeClient(settings: try settings.validated())
+        let push = try QueueTransmitter(method: .push, settings: settings, client: client)
+        let batch = (0..<3).map { Self.transmission($0, method: .push) }
+        #expect(await push.transmit(batch) == batch.map { .sent(reference: $0.distribution.id) })
+        await client.close()
+        let received = try await ActiveMQ.consume(port: try ActiveMQ.port(), destination: settings.pushDestination, expected: batch.count)
+        #expect(Set(received.compactMap { $0.headers["heraldDistributionId"] }) == Set(batch.map(\.distribution.id)))
+    }
+
     @Test func aBrokerThatIsDownIsARetryNotAPossibleDuplicate() async throws {
         let port = try await ActiveMQ.freePort()
         let settings = try settings(port: port)

@@ -24,6 +24,8 @@ final class STOMPSessionHandler: ChannelDuplexHandler {
     private var disconnectPromises: [EventLoopPromise<Void>] = []
     private var tickTask: Scheduled<Void>?
     private var context: ChannelHandlerContext?
+    /// The channel's own error (a failed TLS handshake, a reset), to say why a connection ended.
+    private var channelError: (any Error)?
 
     init(
         configuration: STOMPSessionStateMachine.Configuration,
@@ -98,6 +100,7 @@ final class STOMPSessionHandler: ChannelDuplexHandler {
             run(stateMachine.receivedMalformed(decodingError, now: context.eventLoop.now), context: context)
         } else {
             logger.info("stomp connection error", metadata: ["stomp.error": "\(error)"])
+            if channelError == nil { channelError = error }
             context.close(promise: nil)
         }
     }
@@ -139,7 +142,8 @@ final class STOMPSessionHandler: ChannelDuplexHandler {
                 // The agreed heart-beats may need a faster timer than the handshake did.
                 tickTask?.cancel()
                 scheduleTick(context: context)
-            case .connectFailed(let error):
+            case .connectFailed(var error):
+                if error.code == .connectionFailed, let channelError { error.reason += ": \(channelError)" }
                 connectPromise.fail(error)
             case .requestSucceeded(let id, let receiptID):
                 requestPromises.removeValue(forKey: id)?.succeed(receiptID)

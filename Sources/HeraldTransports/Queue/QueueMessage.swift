@@ -28,15 +28,19 @@ public struct QueueMessage: Codable, Sendable, Hashable {
     public var fields: [String: String]
     /// 1 high, 2 medium, 3 low.
     public var priority: Int
-    /// The customer, account or subscription the request is about: exactly one is set.
+    /// The customer the request is about (exactly one of the three ids is set).
     public var customerId: String?
+    /// The account the request is about.
     public var accountId: String?
+    /// The subscription the request is about.
     public var subscriptionId: String?
-    /// The workflow event or external trigger that caused the request, if any.
+    /// The workflow event that caused the request, if any.
     public var workflowEventId: String?
+    /// The external trigger that caused the request, if any.
     public var externalTriggerId: String?
-    /// When the request and the distribution were created.
+    /// When the request was created.
     public var requestCreatedAt: Date
+    /// When the distribution was created.
     public var createdAt: Date
     /// Which attempt this is (1 for the first); a retry after a lost receipt sends the same
     /// message with a higher attempt.

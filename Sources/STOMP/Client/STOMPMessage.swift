@@ -51,12 +51,14 @@ public struct STOMPMessage: Sendable, Hashable {
         return STOMPFrame(.send, headers: frameHeaders, body: body)
     }
 
+    /// Equal when command/destination, headers in order and body are.
     public static func == (lhs: STOMPMessage, rhs: STOMPMessage) -> Bool {
         lhs.destination == rhs.destination && lhs.body == rhs.body && lhs.contentType == rhs.contentType
             && lhs.persistent == rhs.persistent && lhs.headers.count == rhs.headers.count
             && zip(lhs.headers, rhs.headers).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
 
+    /// Hashes what ``==`` compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(destination)
         hasher.combine(body)

@@ -6,22 +6,35 @@ public struct STOMPCommand: RawRepresentable, Hashable, Sendable, CustomStringCo
     /// A command by name (upper case, as the specification writes them).
     public init(rawValue: String) { self.rawValue = rawValue }
 
-    // Client frames.
+    /// `CONNECT`: opens the session.
     public static let connect = STOMPCommand(rawValue: "CONNECT")
+    /// `STOMP`: `CONNECT` under its 1.2 name.
     public static let stomp = STOMPCommand(rawValue: "STOMP")
+    /// `SEND`: a message to a destination.
     public static let send = STOMPCommand(rawValue: "SEND")
+    /// `SUBSCRIBE`: receive a destination's messages.
     public static let subscribe = STOMPCommand(rawValue: "SUBSCRIBE")
+    /// `UNSUBSCRIBE`: stop a subscription.
     public static let unsubscribe = STOMPCommand(rawValue: "UNSUBSCRIBE")
+    /// `ACK`: a message was consumed.
     public static let ack = STOMPCommand(rawValue: "ACK")
+    /// `NACK`: a message was not consumed.
     public static let nack = STOMPCommand(rawValue: "NACK")
+    /// `BEGIN`: start a transaction.
     public static let begin = STOMPCommand(rawValue: "BEGIN")
+    /// `COMMIT`: commit a transaction.
     public static let commit = STOMPCommand(rawValue: "COMMIT")
+    /// `ABORT`: roll a transaction back.
     public static let abort = STOMPCommand(rawValue: "ABORT")
+    /// `DISCONNECT`: end the session gracefully.
     public static let disconnect = STOMPCommand(rawValue: "DISCONNECT")
-    // Server frames.
+    /// `CONNECTED`: the broker accepted `CONNECT`.
     public static let connected = STOMPCommand(rawValue: "CONNECTED")
+    /// `MESSAGE`: a message of a subscription.
     public static let message = STOMPCommand(rawValue: "MESSAGE")
+    /// `RECEIPT`: the broker processed the frame that asked for it.
     public static let receipt = STOMPCommand(rawValue: "RECEIPT")
+    /// `ERROR`: something went wrong (usually followed by the broker closing).
     public static let error = STOMPCommand(rawValue: "ERROR")
 
     /// Whether the frame's headers are written without escaping: `CONNECT` and `CONNECTED`
@@ -69,12 +82,14 @@ public struct STOMPFrame: Hashable, Sendable, CustomStringConvertible {
         return "\(command) {\(shown)} (\(body.count) bytes)"
     }
 
+    /// Equal when command/destination, headers in order and body are.
     public static func == (lhs: STOMPFrame, rhs: STOMPFrame) -> Bool {
         lhs.command == rhs.command && lhs.body == rhs.body
             && lhs.headers.count == rhs.headers.count
             && zip(lhs.headers, rhs.headers).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
 
+    /// Hashes what ``==`` compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(command)
         hasher.combine(body)

@@ -9,6 +9,7 @@ public struct STOMPDecodingError: Error, Hashable, Sendable, CustomStringConvert
     /// Creates an error.
     public init(_ reason: String) { self.reason = reason }
 
+    /// `malformed STOMP frame: <reason>`.
     public var description: String { "malformed STOMP frame: \(reason)" }
 }
 

@@ -420,10 +420,11 @@ let package = Package(
                            .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
-        // Against the ActiveMQ broker scripts/servers/activemq.sh starts (HERALD_TEST_STOMP_*), read back with stomp.py.
+        // Against the ActiveMQ broker scripts/servers/activemq.sh starts (HERALD_TEST_STOMP_*), read back with stomp.py;
+        // also the queue transmitter (HeraldTransports) against it.
         .testTarget(
             name: "STOMPIntegrationTests",
-            dependencies: ["STOMP", "HeraldTestSupport"],
+            dependencies: ["STOMP", "HeraldTestSupport", "HeraldCore", "HeraldTransports", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         // APNs and FCM clients against in-process HTTP/2 TLS servers that verify every JWT.

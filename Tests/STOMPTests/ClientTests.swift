@@ -1,0 +1,155 @@
+import NIOCore
+import Testing
+@testable import STOMP
+
+/// The client against the in-process ``FakeBroker`` and its faults.
+@Suite struct ClientTests {
+    func configuration(port: Int, heartBeat: STOMPHeartBeat = .none) -> STOMPClient.Configuration {
+        var configuration = STOMPClient.Configuration(
+            endpoint: STOMPEndpoint(host: "127.0.0.1", port: port), login: "herald", passcode: "secret",
+            heartBeat: heartBeat, connectTimeout: .seconds(5), receiptTimeout: .seconds(5),
+            reconnectBackoff: .milliseconds(200), maxReconnectBackoff: .seconds(1))
+        configuration.virtualHost = "vhost"
+        return configuration
+    }
+
+    func message(_ n: Int, destination: String = "/queue/herald.test") -> STOMPMessage {
+        STOMPMessage(destination: destination, text: "{\"n\":\(n)}", contentType: "application/json", headers: [("herald-id", "id-\(n)")])
+    }
+
+    @Test func sendsManyPipelinedMessagesEachConfirmed() async throws {
+        try await FakeBroker.with { port, log in
+            let client = STOMPClient(configuration: configuration(port: port))
+            let receipts = try await withThrowingTaskGroup(of: String.self) { group in
+                for n in 0..<200 { group.addTask { try await client.send(message(n)) } }
+                return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+            }
+            #expect(receipts.count == 200)
+            await client.close()
+            #expect(log.sends.count == 200)
+            #expect(Set(log.sends.compactMap { $0["herald-id"] }).count == 200)
+            let first = try #require(log.sends.first)
+            #expect(first["persistent"] == "true" && first["content-type"] == "application/json" && first["receipt"] != nil)
+            let connect = try #require(log.connects.first)
+            #expect(connect["login"] == "herald" && connect["passcode"] == "secret" && connect["host"] == "vhost" && connect["accept-version"] == "1.2")
+            #expect(log.connects.count == 1 && log.disconnects == 1)
+        }
+    }
+
+    @Test func aRefusedConnectIsATypedErrorAndRetriedAfterTheBackoff() async throws {
+        var behavior = FakeBroker.Behavior()
+        behavior.refuseFirstConnections = 1
+        try await FakeBroker.with(behavior) { port, log in
+            let client = STOMPClient(configuration: configuration(port: port))
+            let refused = await #expect(throws: STOMPError.self) { try await client.send(message(1)) }
+            #expect(refused?.code == .connectRefused && refused?.brokerMessage == "refused 1" && refused?.isRetryable == true)
+            // Within the backoff: no new attempt, not sent.
+            let waiting = await #expect(throws: STOMPError.self) { try await client.send(message(2)) }
+            #expect(waiting?.code == .notConnected && waiting?.mayHaveBeenDelivered == false)
+            #expect(log.connects.count == 1)
+            try await Task.sleep(for: .milliseconds(250))
+            _ = try await client.send(message(3))
+            #expect(log.connects.count == 2 && client.connectionCount == 1)
+            await client.close()
+        }
+    }
+
+    @Test func anErrorFrameRefusesTheMessageAndTheNextSendReconnects() async throws {
+        var behavior = FakeBroker.Behavior()
+        behavior.rejectDestination = "/queue/closed"
+        try await FakeBroker.with(behavior) { port, log in
+            let client = STOMPClient(configuration: configuration(port: port))
+            _ = try await client.send(message(1))
+            let rejected = await #expect(throws: STOMPError.self) { try await client.send(message(2, destination: "/queue/closed")) }
+            #expect(rejected?.code == .rejected && rejected?.isRetryable == false && rejected?.mayHaveBeenDelivered == false)
+            #expect(rejected?.brokerMessage == "not allowed: /queue/closed")
+            #expect(rejected?.brokerDetail == "the destination /queue/closed is closed")
+            // The broker closed the connection after the ERROR: the client connects again.
+            try await Task.sleep(for: .milliseconds(100))
+            _ = try await client.send(message(3))
+            #expect(client.connectionCount == 2)
+            await client.close()
+        }
+    }
+
+    @Test func aConnectionDroppedBeforeTheReceiptFailsAsPossiblyDelivered() async throws {
+        var behavior = FakeBroker.Behavior()
+        behavior.dropAfterSends = 3
+        try await FakeBroker.with(behavior) { port, log in
+            let client = STOMPClient(configuration: configuration(port: port))
+            _ = try await client.send(message(1))
+            _ = try await client.send(message(2))
+            let lost = await #expect(throws: STOMPError.self) { try await client.send(message(3)) }
+            #expect(lost?.code == .connectionLost && lost?.mayHaveBeenDelivered == true && lost?.isRetryable == true)
+            // A new connection for the next one (its third SEND would be dropped again).
+            _ = try await client.send(message(3))
+            #expect(client.connectionCount == 2)
+            await client.close()
+        }
+    }
+
+    @Test func aSilentBrokerIsDetectedByItsMissingHeartBeats() async throws {
+        var behavior = FakeBroker.Behavior()
+        behavior.heartBeat = "100,0"  // promises a heart-beat every 100 ms, sends none
+        behavior.withholdReceipts = true
+        try await FakeBroker.with(behavior) { port, log in
+            let client = STOMPClient(configuration: configuration(port: port, heartBeat: STOMPHeartBeat(send: .zero, receive: .milliseconds(100))))
+            let started = ContinuousClock.now
+            let lost = await #expect(throws: STOMPError.self) { try await client.send(message(1)) }
+            #expect(lost?.code == .connectionLost && lost?.mayHaveBeenDelivered == true)
+            #expect(lost?.reason.contains("nothing from the broker") == true)
+            #expect(ContinuousClock.now - started < .seconds(3))  // not the 5 s receipt timeout
+            await client.close()
+        }
+    }
+
+    @Test func aBrokerThatSendsHeartBeatsStaysAndReceivesOurs() async throws {
+        var behavior = FakeBroker.Behavior()
+        behavior.heartBeat = "100,100"
+        behavior.sendHeartBeatsEvery = .milliseconds(50)
+        try await FakeBroker.with(behavior) { port, log in
+            let client = STOMPClient(configuration: configuration(port: port, heartBeat: STOMPHeartBeat(send: .milliseconds(100), receive: .milliseconds(100))))
+            _ = try await client.send(message(1))
+            try await Task.sleep(for: .milliseconds(800))
+            #expect(client.isConnected)
+            _ = try await client.send(message(2))
+            #expect(client.connectionCount == 1)
+            #expect(log.heartBeats >= 3)
+            await client.close()
+        }
+    }
+
+    @Test func receiptTimeoutAndGarbageFromTheBroker() async throws {
+        var behavior = FakeBroker.Behavior()
+        behavior.withholdReceipts = true
+        try await FakeBroker.with(behavior) { port, _ in
+            var configuration = configuration(port: port)
+            configuration.receiptTimeout = .milliseconds(300)
+            let client = STOMPClient(configuration: configuration)
+            let late = await #expect(throws: STOMPError.self) { try await client.send(message(1)) }
+            #expect(late?.code == .receiptTimeout && late?.mayHaveBeenDelivered == true)
+            await client.close()
+        }
+        var garbage = FakeBroker.Behavior()
+        garbage.rawAfterConnected = Array("NOT A FRAME\nno colon\n\n\0".utf8)
+        garbage.withholdReceipts = true
+        try await FakeBroker.with(garbage) { port, _ in
+            let client = STOMPClient(configuration: configuration(port: port))
+            let broken = await #expect(throws: STOMPError.self) { try await client.send(message(1)) }
+            // The garbage may come with CONNECTED (the connection dies before the SEND) or after it.
+            #expect([.connectionLost, .notConnected, .malformedFrame].contains(broken?.code), "\(String(describing: broken))")
+            await client.close()
+        }
+    }
+
+    @Test func nothingListensIsAConnectionFailureNotDelivered() async throws {
+        // A port nothing listens on: bind and close a server to get one.
+        let port = try await FakeBroker.with { port, _ in port }
+        let client = STOMPClient(configuration: configuration(port: port))
+        let failed = await #expect(throws: STOMPError.self) { try await client.send(message(1)) }
+        #expect(failed?.code == .connectionFailed && failed?.mayHaveBeenDelivered == false && failed?.isRetryable == true)
+        await client.close()
+        let closed = await #expect(throws: STOMPError.self) { try await client.send(message(1)) }
+        #expect(closed?.code == .notConnected)
+    }
+}

@@ -5,6 +5,7 @@ import HeraldPipeline
 import HeraldSQLite
 import HeraldTransports
 import Logging
+import STOMP
 import ServiceLifecycle
 
 /// The assembled engine for one data folder: store, catalog, doorbells, intake, and every
@@ -33,6 +34,11 @@ public final class HeraldRuntime: Sendable {
     public let archive: any DocumentArchive
     /// The print bureau route when `letter.transport` is `print`; nil otherwise.
     public let printRoute: PrintRoute?
+    /// The one STOMP connection of the queue route (push and external share it) when either
+    /// method's transport is `queue`; nil otherwise.
+    public let queueClient: STOMPClient?
+    /// The queue route's transmitters (push, external), sharing ``queueClient``.
+    let queueTransmitters: [DeliveryMethod: QueueTransmitter]
     public let logger: Logger
     public let clock: @Sendable () -> Date
 
@@ -65,6 +71,15 @@ public final class HeraldRuntime: Sendable {
         } else {
             smppRoute = nil
         }
+        queueClient = try settings.queue.map { try QueueTransmitter.makeClient(settings: $0, logger: logger) }
+        var queued: [DeliveryMethod: QueueTransmitter] = [:]
+        if let queue = settings.queue, let queueClient {
+            for method in [DeliveryMethod.push, .external]
+            where (method == .push ? settings.push.transport == .queue : settings.external.transport == .queue) {
+                queued[method] = try QueueTransmitter(method: method, settings: queue, client: queueClient, logger: logger)
+            }
+        }
+        queueTransmitters = queued
         if settings.sms.transport == .http, let gateway = settings.sms.http {
             httpGatewayTransmitter = HTTPGatewayTransmitter(settings: gateway, logger: logger)
         } else {
@@ -93,6 +108,7 @@ public final class HeraldRuntime: Sendable {
         if method == .email, let smtpTransmitter { return smtpTransmitter }
         if method == .sms, let smppRoute { return SMPPTransmitter(route: smppRoute) }
         if method == .sms, let httpGatewayTransmitter { return httpGatewayTransmitter }
+        if let queued = queueTransmitters[method] { return queued }
         return OutboxTransmitter(method: method, outbox: settings.outboxDirectory, documents: documents)
     }
 
@@ -142,8 +158,10 @@ public final class HeraldRuntime: Sendable {
     /// that order) when `sms.transport` is `smpp`. Run them beside ``runUntilQuiet(maxRounds:)``
     /// for an SMPP-configured runtime.
     public func transportServices() -> [any Service] {
-        guard let smppRoute else { return [] }
-        return [SMPPReceiptProcessor(route: smppRoute, store: store, logger: logger), smppRoute]
+        var services: [any Service] = []
+        if let smppRoute { services += [SMPPReceiptProcessor(route: smppRoute, store: store, logger: logger), smppRoute] }
+        if let queueClient { services.append(QueueConnectionService(client: queueClient)) }
+        return services
     }
 
     /// Runs every stage one batch at a time, in pipeline order, until no stage has a due row.

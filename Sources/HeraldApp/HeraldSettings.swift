@@ -47,6 +47,8 @@ public struct HeraldSettings: Sendable {
     public var push = PushTransportSettings()
     /// How external comms leave: the outbox, a queue, signed webhooks or extract files (`external.transport`).
     public var external = ExternalTransportSettings()
+    /// The STOMP broker and destinations when `push.transport` or `external.transport` is `queue`.
+    public var queue: QueueTransportSettings?
     /// Where every document is kept long-term (`storage.*`, `s3.*`, `sftp.*`).
     public var storage = StorageSettings()
     /// How letters leave: the outbox or the print bureau (`letter.transport`, `print.*`).
@@ -105,6 +107,16 @@ public struct HeraldSettings: Sendable {
         s.letterPDFA = try settings.flag(Keys.letterPDFA)
         s.email = try EmailTransportSettings(reading: settings)
         s.sms = try SMSTransportSettings(reading: settings)
+        s.push = PushTransportSettings(transport: try settings.choice(PushTransportSettings.Keys.transport, expected: "outbox, direct or queue") {
+            PushTransportSettings.Transport(rawValue: $0.lowercased())
+        })
+        s.external = ExternalTransportSettings(transport: try settings.choice(ExternalTransportSettings.Keys.transport,
+                                                                              expected: "outbox, queue, webhook or extract") {
+            ExternalTransportSettings.Transport(rawValue: $0.lowercased())
+        })
+        if s.push.transport == .queue || s.external.transport == .queue {
+            s.queue = try QueueTransportSettings(reading: settings)
+        }
         s.storage = try StorageSettings(reading: settings, environment: environment)
         s.print = try PrintSettings(reading: settings, environment: environment)
         return s

@@ -41,23 +41,59 @@ public struct APNsNotification: Sendable, Hashable {
     }
 
     /// The JSON payload, checked against ``maxPayloadBytes``: `{"aps": {"alert": {"title",
-    /// "body"}, "badge", "sound"}, …custom data}`.
+    /// "body"}, "badge", "sound"}, …custom data}` (written directly: it is built for every push).
     public func payload() throws -> Data {
-        var aps: [String: Any] = [:]
-        var alert: [String: Any] = [:]
-        if let title { alert["title"] = title }
-        if let body { alert["body"] = body }
-        if !alert.isEmpty { aps["alert"] = alert }
-        if let badge { aps["badge"] = badge }
-        if let sound { aps["sound"] = sound }
-        if pushType == "background" { aps["content-available"] = 1 }
-        var root = try PushJSON.customObject(customData) ?? [:]
-        guard root["aps"] == nil else { throw PushError.invalidCustomData("the key 'aps' is APNs' own") }
-        root["aps"] = aps
-        let data = try JSONSerialization.data(withJSONObject: root, options: [.withoutEscapingSlashes, .sortedKeys])
-        guard data.count <= Self.maxPayloadBytes else {
-            throw PushError.payloadTooLarge(size: data.count, limit: Self.maxPayloadBytes)
+        var out: [UInt8] = []
+        out.reserveCapacity(256 + (customData?.utf8.count ?? 0))
+        out.append(contentsOf: #"{"aps":{"#.utf8)
+        var first = true
+        func member(_ name: String) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            JSONText.appendString(name, to: &out)
+            out.append(UInt8(ascii: ":"))
         }
-        return data
+        if title != nil || body != nil {
+            member("alert")
+            out.append(UInt8(ascii: "{"))
+            if let title {
+                out.append(contentsOf: #""title":"#.utf8)
+                JSONText.appendString(title, to: &out)
+            }
+            if let body {
+                if title != nil { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: #""body":"#.utf8)
+                JSONText.appendString(body, to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        if let badge {
+            member("badge")
+            out.append(contentsOf: String(badge).utf8)
+        }
+        if let sound {
+            member("sound")
+            JSONText.appendString(sound, to: &out)
+        }
+        if pushType == "background" {
+            member("content-available")
+            out.append(UInt8(ascii: "1"))
+        }
+        out.append(UInt8(ascii: "}"))
+        if let customData, !customData.allSatisfy(\.isWhitespace) {
+            guard let (members, keys) = JSONText.objectMembers(customData) else {
+                throw PushError.invalidCustomData("not a JSON object")
+            }
+            guard !keys.contains("aps") else { throw PushError.invalidCustomData("the key 'aps' is APNs' own") }
+            if !members.isEmpty {
+                out.append(UInt8(ascii: ","))
+                out.append(contentsOf: members)
+            }
+        }
+        out.append(UInt8(ascii: "}"))
+        guard out.count <= Self.maxPayloadBytes else {
+            throw PushError.payloadTooLarge(size: out.count, limit: Self.maxPayloadBytes)
+        }
+        return Data(out)
     }
 }

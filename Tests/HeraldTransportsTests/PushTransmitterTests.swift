@@ -50,7 +50,7 @@ struct PushTransmitterTests {
         try await withTransmitter { server, transmitter in
             let fields = [PushFields.title: "Bill", PushFields.badge: "2", PushFields.sound: "default",
                           PushFields.data: #"{"billId":"B-7"}"#, PushFields.collapseId: "bill",
-                          PushFields.expiresAt: "2099-01-01T00:00:00Z"]
+                          PushFields.expiresAt: "2099-01-01T01:00:00.000+01:00"]
             let outcomes = await transmitter.transmit([
                 Self.transmission("apns:\(Self.apnsToken)", fields: fields),
                 Self.transmission("fcm:reg-token-1", fields: fields),

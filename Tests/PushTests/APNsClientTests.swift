@@ -143,6 +143,24 @@ struct APNsClientTests {
         }
     }
 
+    @Test("the payload is valid JSON whatever the text; custom data must be one JSON object")
+    func payloadJSON() throws {
+        let tricky = "Quote \" backslash \\ newline \n tab \t bell \u{07} emoji 🎉 é"
+        let data = try APNsNotification(title: tricky, body: "b", badge: 0, sound: "s\"", customData: #" { "x" : [1, -2.5e3, true, null, {"y": "\u00e9"}] } "#,
+                                        pushType: "background").payload()
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let aps = try #require(json["aps"] as? [String: Any])
+        #expect((aps["alert"] as? [String: String])?["title"] == tricky)
+        #expect(aps["sound"] as? String == "s\"")
+        #expect(aps["badge"] as? Int == 0)
+        #expect(aps["content-available"] as? Int == 1)
+        #expect((json["x"] as? [Any])?.count == 5)
+        #expect(try APNsNotification(body: "b", customData: "{}").payload() == Data(#"{"aps":{"alert":{"body":"b"}}}"#.utf8))
+        for bad in [#"{"a":}"#, #"{"a":1} x"#, "{'a':1}", #"{"a":01}"#, #"{"a":1,}"#, #"["a"]"#, #""a""#, #"{"a":"\q"}"#, #"{"aps":{}}"#] {
+            #expect(throws: PushError.self, "\(bad)") { try APNsNotification(body: "b", customData: bad).payload() }
+        }
+    }
+
     @Test("many pushes at once share one HTTP/2 connection")
     func connectionReuse() async throws {
         try await withPushServer { server, http in

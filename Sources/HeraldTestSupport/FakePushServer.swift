@@ -237,6 +237,7 @@ public final class FakePushServer: Sendable {
     fileprivate func answer(_ request: inout Request, connection: Connection) -> Response {
         let index = counter.wrappingAdd(1, ordering: .relaxed).oldValue
         if !options.checks {
+            if options.record { recorded.withLock { $0.append(request) } }
             if request.path.hasPrefix("/3/device/") {
                 return Response(status: 200, headers: [("apns-id", UUID().uuidString)])
             }
@@ -375,9 +376,14 @@ public final class FakePushServer: Sendable {
         let connection: Connection
         var request = Request(method: "", path: "", headers: [], body: [])
 
+        /// Whether headers and body are kept (checks or recording on); else only `:method`
+        /// and `:path` are (the bench's fast path: HPACK and frames still decoded, the body read).
+        let keep: Bool
+
         init(server: FakePushServer, connection: Connection) {
             self.server = server
             self.connection = connection
+            self.keep = server.options.checks || server.options.record
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -388,13 +394,13 @@ public final class FakePushServer: Sendable {
                     case ":method": request.method = value
                     case ":path": request.path = value
                     case _ where name.hasPrefix(":"): break
-                    default: request.headers.append((name, value))
+                    default: if keep { request.headers.append((name, value)) }
                     }
                 }
                 if headers.endStream { respond(context: context) }
             case .data(let payload):
                 if case .byteBuffer(var buffer) = payload.data {
-                    request.body += buffer.readBytes(length: buffer.readableBytes) ?? []
+                    if keep { request.body += buffer.readBytes(length: buffer.readableBytes) ?? [] }
                 }
                 if payload.endStream { respond(context: context) }
             default:

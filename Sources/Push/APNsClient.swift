@@ -108,16 +108,25 @@ actor APNsProviderToken {
         now = configuration.now
     }
 
+    private var pending: Task<(String, Date), any Error>?
+
     /// The token to send now: the cached one while it is younger than the lifetime.
+    /// Concurrent callers share one signing (the actor is reentrant across the signing).
     func token() async throws -> String {
         let date = now()
         if let current, date.timeIntervalSince(current.issued) < Double(lifetime.components.seconds), date >= current.issued {
             return current.token
         }
-        let claims = APNsProviderClaims(iss: teamID, iat: Int(date.timeIntervalSince1970))
-        let header: JWTHeader = ["alg": "ES256", "kid": .string(keyID)]
-        let token = try await keys.sign(claims, kid: JWKIdentifier(string: keyID), header: header)
-        current = (token, date)
+        if let pending { return try await pending.value.0 }
+        let task = Task { () throws -> (String, Date) in
+            let claims = APNsProviderClaims(iss: self.teamID, iat: Int(date.timeIntervalSince1970))
+            let header: JWTHeader = ["alg": "ES256", "kid": .string(self.keyID)]
+            return (try await self.keys.sign(claims, kid: JWKIdentifier(string: self.keyID), header: header), date)
+        }
+        pending = task
+        defer { pending = nil }
+        let (token, issued) = try await task.value
+        current = (token, issued)
         signed += 1
         return token
     }
@@ -229,11 +238,10 @@ public final class APNsClient: Sendable {
 
     /// The result of an answered request.
     static func result(status: Int, headers: HTTPHeaders, body: Data, now: Date = Date()) -> PushResult {
+        if status == 200 { return .sent(id: headers.first(name: "apns-id") ?? "") }
         let reason = Self.reason(body)
         let said = reason ?? PushJSON.excerpt(body)
         switch status {
-        case 200:
-            return .sent(id: headers.first(name: "apns-id") ?? "")
         case 410:
             return .tokenGone(reason: reason ?? "Unregistered", status: status)
         case 400 where reason == "BadDeviceToken":

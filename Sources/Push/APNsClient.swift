@@ -203,7 +203,10 @@ public final class APNsClient: Sendable {
             request.headers.add(name: "authorization", value: "bearer \(token)")
             request.headers.add(name: "apns-topic", value: configuration.topic)
             request.headers.add(name: "apns-push-type", value: notification.pushType)
-            if let priority = notification.priority { request.headers.add(name: "apns-priority", value: String(priority)) }
+            if var priority = notification.priority {
+                if notification.pushType == "background" { priority = min(priority, 5) }  // Apple refuses 10 for background pushes
+                request.headers.add(name: "apns-priority", value: String(priority))
+            }
             let expiration = notification.expiration.map { Int($0.timeIntervalSince1970) } ?? 0
             request.headers.add(name: "apns-expiration", value: String(max(0, expiration)))
             if let collapse = notification.collapseID, !collapse.isEmpty {

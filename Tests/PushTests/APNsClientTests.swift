@@ -77,6 +77,12 @@ struct APNsClientTests {
             #expect(aps["sound"] as? String == "default")
             #expect(json["billId"] as? String == "B-1")
             #expect(json["amount"] as? Double == 12.5)
+            // A background push goes at priority 5 at most (Apple refuses 10).
+            #expect(await client.send(APNsNotification(customData: #"{"sync": true}"#, pushType: "background"), to: Self.device).isSent)
+            let background = try #require(server.requests.last)
+            #expect(background.header("apns-push-type") == "background")
+            #expect(background.header("apns-priority") == "5")
+            #expect((background.json?["aps"] as? [String: Int]) == ["content-available": 1])
         }
     }
 

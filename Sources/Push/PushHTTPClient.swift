@@ -28,6 +28,8 @@ extension Push {
         configuration.timeout.connect = .nanoseconds(Int64(connectTimeout.components.seconds) * 1_000_000_000
             + connectTimeout.components.attoseconds / 1_000_000_000)
         configuration.connectionPool.idleTimeout = .minutes(10)
+        // No request spans: each one parses the URL once more and builds attributes per push.
+        configuration.tracing.tracer = nil
         return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
     }
 }

@@ -58,6 +58,20 @@ struct FCMClientTests {
         }
     }
 
+    @Test("pushes started together share one access-token fetch")
+    func concurrentFetch() async throws {
+        try await withPushServer { server, http in
+            let client = try await FCMClient(configuration: credentials.fcmConfiguration(server: server), httpClient: http)
+            let results = await withTaskGroup(of: PushResult.self) { group in
+                for i in 0..<50 { group.addTask { await client.send(FCMMessage(body: "n\(i)"), to: Self.device) } }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.allSatisfy { $0.isSent })
+            #expect(await client.accessTokensFetched == 1)
+            #expect(server.assertions.count == 1)
+        }
+    }
+
     @Test("every FCM error maps to its result")
     func statusMappings() async throws {
         let answers: [String: [FakePushServer.Response]] = [

@@ -162,6 +162,7 @@ let package = Package(
             name: "HeraldBench",
             dependencies: [
                 "HeraldApp", "HeraldCore", "HeraldCatalog", "HeraldPipeline", "HeraldSQLite", "HeraldTransports", "SMPP",
+                "Push", "HeraldTestSupport",  // `herald bench push`: the APNs client and the in-process HTTP/2 sink
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

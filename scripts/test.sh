@@ -46,6 +46,16 @@ done
 if ! python3 -c "import openapi_spec_validator, fontTools, PIL, zxingcpp" 2>/dev/null; then
   pip install --quiet openapi-spec-validator fonttools pillow zxing-cpp
 fi
+# PyJWT verifies the JWTs the push clients sign (APNs ES256 provider tokens, FCM RS256 assertions).
+if ! python3 -c "import jwt, cryptography" 2>/dev/null; then
+  pip install --quiet 'pyjwt[crypto]'
+fi
+# openssl makes the throw-away CA of the in-process HTTP/2 push servers.
+if ! command -v openssl >/dev/null; then
+  echo "test.sh: installing openssl"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q openssl >/dev/null 2>&1 \
+    || { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q openssl >/dev/null; }
+fi
 # PDF checkers for the letter renderer's tests: qpdf --check, pdftotext/pdftoppm/pdffonts/pdfinfo.
 if ! command -v qpdf >/dev/null || ! command -v pdftotext >/dev/null; then
   echo "test.sh: installing qpdf and poppler-utils"

@@ -235,7 +235,7 @@ struct Catalog: AsyncParsableCommand {
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks (not tests).", subcommands: [Pipeline.self, Sms.self, Email.self, Api.self, ImportLines.self, Storage.self, PrintLetters.self])
+        abstract: "Benchmarks (not tests).", subcommands: [Pipeline.self, Sms.self, Email.self, Api.self, ImportLines.self, Storage.self, PrintLetters.self, PushBench.self])
 
     struct Pipeline: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -264,6 +264,26 @@ struct Bench: AsyncParsableCommand {
             try await reporting {
                 guard count > 0 else { throw HeraldError.invalid("--count", "must be positive") }
                 print(try await SMSBenchmark.run(count: count, directory: URL(fileURLWithPath: dataDir), logger: makeLogger(.warning)))
+            }
+        }
+    }
+
+    struct PushBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "push",
+            abstract: "Pushes through the APNs client and the push transmitter to an in-process HTTP/2 sink: pushes/s, p99, peak RSS, "
+                + "vs h2load sending the same requests to the same sink.",
+            discussion: "Needs Debian's nghttp2-client (h2load), installed with apt-get when missing.")
+        @Option(help: "Pushes per measurement.") var count: Int = 20000
+        @Option(help: "Concurrent HTTP/2 streams on the one connection (h2load -m).") var streams: Int = 100
+
+        func run() async throws {
+            try await reporting {
+                guard count > 0 else { throw HeraldError.invalid("--count", "must be positive") }
+                guard (1...1000).contains(streams) else { throw HeraldError.invalid("--streams", "must be 1–1000") }
+                let result = try await PushBenchmark.run(count: count, streams: streams, logger: makeLogger(.warning))
+                print(result.report)
+                if result.failures > 0 { throw ExitCode(1) }
             }
         }
     }

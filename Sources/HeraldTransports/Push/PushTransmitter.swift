@@ -1,0 +1,220 @@
+import AsyncHTTPClient
+import Foundation
+import HeraldCore
+import Logging
+import Push
+import ServiceLifecycle
+import Synchronization
+
+/// Sends push distributions straight to Apple (APNs) and Google (FCM HTTP v1) with the
+/// ``PushDirectSettings``. A distribution's target is `apns:<device token>` or
+/// `fcm:<registration token>`; its `message` is the body text and its `fields` give the rest
+/// (``PushFields``: title, badge, sound, custom data, collapse id, expiry).
+///
+/// Outcomes: accepted → `sent` with the `apns-id` or FCM message name as reference; the token
+/// unregistered or invalid → `targetGone` (the sender disables it on the customer); throttled or
+/// the provider unavailable → `retry` (naming the provider's `Retry-After`); any other refusal →
+/// `permanent` with the provider's reason; a push whose `push.expiresAt` has passed →
+/// `permanent("expired")` without a request.
+///
+/// One HTTP/2 client carries both providers' requests, at most
+/// ``PushDirectSettings/concurrency`` at once over all batches. ``shutdown()`` (or the
+/// ``service`` ending) closes it.
+public struct PushTransmitter: Transmitter {
+    /// The settings (validated).
+    public let settings: PushDirectSettings
+    /// The clients and their HTTP client; shut down with ``shutdown()``.
+    let clients: PushClients
+    let inFlight: SharedLimit
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    /// Builds the clients: reads the APNs key and the service account (a bad one is a
+    /// `HeraldError` naming the setting) and the CA file.
+    public init(settings: PushDirectSettings, logger: Logger = Logger(label: "herald.push"),
+                now: @escaping @Sendable () -> Date = { Date() }) async throws {
+        let settings = try settings.validated()
+        let http: HTTPClient
+        do {
+            http = try Push.makeHTTPClient(caFile: settings.caFile)
+        } catch {
+            throw PushDirectSettings.Keys.caFile.invalid("\(error)")
+        }
+        do {
+            var apns: APNsClient?
+            if let a = settings.apns {
+                do {
+                    apns = try await APNsClient(configuration: APNsConfiguration(
+                        privateKeyPEM: a.key, keyID: a.keyID, teamID: a.teamID, topic: a.topic, endpoint: a.endpoint,
+                        timeout: settings.timeout), httpClient: http)
+                } catch {
+                    throw PushDirectSettings.Keys.apnsKey.invalid("\(error)")
+                }
+            }
+            var fcm: FCMClient?
+            if let f = settings.fcm {
+                do {
+                    let account = try FCMServiceAccount(json: Data(f.serviceAccount.utf8))
+                    fcm = try await FCMClient(configuration: FCMConfiguration(
+                        account: account, endpoint: f.endpoint, tokenEndpoint: f.tokenEndpoint, timeout: settings.timeout), httpClient: http)
+                } catch {
+                    throw PushDirectSettings.Keys.fcmServiceAccount.invalid("\(error)")
+                }
+            }
+            self.clients = PushClients(http: http, apns: apns, fcm: fcm)
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        self.settings = settings
+        self.inFlight = SharedLimit(settings.concurrency)
+        self.logger = logger
+        self.now = now
+    }
+
+    /// The APNs client, when APNs is configured.
+    public var apnsClient: APNsClient? { clients.apns }
+    /// The FCM client, when FCM is configured.
+    public var fcmClient: FCMClient? { clients.fcm }
+
+    /// Closes the HTTP client (idempotent). Pushes after it fail as retryable.
+    public func shutdown() async throws {
+        try await clients.shutdown()
+    }
+
+    /// A service that closes the HTTP client when the service group shuts down.
+    public var service: some Service { clients }
+
+    /// Sends the batch concurrently; one outcome per transmission, in order.
+    public func transmit(_ batch: [Transmission]) async -> [TransmissionOutcome] {
+        var outcomes = [TransmissionOutcome?](repeating: nil, count: batch.count)
+        let limit = max(1, settings.concurrency)
+        await withTaskGroup(of: (Int, TransmissionOutcome).self) { group in
+            var next = 0
+            func startNext() {
+                let index = next
+                let tx = batch[index]
+                next += 1
+                group.addTask {
+                    await self.inFlight.acquire()
+                    defer { self.inFlight.release() }
+                    return (index, await self.transmit(tx))
+                }
+            }
+            while next < batch.count && next < limit { startNext() }
+            for await (index, outcome) in group {
+                outcomes[index] = outcome
+                if next < batch.count { startNext() }
+            }
+        }
+        return outcomes.map { $0 ?? .retry("not sent") }
+    }
+
+    /// Sends one push.
+    public func transmit(_ tx: Transmission) async -> TransmissionOutcome {
+        let d = tx.distribution
+        let fields = d.fields
+        var expiresAt: Date?
+        if let text = fields[PushFields.expiresAt], !text.isEmpty {
+            guard let date = Self.parseDate(text) else {
+                return .permanent("\(PushFields.expiresAt) is no ISO 8601 time: '\(text)'")
+            }
+            if date <= now() { return .permanent("expired") }
+            expiresAt = date
+        }
+        var badge: Int?
+        if let text = fields[PushFields.badge], !text.isEmpty {
+            guard let number = Int(text.trimmingCharacters(in: .whitespaces)), number >= 0 else {
+                return .permanent("\(PushFields.badge) is no whole number: '\(text)'")
+            }
+            badge = number
+        }
+        let title = fields[PushFields.title].flatMap { $0.isEmpty ? nil : $0 }
+        let body = d.message.flatMap { $0.isEmpty ? nil : $0 }
+        guard title != nil || body != nil else { return .permanent("no message text") }
+        let sound = fields[PushFields.sound].flatMap { $0.isEmpty ? nil : $0 }
+        let data = fields[PushFields.data].flatMap { $0.isEmpty ? nil : $0 }
+        let collapse = fields[PushFields.collapseId].flatMap { $0.isEmpty ? nil : $0 }
+        guard let colon = d.target.firstIndex(of: ":") else {
+            return .permanent("push target '\(d.target)' is not apns:<token> or fcm:<token>")
+        }
+        let platform = d.target[..<colon].lowercased()
+        let token = String(d.target[d.target.index(after: colon)...])
+        guard !token.isEmpty else { return .targetGone("empty push token", code: nil) }
+        let result: PushResult
+        switch platform {
+        case "apns":
+            guard let apns = clients.apns else {
+                return .permanent("APNs is not configured (\(PushDirectSettings.Keys.apnsKey.fileKey))")
+            }
+            let notification = APNsNotification(title: title, body: body, badge: badge, sound: sound, customData: data,
+                                                expiration: expiresAt, collapseID: collapse)
+            result = await apns.send(notification, to: token)
+        case "fcm":
+            guard let fcm = clients.fcm else {
+                return .permanent("FCM is not configured (\(PushDirectSettings.Keys.fcmServiceAccount.fileKey))")
+            }
+            let message = FCMMessage(title: title, body: body, customData: data, collapseKey: collapse, expiration: expiresAt)
+            result = await fcm.send(message, to: token)
+        default:
+            return .permanent("push target '\(d.target)' is not apns:<token> or fcm:<token>")
+        }
+        return Self.outcome(result)
+    }
+
+    /// The outcome of a provider's result.
+    public static func outcome(_ result: PushResult) -> TransmissionOutcome {
+        switch result {
+        case .sent(let id):
+            return .sent(reference: id.isEmpty ? nil : id)
+        case .tokenGone(let reason, let status):
+            return .targetGone(reason, code: String(status))
+        case .retry(let reason, let status, let after):
+            let text = after.map { "\(reason) (Retry-After \($0.components.seconds) s)" } ?? reason
+            return .retry(text, code: status.map(String.init))
+        case .permanent(let reason, let status):
+            return .permanent(reason, code: status.map(String.init))
+        case .possibleDuplicate(let reason):
+            return .possibleDuplicate(reason)
+        }
+    }
+
+    /// An ISO 8601 time, with or without fractional seconds.
+    static func parseDate(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
+        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}
+
+/// The push clients and the HTTP client they share; a ``Service`` that closes it at shutdown.
+/// Dropped without ``shutdown()`` (a runtime built without its services), it closes the
+/// client in the background rather than leak it.
+final class PushClients: Service, Sendable {
+    let http: HTTPClient
+    let apns: APNsClient?
+    let fcm: FCMClient?
+    private let closed = Atomic<Bool>(false)
+
+    init(http: HTTPClient, apns: APNsClient?, fcm: FCMClient?) {
+        self.http = http
+        self.apns = apns
+        self.fcm = fcm
+    }
+
+    func shutdown() async throws {
+        guard closed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        try await http.shutdown()
+    }
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await shutdown()
+    }
+
+    deinit {
+        if !closed.load(ordering: .acquiring) {
+            let http = self.http
+            Task { try? await http.shutdown() }
+        }
+    }
+}

@@ -37,6 +37,9 @@ public final class HeraldRuntime: Sendable {
     /// The one STOMP connection of the queue route (push and external share it) when either
     /// method's transport is `queue`; nil otherwise.
     public let queueClient: STOMPClient?
+    /// The push transmitter when `push.transport` is `direct` (APNs and FCM over one HTTP/2
+    /// client, closed by its service in ``transportServices()``); nil otherwise.
+    public let pushTransmitter: PushTransmitter?
     /// The queue route's transmitters (push, external), sharing ``queueClient``.
     let queueTransmitters: [DeliveryMethod: QueueTransmitter]
     public let logger: Logger
@@ -80,6 +83,11 @@ public final class HeraldRuntime: Sendable {
             }
         }
         queueTransmitters = queued
+        if let direct = settings.pushDirect {
+            pushTransmitter = try await direct.makeTransmitter(logger: logger)
+        } else {
+            pushTransmitter = nil
+        }
         if settings.sms.transport == .http, let gateway = settings.sms.http {
             httpGatewayTransmitter = HTTPGatewayTransmitter(settings: gateway, logger: logger)
         } else {
@@ -109,6 +117,7 @@ public final class HeraldRuntime: Sendable {
         if method == .sms, let smppRoute { return SMPPTransmitter(route: smppRoute) }
         if method == .sms, let httpGatewayTransmitter { return httpGatewayTransmitter }
         if let queued = queueTransmitters[method] { return queued }
+        if method == .push, let pushTransmitter { return pushTransmitter }
         return OutboxTransmitter(method: method, outbox: settings.outboxDirectory, documents: documents)
     }
 
@@ -161,6 +170,7 @@ public final class HeraldRuntime: Sendable {
         var services: [any Service] = []
         if let smppRoute { services += [SMPPReceiptProcessor(route: smppRoute, store: store, logger: logger), smppRoute] }
         if let queueClient { services.append(QueueConnectionService(client: queueClient)) }
+        if let pushTransmitter { services.append(pushTransmitter.service) }
         return services
     }
 

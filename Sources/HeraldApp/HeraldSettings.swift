@@ -49,6 +49,8 @@ public struct HeraldSettings: Sendable {
     public var external = ExternalTransportSettings()
     /// The STOMP broker and destinations when `push.transport` or `external.transport` is `queue`.
     public var queue: QueueTransportSettings?
+    /// APNs and FCM when `push.transport` is `direct`.
+    public var pushDirect: PushDirectSettings?
     /// Where every document is kept long-term (`storage.*`, `s3.*`, `sftp.*`).
     public var storage = StorageSettings()
     /// How letters leave: the outbox or the print bureau (`letter.transport`, `print.*`).
@@ -114,6 +116,9 @@ public struct HeraldSettings: Sendable {
                                                                               expected: "outbox, queue, webhook or extract") {
             ExternalTransportSettings.Transport(rawValue: $0.lowercased())
         })
+        if s.push.transport == .direct {
+            s.pushDirect = try PushDirectSettings(reading: settings)
+        }
         if s.push.transport == .queue || s.external.transport == .queue {
             s.queue = try QueueTransportSettings(reading: settings)
         }

@@ -21,6 +21,9 @@ public enum PushFields {
     public static let priority = "push.priority"
     /// `alert` or `background`: APNs `apns-push-type`.
     public static let pushType = "push.type"
+
+    /// Every key, in the order above.
+    public static let all = [title, badge, sound, data, collapseId, expiresAt, priority, pushType]
 }
 
 /// What a push says, in the provider-neutral form the Comms Monitor merges and checks: the

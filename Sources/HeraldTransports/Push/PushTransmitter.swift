@@ -147,8 +147,10 @@ public struct PushTransmitter: Transmitter {
             guard let apns = clients.apns else {
                 return .permanent("APNs is not configured (\(PushDirectSettings.Keys.apnsKey.fileKey))")
             }
+            let pushType = fields[PushFields.pushType].flatMap { $0.isEmpty ? nil : $0 } ?? "alert"
+            let priority = fields[PushFields.priority].flatMap { Int($0) } ?? (pushType == "background" ? 5 : 10)
             let notification = APNsNotification(title: title, body: body, badge: badge, sound: sound, customData: data,
-                                                expiration: expiresAt, collapseID: collapse)
+                                                pushType: pushType, priority: priority, expiration: expiresAt, collapseID: collapse)
             result = await apns.send(notification, to: token)
         case "fcm":
             guard let fcm = clients.fcm else {

@@ -45,5 +45,8 @@ extension HeraldSettings {
             + SMSTransportSettings.Keys.all
             + StorageSettings.Keys.all
             + PrintSettings.Keys.all
+            + [PushTransportSettings.Keys.transport] + PushDirectSettings.Keys.all
+            + [ExternalTransportSettings.Keys.transport]
+            + QueueTransportSettings.Keys.all
     }
 }

@@ -89,6 +89,9 @@ public struct CommsCode: Sendable, Hashable, Codable {
     /// The postage class of the code's letters at the print bureau (code.json `letter.postage`:
     /// `first`, `second` or `economy`); nil takes `print.postage`.
     public var letterPostage: String?
+    /// The external system the code's external comms go to (code.json `external.system`, a
+    /// name in the config file's `external.systems`); nil when the code names none.
+    public var externalSystem: String?
 
     public init(
         code: String, description: String, methods: [DeliveryMethod], priority: Int = 2, category: String = "service",
@@ -108,6 +111,7 @@ public struct CommsCode: Sendable, Hashable, Codable {
         self.active = active
         self.workflowEvents = workflowEvents
         self.letterPostage = nil
+        self.externalSystem = nil
     }
 
     /// Whether an event of this type and code raises this comm.

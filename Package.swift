@@ -162,10 +162,12 @@ let package = Package(
             name: "HeraldBench",
             dependencies: [
                 "HeraldApp", "HeraldCore", "HeraldCatalog", "HeraldPipeline", "HeraldSQLite", "HeraldTransports", "SMPP",
+                "StandardWebhooks",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

@@ -140,6 +140,21 @@ import Testing
         #expect(received.map(\.id) == ["msg_dist-2", "msg_dist-2"])
     }
 
+    @Test func theSystemsConcurrencyHoldsOverBatches() async throws {
+        let receiver = try Receiver()
+        try await receiver.script(Array(repeating: "hang", count: 4))
+        // Two places, four hung requests of 1 s in two batches: two rounds, about 2 s.
+        let transmitter = receiver.transmitter(timeout: .seconds(1), concurrency: 2)
+        let started = ContinuousClock.now
+        async let a = transmitter.transmit([ExternalComms.transmission(11), ExternalComms.transmission(12)])
+        async let b = transmitter.transmit([ExternalComms.transmission(13), ExternalComms.transmission(14)])
+        let outcomes = await a + b
+        let elapsed = ContinuousClock.now - started
+        #expect(outcomes.allSatisfy { $0.failureKind == .possibleDuplicate }, "\(outcomes)")
+        #expect(elapsed >= .milliseconds(1900) && elapsed < .seconds(4), "\(elapsed)")
+        #expect(try await receiver.received().count == 4)
+    }
+
     @Test func redirectsAreNotFollowed() async throws {
         let receiver = try Receiver()
         try await receiver.script(["redirect"])

@@ -84,19 +84,11 @@ public struct WebhookTransmitter: Transmitter {
         var outcomes = [TransmissionOutcome?](repeating: nil, count: batch.count)
         await withTaskGroup(of: (Int, TransmissionOutcome).self) { group in
             for (index, tx) in batch.enumerated() {
-                guard let name = systemOfCode(tx.request.commsCode) else {
-                    outcomes[index] = .permanent(
-                        "comms code \(tx.request.commsCode) names no external system (code.json \"external\": {\"system\": …})")
-                    continue
-                }
-                guard let system = systems[name], let limit = limits[name] else {
-                    outcomes[index] = .permanent("external system \(name) is not configured (config file external.systems.\(name))")
-                    continue
-                }
-                group.addTask {
-                    await limit.acquire()
-                    defer { limit.release() }
-                    return (index, await self.send(tx, to: system))
+                switch route(tx) {
+                case .failure(let unrouted):
+                    outcomes[index] = unrouted.outcome
+                case .success(let system):
+                    group.addTask { (index, await self.send(tx, to: system)) }
                 }
             }
             for await (index, outcome) in group { outcomes[index] = outcome }
@@ -104,8 +96,33 @@ public struct WebhookTransmitter: Transmitter {
         return outcomes.map { $0 ?? .retry("not sent") }
     }
 
-    /// Sends one distribution to `system`.
+    /// Sends one transmission (within its system's limit, shared with every batch).
+    public func transmit(one tx: Transmission) async -> TransmissionOutcome {
+        switch route(tx) {
+        case .failure(let unrouted): unrouted.outcome
+        case .success(let system): await send(tx, to: system)
+        }
+    }
+
+    struct Unrouted: Error { var outcome: TransmissionOutcome }
+
+    /// The system of `tx`, or its permanent failure.
+    func route(_ tx: Transmission) -> Result<ExternalSystem, Unrouted> {
+        guard let name = systemOfCode(tx.request.commsCode) else {
+            return .failure(Unrouted(outcome: .permanent(
+                "comms code \(tx.request.commsCode) names no external system (code.json \"external\": {\"system\": …})")))
+        }
+        guard let system = systems[name] else {
+            return .failure(Unrouted(outcome: .permanent("external system \(name) is not configured (config file external.systems.\(name))")))
+        }
+        return .success(system)
+    }
+
+    /// Sends one distribution to `system`, holding one of its places while in flight.
     func send(_ tx: Transmission, to system: ExternalSystem) async -> TransmissionOutcome {
+        guard let limit = limits[system.name] else { return .permanent("external system \(system.name) is not configured") }
+        await limit.acquire()
+        defer { limit.release() }
         guard let url = URL(string: system.url), let host = url.host else {
             return .permanent("external system \(system.name): bad URL \(system.url)")
         }

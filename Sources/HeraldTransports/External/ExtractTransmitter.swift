@@ -116,7 +116,7 @@ public struct ExtractTransmitter: Transmitter {
             line += 1
             for tx in items {
                 let p = ExternalCommPayload(tx, system: system)
-                let fields = String(decoding: try! ExternalCommPayload.encoder.encode(p.fields), as: UTF8.self)
+                let fields = p.fieldsJSON()
                 let values = [p.requestId, p.distributionId, p.commsCode, p.system ?? "", p.method, p.target, p.language,
                               p.message, fields, p.createdAt]
                 lines.append(line)

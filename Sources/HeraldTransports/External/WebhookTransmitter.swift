@@ -34,6 +34,8 @@ public struct WebhookTransmitter: Transmitter {
     /// The client requests go through (redirects disallowed).
     public let client: HTTPClient
     let limits: [String: SharedLimit]
+    /// Each system's URL host (parsed once).
+    let hosts: [String: String]
     let logger: Logger
 
     /// The largest response body read.
@@ -59,6 +61,7 @@ public struct WebhookTransmitter: Transmitter {
         self.targetGuard = TargetAddressGuard(allowPrivateTargets: allowPrivateTargets)
         self.client = client
         self.limits = systems.systems.mapValues { SharedLimit($0.concurrency) }
+        self.hosts = systems.systems.compactMapValues { URL(string: $0.url)?.host }
         self.logger = logger
     }
 
@@ -123,7 +126,7 @@ public struct WebhookTransmitter: Transmitter {
         guard let limit = limits[system.name] else { return .permanent("external system \(system.name) is not configured") }
         await limit.acquire()
         defer { limit.release() }
-        guard let url = URL(string: system.url), let host = url.host else {
+        guard let host = hosts[system.name] else {
             return .permanent("external system \(system.name): bad URL \(system.url)")
         }
         do {

@@ -1,5 +1,7 @@
 import Foundation
 import HeraldCore
+import HeraldTestSupport
+import S3
 import Testing
 @testable import HeraldTransports
 
@@ -90,6 +92,34 @@ import Testing
         let outcomes = try await transmitter(.ndjson, into: url, prefix: "blocked").transmit([ExternalComms.transmission(1)])
         #expect(outcomes[0].failureKind == .retry, "\(outcomes)")
         #expect(outcomes[0].failure?.text.contains("not written to fs") == true)
+    }
+
+    @Test func putsTheFileInS3UnderThePrefix() async throws {
+        try await FakeS3Server.with(script: { _, _ in .ok }) { server in
+            let archive = S3ArchiveFaultTests.archive(server, bucket: "partners")
+            let transmitter = ExtractTransmitter(format: .ndjson, destination: archive, prefix: "external/", clock: { Self.time }) { _ in
+                "PORTAL"
+            }
+            let batch = [ExternalComms.transmission(1), ExternalComms.transmission(2)]
+            let outcomes = await transmitter.transmit(batch)
+            let references = outcomes.compactMap { $0.sentReference ?? nil }
+            #expect(references.count == 2)
+            let name = String(references[0].split(separator: "#")[0])
+            let request = try #require(server.requests.first)
+            #expect(server.requests.count == 1)
+            #expect(request.method == "PUT")
+            #expect(request.uri == "/partners/external/\(name)")
+            let lines = String(decoding: request.body, as: UTF8.self).split(separator: "\n")
+            #expect(lines.count == 2)
+            #expect(try JSONDecoder().decode(ExternalCommPayload.self, from: Data(lines[1].utf8)).distributionId == "dist-2")
+        }
+        // A refusing bucket: retried later.
+        try await FakeS3Server.with(script: { _, _ in .error(403, "AccessDenied") }) { server in
+            let transmitter = ExtractTransmitter(format: .csv, destination: S3ArchiveFaultTests.archive(server), clock: { Self.time }) { _ in nil }
+            let outcomes = await transmitter.transmit([ExternalComms.transmission(1)])
+            #expect(outcomes[0].failureKind == .retry, "\(outcomes)")
+            #expect(outcomes[0].failure?.text.contains("not written to s3") == true)
+        }
     }
 
     @Test func theBatchIDIsStable() {

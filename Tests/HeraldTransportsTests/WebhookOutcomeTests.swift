@@ -75,6 +75,17 @@ import Testing
         }
     }
 
+    @Test func aLargeAnswerIsReadOnlyInPart() async throws {
+        let big = String(repeating: "x", count: 1 << 20)
+        try await FakeS3Server.with(script: { _, index in .init(status: index == 0 ? 200 : 400, body: big) }) { server in
+            let transmitter = transmitter(server)
+            #expect(await transmitter.transmit([ExternalComms.transmission(1)])[0].sentReference == .some(nil))
+            let failure = try #require(await transmitter.transmit([ExternalComms.transmission(2)])[0].failure)
+            #expect(failure.kind == .permanent && failure.providerCode == "400")
+            #expect(failure.text.count < 300)
+        }
+    }
+
     @Test func anUnreachableSystemIsRetried() async throws {
         // A port nothing listens on: connection refused.
         let server = FakeS3Server(script: { _, _ in .init(status: 200) })

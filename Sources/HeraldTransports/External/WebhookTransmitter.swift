@@ -34,7 +34,8 @@ public struct WebhookTransmitter: Transmitter {
     /// The client requests go through (redirects disallowed).
     public let client: HTTPClient
     let limits: [String: SharedLimit]
-    /// Each system's URL host (parsed once).
+    /// Each system's URL and host (parsed once).
+    let urls: [String: URL]
     let hosts: [String: String]
     let logger: Logger
 
@@ -61,6 +62,7 @@ public struct WebhookTransmitter: Transmitter {
         self.targetGuard = TargetAddressGuard(allowPrivateTargets: allowPrivateTargets)
         self.client = client
         self.limits = systems.systems.mapValues { SharedLimit($0.concurrency) }
+        self.urls = systems.systems.compactMapValues { URL(string: $0.url) }
         self.hosts = systems.systems.compactMapValues { URL(string: $0.url)?.host }
         self.logger = logger
     }
@@ -138,28 +140,28 @@ public struct WebhookTransmitter: Transmitter {
             }
         }
         let body = ExternalCommPayload(tx, system: system.name).json()
-        var request = HTTPClientRequest(url: system.url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Accept", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "Herald-Webhooks/1")
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(7)
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Accept", value: "application/json")
+        headers.add(name: "User-Agent", value: "Herald-Webhooks/1")
         for (name, value) in WebhookSigner(secret: system.secret).headers(id: Self.messageID(of: tx.distribution), body: body) {
-            request.headers.add(name: name, value: value)
+            headers.add(name: name, value: value)
         }
-        request.body = .bytes(ByteBuffer(bytes: body))
         let (seconds, attoseconds) = system.timeout.components
         let timeout = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-        let status: Int
-        let responseBody: Data
+        let answer: CappedResponse.Response
         do {
-            let response = try await client.execute(request, timeout: timeout, logger: logger)
-            status = Int(response.status.code)
-            let buffer = try await response.body.collect(upTo: Self.maxResponseBytes)
-            responseBody = Data(buffer.readableBytesView)
+            guard let url = urls[system.name] else { throw HTTPClientError.invalidURL }
+            // The EventLoopFuture API: the response is gathered on the event loop and handed
+            // over once (the async API resumes the task for the head and again for the body).
+            let request = try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .byteBuffer(ByteBuffer(bytes: body)))
+            answer = try await client.execute(request: request, delegate: CappedResponse(cap: Self.maxResponseBytes),
+                                              deadline: .now() + timeout, logger: logger).futureResult.get()
         } catch {
             return Self.outcome(for: error, system: system.name)
         }
-        return Self.outcome(status: status, body: responseBody, system: system.name)
+        return Self.outcome(status: answer.status, body: Data(answer.body), system: system.name)
     }
 
     /// The outcome of an answered request.
@@ -192,4 +194,28 @@ public struct WebhookTransmitter: Transmitter {
         }
         return .retry("\(system) unreachable: \(error)")
     }
+}
+
+/// Gathers a response's status and at most `cap` bytes of its body (the rest is read and
+/// dropped), on the request's event loop.
+final class CappedResponse: HTTPClientResponseDelegate, @unchecked Sendable {
+    typealias Response = (status: Int, body: [UInt8])
+    let cap: Int
+    // Touched only on the request's event loop, one callback at a time.
+    private var status = 0
+    private var body: [UInt8] = []
+
+    init(cap: Int) { self.cap = cap }
+
+    func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        status = Int(head.status.code)
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<Response>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        if body.count < cap { body += buffer.readableBytesView.prefix(cap - body.count) }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<Response>) throws -> Response { (status, body) }
 }

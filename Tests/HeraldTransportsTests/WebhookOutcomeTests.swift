@@ -86,6 +86,16 @@ import Testing
         }
     }
 
+    @Test func messageIDsAreMadeSafe() {
+        func id(_ distribution: String) -> String {
+            WebhookTransmitter.messageID(of: ExternalComms.transmission(1, id: distribution).distribution)
+        }
+        #expect(id("01JF8Z3Q-abc_9") == "msg_01JF8Z3Q-abc_9")
+        #expect(id("a.b c/d") == "msg_a_b_c_d")
+        #expect(id("é🎉x") == "msg___x")
+        #expect(WebhookSigner.isValidMessageID(id("a.b.é")))
+    }
+
     @Test func anUnreachableSystemIsRetried() async throws {
         // A port nothing listens on: connection refused.
         let server = FakeS3Server(script: { _, _ in .init(status: 200) })

@@ -79,9 +79,23 @@ public struct WebhookTransmitter: Transmitter {
     /// The `webhook-id` of a distribution: `msg_<distribution id>` (characters other than
     /// letters, digits, `_` and `-` replaced by `_`, as ids must not contain `.`).
     public static func messageID(of distribution: Distribution) -> String {
-        "msg_" + String(distribution.id.unicodeScalars.map {
-            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") ? Character($0) : "_"
-        })
+        var bytes: [UInt8] = Array("msg_".utf8)
+        bytes.reserveCapacity(4 + distribution.id.utf8.count)
+        var lastWasMultibyte = false
+        for byte in distribution.id.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "_"), UInt8(ascii: "-"):
+                bytes.append(byte)
+                lastWasMultibyte = false
+            case 0x80..<0xC0 where lastWasMultibyte:
+                continue  // the rest of a character already replaced
+            default:
+                bytes.append(UInt8(ascii: "_"))
+                lastWasMultibyte = byte >= 0xC0
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Sends the batch, concurrently within each system's limit. One outcome per transmission, in order.

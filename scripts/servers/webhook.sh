@@ -6,11 +6,12 @@
 # Each test uses its own channel (a path part), so tests running at once do not meet:
 #   POST /hook/<channel>      a webhook: verified, recorded, answered by the channel's script
 #   POST /script/<channel>    a JSON list of answers for the next webhooks: "ok" (200 with
-#                             {"id": "rcv-<n>"}), "fail" (500), "hang" (no answer for 5 s,
-#                             then 200), "redirect" (307 to /hook/<channel>), or a status
-#                             number; once used up, "ok"
+#                             {"id": "rcv-<n>"}), "slow" (200 after 0.5 s), "fail" (500),
+#                             "hang" (no answer for 5 s, then 200), "redirect" (307 to
+#                             /hook/<channel>), or a status number; once used up, "ok"
 #   GET  /received/<channel>  the webhooks received: [{"id", "timestamp", "verified", "error",
 #                             "answer", "body"}]
+#   GET  /peak/<channel>      {"peak": n}: the most webhooks of the channel in flight at once
 
 if ! python3 -c "import standardwebhooks" 2>/dev/null; then
   pip install --quiet --disable-pip-version-check standardwebhooks
@@ -28,7 +29,7 @@ from standardwebhooks.webhooks import Webhook
 port, secret = int(sys.argv[1]), sys.argv[2]
 hook = Webhook(secret)
 lock = threading.Lock()
-scripts, received = {}, {}
+scripts, received, inflight, peak = {}, {}, {}, {}
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -36,7 +37,16 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def leave(self):
+        # The webhook stops counting as in flight before its answer is sent, so the client's
+        # next webhook (sent once this answer arrives) never meets it.
+        channel, self.counting = getattr(self, "counting", None), None
+        if channel is not None:
+            with lock:
+                inflight[channel] -= 1
+
     def answer(self, status, body=b"", headers=()):
+        self.leave()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -50,6 +60,10 @@ class Handler(BaseHTTPRequestHandler):
         if len(parts) == 2 and parts[0] == "received":
             with lock:
                 body = json.dumps(received.get(parts[1], [])).encode()
+            return self.answer(200, body)
+        if len(parts) == 2 and parts[0] == "peak":
+            with lock:
+                body = json.dumps({"peak": peak.get(parts[1], 0)}).encode()
             return self.answer(200, body)
         self.answer(404, b'{"error": "not found"}')
 
@@ -66,6 +80,16 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(204)
         if kind != "hook":
             return self.answer(404, b'{"error": "not found"}')
+        with lock:
+            inflight[channel] = inflight.get(channel, 0) + 1
+            peak[channel] = max(peak.get(channel, 0), inflight[channel])
+        self.counting = channel
+        try:
+            self.hook(channel, data)
+        finally:
+            self.leave()
+
+    def hook(self, channel, data):
         headers = {k.lower(): v for k, v in self.headers.items()}
         try:
             hook.verify(data, headers, json_parse=False)
@@ -84,6 +108,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(401, json.dumps({"error": error}).encode())
         if action == "ok":
             return self.answer(200, json.dumps({"id": "rcv-%d" % number}).encode())
+        if action == "slow":
+            time.sleep(0.5)
+            return self.answer(200, json.dumps({"id": "rcv-%d" % number}).encode())
         if action == "fail":
             return self.answer(500, b'{"error": "scripted failure"}')
         if action == "hang":
@@ -94,6 +121,8 @@ class Handler(BaseHTTPRequestHandler):
         return self.answer(int(action), json.dumps({"error": "scripted status %s" % action}).encode())
 
 ThreadingHTTPServer.daemon_threads = True
+# Many tests connect at once: a short accept queue would drop SYNs (a 1 s retransmit each).
+ThreadingHTTPServer.request_queue_size = 256
 server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
 print("webhook receiver listening on 127.0.0.1:%d" % port, flush=True)
 server.serve_forever()

@@ -162,11 +162,12 @@ let package = Package(
             name: "HeraldBench",
             dependencies: [
                 "HeraldApp", "HeraldCore", "HeraldCatalog", "HeraldPipeline", "HeraldSQLite", "HeraldTransports", "SMPP",
-                "Push", "HeraldTestSupport",  // `herald bench push`: the APNs client and the in-process HTTP/2 sink
+                "Push", "HeraldTestSupport", "StandardWebhooks",  // `herald bench push`: the APNs client and the in-process HTTP/2 sink
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

@@ -40,6 +40,8 @@ public final class HeraldRuntime: Sendable {
     /// The push transmitter when `push.transport` is `direct` (APNs and FCM over one HTTP/2
     /// client, closed by its service in ``transportServices()``); nil otherwise.
     public let pushTransmitter: PushTransmitter?
+    /// The external transmitter when `external.transport` is `webhook` or `extract`; nil otherwise.
+    public let externalTransmitter: (any Transmitter)?
     /// The queue route's transmitters (push, external), sharing ``queueClient``.
     let queueTransmitters: [DeliveryMethod: QueueTransmitter]
     public let logger: Logger
@@ -83,6 +85,14 @@ public final class HeraldRuntime: Sendable {
             }
         }
         queueTransmitters = queued
+        switch (settings.external.transport, settings.externalRoutes) {
+        case (.webhook, let routes?):
+            externalTransmitter = try routes.makeTransmitter(.webhook, dataDirectory: settings.dataDirectory, catalog: catalog, logger: logger)
+        case (.extract, let routes?):
+            externalTransmitter = try routes.makeTransmitter(.extract, dataDirectory: settings.dataDirectory, catalog: catalog, logger: logger)
+        default:
+            externalTransmitter = nil
+        }
         if let direct = settings.pushDirect {
             pushTransmitter = try await direct.makeTransmitter(logger: logger)
         } else {
@@ -118,6 +128,7 @@ public final class HeraldRuntime: Sendable {
         if method == .sms, let httpGatewayTransmitter { return httpGatewayTransmitter }
         if let queued = queueTransmitters[method] { return queued }
         if method == .push, let pushTransmitter { return pushTransmitter }
+        if method == .external, let externalTransmitter { return externalTransmitter }
         return OutboxTransmitter(method: method, outbox: settings.outboxDirectory, documents: documents)
     }
 

@@ -46,7 +46,7 @@ extension HeraldSettings {
             + StorageSettings.Keys.all
             + PrintSettings.Keys.all
             + [PushTransportSettings.Keys.transport] + PushDirectSettings.Keys.all
-            + [ExternalTransportSettings.Keys.transport]
+            + [ExternalTransportSettings.Keys.transport] + ExternalRouteSettings.Keys.all
             + QueueTransportSettings.Keys.all
     }
 }

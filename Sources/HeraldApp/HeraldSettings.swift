@@ -51,6 +51,9 @@ public struct HeraldSettings: Sendable {
     public var queue: QueueTransportSettings?
     /// APNs and FCM when `push.transport` is `direct`.
     public var pushDirect: PushDirectSettings?
+    /// The external systems (webhooks) and the extract drop when `external.transport` is
+    /// `webhook` or `extract`.
+    public var externalRoutes: ExternalRouteSettings?
     /// Where every document is kept long-term (`storage.*`, `s3.*`, `sftp.*`).
     public var storage = StorageSettings()
     /// How letters leave: the outbox or the print bureau (`letter.transport`, `print.*`).
@@ -116,6 +119,11 @@ public struct HeraldSettings: Sendable {
                                                                               expected: "outbox, queue, webhook or extract") {
             ExternalTransportSettings.Transport(rawValue: $0.lowercased())
         })
+        if s.external.transport == .webhook || s.external.transport == .extract {
+            s.externalRoutes = try ExternalRouteSettings(
+                reading: settings, configFile: ExternalRouteSettings.configFileURL(dataDir: dataDir, configFile: configFile, environment: environment),
+                environment: environment)
+        }
         if s.push.transport == .direct {
             s.pushDirect = try PushDirectSettings(reading: settings)
         }

@@ -38,9 +38,18 @@ struct CodeDefinition {
     static let keys = [
         "code", "description", "methods", "priority", "category", "defaultFields", "requiredFields",
         "optionalFields", "email", "agentVisible", "active", "workflowEvents", "letter", "push",
+        "external",
     ]
     static let letterKeys = ["postage"]
     static let pushKeys = ["title", "titles", "badge", "sound", "data", "collapseId", "ttlSeconds", "priority", "pushType"]
+    static let externalKeys = ["system"]
+
+    /// Whether `name` can name an external system: a letter, then letters, digits and `_` (it
+    /// is a key of the config file's `external.systems` and part of environment variable names).
+    static func isExternalSystemName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic else { return false }
+        return name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
+    }
     /// The postage classes a print bureau takes (`letter.postage`).
     public static let postageClasses = ["first", "second", "economy"]
     static let emailKeys = ["subject", "from", "replyTo", "subjects", "inlineImages", "attachments", "attachLetter"]
@@ -184,6 +193,22 @@ struct CodeDefinition {
             }
         }
 
+        var externalSystem: String?
+        if let x = r.object(members, "external") {
+            r.checkKeys(x.members, allowed: externalKeys, in: "external")
+            if let system = r.string(x.members, "system", required: true, in: "external", at: x.line) {
+                if Self.isExternalSystemName(system.value) {
+                    externalSystem = system.value
+                } else {
+                    r.fail(system.line, "external.system \"\(system.value)\" must be a name of letters, digits and _, "
+                        + "starting with a letter (a key of the config file's external.systems)")
+                }
+            }
+            if methodsReadable, !methods.contains(.external) {
+                r.warn(x.line, "external settings given but external is not an allowed method")
+            }
+        }
+
         let agentVisible = r.bool(members, "agentVisible")?.value ?? true
         let active = r.bool(members, "active")?.value ?? true
 
@@ -213,6 +238,7 @@ struct CodeDefinition {
         )
         out.code?.letterPostage = letterPostage
         out.code?.push = push
+        out.code?.externalSystem = externalSystem
         return out
     }
 

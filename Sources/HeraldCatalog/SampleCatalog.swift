@@ -424,6 +424,7 @@ public enum SampleCatalog {
               "code": "PORTING_NOTICE",
               "description": "Number porting notice for the porting partner system",
               "methods": ["external"],
+              "external": {"system": "PORTAL"},
               "priority": 2,
               "category": "service",
               "defaultFields": ["CUSTOMERID", "MSISDN", "FULLNAME"],

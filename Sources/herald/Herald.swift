@@ -235,7 +235,8 @@ struct Catalog: AsyncParsableCommand {
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks (not tests).", subcommands: [Pipeline.self, Sms.self, Email.self, Api.self, ImportLines.self, Storage.self, PrintLetters.self, PushBench.self])
+        abstract: "Benchmarks (not tests).", subcommands: [Pipeline.self, Sms.self, Email.self, Api.self, ImportLines.self, Storage.self, PrintLetters.self, PushBench.self,
+                      Webhook.self])
 
     struct Pipeline: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -264,6 +265,31 @@ struct Bench: AsyncParsableCommand {
             try await reporting {
                 guard count > 0 else { throw HeraldError.invalid("--count", "must be positive") }
                 print(try await SMSBenchmark.run(count: count, directory: URL(fileURLWithPath: dataDir), logger: makeLogger(.warning)))
+            }
+        }
+    }
+
+    struct Webhook: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Signed webhooks/s and p99 from the webhook transmitter to an in-process HTTP/1.1 sink, vs wrk posting "
+                + "the same request to the same sink.",
+            discussion: "Needs Debian's wrk package (apt-get install -y wrk). Exits non-zero when a webhook failed or a kept "
+                + "request's signature did not verify.")
+        @Option(help: "Webhooks sent.") var count: Int = 20000
+        @Option(help: "Concurrent requests (Herald) and connections (wrk).") var connections: Int = 32
+        @Option(help: "Seconds wrk runs.") var seconds: Int = 5
+        @Option(help: "Parent of the scratch folder (a fresh folder is made and removed).")
+        var dataDir: String = NSTemporaryDirectory() + "herald-bench"
+
+        func run() async throws {
+            try await reporting {
+                guard count > 0 else { throw HeraldError.invalid("--count", "must be positive") }
+                guard (1...1000).contains(connections) else { throw HeraldError.invalid("--connections", "must be 1–1000") }
+                guard seconds > 0 else { throw HeraldError.invalid("--seconds", "must be positive") }
+                let result = try await WebhookBenchmark.run(count: count, connections: connections, wrkSeconds: seconds,
+                                                            directory: URL(fileURLWithPath: dataDir), logger: makeLogger(.warning))
+                print(result.report)
+                if !result.problems.isEmpty { throw ExitCode(1) }
             }
         }
     }

@@ -61,9 +61,14 @@ struct SettingsTableTests {
         #expect(SettingName.display("smtp.port") == "smtp.port (HERALD_SMTP_PORT)")
         #expect(EmailTransportSettings.Keys.smtpPort.name == "smtp.port (HERALD_SMTP_PORT)")
         #expect(HeraldSettings.Keys.adminAPIKey.fileKey == "admin.api.key.file")
+        // Dots become underscores and a camelCase word is split where its capital starts
+        // (`external.allowPrivateTargets` → `HERALD_EXTERNAL_ALLOW_PRIVATE_TARGETS`), as the
+        // environment provider reads it.
         for setting in HeraldSettings.Keys.all {
-            #expect(setting.environmentVariable == "HERALD_" + setting.key.uppercased().replacingOccurrences(of: ".", with: "_"))
+            let words = setting.key.replacingOccurrences(of: ".", with: "_").map { $0.isUppercase ? "_\($0)" : String($0) }.joined()
+            #expect(setting.environmentVariable == "HERALD_" + words.uppercased())
         }
+        #expect(SettingName.environmentVariable(for: "external.allowPrivateTargets") == "HERALD_EXTERNAL_ALLOW_PRIVATE_TARGETS")
     }
 
     /// The variable the mapping names is the one the environment provider reads, for every

@@ -38,6 +38,7 @@ struct SampleCatalogTests {
         #expect(catalog.code("DATA_80")?.category == "usage")
         #expect(catalog.code("BILL_READY")?.methods == [.online, .email])
         #expect(catalog.code("PORTING_NOTICE")?.methods == [.external])
+        #expect(catalog.code("PORTING_NOTICE")?.externalSystem == "PORTAL")
         #expect(catalog.code("NOPE") == nil)
     }
 

@@ -122,6 +122,9 @@ public struct CommsCode: Sendable, Hashable, Codable {
     public var letterPostage: String?
     /// The code's push settings (code.json `push`); nil: a push is its body text alone.
     public var push: PushSettings?
+    /// The external system the code's external comms go to (code.json `external.system`, a
+    /// name in the config file's `external.systems`); nil when the code names none.
+    public var externalSystem: String?
 
     public init(
         code: String, description: String, methods: [DeliveryMethod], priority: Int = 2, category: String = "service",
@@ -142,6 +145,7 @@ public struct CommsCode: Sendable, Hashable, Codable {
         self.workflowEvents = workflowEvents
         self.letterPostage = nil
         self.push = nil
+        self.externalSystem = nil
     }
 
     /// Whether an event of this type and code raises this comm.

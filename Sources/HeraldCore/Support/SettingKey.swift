@@ -84,10 +84,18 @@ extension SettingDescription {
 /// The one mapping from a setting's key to its environment variable and to the name error
 /// messages use.
 public enum SettingName {
-    /// `HERALD_` and the key in upper case with `_` for `.`: `sms.http.id.path` →
-    /// `HERALD_SMS_HTTP_ID_PATH` (what the environment provider looks up).
+    /// `HERALD_` and the key in upper case with `_` for `.` and between the words of a camelCase
+    /// part: `sms.http.id.path` → `HERALD_SMS_HTTP_ID_PATH`, `external.allowPrivateTargets` →
+    /// `HERALD_EXTERNAL_ALLOW_PRIVATE_TARGETS` (what the environment provider looks up).
     public static func environmentVariable(for key: String) -> String {
-        "HERALD_" + String(key.uppercased().map { $0 == "." ? "_" : $0 })
+        var name = "HERALD_"
+        var previous: Character?
+        for c in key {
+            if let p = previous, p.isLowercase, c.isUppercase { name += "_" }
+            name += c == "." ? "_" : c.uppercased()
+            previous = c
+        }
+        return name
     }
 
     /// The key and its variable, as error messages name a setting: `smtp.port (HERALD_SMTP_PORT)`.

@@ -144,7 +144,7 @@ let package = Package(
             name: "HeraldApp",
             dependencies: [
                 "HeraldCore", "HeraldCatalog", "HeraldSQLite", "HeraldPipeline",
-                "HeraldTransports", "HeraldHTTP", "Letterpress", "SFTP", "PrintMarks",
+                "HeraldTransports", "HeraldHTTP", "Letterpress", "SFTP", "PrintMarks", "StandardWebhooks", "STOMP",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -4,6 +4,7 @@ import HeraldCore
 import HeraldPipeline
 import HeraldSQLite
 import HeraldTransports
+import StandardWebhooks
 import Logging
 
 /// `herald demo`: writes a sample catalog and customers into a data folder, fires triggers that
@@ -39,33 +40,46 @@ public enum HeraldDemo {
     /// says what happened to the batch.
     public static func run(dataDirectory: URL, logger: Logger, letters: PrintSettings.Transport) async throws -> (rows: [Row], notes: [String]) {
         try prepare(dataDirectory)
-        var settings = HeraldSettings(dataDirectory: dataDirectory)
-        settings.print.transport = letters
-        try SampleCatalog.write(to: settings.catalogDirectory)
-        let runtime = try await HeraldRuntime(settings: settings, logger: logger)
-        try await loadCustomers(runtime.store)
-        let notes = try await fireTriggers(runtime)
-        try await runtime.runUntilQuiet()
-        // The OnResolve event is resolved once its request has waited; then run again.
-        if let eventId = notes.pendingEvent {
-            _ = try await runtime.intake.resolveEvent(id: eventId, actor: "demo")
+        // External comms go to a local stand-in for the PORTAL system by signed webhook.
+        let portal = DemoWebhookReceiver(secret: WebhookSecret.generate())
+        return try await portal.serve { url in
+            var settings = HeraldSettings(dataDirectory: dataDirectory)
+            settings.print.transport = letters
+            settings.external.transport = .webhook
+            var routes = ExternalRouteSettings()
+            routes.systems = ExternalSystems([ExternalSystem(name: "PORTAL", url: url, secret: portal.secret)])
+            routes.allowPrivateTargets = true  // the stand-in listens on loopback
+            settings.externalRoutes = routes
+            try SampleCatalog.write(to: settings.catalogDirectory)
+            let runtime = try await HeraldRuntime(settings: settings, logger: logger)
+            try await loadCustomers(runtime.store)
+            let notes = try await fireTriggers(runtime)
             try await runtime.runUntilQuiet()
+            // The OnResolve event is resolved once its request has waited; then run again.
+            if let eventId = notes.pendingEvent {
+                _ = try await runtime.intake.resolveEvent(id: eventId, actor: "demo")
+                try await runtime.runUntilQuiet()
+            }
+            var printNotes: [String] = []
+            if let route = runtime.printRoute {
+                printNotes = try await runPrintBureau(runtime, route: route, dataDirectory: dataDirectory)
+            }
+            printNotes += try await stepThreeNotes(runtime, requests: notes.requests.map(\.0))
+            for delivery in portal.received {
+                printNotes.append("Webhook to PORTAL (\(url)): webhook-id \(delivery.webhookId), signature "
+                    + (delivery.verified ? "verified (Standard Webhooks v1, the system's whsec_ secret)" : "NOT verified"))
+            }
+            var rows: [Row] = []
+            for (id, note) in notes.requests {
+                guard let detail = try await runtime.store.request(id: id) else { continue }
+                rows.append(Row(
+                    requestId: id, commsCode: detail.request.commsCode, method: detail.distribution?.method.rawValue ?? "-",
+                    requestStatus: detail.request.status, distributionStatus: detail.distribution?.status,
+                    target: detail.distribution.map { $0.target.replacingOccurrences(of: "\n", with: ", ") } ?? "-", note: note,
+                    storedLocation: detail.storedDocument?.location))
+            }
+            return (rows, printNotes)
         }
-        var printNotes: [String] = []
-        if let route = runtime.printRoute {
-            printNotes = try await runPrintBureau(runtime, route: route, dataDirectory: dataDirectory)
-        }
-        printNotes += try await stepThreeNotes(runtime, requests: notes.requests.map(\.0))
-        var rows: [Row] = []
-        for (id, note) in notes.requests {
-            guard let detail = try await runtime.store.request(id: id) else { continue }
-            rows.append(Row(
-                requestId: id, commsCode: detail.request.commsCode, method: detail.distribution?.method.rawValue ?? "-",
-                requestStatus: detail.request.status, distributionStatus: detail.distribution?.status,
-                target: detail.distribution.map { $0.target.replacingOccurrences(of: "\n", with: ", ") } ?? "-", note: note,
-                storedLocation: detail.storedDocument?.location))
-        }
-        return (rows, printNotes)
     }
 
     /// What step 3 made of the push and online comms: each push's title and body as the
@@ -218,7 +232,7 @@ public enum HeraldDemo {
             "online inbox")
         add(try await intake.submit(CommsRequestInput(commsCode: "PORTING_NOTICE", subscriptionId: "S-3005",
                                                       fields: ["PORTDATE": "2026-12-04", "RECIPIENTNETWORK": "Vivo"]), idempotency: nil, actor: "demo"),
-            "external system")
+            "external system, signed webhook")
         add(try await intake.submit(CommsRequestInput(commsCode: "DATA_80", subscriptionId: "S-3003", fields: ["PERCENT": "80"]),
                                     idempotency: nil, actor: "demo"), "opted out of sms and push")
         add(try await intake.submit(CommsRequestInput(commsCode: "PAYMENT_REMINDER", accountId: "A-2004"), idempotency: nil, actor: "demo"),

@@ -22,6 +22,8 @@ struct DemoTests {
         let notes = try await HeraldDemo.run(dataDirectory: dir, logger: Logger(label: "test"), letters: .outbox).notes
         #expect(notes.contains { $0.hasPrefix("Push to fcm:fcm-token-1005: \"Data on +5511987654321\"") }, "\(notes)")
         #expect(notes.contains("Online inbox of C-1005 (GET /v1/customers/C-1005/inbox, role inbox): 1 item(s), 1 unread"), "\(notes)")
+        // The external comm went by signed webhook to the local PORTAL stand-in, which verified it.
+        #expect(notes.filter { $0.hasPrefix("Webhook to PORTAL") && $0.contains("signature verified") }.count == 1, "\(notes)")
         // Running it again on its own folder works; a foreign folder is refused.
         #expect(try await HeraldDemo.run(dataDirectory: dir, logger: Logger(label: "test")).count == 10)
         let foreign = temporaryDirectory("foreign")

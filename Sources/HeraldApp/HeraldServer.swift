@@ -19,7 +19,7 @@ public enum HeraldServer {
         runtime: HeraldRuntime, registry: PrometheusCollectorRegistry, port: Int? = nil
     ) -> some ApplicationProtocol {
         let keyring = APIKeyring(runtime.settings.apiKeys.map { entry in
-            APIKeyring.Key(name: entry.name, key: entry.key, roles: Set(entry.roles.compactMap(APIRole.init(rawValue:))))
+            APIKeyring.Key(name: entry.name, key: entry.key, roles: Set(entry.roles.compactMap(APIRole.init(rawValue:))), system: entry.system)
         })
         let store = runtime.store
         let clock = runtime.clock

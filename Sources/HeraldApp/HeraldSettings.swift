@@ -64,10 +64,13 @@ public struct HeraldSettings: Sendable {
         public var name: String
         public var key: String
         public var roles: [String]
-        public init(name: String, key: String, roles: [String]) {
+        /// The one system a `status-update` key reports for (`status-update@SYSTEM`).
+        public var system: String?
+        public init(name: String, key: String, roles: [String], system: String? = nil) {
             self.name = name
             self.key = key
             self.roles = roles
+            self.system = system
         }
     }
 
@@ -162,11 +165,22 @@ public struct HeraldSettings: Sendable {
             guard parts.count == 3, !parts[0].isEmpty, !parts[2].isEmpty else {
                 throw Keys.apiKeys.invalid("entries are name:role+role:key, got an entry with \(parts.count) parts")
             }
-            let roles = parts[1].split(separator: "+").map(String.init)
+            var system: String?
+            let roles = try parts[1].split(separator: "+").map { part in
+                // `status-update@PORTAL`: the key reports for that one system.
+                let pieces = part.split(separator: "@", maxSplits: 1).map(String.init)
+                if pieces.count == 2 {
+                    guard pieces[0] == "status-update", !pieces[1].isEmpty else {
+                        throw Keys.apiKeys.invalid("only status-update may name a system (status-update@SYSTEM), got '\(part)' for key '\(parts[0])'")
+                    }
+                    system = pieces[1]
+                }
+                return pieces[0]
+            }
             for r in roles where !known.contains(r) {
                 throw Keys.apiKeys.invalid("names an unknown role '\(r)' for key '\(parts[0])'")
             }
-            return APIKeyEntry(name: parts[0], key: parts[2], roles: roles)
+            return APIKeyEntry(name: parts[0], key: parts[2], roles: roles, system: system)
         }
     }
 }

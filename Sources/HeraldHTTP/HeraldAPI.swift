@@ -97,6 +97,7 @@ struct HeraldAPI: Sendable {
             Endpoint(method: .post, path: "/v1/external-triggers", roles: trigger) { try await $0.externalTrigger($1) },
             Endpoint(method: .put, path: "/v1/customers/{id}", roles: trigger) { try await $0.putCustomer($1) },
             Endpoint(method: .get, path: "/v1/customers/{id}", roles: agent) { try await $0.getCustomer($1) },
+            Endpoint(method: .post, path: "/v1/status-updates", roles: [.statusUpdate]) { try await $0.statusUpdates($1) },
             Endpoint(method: .get, path: "/v1/customers/{id}/inbox", roles: [.inbox]) { try await $0.getInbox($1) },
             Endpoint(method: .get, path: "/v1/customers/{id}/inbox/{requestId}", roles: [.inbox]) { try await $0.getInboxItem($1) },
             Endpoint(method: .post, path: "/v1/customers/{id}/inbox/{requestId}/read", roles: [.inbox]) { try await $0.markInboxItemRead($1) },

@@ -12,7 +12,7 @@ struct OperationsTests {
             let response = try await client.send(.get, "/v1/comms-codes", key: APIHarness.triggerKey)
             #expect(response.status == .ok)
             let items = try #require(response.object["items"] as? [[String: Any]])
-            #expect(items.compactMap { $0["code"] as? String } == ["DATA_80", "OLD_PROMO", "PAYMENT_REMINDER", "WELCOME"])
+            #expect(items.compactMap { $0["code"] as? String } == ["DATA_80", "OLD_PROMO", "PAYMENT_REMINDER", "WELCOME", "PORTING_NOTICE"])
             let reminder = try #require(items.first { $0["code"] as? String == "PAYMENT_REMINDER" })
             #expect(Set(reminder.keys) == ["code", "description", "methods", "priority", "category", "agentVisible", "active",
                                            "defaultFields", "requiredFields", "optionalFields", "workflowEvents"])

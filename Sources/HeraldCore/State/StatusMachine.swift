@@ -62,6 +62,40 @@ public enum StatusMachine {
         }
     }
 
+    /// The statuses from which a comm can be read (ReadDateTime): published online, sent, delivered.
+    public static let readable: Set<DistributionStatus> = [.published, .sent, .delivered]
+
+    /// What an external status update does to a distribution in `current` (the "Acknowledge
+    /// Comms Receipt Of" moves): `sent` moves a waiting comm to `S` and records the actual send
+    /// of one already sent; `delivered` and `undeliverable` move a sent one (`P → V` too);
+    /// `error` moves a sent one to `E` (a third party failed it after accepting) as well as a
+    /// waiting one; `read` records the first read of a published, sent or delivered one. A comm
+    /// already further on ignores it; every other pair is illegal, naming the status.
+    public static func effect(of update: StatusUpdate.Status, on current: DistributionStatus, alreadyRead: Bool) -> StatusUpdateEffect {
+        let final: Set<DistributionStatus> = [.delivered, .undeliverable, .errorNoRetry]
+        switch update {
+        case .read:
+            if readable.contains(current) { return alreadyRead ? .ignored("already read") : .recordRead }
+            return .illegal("a \(current.rawValue) comm cannot be read")
+        case .sent:
+            if current == .sent { return .recordSent }
+            if final.contains(current) || current == .published { return .ignored("already \(current.rawValue)") }
+        case .delivered:
+            if final.contains(current) { return .ignored("already \(current.rawValue)") }
+        case .undeliverable:
+            if final.contains(current) { return .ignored("already \(current.rawValue)") }
+        case .error:
+            if final.contains(current) { return .ignored("already \(current.rawValue)") }
+        }
+        let target: DistributionStatus = switch update {
+        case .sent: .sent
+        case .delivered: .delivered
+        case .undeliverable: .undeliverable
+        case .error, .read: .errorNoRetry
+        }
+        return canMove(distribution: current, to: target) ? .move(target) : .illegal("a \(current.rawValue) comm cannot become \(target.rawValue)")
+    }
+
     /// Whether a request may move from `from` to `to`.
     public static func canMove(request from: RequestStatus?, to: RequestStatus) -> Bool {
         requestMoves[from]?.contains(to) ?? false

@@ -14,12 +14,15 @@ public struct APIKeyring: Sendable {
         public var key: String
         /// What the key may do.
         public var roles: Set<APIRole>
+        /// The one system the key reports for (see ``APIPrincipal/system``).
+        public var system: String?
 
         /// Creates a key entry.
-        public init(name: String, key: String, roles: Set<APIRole>) {
+        public init(name: String, key: String, roles: Set<APIRole>, system: String? = nil) {
             self.name = name
             self.key = key
             self.roles = roles
+            self.system = system
         }
     }
 
@@ -33,7 +36,7 @@ public struct APIKeyring: Sendable {
     /// Creates a keyring from configured keys. Empty keys are ignored.
     public init(_ keys: [Key]) {
         self.entries = keys.filter { !$0.key.isEmpty }.map {
-            Entry(digest: Self.digest($0.key), principal: APIPrincipal(name: $0.name, roles: $0.roles))
+            Entry(digest: Self.digest($0.key), principal: APIPrincipal(name: $0.name, roles: $0.roles, system: $0.system))
         }
     }
 

@@ -4,11 +4,16 @@ public struct APIPrincipal: Sendable, Hashable {
     public var name: String
     /// The roles of the key.
     public var roles: Set<APIRole>
+    /// The one system a `status-update` key speaks for (`name:status-update@SYSTEM:key`): its
+    /// updates are recorded as `system:<SYSTEM>` and may only touch comms of codes that name it
+    /// (code.json `external.system`). Nil: any comm, recorded as the key.
+    public var system: String?
 
     /// Creates a principal.
-    public init(name: String, roles: Set<APIRole>) {
+    public init(name: String, roles: Set<APIRole>, system: String? = nil) {
         self.name = name
         self.roles = roles
+        self.system = system
     }
 
     /// The actor recorded in audit fields: `api:<key name>`.

@@ -221,6 +221,21 @@ enum Migrations {
             CREATE INDEX print_pieces_batch ON print_pieces(batch_id);
             """)
         }
+        m.registerMigration("2026-12-07-status-updates") { db in
+            // One row per external status update taken, keyed by the sender's scope and its
+            // updateId: the same update again answers as the first time and changes nothing.
+            try db.execute(sql: """
+            CREATE TABLE status_updates (
+                scope TEXT NOT NULL,
+                update_id TEXT NOT NULL,
+                result TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                request_id TEXT,
+                received_at INTEGER NOT NULL,
+                PRIMARY KEY (scope, update_id)
+            ) WITHOUT ROWID;
+            """)
+        }
         return m
     }
 }

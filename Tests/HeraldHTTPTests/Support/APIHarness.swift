@@ -14,6 +14,7 @@ struct APIHarness: Sendable {
     static let adminKey = "admin-secret-1"
     static let statusKey = "status-secret-1"
     static let inboxKey = "inbox-secret-1"
+    static let portalStatusKey = "portal-status-secret-1"
 
     let store: SQLiteStore
     let deps: APIDependencies
@@ -28,11 +29,12 @@ struct APIHarness: Sendable {
         try await store.upsertSubscription(Subscription(id: "S-3001", customerId: "C-1001", accountId: "A-2001", msisdn: "+447700900123"))
         let catalog = FakeCatalog()
         let keyring = APIKeyring([
-            (name: "trigger-system", key: Self.triggerKey, roles: [.trigger]),
-            (name: "agent-desk", key: Self.agentKey, roles: [.agent]),
-            (name: "ops", key: Self.adminKey, roles: [.admin]),
-            (name: "ack", key: Self.statusKey, roles: [.statusUpdate]),
-            (name: "portal", key: Self.inboxKey, roles: [.inbox]),
+            APIKeyring.Key(name: "trigger-system", key: Self.triggerKey, roles: [.trigger]),
+            APIKeyring.Key(name: "agent-desk", key: Self.agentKey, roles: [.agent]),
+            APIKeyring.Key(name: "ops", key: Self.adminKey, roles: [.admin]),
+            APIKeyring.Key(name: "ack", key: Self.statusKey, roles: [.statusUpdate]),
+            APIKeyring.Key(name: "portal", key: Self.inboxKey, roles: [.inbox]),
+            APIKeyring.Key(name: "portal-acks", key: Self.portalStatusKey, roles: [.statusUpdate], system: "PORTAL"),
         ])
         deps = APIDependencies(
             store: store, catalog: catalog, intake: TriggerIntake(store: store, catalog: catalog, signals: WorkSignals()),

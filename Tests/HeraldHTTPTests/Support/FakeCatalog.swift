@@ -11,6 +11,11 @@ struct FakeCatalog: TemplateCatalog {
                   workflowEvents: [.init(eventType: "DEBT", eventCode: "DBAR")]),
         CommsCode(code: "WELCOME", description: "Welcome", methods: [.email, .sms], defaultFields: ["DEARSIRMADAM"],
                   requiredFields: ["OFFERCODE"]),
+        {
+            var code = CommsCode(code: "PORTING_NOTICE", description: "Number porting", methods: [.external])
+            code.externalSystem = "PORTAL"
+            return code
+        }(),
     ]
 
     func code(_ code: String) -> CommsCode? { codes.first { $0.code == code } }

@@ -1,0 +1,84 @@
+import Foundation
+import HeraldCore
+import Hummingbird
+
+extension HeraldAPI {
+    /// The most updates one call may carry.
+    static let maxStatusUpdates = 1000
+    /// The keys of one update.
+    static let statusUpdateKeys: Set<String> = ["updateId", "requestId", "reference", "status", "at", "actualMethod", "actualTarget", "reason", "code"]
+
+    /// `POST /v1/status-updates` (role `status-update`): a JSON array of up to 1,000 updates,
+    /// answered `200 {"items": [{"updateId", "result", "detail"}]}` in the same order. Each item
+    /// stands alone: a malformed one is `invalid` naming its field, the others are applied.
+    func statusUpdates(_ call: Call) async throws -> Response {
+        let data = try await bodies.collect(call.request)
+        guard let parsed = try? JSONSerialization.jsonObject(with: data) else { throw Problem.badRequest("the body is not valid JSON") }
+        guard let array = parsed as? [Any] else { throw Problem.badRequest("the body must be a JSON array of status updates") }
+        guard array.count <= Self.maxStatusUpdates else {
+            throw HeraldError.invalid(nil, "at most \(Self.maxStatusUpdates) status updates per call, got \(array.count)")
+        }
+        var results = [StatusUpdateResult?](repeating: nil, count: array.count)
+        var valid: [(Int, StatusUpdate)] = []
+        valid.reserveCapacity(array.count)
+        for (i, element) in array.enumerated() {
+            do {
+                valid.append((i, try Self.statusUpdate(element, index: i)))
+            } catch {
+                let id = (element as? [String: Any])?["updateId"] as? String ?? ""
+                results[i] = StatusUpdateResult(updateId: id, result: .invalid, detail: (error as? HeraldError)?.message ?? "\(error)")
+            }
+        }
+        let principal = call.principal
+        let scope = call.actor
+        let actor = principal?.system.map { "system:\($0)" } ?? call.actor
+        let catalog = deps.catalog
+        let permit: @Sendable (String, DeliveryMethod) -> String? = { code, _ in
+            guard let system = principal?.system else { return nil }
+            let owner = catalog.code(code)?.externalSystem
+            return owner == system ? nil : "this key reports for \(system); comms code \(code) goes to \(owner.map { "system \($0)" } ?? "no external system")"
+        }
+        let applied = try await store.applyStatusUpdates(valid.map(\.1), scope: scope, actor: actor, permit: permit)
+        for ((i, _), result) in zip(valid, applied) { results[i] = result }
+        return try JSONResponse.make(StatusUpdateResultsRepresentation(items: results.compactMap { $0 }))
+    }
+
+    /// One array element as a checked update; a `HeraldError` naming the field (`[i].status`).
+    static func statusUpdate(_ element: Any, index i: Int) throws -> StatusUpdate {
+        guard let object = element as? [String: Any] else { throw HeraldError.invalid("[\(i)]", "each status update must be a JSON object") }
+        if let unknown = object.keys.filter({ !statusUpdateKeys.contains($0) }).min() {
+            throw HeraldError.invalid("[\(i)].\(unknown)", "unknown field '\(unknown)'")
+        }
+        func text(_ key: String) throws -> String? {
+            guard let value = object[key], !(value is NSNull) else { return nil }
+            guard let s = value as? String else { throw HeraldError.invalid("[\(i)].\(key)", "\(key) must be a string") }
+            return s
+        }
+        let input = StatusUpdateInput(
+            updateId: try text("updateId"), requestId: try text("requestId"), reference: try text("reference"), status: try text("status"),
+            at: try text("at"), actualMethod: try text("actualMethod"), actualTarget: try text("actualTarget"),
+            reason: try text("reason"), code: try text("code"))
+        do {
+            return try input.validated()
+        } catch {
+            throw HeraldError.invalid("[\(i)].\(error.field ?? "")", error.message)
+        }
+    }
+}
+
+/// `{"items": [{"updateId", "result", "detail", "requestId"}]}`.
+struct StatusUpdateResultsRepresentation: Encodable {
+    var items: [StatusUpdateResult]
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: JSONKey.self)
+        var list = c.nestedUnkeyedContainer(forKey: "items")
+        for item in items {
+            var o = list.nestedContainer(keyedBy: JSONKey.self)
+            try o.encode(item.updateId, forKey: "updateId")
+            try o.encode(item.result.rawValue, forKey: "result")
+            try o.encode(item.detail, forKey: "detail")
+            try o.encode(item.requestId, forKey: "requestId")
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+extension SQLiteStore {
+    public func applyStatusUpdates(_ updates: [StatusUpdate], scope: String, actor: String,
+                                   permit: @Sendable (_ commsCode: String, _ method: DeliveryMethod) -> String?) async throws -> [StatusUpdateResult] {
+        let receivedAt = now
+        return try await writer.write { db in
+            var results: [StatusUpdateResult] = []
+            results.reserveCapacity(updates.count)
+            for update in updates {
+                if let earlier = try db.statusUpdate(scope: scope, updateId: update.updateId) {
+                    results.append(earlier)
+                    continue
+                }
+                var result: StatusUpdateResult!
+                try db.inUnitSavepoint {
+                    result = try db.apply(update, actor: actor, receivedAt: receivedAt, permit: permit)
+                    try db.remember(result, scope: scope, receivedAt: receivedAt)
+                    return true
+                }
+                results.append(result)
+            }
+            return results
+        }
+    }
+}
+
+extension Database {
+    /// The answer given to an update taken before, or nil.
+    func statusUpdate(scope: String, updateId: String) throws -> StatusUpdateResult? {
+        let find = try cachedStatement(sql: "SELECT result, detail, request_id FROM status_updates WHERE scope = ? AND update_id = ?")
+        var found: StatusUpdateResult?
+        try find.stepDirect(self, { $0.add(scope); $0.add(updateId) }) { row in
+            found = StatusUpdateResult(updateId: updateId, result: StatusUpdateResult.Result(rawValue: row.string(0)) ?? .ignored,
+                                       detail: row.string(1), requestId: row.optionalString(2))
+        }
+        return found
+    }
+
+    func remember(_ result: StatusUpdateResult, scope: String, receivedAt: Date) throws {
+        let insert = try cachedStatement(sql: """
+            INSERT INTO status_updates (scope, update_id, result, detail, request_id, received_at) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        try insert.runDirect(self) { b in
+            b.add(scope); b.add(result.updateId); b.add(result.result.rawValue); b.add(result.detail); b.add(result.requestId)
+            b.add(Millis.from(receivedAt))
+        }
+    }
+
+    /// The distribution an update names: by request id, else by a provider reference recorded
+    /// for any method (`distribution_references`), else a whole reference (`<zip>#<piece>`).
+    func distribution(for comm: StatusUpdate.Comm) throws -> Distribution? {
+        switch comm {
+        case .request(let id):
+            return try DistributionRecord.fetchOne(self, sql: "SELECT * FROM distributions WHERE request_id = ?", arguments: [id])?.model
+        case .reference(let reference):
+            let methods = DeliveryMethod.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            if let record = try DistributionRecord.fetchOne(self, sql: """
+                SELECT d.* FROM distribution_references r JOIN distributions d ON d.id = r.distribution_id
+                WHERE r.method IN (\(methods)) AND r.reference = ? LIMIT 1
+                """, arguments: [reference]) {
+                return record.model
+            }
+            return try DistributionRecord.fetchOne(self, sql: "SELECT * FROM distributions WHERE reference = ? LIMIT 1",
+                                                   arguments: [reference])?.model
+        }
+    }
+
+    /// Applies one update (inside its savepoint) and says what became of it.
+    func apply(_ update: StatusUpdate, actor: String, receivedAt: Date,
+               permit: (_ commsCode: String, _ method: DeliveryMethod) -> String?) throws -> StatusUpdateResult {
+        let at = update.at ?? receivedAt
+        let reference: String = switch update.comm {
+        case .request(let id): "request:\(id)"
+        case .reference(let r): r
+        }
+        guard let d = try distribution(for: update.comm) else {
+            let name = if case .request(let id) = update.comm { "no comm with request id \(id)" } else { "no comm with reference \(reference)" }
+            // Logged as `unknown`, not `unmatched`: an external update naming no comm is answered
+            // now and not held for a later send (unmatched rows put every send's commit on the
+            // slower early-report path).
+            try log(update, reference: reference, at: at, receivedAt: receivedAt, disposition: "unknown", distributionId: nil, method: .external)
+            return StatusUpdateResult(updateId: update.updateId, result: .unknown, detail: name)
+        }
+        if let code = try String.fetchOne(self, sql: "SELECT comms_code FROM comms_requests WHERE id = ?", arguments: [d.requestId]),
+           let refusal = permit(code, d.method) {
+            try log(update, reference: reference, at: at, receivedAt: receivedAt, disposition: "ignored", distributionId: d.id, method: d.method)
+            return StatusUpdateResult(updateId: update.updateId, result: .illegal, detail: refusal, requestId: d.requestId)
+        }
+        let words = update.detail.map { ": \($0)" } ?? ""
+        let effect = StatusMachine.effect(of: update.status, on: d.status, alreadyRead: d.readAt != nil)
+        var history = HistoryBuffer()
+        switch effect {
+        case .ignored(let why):
+            try log(update, reference: reference, at: at, receivedAt: receivedAt, disposition: "ignored", distributionId: d.id, method: d.method)
+            return StatusUpdateResult(updateId: update.updateId, result: .ignored, detail: why, requestId: d.requestId)
+        case .illegal(let why):
+            try log(update, reference: reference, at: at, receivedAt: receivedAt, disposition: "ignored", distributionId: d.id, method: d.method)
+            return StatusUpdateResult(updateId: update.updateId, result: .illegal, detail: "\(why) (it is \(d.status.rawValue))", requestId: d.requestId)
+        case .recordRead, .recordSent:
+            // No move: the actual send or the read is recorded, with a history row from and to
+            // the same status.
+            let read = effect == .recordRead
+            try execute(sql: """
+                UPDATE distributions SET updated_at = ?,
+                    read_at = CASE WHEN ? THEN COALESCE(read_at, ?) ELSE read_at END,
+                    actual_sent_at = CASE WHEN ? THEN ? ELSE actual_sent_at END,
+                    actual_method = COALESCE(?, actual_method), actual_target = COALESCE(?, actual_target)
+                WHERE id = ?
+                """, arguments: [Millis.from(receivedAt), read, Millis.from(at), !read, Millis.from(at),
+                                 update.actualMethod?.rawValue, update.actualTarget, d.id])
+            history.append(requestId: d.requestId, entity: .distribution, from: d.status.rawValue, to: d.status.rawValue, at: at,
+                           actor: actor, reason: (read ? "read" : "sent, reported") + words)
+        case .move(let to):
+            var t = try DistributionTransition(distribution: d, to: to, actor: actor,
+                                               reason: "\(update.status.rawValue), reported\(words)", at: at)
+            t.retryAt = nil
+            if to == .sent || update.status == .sent {
+                t.actualSentAt = at
+                t.sentAt = d.sentAt ?? at
+            }
+            t.actualMethod = update.actualMethod
+            t.actualTarget = update.actualTarget
+            if to == .errorNoRetry || to == .undeliverable { t.lastError = update.detail ?? update.status.rawValue }
+            let problems = (to == .errorNoRetry || to == .undeliverable)
+                ? [RequestProblem(kind: .delivery, reason: "\(update.status.rawValue), reported\(words)", at: at)] : []
+            let change = Change(requestId: d.requestId, distribution: t, problems: problems)
+            guard try SQLiteStore.apply(change, token: nil, earlyReports: false, in: self, history: &history) else {
+                try log(update, reference: reference, at: at, receivedAt: receivedAt, disposition: "ignored", distributionId: d.id, method: d.method)
+                return StatusUpdateResult(updateId: update.updateId, result: .ignored, detail: "the comm changed meanwhile", requestId: d.requestId)
+            }
+        }
+        try history.flush(self)
+        try log(update, reference: reference, at: at, receivedAt: receivedAt, disposition: "applied", distributionId: d.id, method: d.method)
+        let detail: String = switch effect {
+        case .move(let to): "\(d.status.rawValue) → \(to.rawValue)"
+        case .recordRead: "read at \(at.formatted(.iso8601))"
+        default: "actual send recorded"
+        }
+        return StatusUpdateResult(updateId: update.updateId, result: .applied, detail: detail, requestId: d.requestId)
+    }
+
+    /// Logs the update in `delivery_reports` (outcome = the reported status).
+    func log(_ update: StatusUpdate, reference: String, at: Date, receivedAt: Date, disposition: String, distributionId: String?,
+             method: DeliveryMethod) throws {
+        let insert = try cachedStatement(sql: """
+            INSERT INTO delivery_reports (method, reference, outcome, at, detail, received_at, disposition, distribution_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try insert.runDirect(self) { b in
+            b.add(method.rawValue); b.add(reference); b.add(update.status.rawValue); b.add(Millis.from(at)); b.add(update.detail)
+            b.add(Millis.from(receivedAt)); b.add(disposition); b.add(distributionId)
+        }
+    }
+}

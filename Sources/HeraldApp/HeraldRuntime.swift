@@ -148,7 +148,7 @@ public final class HeraldRuntime: Sendable {
 
     /// Every job and daemon, each a `Service`.
     public func pipelineServices() -> [any Service] {
-        var services: [any Service] = [commsMonitor(), Housekeeping(store: store, clock: clock, logger: logger), bounceFolder()]
+        var services: [any Service] = [commsMonitor(), Housekeeping(store: store, clock: clock, logger: logger), bounceFolder(), statusFolder()]
         services += [DeliveryMethod.email, .letter].map { mergeMonitor($0) as any Service }
         if let printRoute {
             // Letters go to the print bureau in batches: the batcher takes the letter sender's place.
@@ -172,6 +172,12 @@ public final class HeraldRuntime: Sendable {
     /// The watched bounce folder `<data-dir>/inbound/dsn/` (DSN `.eml` files, scanned every 2 s).
     public func bounceFolder() -> BounceFolder {
         BounceFolder(directory: settings.dataDirectory.appendingPathComponent("inbound/dsn"), store: store, clock: clock, logger: logger)
+    }
+
+    /// The watched status folder `<data-dir>/inbound/status/` (external status updates as JSON
+    /// files, scanned every 2 s).
+    public func statusFolder() -> StatusFolder {
+        StatusFolder(directory: settings.dataDirectory.appendingPathComponent("inbound/status"), store: store, logger: logger)
     }
 
     /// The services of the configured transports: the SMPP receipt processor and route (in

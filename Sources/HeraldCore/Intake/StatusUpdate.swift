@@ -38,6 +38,32 @@ public struct StatusUpdateInput: Sendable, Hashable, Codable {
         self.code = code
     }
 
+    /// The keys an update may have.
+    public static let keys: Set<String> = ["updateId", "requestId", "reference", "status", "at", "actualMethod", "actualTarget", "reason", "code"]
+
+    /// One parsed JSON value (`JSONSerialization`) as a checked update; a ``HeraldError`` naming
+    /// the field, prefixed with `position` (`[3].status`, `line 7: status`).
+    public static func parse(_ element: Any, position: String) throws -> StatusUpdate {
+        guard let object = element as? [String: Any] else { throw HeraldError.invalid(position, "each status update must be a JSON object") }
+        if let unknown = object.keys.filter({ !keys.contains($0) }).min() {
+            throw HeraldError.invalid("\(position).\(unknown)", "unknown field '\(unknown)'")
+        }
+        func text(_ key: String) throws -> String? {
+            guard let value = object[key], !(value is NSNull) else { return nil }
+            guard let s = value as? String else { throw HeraldError.invalid("\(position).\(key)", "\(key) must be a string") }
+            return s
+        }
+        let input = StatusUpdateInput(
+            updateId: try text("updateId"), requestId: try text("requestId"), reference: try text("reference"), status: try text("status"),
+            at: try text("at"), actualMethod: try text("actualMethod"), actualTarget: try text("actualTarget"),
+            reason: try text("reason"), code: try text("code"))
+        do {
+            return try input.validated()
+        } catch {
+            throw HeraldError.invalid("\(position).\(error.field ?? "")", error.message)
+        }
+    }
+
     /// Checks the item, naming the first field that is wrong.
     public func validated() throws(HeraldError) -> StatusUpdate {
         guard let updateId, !updateId.isEmpty else { throw .invalid("updateId", "updateId is required (the update's own id, its idempotency key)") }

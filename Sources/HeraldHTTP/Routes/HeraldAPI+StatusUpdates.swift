@@ -5,8 +5,6 @@ import Hummingbird
 extension HeraldAPI {
     /// The most updates one call may carry.
     static let maxStatusUpdates = 1000
-    /// The keys of one update.
-    static let statusUpdateKeys: Set<String> = ["updateId", "requestId", "reference", "status", "at", "actualMethod", "actualTarget", "reason", "code"]
 
     /// `POST /v1/status-updates` (role `status-update`): a JSON array of up to 1,000 updates,
     /// answered `200 {"items": [{"updateId", "result", "detail"}]}` in the same order. Each item
@@ -23,7 +21,7 @@ extension HeraldAPI {
         valid.reserveCapacity(array.count)
         for (i, element) in array.enumerated() {
             do {
-                valid.append((i, try Self.statusUpdate(element, index: i)))
+                valid.append((i, try StatusUpdateInput.parse(element, position: "[\(i)]")))
             } catch {
                 let id = (element as? [String: Any])?["updateId"] as? String ?? ""
                 results[i] = StatusUpdateResult(updateId: id, result: .invalid, detail: (error as? HeraldError)?.message ?? "\(error)")
@@ -41,28 +39,6 @@ extension HeraldAPI {
         let applied = try await store.applyStatusUpdates(valid.map(\.1), scope: scope, actor: actor, permit: permit)
         for ((i, _), result) in zip(valid, applied) { results[i] = result }
         return try JSONResponse.make(StatusUpdateResultsRepresentation(items: results.compactMap { $0 }))
-    }
-
-    /// One array element as a checked update; a `HeraldError` naming the field (`[i].status`).
-    static func statusUpdate(_ element: Any, index i: Int) throws -> StatusUpdate {
-        guard let object = element as? [String: Any] else { throw HeraldError.invalid("[\(i)]", "each status update must be a JSON object") }
-        if let unknown = object.keys.filter({ !statusUpdateKeys.contains($0) }).min() {
-            throw HeraldError.invalid("[\(i)].\(unknown)", "unknown field '\(unknown)'")
-        }
-        func text(_ key: String) throws -> String? {
-            guard let value = object[key], !(value is NSNull) else { return nil }
-            guard let s = value as? String else { throw HeraldError.invalid("[\(i)].\(key)", "\(key) must be a string") }
-            return s
-        }
-        let input = StatusUpdateInput(
-            updateId: try text("updateId"), requestId: try text("requestId"), reference: try text("reference"), status: try text("status"),
-            at: try text("at"), actualMethod: try text("actualMethod"), actualTarget: try text("actualTarget"),
-            reason: try text("reason"), code: try text("code"))
-        do {
-            return try input.validated()
-        } catch {
-            throw HeraldError.invalid("[\(i)].\(error.field ?? "")", error.message)
-        }
     }
 }
 

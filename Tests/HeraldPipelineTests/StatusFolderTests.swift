@@ -1,0 +1,67 @@
+import Foundation
+import HeraldCore
+import HeraldSQLite
+import HeraldTransports
+import Testing
+
+/// Status updates dropped as files: applied once, moved to processed/ (bad lines named in
+/// `.errors`) or rejected/.
+struct StatusFolderTests {
+    let clock = TestClock()
+
+    func sentComm(_ store: SQLiteStore) async throws -> String {
+        let id = try await submit(store, code: "DATA_80", customer: "C-1", override: .sms, clock: clock)
+        let ticket = ClaimTicket(worker: "t", now: clock.now, lease: .seconds(60))
+        let items = try await store.claim(.monitor, ticket: ticket, limit: 10)
+        let d = Distribution(id: Identifier.make(now: clock.now), requestId: id, method: .sms, target: "+447700900123",
+                             status: .awaitingDistribution, message: "hi", language: "en", createdAt: clock.now)
+        let t = try RequestTransition(requestId: id, from: .awaitingProcessing, to: .processed, actor: "m", at: clock.now)
+        _ = try await store.commit([Change(requestId: items[0].request.id, request: t, newDistribution: d)], ticket: ticket)
+        var s = try DistributionTransition(distribution: d, to: .sent, actor: "s", at: clock.now)
+        s.reference = "REF-\(id.suffix(6))"
+        _ = try await store.commit([Change(requestId: id, distribution: s)], ticket: nil)
+        return id
+    }
+
+    @Test func filesAreAppliedOnceAndBadLinesNamed() async throws {
+        let store = try await makeStore(clock: clock)
+        let a = try await sentComm(store)
+        let b = try await sentComm(store)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("herald-status-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("""
+            {"updateId": "f1", "requestId": "\(a)", "status": "delivered", "at": "2027-01-15T08:00:00Z"}
+
+            {"updateId": "f2", "requestId": "\(b)", "status": "banana"}
+            not json
+            {"updateId": "f3", "requestId": "nobody", "status": "read"}
+            {"updateId": "f4", "reference": "REF-\(b.suffix(6))", "status": "error", "reason": "bounced at the portal"}
+            """.utf8).write(to: dir.appendingPathComponent("portal-0001.ndjson"))
+        try Data(#"[{"updateId": "j1", "requestId": "\#(a)", "status": "read"}]"#.utf8).write(to: dir.appendingPathComponent("portal-0002.json"))
+        try Data(#"{"updateId": "x"}"#.utf8).write(to: dir.appendingPathComponent("portal-0003.json"))
+        let folder = StatusFolder(directory: dir, store: store)
+        let outcomes = await folder.scan()
+        #expect(outcomes == [
+            .processed(file: "portal-0001.ndjson", applied: 2, problems: 3),
+            .processed(file: "portal-0002.json", applied: 1, problems: 0),
+            .rejected(file: "portal-0003.json", reason: "a .json status file must hold a JSON array of updates"),
+        ])
+        let errors = try String(contentsOf: dir.appendingPathComponent("processed/portal-0001.ndjson.errors"), encoding: .utf8)
+        #expect(errors.contains("line 3: invalid: status must be one of"))
+        #expect(errors.contains("line 4: invalid: not valid JSON"))
+        #expect(errors.contains("line 5: unknown: no comm with request id nobody"))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("rejected/portal-0003.json.errors").path))
+        #expect(try await store.request(id: a)?.distribution?.status == .delivered)
+        #expect(try await store.request(id: a)?.distribution?.readAt != nil)
+        #expect(try await store.request(id: b)?.distribution?.status == .errorNoRetry)
+        #expect(try await store.request(id: b)?.history.last?.actor == "status-folder")
+
+        // The same file dropped again (a retry after a crash) changes nothing.
+        let historyBefore = try await store.request(id: b)?.history.count
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("processed/portal-0001.ndjson"), to: dir.appendingPathComponent("portal-0001.ndjson"))
+        // (answered as the first time: the same counts)
+        #expect(await folder.scan() == [.processed(file: "portal-0001.ndjson", applied: 2, problems: 3)])
+        #expect(try await store.request(id: b)?.history.count == historyBefore)
+    }
+}

@@ -268,14 +268,15 @@ struct PipelineTests {
         }
         var config = WorkerConfiguration()
         // A lease long enough that renewals every third of it are not late when the whole suite
-        // loads both cores (300 ms was: a renewal more than 200 ms late let the rows be stolen).
-        config.lease = .seconds(1)
+        // loads both cores (300 ms was: a renewal more than 200 ms late let the rows be stolen;
+        // 1 s was too, once ActiveMQ and more suites joined the run).
+        config.lease = .seconds(3)
         let loop = ClaimLoop(stage: .monitor, store: store, signals: signals, configuration: config, clock: { Date() }, logger: Logger(label: "t"))
         let stolen = Mutex<[String]>([])
         let claimed = try await loop.runOnce { items, _ in
             #expect(items.count == 2)
             // Well past the first lease, another worker looks for due rows.
-            try await Task.sleep(for: .milliseconds(2_500))
+            try await Task.sleep(for: .milliseconds(7_000))
             let other = ClaimTicket(worker: "other", now: Date(), lease: .seconds(30))
             let got = try await store.claim(.monitor, ticket: other, limit: 10).map(\.request.id)
             stolen.withLock { $0 = got }

@@ -139,7 +139,7 @@ import Testing
         let tx = ExternalComms.transmission(2)
         let started = ContinuousClock.now
         let first = await transmitter.transmit([tx])
-        #expect(ContinuousClock.now - started < .seconds(4))
+        #expect(ContinuousClock.now - started < .seconds(20))  // the 1 s timeout, not a hang (slow under a loaded suite)
         #expect(first[0].failureKind == .possibleDuplicate, "\(first)")
         #expect(first[0].failure?.description.hasPrefix("possible duplicate: ") == true)
         let second = await transmitter.transmit([tx])

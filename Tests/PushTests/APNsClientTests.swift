@@ -45,7 +45,8 @@ struct APNsClientTests {
             #expect(await client.providerTokensSigned == 2)
             #expect(server.providerTokens == [first, second])
             let iat1 = try #require(JWTParts(first)?.claims["iat"] as? Int), iat2 = try #require(JWTParts(second)?.claims["iat"] as? Int)
-            #expect((51 * 60...51 * 60 + 2).contains(iat2 - iat1))
+            // 51 minutes of the test clock plus the real seconds the test took (more under load).
+            #expect((51 * 60...51 * 60 + 30).contains(iat2 - iat1))
         }
     }
 

@@ -39,7 +39,7 @@ enum ActiveMQ {
     static func configuration(port: Int) throws -> STOMPClient.Configuration {
         var configuration = STOMPClient.Configuration(
             endpoint: STOMPEndpoint(host: "127.0.0.1", port: port), login: try login(), passcode: try passcode(),
-            heartBeat: STOMPHeartBeat(send: .seconds(1), receive: .seconds(1)), receiptTimeout: .seconds(20),
+            heartBeat: STOMPHeartBeat(send: .seconds(1), receive: .seconds(15)), receiptTimeout: .seconds(30),
             reconnectBackoff: .milliseconds(100), maxReconnectBackoff: .seconds(1))
         configuration.connectTimeout = .seconds(5)
         return configuration

@@ -59,7 +59,9 @@ extension Database {
         let reason = ["\(report.method.rawValue) report \(report.reference): \(report.outcome.rawValue)", report.detail]
             .compactMap { $0 }.joined(separator: ", ")
         var t = try DistributionTransition(distribution: d, to: target, actor: actor, reason: reason, at: report.at)
-        t.actualSentAt = d.sentAt
+        // A delivered report carries the provider's time (an SMSC's done date, a DSN's
+        // Arrival-Date): that is the actual send, not Herald's clock.
+        t.actualSentAt = report.outcome == .delivered ? report.at : d.sentAt
         if report.outcome == .undeliverable { t.lastError = report.detail ?? "undeliverable" }
         t.retryAt = nil
         let change = Change(

@@ -38,6 +38,9 @@ struct ReportConformance {
         let detail = try #require(try await s.store.request(id: d.requestId))
         #expect(detail.distribution?.status == .delivered)
         #expect(detail.history.contains { $0.to == "delivered" && $0.actor == "smpp-receipts" && $0.at == at })
+        // The provider's time (the receipt's done date) is the actual send, not Herald's clock.
+        #expect(detail.distribution?.actualSentAt == at)
+        #expect(detail.distribution?.sentAt == Fixtures.t0)
     }
 
     /// An email's reference names its distribution twice (`<id@domain>`, `envid:<id>`): those

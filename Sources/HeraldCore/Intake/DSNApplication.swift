@@ -58,7 +58,8 @@ public struct DSNApplication: Sendable, Hashable {
         var matched = primary
         var result = DeliveryReportResult.unmatched
         for reference in references {
-            let report = DeliveryReport(method: .email, reference: reference, outcome: outcome, at: now, detail: detail)
+            // The MTA's Arrival-Date when it gave one (the provider's clock), else the report's arrival.
+            let report = DeliveryReport(method: .email, reference: reference, outcome: outcome, at: dsn.arrivalDate ?? now, detail: detail)
             result = try await store.applyDeliveryReports([report], actor: actor).first ?? .unmatched
             if result != .unmatched {
                 matched = reference

@@ -31,6 +31,9 @@ public struct DeliveryStatusNotification: Sendable, Hashable {
     public var originalMessageId: String?
     /// The per-recipient blocks, in order.
     public var recipients: [Recipient]
+    /// `Arrival-Date`: when the reporting MTA received the message (RFC 5322 date), if given —
+    /// the provider's own time, recorded as the comm's actual send time.
+    public var arrivalDate: Date?
 
     /// Parses a DSN; throws `invalidInput` when there are no per-recipient fields.
     public static func parse(_ bytes: [UInt8]) throws -> DeliveryStatusNotification {
@@ -70,6 +73,7 @@ public struct DeliveryStatusNotification: Sendable, Hashable {
                 continue
             }
             if let envid = group.fields["original-envelope-id"], originalEnvelopeId == nil { originalEnvelopeId = envid }
+            if let arrival = group.fields["arrival-date"], arrivalDate == nil { arrivalDate = Self.date(arrival) }
             for key in ["original-message-id", "x-original-message-id"] {
                 if let id = group.fields[key], originalMessageId == nil { originalMessageId = Self.normalizedMessageId(id) }
             }
@@ -81,6 +85,21 @@ public struct DeliveryStatusNotification: Sendable, Hashable {
             }
             index = group.end
         }
+    }
+
+    /// An RFC 5322 date-time (`Mon, 7 Dec 2026 09:30:00 +0000`, the day name optional, a
+    /// trailing comment ignored); nil when it is not one.
+    public static func date(_ text: String) -> Date? {
+        var value = text.trimmingCharacters(in: .whitespaces)
+        if let paren = value.firstIndex(of: "(") { value = value[..<paren].trimmingCharacters(in: .whitespaces) }
+        if let comma = value.firstIndex(of: ",") { value = value[value.index(after: comma)...].trimmingCharacters(in: .whitespaces) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        for format in ["d MMM yyyy HH:mm:ss Z", "d MMM yyyy HH:mm Z", "d MMM yyyy HH:mm:ss zzz"] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: value) { return date }
+        }
+        return nil
     }
 
     /// `<id@host>` whatever the input's brackets and spacing.

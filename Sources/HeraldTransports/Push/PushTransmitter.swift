@@ -17,9 +17,9 @@ import Synchronization
 /// `permanent` with the provider's reason; a push whose `push.expiresAt` has passed →
 /// `permanent("expired")` without a request.
 ///
-/// One HTTP/2 client carries both providers' requests, at most
+/// APNs pushes go over the APNs client's own HTTP/2 connections, FCM's over one HTTP client; at most
 /// ``PushDirectSettings/concurrency`` at once over all batches. ``shutdown()`` (or the
-/// ``service`` ending) closes it.
+/// ``service`` ending) closes them.
 public struct PushTransmitter: Transmitter {
     /// The settings (validated).
     public let settings: PushDirectSettings
@@ -46,7 +46,7 @@ public struct PushTransmitter: Transmitter {
                 do {
                     apns = try await APNsClient(configuration: APNsConfiguration(
                         privateKeyPEM: a.key, keyID: a.keyID, teamID: a.teamID, topic: a.topic, endpoint: a.endpoint,
-                        timeout: settings.timeout), httpClient: http)
+                        timeout: settings.timeout), caFile: settings.caFile)
                 } catch {
                     throw PushDirectSettings.Keys.apnsKey.invalid("\(error)")
                 }
@@ -188,7 +188,7 @@ public struct PushTransmitter: Transmitter {
     }
 }
 
-/// The push clients and the HTTP client they share; a ``Service`` that closes it at shutdown.
+/// The push clients and FCM's HTTP client; a ``Service`` that closes them at shutdown.
 /// Dropped without ``shutdown()`` (a runtime built without its services), it closes the
 /// client in the background rather than leak it.
 final class PushClients: Service, Sendable {
@@ -205,6 +205,7 @@ final class PushClients: Service, Sendable {
 
     func shutdown() async throws {
         guard closed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        await apns?.shutdown()
         try await http.shutdown()
     }
 
@@ -215,8 +216,11 @@ final class PushClients: Service, Sendable {
 
     deinit {
         if !closed.load(ordering: .acquiring) {
-            let http = self.http
-            Task { try? await http.shutdown() }
+            let http = self.http, apns = self.apns
+            Task {
+                await apns?.shutdown()
+                try? await http.shutdown()
+            }
         }
     }
 }

@@ -195,6 +195,11 @@ public final class APNsClient: Sendable {
         await transport.shutdown()
     }
 
+    /// The executor of the event loop the client's connections run on: tasks that send many
+    /// pushes run best on it (`TaskGroup.addTask(executorPreference:)`), the whole client
+    /// then on one thread with no hop per push.
+    public var taskExecutor: any TaskExecutor { transport.taskExecutor }
+
     /// How many HTTP/2 connections are open or being opened (tests).
     public var connectionCount: Int {
         get async { await transport.connectionCount }

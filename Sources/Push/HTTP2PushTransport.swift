@@ -53,6 +53,13 @@ public final class HTTP2PushTransport: Sendable {
     /// The endpoint URL's path, without a trailing slash (usually empty).
     let pathPrefix: String
     let pool: HTTP2PushPool
+    /// Runs tasks on the pool's event loop (see ``taskExecutor``).
+    private let executor: EventLoopTaskExecutor
+
+    /// A task executor on the event loop the connections run on. Tasks that send many
+    /// requests (`TaskGroup.addTask(executorPreference:)`) run where the answers arrive:
+    /// no thread hop per request, one thread for the whole client.
+    public var taskExecutor: any TaskExecutor { executor }
 
     /// A transport to `url` (`https://host[:port][/path]`) trusting the system's roots and
     /// those in `caFile` (PEM). No connection is opened before the first request.
@@ -90,8 +97,10 @@ public final class HTTP2PushTransport: Sendable {
         } catch {
             throw PushError.invalidCredentials("TLS configuration: \(error)")
         }
-        pool = HTTP2PushPool(eventLoop: eventLoopGroup.next(), host: bareHost, port: port,
+        let eventLoop = eventLoopGroup.next()
+        pool = HTTP2PushPool(eventLoop: eventLoop, host: bareHost, port: port,
                              serverName: isIP ? nil : bareHost, sslContext: context, configuration: configuration)
+        executor = EventLoopTaskExecutor(eventLoop: eventLoop)
     }
 
     /// Closes the connections; requests in flight fail as possible duplicates, queued ones
@@ -677,4 +686,21 @@ final class HTTP2PushConnection: ChannelInboundHandler, @unchecked Sendable {
 struct PushTransportError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// A task executor running its jobs on one NIO event loop: tasks that send many pushes run
+/// where their answers arrive, without a hop between the event loop and the global
+/// executor's threads for every push.
+final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
+    let eventLoop: any EventLoop
+
+    init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        eventLoop.execute { job.runSynchronously(on: executor) }
+    }
 }

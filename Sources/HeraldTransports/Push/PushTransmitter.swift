@@ -95,8 +95,10 @@ public struct PushTransmitter: Transmitter {
         let cursor = BatchCursor()
         var outcomes = [TransmissionOutcome?](repeating: nil, count: batch.count)
         await withTaskGroup(of: [(Int, TransmissionOutcome)].self) { group in
+            // On the APNs client's event loop when there is one: no thread hop per push.
+            let executor = clients.apns?.taskExecutor
             for _ in 0..<workers {
-                group.addTask {
+                group.addTask(executorPreference: executor) {
                     var done: [(Int, TransmissionOutcome)] = []
                     while true {
                         let index = cursor.take()

@@ -247,7 +247,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Push providers over HTTP/2: APNs (ES256 provider tokens) and FCM HTTP v1 (OAuth2 from a service account).
+        // Push providers over HTTP/2: APNs (ES256 provider tokens, its own NIOHTTP2 transport) and FCM HTTP v1
+        // (OAuth2 from a service account, on AsyncHTTPClient).
         .target(
             name: "Push",
             dependencies: [
@@ -257,7 +258,10 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),  // APNs: its own HTTP/2 transport
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

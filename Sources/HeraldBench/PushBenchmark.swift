@@ -139,7 +139,8 @@ public enum PushBenchmark {
         let start = ContinuousClock.now
         let (latencies, failures) = await withTaskGroup(of: ([Double], Int).self) { group in
             for _ in 0..<streams {
-                group.addTask {
+                // As the transmitter does: the workers on the client's event loop.
+                group.addTask(executorPreference: client.taskExecutor) {
                     var latencies: [Double] = []
                     latencies.reserveCapacity(count / streams + 1)
                     var failures = 0

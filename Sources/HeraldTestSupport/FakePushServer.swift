@@ -52,13 +52,19 @@ public final class FakePushServer: Sendable {
         public var headers: [(String, String)]
         /// The body.
         public var body: String
+        /// How long the server waits before answering; nil answers at once.
+        public var delay: Duration?
 
         /// Creates an answer.
-        public init(status: Int, headers: [(String, String)] = [], body: String = "") {
+        public init(status: Int, headers: [(String, String)] = [], body: String = "", delay: Duration? = nil) {
             self.status = status
             self.headers = headers
             self.body = body
+            self.delay = delay
         }
+
+        /// No answer at all: the stream is left open (a client's timeout).
+        public static let noAnswer = Response(status: 0)
 
         /// APNs' error answer: `{"reason": …}` (410 also with a `timestamp`).
         public static func apns(_ status: Int, reason: String, retryAfter: Int? = nil) -> Response {
@@ -99,11 +105,13 @@ public final class FakePushServer: Sendable {
         public var checks: Bool
         /// Whether requests are recorded (``requests``).
         public var record: Bool
+        /// Faults to inject.
+        public var faults: Faults
 
         /// Creates options.
         public init(apnsKeys: [String: P256.Signing.PublicKey] = [:], apnsTeamID: String? = nil, apnsTopic: String? = nil,
                     fcmKey: _RSA.Signing.PublicKey? = nil, fcmClientEmail: String? = nil, fcmProject: String? = nil,
-                    accessTokenLifetime: Int = 3600, checks: Bool = true, record: Bool = true) {
+                    accessTokenLifetime: Int = 3600, checks: Bool = true, record: Bool = true, faults: Faults = Faults()) {
             self.apnsKeys = apnsKeys
             self.apnsTeamID = apnsTeamID
             self.apnsTopic = apnsTopic
@@ -113,6 +121,31 @@ public final class FakePushServer: Sendable {
             self.accessTokenLifetime = accessTokenLifetime
             self.checks = checks
             self.record = record
+            self.faults = faults
+        }
+    }
+
+    /// Faults the server injects (the HTTP/2 transport's tests). The connection faults hit the
+    /// first connection only; the ones after it are served normally.
+    public struct Faults: Sendable {
+        /// After this many requests answered on the first connection, the next request is not
+        /// processed: the server sends `GOAWAY` naming the last stream it answered and answers
+        /// no stream above it.
+        public var goAwayAfter: Int?
+        /// After this many requests answered on the first connection, the next request closes
+        /// the TCP connection with the streams in flight unanswered (no GOAWAY).
+        public var dropAfter: Int?
+        /// `SETTINGS_MAX_CONCURRENT_STREAMS` announced to clients.
+        public var maxConcurrentStreams: Int
+        /// Every answer delayed by this long (streams stay open meanwhile).
+        public var answerDelay: Duration?
+
+        /// Creates faults (none by default).
+        public init(goAwayAfter: Int? = nil, dropAfter: Int? = nil, maxConcurrentStreams: Int = 1000, answerDelay: Duration? = nil) {
+            self.goAwayAfter = goAwayAfter
+            self.dropAfter = dropAfter
+            self.maxConcurrentStreams = maxConcurrentStreams
+            self.answerDelay = answerDelay
         }
     }
 
@@ -133,6 +166,7 @@ public final class FakePushServer: Sendable {
     private let recorded = Mutex<[Request]>([])
     private let counter = Atomic<Int>(0)
     private let connections = Atomic<Int>(0)
+    private let openStreamsPeak = Atomic<Int>(0)
     private let tokens = Mutex<State>(State())
 
     struct State {
@@ -155,6 +189,8 @@ public final class FakePushServer: Sendable {
     public var requestCount: Int { counter.load(ordering: .relaxed) }
     /// How many connections were accepted.
     public var connectionCount: Int { connections.load(ordering: .relaxed) }
+    /// The most streams seen open at once on one connection.
+    public var maxOpenStreams: Int { openStreamsPeak.load(ordering: .relaxed) }
     /// The distinct APNs provider tokens that passed verification, in order.
     public var providerTokens: [String] { tokens.withLock { $0.providerTokens } }
     /// The FCM assertions that passed verification, in order.
@@ -179,7 +215,7 @@ public final class FakePushServer: Sendable {
     public func start() async throws {
         let context = try authority.serverContext(alpn: ["h2"])
         let settings = [
-            HTTP2Setting(parameter: .maxConcurrentStreams, value: 1000),
+            HTTP2Setting(parameter: .maxConcurrentStreams, value: options.faults.maxConcurrentStreams),
             HTTP2Setting(parameter: .maxHeaderListSize, value: HPACKDecoder.defaultMaxHeaderListSize),
             HTTP2Setting(parameter: .initialWindowSize, value: 1 << 20),
         ]
@@ -193,8 +229,7 @@ public final class FakePushServer: Sendable {
                 } catch {
                     return channel.eventLoop.makeFailedFuture(error)
                 }
-                self.connections.add(1, ordering: .relaxed)
-                let connection = Connection()
+                let connection = Connection(index: self.connections.add(1, ordering: .relaxed).newValue)
                 return channel.configureHTTP2Pipeline(mode: .server, initialLocalSettings: settings, targetWindowSize: 1 << 20) { stream in
                     stream.eventLoop.makeCompletedFuture {
                         try stream.pipeline.syncOperations.addHandler(StreamHandler(server: self, connection: connection))
@@ -227,9 +262,28 @@ public final class FakePushServer: Sendable {
         }
     }
 
-    /// Per connection: the provider tokens already verified on it.
+    /// Per connection: the provider tokens already verified on it, its streams and faults.
     final class Connection: Sendable {
+        /// 1 for the first connection accepted.
+        let index: Int
         let verified = Mutex<Set<String>>([])
+        let streams = Mutex<Streams>(Streams())
+
+        struct Streams {
+            var open = 0
+            var answered = 0
+            var lastAnswered = HTTP2StreamID.rootStream
+            var wentAway = false
+        }
+
+        init(index: Int) {
+            self.index = index
+        }
+    }
+
+    fileprivate func streamOpened(_ connection: Connection) {
+        let open = connection.streams.withLock { $0.open += 1; return $0.open }
+        openStreamsPeak.max(open, ordering: .relaxed)
     }
 
     // MARK: Answering
@@ -375,6 +429,7 @@ public final class FakePushServer: Sendable {
         let server: FakePushServer
         let connection: Connection
         var request = Request(method: "", path: "", headers: [], body: [])
+        var counted = false
 
         /// Whether headers and body are kept (checks or recording on); else only `:method`
         /// and `:path` are (the bench's fast path: HPACK and frames still decoded, the body read).
@@ -389,6 +444,10 @@ public final class FakePushServer: Sendable {
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
             case .headers(let headers):
+                if !counted {
+                    counted = true
+                    server.streamOpened(connection)
+                }
                 for (name, value, _) in headers.headers {
                     switch name {
                     case ":method": request.method = value
@@ -408,8 +467,52 @@ public final class FakePushServer: Sendable {
             }
         }
 
+        func channelInactive(context: ChannelHandlerContext) {
+            if counted { connection.streams.withLock { $0.open -= 1 } }
+            context.fireChannelInactive()
+        }
+
+        /// The connection faults: whether this request is left unprocessed.
+        func injectFault(context: ChannelHandlerContext) -> Bool {
+            let faults = server.options.faults
+            guard connection.index == 1, faults.goAwayAfter != nil || faults.dropAfter != nil,
+                  let parent = context.channel.parent else { return false }
+            let (answered, last, wentAway) = connection.streams.withLock { ($0.answered, $0.lastAnswered, $0.wentAway) }
+            if let limit = faults.dropAfter, answered >= limit {
+                parent.close(promise: nil)
+                return true
+            }
+            if let limit = faults.goAwayAfter, answered >= limit {
+                if !wentAway {
+                    connection.streams.withLock { $0.wentAway = true }
+                    let frame = HTTP2Frame(streamID: .rootStream, payload: .goAway(lastStreamID: last, errorCode: .noError, opaqueData: nil))
+                    parent.writeAndFlush(frame, promise: nil)
+                }
+                return true
+            }
+            return false
+        }
+
         func respond(context: ChannelHandlerContext) {
+            if injectFault(context: context) { return }
             let response = server.answer(&request, connection: connection)
+            if response.status == 0 { return }  // ``Response/noAnswer``
+            let id = (try? context.channel.syncOptions?.getOption(HTTP2StreamChannelOptions.streamID)) ?? .rootStream
+            connection.streams.withLock {
+                $0.answered += 1
+                $0.lastAnswered = max($0.lastAnswered, id)
+            }
+            if let delay = response.delay ?? server.options.faults.answerDelay {
+                let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
+                context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(nanoseconds)) {
+                    self.write(response, context: context)
+                }
+                return
+            }
+            write(response, context: context)
+        }
+
+        func write(_ response: Response, context: ChannelHandlerContext) {
             var headers = HPACKHeaders([(":status", String(response.status))])
             for (name, value) in response.headers { headers.add(name: name.lowercased(), value: value) }
             if response.body.isEmpty {

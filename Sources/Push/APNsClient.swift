@@ -1,10 +1,10 @@
-import AsyncHTTPClient
 import Crypto
 import Foundation
 import JWTKit
-import Logging
 import NIOCore
-import NIOHTTP1
+import NIOHPACK
+import NIOPosix
+import Synchronization
 
 /// Where and as whom an ``APNsClient`` sends.
 public struct APNsConfiguration: Sendable {
@@ -33,11 +33,14 @@ public struct APNsConfiguration: Sendable {
     public var maxRetryAfterWait: Duration
     /// The clock (tests move it).
     public var now: @Sendable () -> Date
+    /// The HTTP/2 connections to APNs: how many at most, the connect timeout, the backoff.
+    public var connections: HTTP2PushTransport.Configuration
 
     /// Creates a configuration; `endpoint` is `production`, `sandbox` or a URL.
     public init(privateKeyPEM: String, keyID: String, teamID: String, topic: String, endpoint: String = APNsConfiguration.production,
                 tokenLifetime: Duration = .seconds(50 * 60), timeout: Duration = .seconds(30),
-                maxRetryAfterWait: Duration = .seconds(10), now: @escaping @Sendable () -> Date = { Date() }) {
+                maxRetryAfterWait: Duration = .seconds(10), now: @escaping @Sendable () -> Date = { Date() },
+                connections: HTTP2PushTransport.Configuration = HTTP2PushTransport.Configuration()) {
         self.privateKeyPEM = privateKeyPEM
         self.keyID = keyID
         self.teamID = teamID
@@ -47,6 +50,7 @@ public struct APNsConfiguration: Sendable {
         self.timeout = timeout
         self.maxRetryAfterWait = maxRetryAfterWait
         self.now = now
+        self.connections = connections
     }
 
     /// The endpoint as a base URL without a trailing slash: `production` and `sandbox` by name.
@@ -87,9 +91,13 @@ actor APNsProviderToken {
     private let keys: JWTKeyCollection
     private let keyID: String
     private let teamID: String
-    private let lifetime: Duration
-    private let now: @Sendable () -> Date
-    private var current: (token: String, issued: Date)?
+    private nonisolated let lifetime: Duration
+    private nonisolated let now: @Sendable () -> Date
+    private var current: (token: String, issued: Date)? {
+        didSet { cache.withLock { $0 = current } }
+    }
+    /// ``current`` readable without a hop onto the actor (every push reads it).
+    private nonisolated let cache = Mutex<(token: String, issued: Date)?>(nil)
     /// How many tokens were signed (tests).
     private(set) var signed = 0
 
@@ -109,6 +117,16 @@ actor APNsProviderToken {
     }
 
     private var pending: Task<(String, Date), any Error>?
+
+    /// The cached token while it is younger than the lifetime, read without the actor.
+    nonisolated func cachedToken() -> String? {
+        let date = now()
+        return cache.withLock { current in
+            guard let current, date.timeIntervalSince(current.issued) < Double(lifetime.components.seconds), date >= current.issued
+            else { return nil }
+            return current.token
+        }
+    }
 
     /// The token to send now: the cached one while it is younger than the lifetime.
     /// Concurrent callers share one signing (the actor is reentrant across the signing).
@@ -137,28 +155,54 @@ actor APNsProviderToken {
     }
 }
 
-/// Apple's APNs provider API over HTTP/2 with token-based authentication: one `HTTPClient`
-/// (one connection per endpoint carrying many concurrent streams), one provider token signed
-/// with the team's key and renewed every ``APNsConfiguration/tokenLifetime``.
+/// Apple's APNs provider API over HTTP/2 with token-based authentication: its own
+/// ``HTTP2PushTransport`` (a pool of one or two HTTP/2 connections carrying many concurrent
+/// streams), one provider token signed with the team's key and renewed every
+/// ``APNsConfiguration/tokenLifetime``.
 ///
 /// Answers: 200 → ``PushResult/sent(id:)`` with `apns-id`; 410, or 400 `BadDeviceToken` →
 /// ``PushResult/tokenGone(reason:status:)``; 429 and 5xx → ``PushResult/retry(reason:status:retryAfter:)``;
 /// 403 `ExpiredProviderToken` → sent once more with a new token; any other status →
-/// ``PushResult/permanent(reason:status:)`` with Apple's reason.
+/// ``PushResult/permanent(reason:status:)`` with Apple's reason. No answer: the endpoint
+/// unreachable, or the push still queued at its timeout → ``PushResult/retry(reason:status:retryAfter:)``;
+/// the connection lost, the stream reset or the timeout reached with the push sent →
+/// ``PushResult/possibleDuplicate(reason:)``.
 public final class APNsClient: Sendable {
     /// The configuration.
     public let configuration: APNsConfiguration
-    let baseURL: String
-    let exchange: PushExchange
+    let transport: HTTP2PushTransport
     let providerToken: APNsProviderToken
+    /// `:path` up to the device token.
+    let pathPrefix: String
+    let authority: String
 
-    /// Creates a client sending through `httpClient` (see ``Push/makeHTTPClient(caFile:connectTimeout:)``),
-    /// which the caller shuts down. Throws when the key or the endpoint is unusable.
-    public init(configuration: APNsConfiguration, httpClient: HTTPClient) async throws {
+    /// Creates a client with its own connections to the endpoint, trusting the system's roots
+    /// and those in `caFile` (PEM). No connection is opened before the first push; close
+    /// them with ``shutdown()``. Throws when the key, the endpoint or the CA file is unusable.
+    public init(configuration: APNsConfiguration, caFile: String? = nil,
+                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws {
         self.configuration = configuration
-        self.baseURL = try APNsConfiguration.baseURL(configuration.endpoint)
-        self.exchange = PushExchange(client: httpClient, timeout: configuration.timeout, provider: "APNs")
+        let baseURL = try APNsConfiguration.baseURL(configuration.endpoint)
+        self.transport = try HTTP2PushTransport(url: baseURL, caFile: caFile, configuration: configuration.connections,
+                                                eventLoopGroup: eventLoopGroup)
+        self.pathPrefix = transport.pathPrefix + "/3/device/"
+        self.authority = transport.authority
         self.providerToken = try await APNsProviderToken(configuration: configuration)
+    }
+
+    /// Closes the connections (idempotent); pushes after it fail as retries.
+    public func shutdown() async {
+        await transport.shutdown()
+    }
+
+    /// The executor of the event loop the client's connections run on: tasks that send many
+    /// pushes run best on it (`TaskGroup.addTask(executorPreference:)`), the whole client
+    /// then on one thread with no hop per push.
+    public var taskExecutor: any TaskExecutor { transport.taskExecutor }
+
+    /// How many HTTP/2 connections are open or being opened (tests).
+    public var connectionCount: Int {
+        get async { await transport.connectionCount }
     }
 
     /// The provider token the next request carries (tests and tools).
@@ -186,41 +230,32 @@ public final class APNsClient: Sendable {
     /// Sends a prepared payload (checked by ``APNsNotification/payload()``) with the headers of
     /// `notification`.
     public func send(payload: Data, notification: APNsNotification, to deviceToken: String) async -> PushResult {
-        guard !deviceToken.isEmpty, deviceToken.allSatisfy({ $0.isHexDigit }) else {
+        guard !deviceToken.isEmpty, deviceToken.utf8.allSatisfy({ Self.isHexDigit($0) }) else {
             return .tokenGone(reason: "BadDeviceToken (not a hex device token)", status: 400)
         }
+        let body = ByteBuffer(bytes: payload)
         var renewed = false
         var waited = false
         while true {
             let token: String
-            do {
-                token = try await providerToken.token()
-            } catch {
-                return .permanent(reason: "APNs provider token cannot be signed: \(error)", status: nil)
+            if let cached = providerToken.cachedToken() {
+                token = cached
+            } else {
+                do {
+                    token = try await providerToken.token()
+                } catch {
+                    return .permanent(reason: "APNs provider token cannot be signed: \(error)", status: nil)
+                }
             }
-            var request = HTTPClientRequest(url: "\(baseURL)/3/device/\(deviceToken)")
-            request.method = .POST
-            request.headers.add(name: "authorization", value: "bearer \(token)")
-            request.headers.add(name: "apns-topic", value: configuration.topic)
-            request.headers.add(name: "apns-push-type", value: notification.pushType)
-            if var priority = notification.priority {
-                if notification.pushType == "background" { priority = min(priority, 5) }  // Apple refuses 10 for background pushes
-                request.headers.add(name: "apns-priority", value: String(priority))
-            }
-            let expiration = notification.expiration.map { Int($0.timeIntervalSince1970) } ?? 0
-            request.headers.add(name: "apns-expiration", value: String(max(0, expiration)))
-            if let collapse = notification.collapseID, !collapse.isEmpty {
-                request.headers.add(name: "apns-collapse-id", value: collapse)
-            }
-            request.headers.add(name: "content-type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: payload))
-            let answer: PushExchange.Answer
-            switch await exchange.execute(request) {
+            let headers = requestHeaders(notification, deviceToken: deviceToken, providerToken: token, length: payload.count)
+            let answer: HTTP2Answer
+            switch await transport.execute(headers: headers, body: body, timeout: configuration.timeout) {
             case .failure(let failure): return failure.result
             case .success(let value): answer = value
             }
-            let result = Self.result(status: answer.status, headers: answer.headers, body: answer.body, now: configuration.now())
-            if answer.status == 403, !renewed, Self.reason(answer.body) == "ExpiredProviderToken" {
+            let body = Data(answer.body)
+            let result = Self.result(status: answer.status, headers: answer.headers, body: body, now: configuration.now())
+            if answer.status == 403, !renewed, Self.reason(body) == "ExpiredProviderToken" {
                 await providerToken.invalidate(token)
                 renewed = true
                 continue
@@ -234,13 +269,46 @@ public final class APNsClient: Sendable {
         }
     }
 
+    static func isHexDigit(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"): true
+        default: false
+        }
+    }
+
+    /// The request's header block: pseudo-headers, the provider token, the `apns-*` headers.
+    /// The device token's path is never put in the HPACK table; the rest repeats and is.
+    func requestHeaders(_ notification: APNsNotification, deviceToken: String, providerToken: String, length: Int) -> HPACKHeaders {
+        var headers = HPACKHeaders()
+        headers.reserveCapacity(12)
+        headers.add(name: ":method", value: "POST")
+        headers.add(name: ":scheme", value: "https")
+        headers.add(name: ":authority", value: authority)
+        headers.add(name: ":path", value: pathPrefix + deviceToken, indexing: .nonIndexable)
+        headers.add(name: "authorization", value: "bearer " + providerToken)
+        headers.add(name: "apns-topic", value: configuration.topic)
+        headers.add(name: "apns-push-type", value: notification.pushType)
+        if var priority = notification.priority {
+            if notification.pushType == "background" { priority = min(priority, 5) }  // Apple refuses 10 for background pushes
+            headers.add(name: "apns-priority", value: String(priority))
+        }
+        let expiration = notification.expiration.map { Int($0.timeIntervalSince1970) } ?? 0
+        headers.add(name: "apns-expiration", value: String(max(0, expiration)))
+        if let collapse = notification.collapseID, !collapse.isEmpty {
+            headers.add(name: "apns-collapse-id", value: collapse, indexing: .nonIndexable)
+        }
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-length", value: String(length))
+        return headers
+    }
+
     /// Apple's `reason`, or nil.
     static func reason(_ body: Data) -> String? {
         PushJSON.object(body)?["reason"] as? String
     }
 
     /// The result of an answered request.
-    static func result(status: Int, headers: HTTPHeaders, body: Data, now: Date = Date()) -> PushResult {
+    static func result(status: Int, headers: HPACKHeaders, body: Data, now: Date = Date()) -> PushResult {
         if status == 200 { return .sent(id: headers.first(name: "apns-id") ?? "") }
         let reason = Self.reason(body)
         let said = reason ?? PushJSON.excerpt(body)

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Crypto
 import Foundation
 import HeraldTestSupport
@@ -13,7 +12,7 @@ struct APNsClientTests {
     @Test("the provider token is an ES256 JWT with kid, iss = team and iat, verifiable with the public key")
     func providerTokenContents() async throws {
         try await withPushServer { server, http in
-            let client = try await APNsClient(configuration: credentials.apnsConfiguration(endpoint: server.endpoint), httpClient: http)
+            let client = try await APNsClient(configuration: credentials.apnsConfiguration(endpoint: server.endpoint), caFile: server.caFile)
             let token = try await client.currentProviderToken()
             let parts = try #require(JWTParts(token))
             #expect(parts.header["alg"] as? String == "ES256")
@@ -31,7 +30,7 @@ struct APNsClientTests {
     func providerTokenRenewal() async throws {
         try await withPushServer { server, http in
             let clock = TestClock(offset: -55 * 60)
-            let client = try await APNsClient(configuration: credentials.apnsConfiguration(endpoint: server.endpoint, clock: clock), httpClient: http)
+            let client = try await APNsClient(configuration: credentials.apnsConfiguration(endpoint: server.endpoint, clock: clock), caFile: server.caFile)
             #expect(await client.send(APNsNotification(body: "one"), to: Self.device).isSent)
             let first = try await client.currentProviderToken()
             clock.advance(30 * 60)
@@ -53,7 +52,7 @@ struct APNsClientTests {
     @Test("headers and payload reach APNs as given")
     func headersAndPayload() async throws {
         try await withPushServer { server, http in
-            let client = try await APNsClient(configuration: credentials.apnsConfiguration(endpoint: server.endpoint), httpClient: http)
+            let client = try await APNsClient(configuration: credentials.apnsConfiguration(endpoint: server.endpoint), caFile: server.caFile)
             let expiry = Date(timeIntervalSince1970: 1_900_000_000)
             let notification = APNsNotification(title: "Hello", body: "Your bill is ready", badge: 3, sound: "default",
                                                 customData: #"{"billId": "B-1", "amount": 12.5}"#, priority: 5,
@@ -101,7 +100,7 @@ struct APNsClientTests {
             tokens[7]: [.apns(413, reason: "PayloadTooLarge")],
         ]
         try await withPushServer(answers: answers) { server, http in
-            let client = try await APNsClient(configuration: credentials.apnsConfiguration(endpoint: server.endpoint), httpClient: http)
+            let client = try await APNsClient(configuration: credentials.apnsConfiguration(endpoint: server.endpoint), caFile: server.caFile)
             func send(_ i: Int) async -> PushResult { await client.send(APNsNotification(body: "x"), to: tokens[i]) }
             #expect(await send(0) == .tokenGone(reason: "Unregistered", status: 410))
             #expect(await send(1) == .tokenGone(reason: "BadDeviceToken", status: 400))
@@ -125,7 +124,7 @@ struct APNsClientTests {
         let short = "01" + String(repeating: "0", count: 62), long = "02" + String(repeating: "0", count: 62)
         try await withPushServer(answers: [short: [.apns(429, reason: "TooManyRequests", retryAfter: 1), .init(status: 200, headers: [("apns-id", "LATER")])],
                                            long: [.apns(503, reason: "ServiceUnavailable", retryAfter: 120)]]) { server, http in
-            let client = try await APNsClient(configuration: credentials.apnsConfiguration(endpoint: server.endpoint), httpClient: http)
+            let client = try await APNsClient(configuration: credentials.apnsConfiguration(endpoint: server.endpoint), caFile: server.caFile)
             let start = ContinuousClock.now
             #expect(await client.send(APNsNotification(body: "x"), to: short) == .sent(id: "LATER"))
             #expect(ContinuousClock.now - start >= .seconds(1))
@@ -137,7 +136,7 @@ struct APNsClientTests {
     @Test("a payload over 4096 bytes is refused before any request")
     func payloadLimit() async throws {
         try await withPushServer { server, http in
-            let client = try await APNsClient(configuration: credentials.apnsConfiguration(endpoint: server.endpoint), httpClient: http)
+            let client = try await APNsClient(configuration: credentials.apnsConfiguration(endpoint: server.endpoint), caFile: server.caFile)
             let fits = APNsNotification(body: String(repeating: "a", count: 4096 - #"{"aps":{"alert":{"body":""}}}"#.utf8.count))
             #expect(try fits.payload().count == 4096)
             #expect(await client.send(fits, to: Self.device).isSent)
@@ -171,7 +170,7 @@ struct APNsClientTests {
     @Test("many pushes at once share one HTTP/2 connection")
     func connectionReuse() async throws {
         try await withPushServer { server, http in
-            let client = try await APNsClient(configuration: credentials.apnsConfiguration(endpoint: server.endpoint), httpClient: http)
+            let client = try await APNsClient(configuration: credentials.apnsConfiguration(endpoint: server.endpoint), caFile: server.caFile)
             let results = await withTaskGroup(of: PushResult.self) { group in
                 for i in 0..<200 { group.addTask { await client.send(APNsNotification(body: "n\(i)"), to: Self.device) } }
                 return await group.reduce(into: []) { $0.append($1) }
@@ -186,10 +185,11 @@ struct APNsClientTests {
     @Test("a client without the test CA fails TLS; verification is never off")
     func untrustedServer() async throws {
         try await withPushServer { server, _ in
-            let plain = try Push.makeHTTPClient(connectTimeout: .seconds(3))
-            let client = try await APNsClient(configuration: credentials.apnsConfiguration(endpoint: server.endpoint), httpClient: plain)
+            var configuration = credentials.apnsConfiguration(endpoint: server.endpoint)
+            configuration.connections.connectTimeout = .seconds(3)
+            let client = try await APNsClient(configuration: configuration)  // no caFile: the system's roots only
             let result = await client.send(APNsNotification(body: "x"), to: Self.device)
-            try await plain.shutdown()
+            await client.shutdown()
             guard case .retry(let reason, nil, nil) = result else { Issue.record("expected a TLS failure, got \(result)"); return }
             #expect(reason.contains("certificate") || reason.contains("handshake") || reason.contains("SSL"), "\(reason)")
             #expect(server.requestCount == 0)
@@ -206,7 +206,7 @@ struct APNsClientTests {
 
     @Test("the provider token verifies with PyJWT against the public key")
     func pyJWTVerifies() async throws {
-        let client = try await APNsClient(configuration: credentials.apnsConfiguration(endpoint: "sandbox"), httpClient: HTTPClient.shared)
+        let client = try await APNsClient(configuration: credentials.apnsConfiguration(endpoint: "sandbox"))
         let token = try await client.currentProviderToken()
         let script = """
             import jwt, sys, json

@@ -17,9 +17,9 @@ import Synchronization
 /// `permanent` with the provider's reason; a push whose `push.expiresAt` has passed →
 /// `permanent("expired")` without a request.
 ///
-/// One HTTP/2 client carries both providers' requests, at most
+/// APNs pushes go over the APNs client's own HTTP/2 connections, FCM's over one HTTP client; at most
 /// ``PushDirectSettings/concurrency`` at once over all batches. ``shutdown()`` (or the
-/// ``service`` ending) closes it.
+/// ``service`` ending) closes them.
 public struct PushTransmitter: Transmitter {
     /// The settings (validated).
     public let settings: PushDirectSettings
@@ -46,7 +46,7 @@ public struct PushTransmitter: Transmitter {
                 do {
                     apns = try await APNsClient(configuration: APNsConfiguration(
                         privateKeyPEM: a.key, keyID: a.keyID, teamID: a.teamID, topic: a.topic, endpoint: a.endpoint,
-                        timeout: settings.timeout), httpClient: http)
+                        timeout: settings.timeout), caFile: settings.caFile)
                 } catch {
                     throw PushDirectSettings.Keys.apnsKey.invalid("\(error)")
                 }
@@ -85,26 +85,34 @@ public struct PushTransmitter: Transmitter {
     /// A service that closes the HTTP client when the service group shuts down.
     public var service: some Service { clients }
 
-    /// Sends the batch concurrently; one outcome per transmission, in order.
+    /// Sends the batch concurrently; one outcome per transmission, in order. At most
+    /// ``PushDirectSettings/concurrency`` workers take the pushes in turn (a task per worker,
+    /// not per push: at tens of thousands of pushes a second a task each costs more than the
+    /// HTTP/2 request).
     public func transmit(_ batch: [Transmission]) async -> [TransmissionOutcome] {
+        let workers = min(max(1, settings.concurrency), batch.count)
+        guard workers > 0 else { return [] }
+        let cursor = BatchCursor()
         var outcomes = [TransmissionOutcome?](repeating: nil, count: batch.count)
-        let limit = max(1, settings.concurrency)
-        await withTaskGroup(of: (Int, TransmissionOutcome).self) { group in
-            var next = 0
-            func startNext() {
-                let index = next
-                let tx = batch[index]
-                next += 1
-                group.addTask {
-                    await self.inFlight.acquire()
-                    defer { self.inFlight.release() }
-                    return (index, await self.transmit(tx))
+        await withTaskGroup(of: [(Int, TransmissionOutcome)].self) { group in
+            // On the APNs client's event loop when there is one: no thread hop per push.
+            let executor = clients.apns?.taskExecutor
+            for _ in 0..<workers {
+                group.addTask(executorPreference: executor) {
+                    var done: [(Int, TransmissionOutcome)] = []
+                    while true {
+                        let index = cursor.take()
+                        guard index < batch.count else { break }
+                        await self.inFlight.acquire()
+                        let outcome = await self.transmit(batch[index])
+                        self.inFlight.release()
+                        done.append((index, outcome))
+                    }
+                    return done
                 }
             }
-            while next < batch.count && next < limit { startNext() }
-            for await (index, outcome) in group {
-                outcomes[index] = outcome
-                if next < batch.count { startNext() }
+            for await part in group {
+                for (index, outcome) in part { outcomes[index] = outcome }
             }
         }
         return outcomes.map { $0 ?? .retry("not sent") }
@@ -188,7 +196,13 @@ public struct PushTransmitter: Transmitter {
     }
 }
 
-/// The push clients and the HTTP client they share; a ``Service`` that closes it at shutdown.
+/// Hands out the indices of a batch, 0, 1, 2, …, to its workers.
+final class BatchCursor: Sendable {
+    private let next = Atomic<Int>(0)
+    func take() -> Int { next.add(1, ordering: .relaxed).oldValue }
+}
+
+/// The push clients and FCM's HTTP client; a ``Service`` that closes them at shutdown.
 /// Dropped without ``shutdown()`` (a runtime built without its services), it closes the
 /// client in the background rather than leak it.
 final class PushClients: Service, Sendable {
@@ -205,6 +219,7 @@ final class PushClients: Service, Sendable {
 
     func shutdown() async throws {
         guard closed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        await apns?.shutdown()
         try await http.shutdown()
     }
 
@@ -215,8 +230,11 @@ final class PushClients: Service, Sendable {
 
     deinit {
         if !closed.load(ordering: .acquiring) {
-            let http = self.http
-            Task { try? await http.shutdown() }
+            let http = self.http, apns = self.apns
+            Task {
+                await apns?.shutdown()
+                try? await http.shutdown()
+            }
         }
     }
 }

@@ -262,6 +262,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),  // APNs: its own HTTP/2 transport
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
+                .product(name: "NIOTLS", package: "swift-nio"),  // ALPN
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -4,7 +4,7 @@ import HeraldCore
 
 extension SQLiteStore {
     public func applyStatusUpdates(_ updates: [StatusUpdate], scope: String, actor: String,
-                                   permit: @Sendable (_ commsCode: String, _ method: DeliveryMethod) -> String?) async throws -> [StatusUpdateResult] {
+                                   permit: (@Sendable (_ commsCode: String, _ method: DeliveryMethod) -> String?)?) async throws -> [StatusUpdateResult] {
         let receivedAt = now
         return try await writer.write { db in
             var results: [StatusUpdateResult] = []
@@ -54,23 +54,23 @@ extension Database {
     func distribution(for comm: StatusUpdate.Comm) throws -> Distribution? {
         switch comm {
         case .request(let id):
-            return try DistributionRecord.fetchOne(self, sql: "SELECT * FROM distributions WHERE request_id = ?", arguments: [id])?.model
+            return try DistributionRecord.fetchOne(cachedStatement(sql: "SELECT * FROM distributions WHERE request_id = ?"), arguments: [id])?.model
         case .reference(let reference):
             let methods = DeliveryMethod.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-            if let record = try DistributionRecord.fetchOne(self, sql: """
+            if let record = try DistributionRecord.fetchOne(cachedStatement(sql: """
                 SELECT d.* FROM distribution_references r JOIN distributions d ON d.id = r.distribution_id
                 WHERE r.method IN (\(methods)) AND r.reference = ? LIMIT 1
-                """, arguments: [reference]) {
+                """), arguments: [reference]) {
                 return record.model
             }
-            return try DistributionRecord.fetchOne(self, sql: "SELECT * FROM distributions WHERE reference = ? LIMIT 1",
+            return try DistributionRecord.fetchOne(cachedStatement(sql: "SELECT * FROM distributions WHERE reference = ? LIMIT 1"),
                                                    arguments: [reference])?.model
         }
     }
 
     /// Applies one update (inside its savepoint) and says what became of it.
     func apply(_ update: StatusUpdate, actor: String, receivedAt: Date,
-               permit: (_ commsCode: String, _ method: DeliveryMethod) -> String?) throws -> StatusUpdateResult {
+               permit: ((_ commsCode: String, _ method: DeliveryMethod) -> String?)?) throws -> StatusUpdateResult {
         let at = update.at ?? receivedAt
         let reference: String = switch update.comm {
         case .request(let id): "request:\(id)"
@@ -84,7 +84,7 @@ extension Database {
             try log(update, reference: reference, at: at, receivedAt: receivedAt, disposition: "unknown", distributionId: nil, method: .external)
             return StatusUpdateResult(updateId: update.updateId, result: .unknown, detail: name)
         }
-        if let code = try String.fetchOne(self, sql: "SELECT comms_code FROM comms_requests WHERE id = ?", arguments: [d.requestId]),
+        if let permit, let code = try String.fetchOne(cachedStatement(sql: "SELECT comms_code FROM comms_requests WHERE id = ?"), arguments: [d.requestId]),
            let refusal = permit(code, d.method) {
             try log(update, reference: reference, at: at, receivedAt: receivedAt, disposition: "ignored", distributionId: d.id, method: d.method)
             return StatusUpdateResult(updateId: update.updateId, result: .illegal, detail: refusal, requestId: d.requestId)

@@ -236,7 +236,7 @@ struct Catalog: AsyncParsableCommand {
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (not tests).", subcommands: [Pipeline.self, Sms.self, Email.self, Api.self, ImportLines.self, Storage.self, PrintLetters.self, PushBench.self,
-                      Webhook.self])
+                      Webhook.self, Status.self])
 
     struct Pipeline: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -290,6 +290,22 @@ struct Bench: AsyncParsableCommand {
                                                             directory: URL(fileURLWithPath: dataDir), logger: makeLogger(.warning))
                 print(result.report)
                 if !result.problems.isEmpty { throw ExitCode(1) }
+            }
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "External status updates applied to sent comms, through POST /v1/status-updates (batches of 500) and status files: "
+                + "updates/s vs the raw SQLite floor of the same work on the same database.")
+        @Option(help: "Sent comms to update (half through the API, half through files).") var count: Int = 100_000
+        @Option(help: "Parent of the scratch folder (a fresh folder is made and removed).")
+        var dataDir: String = NSTemporaryDirectory() + "herald-bench"
+
+        func run() async throws {
+            try await reporting {
+                guard count >= 2 else { throw HeraldError.invalid("--count", "must be at least 2") }
+                print(try await StatusBenchmark.run(count: count, directory: URL(fileURLWithPath: dataDir), logger: makeLogger(.warning)).report)
             }
         }
     }

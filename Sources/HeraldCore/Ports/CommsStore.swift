@@ -148,10 +148,11 @@ public protocol CommsStore: InboxStore {
     /// item never fails the others, nor is half written): matched by request id or provider
     /// reference, moved through ``StatusMachine/effect(of:on:alreadyRead:)``, recorded in
     /// `status_history` (actor `actor`) and `delivery_reports`, and remembered by `scope` +
-    /// `updateId` so the same update again answers as the first time. `permit` may refuse a comm
-    /// (its code and method) with a reason: a key limited to one system. One result per update, in order.
+    /// `updateId` so the same update again answers as the first time. `permit`, when given, may
+    /// refuse a comm (its code and method) with a reason: a key limited to one system. One result
+    /// per update, in order.
     func applyStatusUpdates(_ updates: [StatusUpdate], scope: String, actor: String,
-                            permit: @Sendable (_ commsCode: String, _ method: DeliveryMethod) -> String?) async throws -> [StatusUpdateResult]
+                            permit: (@Sendable (_ commsCode: String, _ method: DeliveryMethod) -> String?)?) async throws -> [StatusUpdateResult]
     /// Brings the cut-off of every open print batch forward to `at` (an operator's "send what
     /// you have now", the demo): the drop stage then takes them. Returns how many.
     func closeOpenPrintBatches(at: Date) async throws -> Int

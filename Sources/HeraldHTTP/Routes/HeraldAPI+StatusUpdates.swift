@@ -31,10 +31,12 @@ extension HeraldAPI {
         let scope = call.actor
         let actor = principal?.system.map { "system:\($0)" } ?? call.actor
         let catalog = deps.catalog
-        let permit: @Sendable (String, DeliveryMethod) -> String? = { code, _ in
-            guard let system = principal?.system else { return nil }
-            let owner = catalog.code(code)?.externalSystem
-            return owner == system ? nil : "this key reports for \(system); comms code \(code) goes to \(owner.map { "system \($0)" } ?? "no external system")"
+        // Only a key limited to one system checks each comm's code.
+        let permit: (@Sendable (String, DeliveryMethod) -> String?)? = principal?.system.map { system in
+            { code, _ in
+                let owner = catalog.code(code)?.externalSystem
+                return owner == system ? nil : "this key reports for \(system); comms code \(code) goes to \(owner.map { "system \($0)" } ?? "no external system")"
+            }
         }
         let applied = try await store.applyStatusUpdates(valid.map(\.1), scope: scope, actor: actor, permit: permit)
         for ((i, _), result) in zip(valid, applied) { results[i] = result }

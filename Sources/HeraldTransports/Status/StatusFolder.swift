@@ -93,7 +93,7 @@ public struct StatusFolder: Service {
                 var start = 0
                 while start < good.count {
                     let chunk = Array(good[start..<min(start + 1000, good.count)])
-                    let results = try await store.applyStatusUpdates(chunk.map(\.1), scope: Self.actor, actor: Self.actor) { _, _ in nil }
+                    let results = try await store.applyStatusUpdates(chunk.map(\.1), scope: Self.actor, actor: Self.actor, permit: nil)
                     for ((position, _), result) in zip(chunk, results) {
                         switch result.result {
                         case .applied: applied += 1

@@ -65,6 +65,7 @@ public enum HeraldDemo {
                 printNotes = try await runPrintBureau(runtime, route: route, dataDirectory: dataDirectory)
             }
             printNotes += try await stepThreeNotes(runtime, requests: notes.requests.map(\.0))
+            printNotes += try await statusUpdateNotes(runtime, requests: notes.requests.map(\.0))
             for delivery in portal.received {
                 printNotes.append("Webhook to PORTAL (\(url)): webhook-id \(delivery.webhookId), signature "
                     + (delivery.verified ? "verified (Standard Webhooks v1, the system's whsec_ secret)" : "NOT verified"))
@@ -108,6 +109,26 @@ public enum HeraldDemo {
             }
         }
         return lines
+    }
+
+    /// The PORTAL system reporting back (as `POST /v1/status-updates` would): the external comm
+    /// was sent by the portal's own app at its own time, then read by the customer.
+    static func statusUpdateNotes(_ runtime: HeraldRuntime, requests: [String]) async throws -> [String] {
+        var external: String?
+        for id in requests where try await runtime.store.request(id: id)?.distribution?.method == .external { external = id }
+        guard let id = external else { return [] }
+        let sentAt = runtime.clock().addingTimeInterval(-30), readAt = runtime.clock()
+        let results = try await runtime.store.applyStatusUpdates([
+            StatusUpdate(updateId: "portal-ack-1", comm: .request(id), status: .sent, at: sentAt, actualMethod: .push,
+                         actualTarget: "PORTAL app, device 7731", reason: "shown in the portal app"),
+            StatusUpdate(updateId: "portal-ack-2", comm: .request(id), status: .read, at: readAt),
+            StatusUpdate(updateId: "portal-ack-3", comm: .request("no-such-request"), status: .delivered),
+        ], scope: "demo:portal", actor: "system:PORTAL", permit: nil)
+        let d = try await runtime.store.request(id: id)?.distribution
+        return ["Status updates from PORTAL (POST /v1/status-updates): "
+            + results.map { "\($0.updateId) \($0.result.rawValue)" }.joined(separator: ", ")
+            + "; the comm now shows actualMethod \(d?.actualMethod?.rawValue ?? "-"), actualTarget \"\(d?.actualTarget ?? "-")\", "
+            + "actualSentAt \(d?.actualSentAt?.formatted(.iso8601) ?? "-"), readAt \(d?.readAt?.formatted(.iso8601) ?? "-")"]
     }
 
     /// Closes the open batches now, drops them, and plays the bureau: a return file saying each

@@ -24,6 +24,9 @@ struct DemoTests {
         #expect(notes.contains("Online inbox of C-1005 (GET /v1/customers/C-1005/inbox, role inbox): 1 item(s), 1 unread"), "\(notes)")
         // The external comm went by signed webhook to the local PORTAL stand-in, which verified it.
         #expect(notes.filter { $0.hasPrefix("Webhook to PORTAL") && $0.contains("signature verified") }.count == 1, "\(notes)")
+        // PORTAL reports back: sent by its app, then read; an unknown request is named as such.
+        #expect(notes.contains { $0.hasPrefix("Status updates from PORTAL") && $0.contains("portal-ack-1 applied, portal-ack-2 applied, portal-ack-3 unknown")
+            && $0.contains("actualMethod push") }, "\(notes)")
         // Running it again on its own folder works; a foreign folder is refused.
         #expect(try await HeraldDemo.run(dataDirectory: dir, logger: Logger(label: "test")).count == 10)
         let foreign = temporaryDirectory("foreign")

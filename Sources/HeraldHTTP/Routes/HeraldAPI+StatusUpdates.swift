@@ -24,7 +24,7 @@ extension HeraldAPI {
                 valid.append((i, try StatusUpdateInput.parse(element, position: "[\(i)]")))
             } catch {
                 let id = (element as? [String: Any])?["updateId"] as? String ?? ""
-                results[i] = StatusUpdateResult(updateId: id, result: .invalid, detail: (error as? HeraldError)?.message ?? "\(error)")
+                results[i] = StatusUpdateResult(updateId: id, result: .invalid, detail: Self.named(error))
             }
         }
         let principal = call.principal
@@ -41,6 +41,14 @@ extension HeraldAPI {
         let applied = try await store.applyStatusUpdates(valid.map(\.1), scope: scope, actor: actor, permit: permit)
         for ((i, _), result) in zip(valid, applied) { results[i] = result }
         return try JSONResponse.make(StatusUpdateResultsRepresentation(items: results.compactMap { $0 }))
+    }
+}
+
+extension HeraldAPI {
+    /// An item's refusal naming its field first: `[5].requestId: requestId or reference is required`.
+    static func named(_ error: any Error) -> String {
+        guard let error = error as? HeraldError else { return "\(error)" }
+        return error.field.map { "\($0): \(error.message)" } ?? error.message
     }
 }
 

@@ -11,6 +11,9 @@ import HeraldSQLite
 ///   same shapes as `PUT /v1/customers/{id}` etc. with the `id` inside; applied in file order
 ///   (upserts, so re-running is harmless), so later trigger lines may target them;
 /// - a line with `eventType` — a workflow event (`eventCode`, `whenToCreate`, target, `fields`);
+/// - a line with `interfaceCategory` — an external notification in the CMP schema, as
+///   `POST /v1/external-triggers` takes it (its trigger resolved in the catalog; keyed by channel
+///   and unique reference, the same key as the API's);
 /// - otherwise a comms request (`commsCode`, one target, `priority`, `deliveryMethod`, `fields`).
 ///
 /// Resumable: each line's idempotency key is its `idempotencyKey`, or the SHA-256 of the line
@@ -229,7 +232,9 @@ public struct BulkImport: Sendable {
                 continue
             }
             if let own = value.idempotencyKey {
-                let idempotency = TriggerIntake.scoped(.init(key: own, bodyHash: row.digest.hex), actor: actor)!
+                // A CMP notification keeps its own key unscoped (the channel scopes it), as the API does.
+                let idempotency = value.notification.map { TriggerSubmission.Idempotency(key: own, bodyHash: $0.canonicalHash) }
+                    ?? TriggerSubmission.Idempotency(key: "\(actor)|\(own)", bodyHash: row.digest.hex)
                 ownKeys.append(idempotency.key)
                 keyed.append((i, idempotency, nil))
             } else {
@@ -294,6 +299,9 @@ public struct BulkImport: Sendable {
 
     /// Validates a trigger line without reading the store when it is valid.
     func validate(_ v: ImportLine) async throws -> TriggerSubmission {
+        if let n = v.notification {
+            return try await runtime.intake.prepareNotification(n, actor: actor, forBatch: true)
+        }
         if v.eventType != nil || v.eventCode != nil {
             return try await runtime.intake.prepareForBatch(
                 WorkflowEventInput(eventType: v.eventType, eventCode: v.eventCode, customerId: v.customerId, accountId: v.accountId,

@@ -24,6 +24,11 @@ struct ImportLine: Decodable, Sendable {
     var eventCode: String?
     var whenToCreate: String?
 
+    /// An external notification in the CMP schema (a line with `interfaceCategory`); its
+    /// idempotency key is the notification's own (`cmp:<channel>:ref:<uniqueReference>`), the
+    /// same the API uses, so a notification received both ways is taken once.
+    var notification: ExternalTriggerNotification?
+
     /// Set for a line that failed to parse; the line is rejected with this reason.
     var invalidReason: String?
 
@@ -57,6 +62,15 @@ struct ImportLine: Decodable, Sendable {
     /// its fields), from the same parse that reads the known ones.
     init(from decoder: any Decoder) throws {
         let all = try decoder.container(keyedBy: AnyKey.self)
+        if all.allKeys.contains(where: { $0.stringValue == "interfaceCategory" || $0.stringValue == "interfaceType" }) {
+            let known = Set(["interfaceCategory", "interfaceType", "version", "transmitDateTime", "channel", "hierarchyEntity",
+                             "uniqueReference", "triggerId", "attributes", "serialNumber"])
+            if let first = all.allKeys.map(\.stringValue).filter({ !known.contains($0) }).min() { throw UnknownKey(name: first) }
+            let n = try ExternalTriggerNotification(from: decoder)
+            notification = n
+            idempotencyKey = n.idempotencyKey
+            return
+        }
         var unknown: [String] = []
         for key in all.allKeys where CodingKeys(stringValue: key.stringValue) == nil { unknown.append(key.stringValue) }
         if let first = unknown.min() { throw UnknownKey(name: first) }

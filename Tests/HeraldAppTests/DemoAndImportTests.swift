@@ -79,6 +79,36 @@ struct ImportTests {
         #expect(appended.skipped == 5)
     }
 
+    /// CMP External Trigger lines: resolved through the catalog's triggers, keyed by channel and
+    /// unique reference like the API (a notification the API took is skipped), refusals named.
+    @Test func cmpNotificationLinesAreTriggers() async throws {
+        let runtime = try await seeded()
+        defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
+        try await runtime.store.upsertSubscription(Subscription(id: "S-1", customerId: "C-1", accountId: "A-1", msisdn: "+447700900001"))
+        func line(_ ref: String, trigger: String = "DATA_80_PCT", percent: String = "90") -> String {
+            #"{"interfaceCategory": "COMMS", "interfaceType": "EXTERNAL_TRIGGER", "version": 1.0, "channel": "OCS", "hierarchyEntity": {"type": "SUBSCRIPTION", "reference": "S-1"}, "uniqueReference": "\#(ref)", "triggerId": "\#(trigger)", "attributes": [{"name": "PERCENT", "value": "\#(percent)"}]}"#
+        }
+        // OCS-1 came through the API first.
+        let api = try JSONDecoder().decode(ExternalTriggerNotification.self, from: Data(line("OCS-1").utf8))
+        _ = try await runtime.intake.notification(api, bodyHash: api.canonicalHash, actor: "api:ocs")
+        let file = runtime.settings.dataDirectory.appendingPathComponent("cmp.ndjson")
+        try [line("OCS-1"), line("OCS-2"), line("OCS-3", trigger: "NO_SUCH"), line("OCS-4", percent: "95"),
+             #"{"interfaceCategory": "COMMS", "interfaceType": "EXTERNAL_TRIGGER", "version": 1.0, "channel": "OCS", "colour": "red"}"#]
+            .joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let summary = try await BulkImport(runtime: runtime).run(file: file, format: nil)
+        #expect(summary.created == 2)
+        #expect(summary.skipped == 1)
+        #expect(summary.rejected.map(\.line) == [3, 5])
+        #expect(summary.rejected[0].reason.contains("no trigger 'NO_SUCH' is configured"))
+        #expect(summary.rejected[1].reason.contains("colour"))
+        let requests = try await runtime.store.requests(RequestQuery(limit: 10)).items
+        #expect(Set(requests.compactMap(\.request.externalTriggerId)) == ["OCS-1", "OCS-2", "OCS-4"])
+        #expect(requests.first { $0.request.externalTriggerId == "OCS-4" }?.request.fields == ["PERCENT": "95"])
+        #expect(requests.allSatisfy { $0.request.commsCode == "DATA_80" && $0.request.source == .externalTrigger })
+        let again = try await BulkImport(runtime: runtime).run(file: file, format: nil)
+        #expect(again.created == 0 && again.skipped == 3)
+    }
+
     @Test func customerDataLinesAreAppliedInFileOrder() async throws {
         let runtime = try await makeRuntime("import-data")
         defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The "External Trigger" notification of the system we re-build (its published JSON Schema,
@@ -112,6 +113,15 @@ public struct ExternalTriggerNotification: Sendable, Hashable, Codable {
         if let r = uniqueReference, !r.isEmpty { return "cmp:\(channel):ref:\(r)" }
         if let s = serialNumber, !s.isEmpty { return "cmp:\(channel):serial:\(s)" }
         return nil
+    }
+
+    /// SHA-256 (hex) of the notification's canonical JSON (sorted keys): its body hash for
+    /// idempotency, the same whether it came through the API or `herald import`.
+    public var canonicalHash: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(self)) ?? Data()
+        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Checks the fields the schema constrains, naming the first that is wrong (a

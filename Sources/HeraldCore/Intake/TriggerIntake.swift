@@ -246,9 +246,23 @@ public struct TriggerIntake: Sendable {
     /// trigger says, keyed by channel + unique reference (or serial number), so the same
     /// notification sent again is a replay answered as the first time.
     public func notification(_ n: ExternalTriggerNotification, bodyHash: String, actor: String) async throws -> SubmissionResult {
-        let (channel, triggerId, target) = try n.validated()
+        _ = try n.validated()
         let idem = n.idempotencyKey.map { TriggerSubmission.Idempotency(key: $0, bodyHash: bodyHash) }
         if let idem, let earlier = try await store.replay(idem) { return earlier }
+        var submission = try await prepareNotification(n, actor: actor, forBatch: false)
+        submission.idempotency = idem
+        let result = try await store.submit(submission, idempotencyWindow: idempotencyWindow)
+        if !result.replayed { signals.ring(.monitor) }
+        return result
+    }
+
+    /// Validates and builds (does not store) the comm or event of an external notification:
+    /// its trigger resolved in the catalog, its attributes mapped to merge fields, created by
+    /// `<actor>/<channel>` with the notification's unique reference (else serial number, else
+    /// trigger id) as `externalTriggerId`. `forBatch` leaves the target's existence to the store
+    /// (`herald import`). The caller sets the idempotency (``ExternalTriggerNotification/idempotencyKey``).
+    public func prepareNotification(_ n: ExternalTriggerNotification, actor: String, forBatch: Bool) async throws -> TriggerSubmission {
+        let (channel, triggerId, target) = try n.validated()
         guard let trigger = catalog.trigger(triggerId) else {
             throw HeraldError.invalid("triggerId", "no trigger '\(triggerId)' is configured (catalog triggers/\(triggerId).json)")
         }
@@ -259,22 +273,17 @@ public struct TriggerIntake: Sendable {
         let sender = "\(actor)/\(channel)"
         switch trigger.action {
         case .sendComm(let code):
-            let request = try await prepare(
-                CommsRequestInput(commsCode: code, accountId: accountId, subscriptionId: subscriptionId, priority: trigger.priority, fields: fields),
-                actor: sender, source: .externalTrigger, externalTriggerId: audit)
-            let result = try await store.submit(TriggerSubmission(requests: [request], idempotency: idem, actor: sender),
-                                                idempotencyWindow: idempotencyWindow)
-            if !result.replayed { signals.ring(.monitor) }
-            return result
+            let input = CommsRequestInput(commsCode: code, accountId: accountId, subscriptionId: subscriptionId, priority: trigger.priority, fields: fields)
+            let request = forBatch
+                ? try await prepareForBatch(input, actor: sender, source: .externalTrigger, externalTriggerId: audit)
+                : try await prepare(input, actor: sender, source: .externalTrigger, externalTriggerId: audit)
+            return TriggerSubmission(requests: [request], actor: sender)
         case .raiseEvent(let eventType, let eventCode, let whenToCreate):
-            var submission = try await prepare(
-                WorkflowEventInput(eventType: eventType, eventCode: eventCode, accountId: accountId, subscriptionId: subscriptionId,
-                                   whenToCreate: whenToCreate, priority: trigger.priority, fields: fields),
-                actor: sender, source: .externalTrigger, externalTriggerId: audit)
-            submission.idempotency = idem
-            let result = try await store.submit(submission, idempotencyWindow: idempotencyWindow)
-            if !result.replayed { signals.ring(.monitor) }
-            return result
+            let input = WorkflowEventInput(eventType: eventType, eventCode: eventCode, accountId: accountId, subscriptionId: subscriptionId,
+                                           whenToCreate: whenToCreate, priority: trigger.priority, fields: fields)
+            return forBatch
+                ? try await prepareForBatch(input, actor: sender, source: .externalTrigger, externalTriggerId: audit)
+                : try await prepare(input, actor: sender, source: .externalTrigger, externalTriggerId: audit)
         }
     }
 

@@ -16,7 +16,7 @@ extension HeraldAPI {
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
         if let object, ExternalTriggerNotification.isThisForm(object) {
             let n = try BodyReader.decode(ExternalTriggerNotification.self, from: data, shape: .externalNotification)
-            let result = try await deps.intake.notification(n, bodyHash: try BodyReader.canonicalHash(n), actor: call.actor)
+            let result = try await deps.intake.notification(n, bodyHash: n.canonicalHash, actor: call.actor)
             return try JSONResponse.make(
                 TriggerResultRepresentation.notification(triggerId: n.triggerId ?? "", uniqueReference: n.uniqueReference,
                                                          eventId: result.eventId, requestIds: result.requestIds),

@@ -25,7 +25,7 @@ final class WebhookConnection: ChannelInboundHandler, @unchecked Sendable {
     private struct InFlight {
         var continuation: UnsafeContinuation<WebhookResponse, any Error>
         var parser: HTTPResponseParser
-        var timeout: Scheduled<Void>?
+        var deadline: NIODeadline
     }
 
     let eventLoop: any EventLoop
@@ -40,6 +40,10 @@ final class WebhookConnection: ChannelInboundHandler, @unchecked Sendable {
     private var lastError: (any Error)?
     private var idleSince: NIODeadline = .now()
     private var idleCheck: Scheduled<Void>?
+    /// The request timer: armed lazily (one timer per timeout period, not per request); when
+    /// it fires before the request's deadline it is armed again for that deadline.
+    private var requestTimer: Scheduled<Void>?
+    private var requestTimerAt: NIODeadline = .distantFuture
 
     init(eventLoop: any EventLoop, pool: ConnectionPool, tls: Bool, idleTimeout: TimeAmount) {
         self.eventLoop = eventLoop
@@ -71,8 +75,8 @@ final class WebhookConnection: ChannelInboundHandler, @unchecked Sendable {
             continuation.resume(throwing: ConnectionFailure.notSent)
             return
         }
-        let timeout = eventLoop.scheduleTask(deadline: deadline) { [self] in timedOut() }
-        inFlight = InFlight(continuation: continuation, parser: HTTPResponseParser(cap: cap), timeout: timeout)
+        inFlight = InFlight(continuation: continuation, parser: HTTPResponseParser(cap: cap), deadline: deadline)
+        if requestTimer == nil || requestTimerAt > deadline { armRequestTimer(at: deadline) }
         context.writeAndFlush(wrapOutboundOut(payload), promise: nil)
     }
 
@@ -99,7 +103,6 @@ final class WebhookConnection: ChannelInboundHandler, @unchecked Sendable {
             progress = try current.parser.parse(&buffer)
         } catch {
             inFlight = nil
-            current.timeout?.cancel()
             context.close(promise: nil)
             current.continuation.resume(throwing: ConnectionFailure.failed(.malformedResponse(error.reason)))
             return
@@ -113,7 +116,6 @@ final class WebhookConnection: ChannelInboundHandler, @unchecked Sendable {
             }
         case .complete, .capReached:
             inFlight = nil
-            current.timeout?.cancel()
             let parser = current.parser
             if parser.keepAlive && buffer.readableBytes == 0 && !closed {
                 becomeIdle()
@@ -138,10 +140,11 @@ final class WebhookConnection: ChannelInboundHandler, @unchecked Sendable {
         closed = true
         idleCheck?.cancel()
         idleCheck = nil
+        requestTimer?.cancel()
+        requestTimer = nil
         pool?.remove(self)
         guard let current = inFlight else { return }
         inFlight = nil
-        current.timeout?.cancel()
         if current.parser.completeAtEOF {
             current.continuation.resume(returning: WebhookResponse(current.parser))
         } else if !current.parser.receivedAny && lastError == nil {
@@ -152,6 +155,20 @@ final class WebhookConnection: ChannelInboundHandler, @unchecked Sendable {
         } else {
             let why = lastError.map { "\($0)" } ?? (current.parser.receivedAny ? "closed in the middle of the response" : "closed before answering")
             current.continuation.resume(throwing: ConnectionFailure.failed(.connectionClosed(reason: why)))
+        }
+    }
+
+    private func armRequestTimer(at deadline: NIODeadline) {
+        requestTimer?.cancel()
+        requestTimerAt = deadline
+        requestTimer = eventLoop.scheduleTask(deadline: deadline) { [self] in
+            requestTimer = nil
+            guard let current = inFlight else { return }
+            if current.deadline <= .now() {
+                timedOut()
+            } else {
+                armRequestTimer(at: current.deadline)
+            }
         }
     }
 

@@ -29,8 +29,16 @@ public struct WebhookSigner: Sendable {
     /// `v1,<base64>` for one secret.
     public static func signature(secret: WebhookSecret, id: String, timestamp: Int64, body: some DataProtocol) -> String {
         var hmac = HMAC<SHA256>(key: secret.key)
-        hmac.update(data: Array("\(id).\(timestamp).".utf8))
-        hmac.update(data: body)
+        var prefix: [UInt8] = []
+        prefix.reserveCapacity(id.utf8.count + 22)
+        prefix += id.utf8
+        prefix.append(UInt8(ascii: "."))
+        prefix += String(timestamp).utf8
+        prefix.append(UInt8(ascii: "."))
+        prefix.withUnsafeBytes { hmac.update(data: $0) }
+        // Contiguous bodies (the usual [UInt8]) straight from memory, not region by region.
+        let contiguous: Void? = body.withContiguousStorageIfAvailable { hmac.update(data: UnsafeRawBufferPointer($0)) }
+        if contiguous == nil { hmac.update(data: body) }
         let mac = hmac.finalize()
         return StandardWebhooks.symmetricVersion + "," + Data(mac).base64EncodedString()
     }

@@ -15,6 +15,7 @@ import Darwin
 ///   idle connection or opens one, so there are never more connections to an origin than
 ///   requests in flight at once — the caller bounds those (the webhook transmitter: its
 ///   system's `concurrency`). Idle connections close after ``Configuration/idleTimeout``.
+///   An origin's connections share one event loop of the group.
 /// - A request is encoded into one ByteBuffer (head and body) and written with one
 ///   `writeAndFlush`; the response is parsed by a minimal HTTP/1.1 parser
 ///   (`Content-Length`, chunked, or read to the end), keeping at most
@@ -85,7 +86,7 @@ public final class WebhookClient: Sendable {
         let target = try Target(url)
         let pool = pools.withLock { pools in
             if let pool = pools[target.origin] { return pool }
-            let pool = ConnectionPool(maxIdle: configuration.maxIdleConnectionsPerOrigin)
+            let pool = ConnectionPool(maxIdle: configuration.maxIdleConnectionsPerOrigin, eventLoop: configuration.eventLoopGroup.next())
             pools[target.origin] = pool
             return pool
         }
@@ -154,7 +155,7 @@ public final class WebhookClient: Sendable {
         for address in addresses {
             let remaining = deadline - .now()
             guard remaining > .zero else { throw .timeout(requestSent: false) }
-            let loop = configuration.eventLoopGroup.next()
+            let loop = endpoint.pool.eventLoop
             let connection = WebhookConnection(eventLoop: loop, pool: endpoint.pool, tls: target.isTLS, idleTimeout: configuration.idleTimeout)
             let serverName = target.isIPLiteral ? nil : target.host
             do {
@@ -318,12 +319,18 @@ public enum WebhookClientError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// The idle connections of one origin (most recently used last, taken first).
+/// The idle connections of one origin (most recently used last, taken first). Its connections
+/// share one event loop: the answers of many requests are then read in one wake-up, and fewer
+/// threads pass work to each other (origins spread over the group's loops).
 final class ConnectionPool: Sendable {
     private let idle = Mutex<[WebhookConnection]>([])
     let maxIdle: Int
+    let eventLoop: any EventLoop
 
-    init(maxIdle: Int) { self.maxIdle = max(0, maxIdle) }
+    init(maxIdle: Int, eventLoop: any EventLoop) {
+        self.maxIdle = max(0, maxIdle)
+        self.eventLoop = eventLoop
+    }
 
     func take() -> WebhookConnection? { idle.withLock { $0.popLast() } }
 

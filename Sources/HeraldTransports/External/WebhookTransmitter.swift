@@ -35,6 +35,8 @@ public struct WebhookTransmitter: Transmitter {
     /// its resolver.
     public let client: WebhookClient
     let limits: [String: SharedLimit]
+    /// Each system's signer (its key set up once).
+    let signers: [String: WebhookSigner]
     /// Each system's endpoint (parsed once), or why its URL cannot be used.
     let endpoints: [String: Result<WebhookClient.Endpoint, WebhookClientError>]
     let logger: Logger
@@ -54,6 +56,7 @@ public struct WebhookTransmitter: Transmitter {
         })
         self.client = client
         self.limits = systems.systems.mapValues { SharedLimit($0.concurrency) }
+        self.signers = systems.systems.mapValues { WebhookSigner(secret: $0.secret) }
         self.endpoints = systems.systems.mapValues { system in Result { () throws(WebhookClientError) in try client.endpoint(system.url) } }
         self.logger = logger
     }
@@ -130,7 +133,7 @@ public struct WebhookTransmitter: Transmitter {
 
     /// Sends one distribution to `system`, holding one of its places while in flight.
     func send(_ tx: Transmission, to system: ExternalSystem) async -> TransmissionOutcome {
-        guard let limit = limits[system.name], let endpoint = endpoints[system.name] else {
+        guard let limit = limits[system.name], let endpoint = endpoints[system.name], let signer = signers[system.name] else {
             return .permanent("external system \(system.name) is not configured")
         }
         await limit.acquire()
@@ -139,7 +142,7 @@ public struct WebhookTransmitter: Transmitter {
         var headers: [(name: String, value: String)] = [
             ("Content-Type", "application/json"), ("Accept", "application/json"), ("User-Agent", "Herald-Webhooks/1"),
         ]
-        headers += WebhookSigner(secret: system.secret).headers(id: Self.messageID(of: tx.distribution), body: body)
+        headers += signer.headers(id: Self.messageID(of: tx.distribution), body: body)
         let (seconds, attoseconds) = system.timeout.components
         let timeout = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         let answer: WebhookResponse
@@ -155,6 +158,7 @@ public struct WebhookTransmitter: Transmitter {
     static func outcome(status: Int, body: Data, system: String) -> TransmissionOutcome {
         switch status {
         case 200..<300:
+            if case .known(let reference) = Self.simpleID(in: body) { return .sent(reference: reference) }
             let json = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
             return .sent(reference: json.flatMap { HTTPGatewayTransmitter.value(at: "id", in: $0) })
         case 408, 429, 500..<600:
@@ -164,6 +168,94 @@ public struct WebhookTransmitter: Transmitter {
                               code: String(status))
         default:
             return .permanent("HTTP \(status) from \(system): \(HTTPGatewayTransmitter.excerpt(body))", code: String(status))
+        }
+    }
+
+    enum SimpleID: Equatable { case known(String?), unknown }
+
+    /// The top-level `id` of a flat JSON object of ASCII strings without escapes, integers,
+    /// booleans and nulls — what receivers usually answer — read without JSONSerialization,
+    /// with the same result (a non-empty string, or an integer as text; else nil). `unknown`
+    /// for anything else, which JSONSerialization then reads.
+    static func simpleID(in body: Data) -> SimpleID {
+        body.withUnsafeBytes { raw -> SimpleID in
+            let b = raw.bindMemory(to: UInt8.self)
+            var i = 0
+            func skipSpace() { while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 } }
+            /// A string without escapes or non-ASCII, as its byte range; nil for anything else.
+            func string() -> Range<Int>? {
+                guard i < b.count, b[i] == UInt8(ascii: "\"") else { return nil }
+                i += 1
+                let start = i
+                while i < b.count, b[i] != UInt8(ascii: "\"") {
+                    guard b[i] >= 0x20, b[i] < 0x7F, b[i] != UInt8(ascii: "\\") else { return nil }
+                    i += 1
+                }
+                guard i < b.count else { return nil }
+                i += 1
+                return start..<(i - 1)
+            }
+            func literal(_ word: StaticString) -> Bool {
+                let n = word.utf8CodeUnitCount
+                guard i + n <= b.count else { return false }
+                for k in 0..<n where b[i + k] != word.utf8Start[k] { return false }
+                i += n
+                return true
+            }
+            skipSpace()
+            guard i < b.count, b[i] == UInt8(ascii: "{") else { return .unknown }
+            i += 1
+            var id: String??
+            skipSpace()
+            if i < b.count, b[i] == UInt8(ascii: "}") {
+                i += 1
+            } else {
+                while true {
+                    skipSpace()
+                    guard let key = string() else { return .unknown }
+                    let isID = key.count == 2 && b[key.lowerBound] == UInt8(ascii: "i") && b[key.lowerBound + 1] == UInt8(ascii: "d")
+                    skipSpace()
+                    guard i < b.count, b[i] == UInt8(ascii: ":") else { return .unknown }
+                    i += 1
+                    skipSpace()
+                    guard i < b.count else { return .unknown }
+                    var value: String?
+                    switch b[i] {
+                    case UInt8(ascii: "\""):
+                        guard let range = string() else { return .unknown }
+                        value = range.isEmpty ? nil : String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self)
+                    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                        let start = i
+                        if b[i] == UInt8(ascii: "-") { i += 1 }
+                        let digitsStart = i
+                        while i < b.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b[i]) { i += 1 }
+                        let digits = i - digitsStart
+                        // Plain integers only (no fraction, exponent, leading zero or overflow).
+                        guard digits > 0, digits <= 15, digits == 1 || b[digitsStart] != UInt8(ascii: "0"),
+                              i == b.count || ![UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(b[i]),
+                              !(b[start] == UInt8(ascii: "-") && digits == 1 && b[digitsStart] == UInt8(ascii: "0")) else { return .unknown }
+                        value = String(Int(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))!)
+                    default:
+                        // true and false bridge to numbers in JSONSerialization: left to it.
+                        if isID && !literal("null") { return .unknown }
+                        guard isID || literal("true") || literal("false") || literal("null") else { return .unknown }
+                        value = nil
+                    }
+                    if isID {
+                        guard id == nil else { return .unknown }  // a repeated key: leave it to the full parser
+                        id = .some(value)
+                    }
+                    skipSpace()
+                    guard i < b.count else { return .unknown }
+                    if b[i] == UInt8(ascii: ",") { i += 1; continue }
+                    guard b[i] == UInt8(ascii: "}") else { return .unknown }
+                    i += 1
+                    break
+                }
+            }
+            skipSpace()
+            guard i == b.count else { return .unknown }
+            return .known(id ?? nil)
         }
     }
 

@@ -24,7 +24,8 @@ import Darwin
 /// - A connection is reused only after a complete response without `Connection: close`.
 /// - Redirects are never followed: a 3xx is a response like any other.
 /// - Host names are resolved by ``Configuration/resolver`` when a connection is opened, and
-///   the connection is made to an address it returned: a resolver that vets addresses (an
+///   the connection is made to an address it returned, tried in its order, each given an even
+///   share of the time left: a resolver that vets addresses (an
 ///   SSRF guard) thereby governs the address actually connected (no second lookup that DNS
 ///   rebinding could answer differently).
 /// - Each request has a deadline, connecting included. A timeout after the request was
@@ -152,15 +153,17 @@ public final class WebhookClient: Sendable {
             throw .connectFailed(reason: "TLS configuration: \(error)")
         }
         var failures: [String] = []
-        for address in addresses {
+        for (n, address) in addresses.enumerated() {
             let remaining = deadline - .now()
             guard remaining > .zero else { throw .timeout(requestSent: false) }
+            // An address that swallows the connection attempt leaves time for the others.
+            let attemptTimeout = TimeAmount.nanoseconds(remaining.nanoseconds / Int64(addresses.count - n))
             let loop = endpoint.pool.eventLoop
             let connection = WebhookConnection(eventLoop: loop, pool: endpoint.pool, tls: target.isTLS, idleTimeout: configuration.idleTimeout)
             let serverName = target.isIPLiteral ? nil : target.host
             do {
                 _ = try await ClientBootstrap(group: loop)
-                    .connectTimeout(remaining)
+                    .connectTimeout(attemptTimeout)
                     .channelOption(.socketOption(.tcp_nodelay), value: 1)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {

@@ -204,6 +204,20 @@ import Testing
         }
     }
 
+    @Test func theResolversAddressesAreTriedInTurn() async throws {
+        let closed = try await FaultServer.start { _, _ in .silence }
+        let closedPort = closed.port
+        await closed.stop()
+        try await FaultServer.with(script: { _, _ in .send([FaultServer.response(200)]) }) { server in
+            let client = WebhookClient(configuration: .init { _, port in
+                [try SocketAddress(ipAddress: "127.0.0.1", port: closedPort), try SocketAddress(ipAddress: "127.0.0.1", port: port)]
+            })
+            let response = try await send(client, server.url())
+            #expect(response.status == 200)
+            #expect(server.connections == 1)
+        }
+    }
+
     @Test func aRefusedConnectionIsAConnectFailure() async throws {
         let server = try await FaultServer.start { _, _ in .silence }
         let url = server.url()

@@ -141,7 +141,9 @@ public final class TargetAddressGuard: Sendable {
             node = current.pointee.ai_next
         }
         if out.isEmpty { return .failure(.unresolved(host: host, reason: "no addresses")) }
-        return .success(Array(Set(out)).sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) })
+        // getaddrinfo's order (RFC 6724: the addresses to try first, first), without repeats.
+        var seen = Set<Address>()
+        return .success(out.filter { seen.insert($0).inserted })
     }
 
     /// Whether `address` is a public unicast address.

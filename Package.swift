@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "STOMP", targets: ["STOMP"]),
         .library(name: "Push", targets: ["Push"]),
         .library(name: "StandardWebhooks", targets: ["StandardWebhooks"]),
+        .library(name: "WebhookClient", targets: ["WebhookClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -113,7 +114,7 @@ let package = Package(
         .target(
             name: "HeraldTransports",
             dependencies: [
-                "HeraldCore", "SMPP", "MIME", "SMTP", "Letterpress", "S3", "SFTP", "STOMP", "Push", "StandardWebhooks",
+                "HeraldCore", "SMPP", "MIME", "SMTP", "Letterpress", "S3", "SFTP", "STOMP", "Push", "StandardWebhooks", "WebhookClient",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -274,6 +275,17 @@ let package = Package(
         .target(
             name: "StandardWebhooks",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // A lean HTTP/1.1 client for webhooks: keep-alive pools per origin, one write per request, vetted addresses.
+        .target(
+            name: "WebhookClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Letters: HTML/CSS to PDF. Each layer is a standalone module; Letterpress ties them together.
@@ -449,6 +461,13 @@ let package = Package(
         .testTarget(
             name: "StandardWebhooksTests",
             dependencies: ["StandardWebhooks", "HeraldTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        // The parser, and the client against in-process fault-injecting servers (plain and TLS).
+        .testTarget(
+            name: "WebhookClientTests",
+            dependencies: ["WebhookClient", "HeraldTestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "AddrSpecTests", dependencies: ["AddrSpec"], swiftSettings: swiftSettings),

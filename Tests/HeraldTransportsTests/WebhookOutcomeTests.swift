@@ -116,3 +116,29 @@ import Testing
         #expect(outcome.failure?.text.contains("cannot resolve webhook target no-such-host.invalid") == true)
     }
 }
+
+/// The fast read of a response's `id` agrees with JSONSerialization wherever it answers.
+@Suite struct WebhookSimpleIDTests {
+    @Test func agreesWithTheFullParser() {
+        let bodies = [
+            #"{"id":"sink-1"}"#, #" { "id" : "evt_1" , "status": "queued", "n": 3, "ok": true, "x": null } "#, #"{"id": 42}"#,
+            #"{"id": -7}"#, #"{"id": 0}"#, #"{"id": ""}"#, #"{"status": "queued"}"#, "{}", #"{"id": true}"#, #"{"id": null}"#,
+            #"{"id": 1.5}"#, #"{"id": 2e3}"#, #"{"id": 012}"#, #"{"id": -0}"#, #"{"id": 12345678901234567}"#, #"{"id": "a\"b"}"#,
+            #"{"id": "é"}"#, #"{"id": {"deep": 1}}"#, #"{"id": [1]}"#, #"{"id": "a", "id": "b"}"#, #"{"id": "a"} trailing"#,
+            #"{"id": "a",}"#, "not json", "", "[1]", #""id""#, #"{"ID": "x"}"#, #"{"x": "y", "id": "z"}"#, "{\"id\":\"a\tb\"}",
+        ]
+        var known = 0
+        for text in bodies {
+            let body = Data(text.utf8)
+            let full = (try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]))
+                .flatMap { HTTPGatewayTransmitter.value(at: "id", in: $0) }
+            if case .known(let fast) = WebhookTransmitter.simpleID(in: body) {
+                known += 1
+                #expect(fast == full, "\(text)")
+            }
+        }
+        #expect(known >= 11)
+        #expect(WebhookTransmitter.simpleID(in: Data(#"{"id":"sink-1"}"#.utf8)) == .known("sink-1"))
+        #expect(WebhookTransmitter.simpleID(in: Data(#"{"id": 42}"#.utf8)) == .known("42"))
+    }
+}

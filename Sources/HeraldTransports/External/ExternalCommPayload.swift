@@ -88,6 +88,17 @@ public struct ExternalCommPayload: Sendable, Hashable, Codable {
     /// everything else (`/`, non-ASCII) as is.
     static func appendString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // The usual case, nothing to escape: the bytes in one copy.
+        var text = text
+        let plain = text.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if plain {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
@@ -127,11 +138,32 @@ public struct ExternalCommPayload: Sendable, Hashable, Codable {
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ v: Int64, _ width: Int) -> String {
-            let s = String(v)
-            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-        }
         let h = msOfDay / 3_600_000, m = msOfDay / 60_000 % 60, sec = msOfDay / 1000 % 60, ms = msOfDay % 1000
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(h, 2)):\(pad(m, 2)):\(pad(sec, 2)).\(pad(ms, 3))Z"
+        guard (0...9999).contains(year) else {
+            func pad(_ v: Int64, _ width: Int) -> String {
+                let s = String(v)
+                return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+            }
+            return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(h, 2)):\(pad(m, 2)):\(pad(sec, 2)).\(pad(ms, 3))Z"
+        }
+        // Digits written straight into the 24 bytes (on every webhook's path).
+        return String(unsafeUninitializedCapacity: 24) { out in
+            var i = 0
+            func put(_ v: Int64, _ width: Int) {
+                var v = v
+                for k in stride(from: width - 1, through: 0, by: -1) {
+                    out[i + k] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                }
+                i += width
+            }
+            func sep(_ c: Unicode.Scalar) {
+                out[i] = UInt8(ascii: c)
+                i += 1
+            }
+            put(year, 4); sep("-"); put(month, 2); sep("-"); put(day, 2); sep("T")
+            put(h, 2); sep(":"); put(m, 2); sep(":"); put(sec, 2); sep("."); put(ms, 3); sep("Z")
+            return i
+        }
     }
 }

@@ -12,10 +12,10 @@ import Darwin
 /// (``isPublic(_:)``), unless private targets are allowed (`external.allowPrivateTargets`,
 /// which tests and on-premises receivers set).
 ///
-/// The check is made before each request (answers are cached for ``cacheLifetime``); the HTTP
-/// client then resolves the name itself, so a name whose answers change between the two
-/// (DNS rebinding) is not fully covered — an operator who needs that guarantee points
-/// webhooks at an egress proxy. Redirects are never followed, so a public target cannot send a
+/// The webhook client resolves a host through ``addresses(of:)`` when it opens a connection
+/// (answers are cached for ``cacheLifetime``) and connects to one of the addresses checked, so
+/// a name whose answers change between check and connection (DNS rebinding) cannot lead it
+/// to a private address. Redirects are never followed, so a public target cannot send a
 /// request on to a private one.
 public final class TargetAddressGuard: Sendable {
     /// A resolved address, as text and bytes (4 or 16).
@@ -66,6 +66,12 @@ public final class TargetAddressGuard: Sendable {
     /// ``Refusal``. Names are resolved on NIO's blocking-I/O pool.
     public func check(host rawHost: String) async throws(Refusal) {
         if allowPrivateTargets { return }
+        _ = try await addresses(of: rawHost)
+    }
+
+    /// The addresses of `host` to connect to: resolved (cached for ``cacheLifetime``) and,
+    /// unless private targets are allowed, every one checked; throws a ``Refusal``.
+    public func addresses(of rawHost: String) async throws(Refusal) -> [Address] {
         let host = rawHost.hasPrefix("[") && rawHost.hasSuffix("]") ? String(rawHost.dropFirst().dropLast()) : rawHost
         let addresses: [Address]
         if let literal = Self.literal(host) {
@@ -83,11 +89,13 @@ public final class TargetAddressGuard: Sendable {
             let until = ContinuousClock.now.advanced(by: cacheLifetime)
             cache.withLock { $0[host.lowercased()] = (addresses, until) }
         }
+        if allowPrivateTargets { return addresses }
         for address in addresses {
             if let kind = Self.nonPublicKind(address) {
                 throw .privateAddress(host: host, address: address, kind: kind)
             }
         }
+        return addresses
     }
 
     /// An IP literal's address, or nil for a name.
@@ -133,7 +141,9 @@ public final class TargetAddressGuard: Sendable {
             node = current.pointee.ai_next
         }
         if out.isEmpty { return .failure(.unresolved(host: host, reason: "no addresses")) }
-        return .success(Array(Set(out)).sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) })
+        // getaddrinfo's order (RFC 6724: the addresses to try first, first), without repeats.
+        var seen = Set<Address>()
+        return .success(out.filter { seen.insert($0).inserted })
     }
 
     /// Whether `address` is a public unicast address.

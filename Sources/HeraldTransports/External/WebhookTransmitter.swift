@@ -1,10 +1,9 @@
-import AsyncHTTPClient
 import Foundation
 import HeraldCore
 import Logging
 import NIOCore
-import NIOHTTP1
 import StandardWebhooks
+import WebhookClient
 
 /// Sends external distributions as signed webhooks: each is `POST`ed as JSON
 /// (``ExternalCommPayload``) to the external system its comms code names (code.json
@@ -29,49 +28,44 @@ public struct WebhookTransmitter: Transmitter {
     public let systems: ExternalSystems
     /// The external system of a comms code (code.json `external.system`).
     public let systemOfCode: @Sendable (String) -> String?
-    /// The SSRF guard.
+    /// The SSRF guard: it resolves each new connection's host and vets the addresses, and the
+    /// client connects to one of those addresses.
     public let targetGuard: TargetAddressGuard
-    /// The client requests go through (redirects disallowed).
-    public let client: HTTPClient
+    /// The HTTP/1.1 client requests go through (keep-alive pools, no redirects), the guard as
+    /// its resolver.
+    public let client: WebhookClient
     let limits: [String: SharedLimit]
-    /// Each system's URL and host (parsed once).
-    let urls: [String: URL]
-    let hosts: [String: String]
+    /// Each system's signer (its key set up once).
+    let signers: [String: WebhookSigner]
+    /// Each system's endpoint (parsed once), or why its URL cannot be used.
+    let endpoints: [String: Result<WebhookClient.Endpoint, WebhookClientError>]
     let logger: Logger
 
     /// The largest response body read.
     static let maxResponseBytes = 64 * 1024
 
-    /// The client of every webhook transmitter that is given none: redirects are never
-    /// followed, and enough HTTP/1.1 connections per host for the largest concurrency. A
-    /// process-wide client, like `HTTPClient.shared`, so it needs no shutdown.
-    public static let sharedClient: HTTPClient = {
-        var configuration = HTTPClient.Configuration()
-        configuration.redirectConfiguration = .disallow
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
-        configuration.decompression = .disabled
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }()
-
     /// A transmitter over `systems`; `systemOfCode` names a comms code's system.
-    public init(systems: ExternalSystems, allowPrivateTargets: Bool, client: HTTPClient = WebhookTransmitter.sharedClient,
-                logger: Logger = Logger(label: "herald.external.webhook"),
+    public init(systems: ExternalSystems, allowPrivateTargets: Bool, logger: Logger = Logger(label: "herald.external.webhook"),
                 systemOfCode: @escaping @Sendable (String) -> String?) {
         self.systems = systems
         self.systemOfCode = systemOfCode
-        self.targetGuard = TargetAddressGuard(allowPrivateTargets: allowPrivateTargets)
+        let targetGuard = TargetAddressGuard(allowPrivateTargets: allowPrivateTargets)
+        self.targetGuard = targetGuard
+        let client = WebhookClient(configuration: .init(maxResponseBodyBytes: Self.maxResponseBytes) { host, port in
+            try await targetGuard.addresses(of: host).map { try SocketAddress(ipAddress: $0.description, port: port) }
+        })
         self.client = client
         self.limits = systems.systems.mapValues { SharedLimit($0.concurrency) }
-        self.urls = systems.systems.compactMapValues { URL(string: $0.url) }
-        self.hosts = systems.systems.compactMapValues { URL(string: $0.url)?.host }
+        self.signers = systems.systems.mapValues { WebhookSigner(secret: $0.secret) }
+        self.endpoints = systems.systems.mapValues { system in Result { () throws(WebhookClientError) in try client.endpoint(system.url) } }
         self.logger = logger
     }
 
     /// A transmitter taking each code's system from `catalog` (as it is when each comm is sent,
     /// so a reloaded catalog applies).
     public init(systems: ExternalSystems, allowPrivateTargets: Bool, catalog: any TemplateCatalog,
-                client: HTTPClient = WebhookTransmitter.sharedClient, logger: Logger = Logger(label: "herald.external.webhook")) {
-        self.init(systems: systems, allowPrivateTargets: allowPrivateTargets, client: client, logger: logger) {
+                logger: Logger = Logger(label: "herald.external.webhook")) {
+        self.init(systems: systems, allowPrivateTargets: allowPrivateTargets, logger: logger) {
             catalog.code($0)?.externalSystem
         }
     }
@@ -139,39 +133,21 @@ public struct WebhookTransmitter: Transmitter {
 
     /// Sends one distribution to `system`, holding one of its places while in flight.
     func send(_ tx: Transmission, to system: ExternalSystem) async -> TransmissionOutcome {
-        guard let limit = limits[system.name] else { return .permanent("external system \(system.name) is not configured") }
+        guard let limit = limits[system.name], let endpoint = endpoints[system.name], let signer = signers[system.name] else {
+            return .permanent("external system \(system.name) is not configured")
+        }
         await limit.acquire()
         defer { limit.release() }
-        guard let host = hosts[system.name] else {
-            return .permanent("external system \(system.name): bad URL \(system.url)")
-        }
-        do {
-            try await targetGuard.check(host: host)
-        } catch {
-            switch error {
-            case .privateAddress: return .permanent("\(system.name): \(error)")
-            case .unresolved: return .retry("\(system.name): \(error)")
-            }
-        }
         let body = ExternalCommPayload(tx, system: system.name).json()
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(7)
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "Accept", value: "application/json")
-        headers.add(name: "User-Agent", value: "Herald-Webhooks/1")
-        for (name, value) in WebhookSigner(secret: system.secret).headers(id: Self.messageID(of: tx.distribution), body: body) {
-            headers.add(name: name, value: value)
-        }
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", "application/json"), ("Accept", "application/json"), ("User-Agent", "Herald-Webhooks/1"),
+        ]
+        headers += signer.headers(id: Self.messageID(of: tx.distribution), body: body)
         let (seconds, attoseconds) = system.timeout.components
         let timeout = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-        let answer: CappedResponse.Response
-        do {
-            guard let url = urls[system.name] else { throw HTTPClientError.invalidURL }
-            // The EventLoopFuture API: the response is gathered on the event loop and handed
-            // over once (the async API resumes the task for the head and again for the body).
-            let request = try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .byteBuffer(ByteBuffer(bytes: body)))
-            answer = try await client.execute(request: request, delegate: CappedResponse(cap: Self.maxResponseBytes),
-                                              deadline: .now() + timeout, logger: logger).futureResult.get()
+        let answer: WebhookResponse
+        do throws(WebhookClientError) {
+            answer = try await client.execute(endpoint.get(), headers: headers, body: body, timeout: timeout)
         } catch {
             return Self.outcome(for: error, system: system.name)
         }
@@ -182,6 +158,7 @@ public struct WebhookTransmitter: Transmitter {
     static func outcome(status: Int, body: Data, system: String) -> TransmissionOutcome {
         switch status {
         case 200..<300:
+            if case .known(let reference) = Self.simpleID(in: body) { return .sent(reference: reference) }
             let json = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
             return .sent(reference: json.flatMap { HTTPGatewayTransmitter.value(at: "id", in: $0) })
         case 408, 429, 500..<600:
@@ -194,42 +171,108 @@ public struct WebhookTransmitter: Transmitter {
         }
     }
 
-    /// The outcome of a request that got no answer.
-    static func outcome(for error: any Error, system: String) -> TransmissionOutcome {
-        if let error = error as? HTTPClientError {
-            if [.invalidURL, .emptyHost, .emptyScheme].contains(error) {
-                return .permanent("\(system) URL: \(error)")
+    enum SimpleID: Equatable { case known(String?), unknown }
+
+    /// The top-level `id` of a flat JSON object of ASCII strings without escapes, integers,
+    /// booleans and nulls — what receivers usually answer — read without JSONSerialization,
+    /// with the same result (a non-empty string, or an integer as text; else nil). `unknown`
+    /// for anything else, which JSONSerialization then reads.
+    static func simpleID(in body: Data) -> SimpleID {
+        body.withUnsafeBytes { raw -> SimpleID in
+            let b = raw.bindMemory(to: UInt8.self)
+            var i = 0
+            func skipSpace() { while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 } }
+            /// A string without escapes or non-ASCII, as its byte range; nil for anything else.
+            func string() -> Range<Int>? {
+                guard i < b.count, b[i] == UInt8(ascii: "\"") else { return nil }
+                i += 1
+                let start = i
+                while i < b.count, b[i] != UInt8(ascii: "\"") {
+                    guard b[i] >= 0x20, b[i] < 0x7F, b[i] != UInt8(ascii: "\\") else { return nil }
+                    i += 1
+                }
+                guard i < b.count else { return nil }
+                i += 1
+                return start..<(i - 1)
             }
-            if [.deadlineExceeded, .readTimeout, .remoteConnectionClosed, .writeTimeout].contains(error) {
-                return .possibleDuplicate("\(error) — \(system) may have received it (webhook-id lets it de-duplicate)")
+            func literal(_ word: StaticString) -> Bool {
+                let n = word.utf8CodeUnitCount
+                guard i + n <= b.count else { return false }
+                for k in 0..<n where b[i + k] != word.utf8Start[k] { return false }
+                i += n
+                return true
             }
-            if error == .connectTimeout { return .retry("\(system) unreachable: \(error)") }
-            return .retry("\(system) request failed: \(error)")
+            skipSpace()
+            guard i < b.count, b[i] == UInt8(ascii: "{") else { return .unknown }
+            i += 1
+            var id: String??
+            skipSpace()
+            if i < b.count, b[i] == UInt8(ascii: "}") {
+                i += 1
+            } else {
+                while true {
+                    skipSpace()
+                    guard let key = string() else { return .unknown }
+                    let isID = key.count == 2 && b[key.lowerBound] == UInt8(ascii: "i") && b[key.lowerBound + 1] == UInt8(ascii: "d")
+                    skipSpace()
+                    guard i < b.count, b[i] == UInt8(ascii: ":") else { return .unknown }
+                    i += 1
+                    skipSpace()
+                    guard i < b.count else { return .unknown }
+                    var value: String?
+                    switch b[i] {
+                    case UInt8(ascii: "\""):
+                        guard let range = string() else { return .unknown }
+                        value = range.isEmpty ? nil : String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self)
+                    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                        let start = i
+                        if b[i] == UInt8(ascii: "-") { i += 1 }
+                        let digitsStart = i
+                        while i < b.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b[i]) { i += 1 }
+                        let digits = i - digitsStart
+                        // Plain integers only (no fraction, exponent, leading zero or overflow).
+                        guard digits > 0, digits <= 15, digits == 1 || b[digitsStart] != UInt8(ascii: "0"),
+                              i == b.count || ![UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(b[i]),
+                              !(b[start] == UInt8(ascii: "-") && digits == 1 && b[digitsStart] == UInt8(ascii: "0")) else { return .unknown }
+                        value = String(Int(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))!)
+                    default:
+                        // true and false bridge to numbers in JSONSerialization: left to it.
+                        if isID && !literal("null") { return .unknown }
+                        guard isID || literal("true") || literal("false") || literal("null") else { return .unknown }
+                        value = nil
+                    }
+                    if isID {
+                        guard id == nil else { return .unknown }  // a repeated key: leave it to the full parser
+                        id = .some(value)
+                    }
+                    skipSpace()
+                    guard i < b.count else { return .unknown }
+                    if b[i] == UInt8(ascii: ",") { i += 1; continue }
+                    guard b[i] == UInt8(ascii: "}") else { return .unknown }
+                    i += 1
+                    break
+                }
+            }
+            skipSpace()
+            guard i == b.count else { return .unknown }
+            return .known(id ?? nil)
         }
-        return .retry("\(system) unreachable: \(error)")
-    }
-}
-
-/// Gathers a response's status and at most `cap` bytes of its body (the rest is read and
-/// dropped), on the request's event loop.
-final class CappedResponse: HTTPClientResponseDelegate, @unchecked Sendable {
-    typealias Response = (status: Int, body: [UInt8])
-    let cap: Int
-    // Touched only on the request's event loop, one callback at a time.
-    private var status = 0
-    private var body: [UInt8] = []
-
-    init(cap: Int) { self.cap = cap }
-
-    func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-        status = Int(head.status.code)
-        return task.eventLoop.makeSucceededVoidFuture()
     }
 
-    func didReceiveBodyPart(task: HTTPClient.Task<Response>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
-        if body.count < cap { body += buffer.readableBytesView.prefix(cap - body.count) }
-        return task.eventLoop.makeSucceededVoidFuture()
+    /// The outcome of a request that got no answer.
+    static func outcome(for error: WebhookClientError, system: String) -> TransmissionOutcome {
+        switch error {
+        case .invalidRequest:
+            return .permanent("\(system) URL: \(error)")
+        case .resolution(_, let cause):
+            if let refusal = cause as? TargetAddressGuard.Refusal, case .privateAddress = refusal {
+                return .permanent("\(system): \(refusal)")
+            }
+            return .retry("\(system): \(cause)")
+        case .connectFailed, .timeout(requestSent: false):
+            return .retry("\(system) unreachable: \(error)")
+        case .timeout(requestSent: true), .connectionClosed, .malformedResponse:
+            return .possibleDuplicate("\(error) — \(system) may have received it (webhook-id lets it de-duplicate)")
+        }
     }
-
-    func didFinishRequest(task: HTTPClient.Task<Response>) throws -> Response { (status, body) }
 }

@@ -42,9 +42,10 @@ done
 
 # Python tools the tests use to check our output independently: the OpenAPI document; fonts
 # (fontTools reads our subsets) and images (Pillow writes the PNG/JPEG test files); zxing-cpp
-# decodes (and encodes) the Data Matrix symbols; standardwebhooks cross-checks the webhook signer.
-if ! python3 -c "import openapi_spec_validator, fontTools, PIL, zxingcpp, standardwebhooks" 2>/dev/null; then
-  pip install --quiet openapi-spec-validator fonttools pillow zxing-cpp standardwebhooks
+# decodes (and encodes) the Data Matrix symbols; standardwebhooks cross-checks the webhook signer;
+# jsonschema (with rfc3339-validator for date-time) checks the CMP External Trigger examples.
+if ! python3 -c "import openapi_spec_validator, fontTools, PIL, zxingcpp, standardwebhooks, jsonschema, rfc3339_validator" 2>/dev/null; then
+  pip install --quiet openapi-spec-validator fonttools pillow zxing-cpp standardwebhooks jsonschema rfc3339-validator
 fi
 # PyJWT verifies the JWTs the push clients sign (APNs ES256 provider tokens, FCM RS256 assertions).
 if ! python3 -c "import jwt, cryptography" 2>/dev/null; then

@@ -44,12 +44,7 @@ public struct BounceFolder: Service {
 
     /// Scans until graceful shutdown, sleeping `interval` between scans.
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                _ = await scan()
-                try? await Task.sleep(for: interval)  // cancelled on graceful shutdown: the loop ends
-            }
-        }
+        await InboundFolder.watch(every: interval) { _ = await scan() }
     }
 
     /// Processes every `*.eml` file now, in name order; returns what became of each.
@@ -57,14 +52,8 @@ public struct BounceFolder: Service {
         let fm = FileManager.default
         let done = directory.appendingPathComponent("done")
         let failed = directory.appendingPathComponent("failed")
-        do {
-            for folder in [directory, done, failed] { try fm.createDirectory(at: folder, withIntermediateDirectories: true) }
-        } catch {
-            logger.warning("cannot create the bounce folder", metadata: ["herald.folder": "\(directory.path)", "error": "\(error)"])
-            return []
-        }
-        let names = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? [])
-            .filter { $0.lowercased().hasSuffix(".eml") && !$0.hasPrefix(".") }.sorted()
+        guard InboundFolder.prepare([directory, done, failed], logger: logger, what: "bounce") else { return [] }
+        let names = InboundFolder.files(in: directory, endingIn: [".eml"])
         var outcomes: [Outcome] = []
         for name in names {
             if Task.isCancelled { break }
@@ -96,20 +85,13 @@ public struct BounceFolder: Service {
 
     func fail(_ file: URL, name: String, into failed: URL, reason: String) -> Outcome {
         move(file, to: failed.appendingPathComponent(name))
-        try? Data((reason + "\n").utf8).write(to: failed.appendingPathComponent(name + ".error"), options: .atomic)
+        InboundFolder.note([reason], to: failed.appendingPathComponent(name + ".error"))
         logger.notice("bounce file is not a DSN; moved to failed/", metadata: ["herald.file": "\(name)", "herald.reason": "\(reason)"])
         return .failed(file: name, reason: reason)
     }
 
-    /// Moves a file, replacing one of the same name.
     func move(_ file: URL, to target: URL) {
-        let fm = FileManager.default
-        try? fm.removeItem(at: target)
-        do {
-            try fm.moveItem(at: file, to: target)
-        } catch {
-            logger.warning("cannot move a bounce file", metadata: ["herald.file": "\(file.path)", "error": "\(error)"])
-        }
+        InboundFolder.move(file, to: target, logger: logger, what: "bounce")
     }
 
     static func describe(_ error: any Error) -> String {

@@ -41,12 +41,7 @@ public struct StatusFolder: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                _ = await scan()
-                try? await Task.sleep(for: interval)
-            }
-        }
+        await InboundFolder.watch(every: interval) { _ = await scan() }
     }
 
     /// Processes every status file now, in name order.
@@ -54,16 +49,8 @@ public struct StatusFolder: Service {
         let fm = FileManager.default
         let processed = directory.appendingPathComponent("processed")
         let rejected = directory.appendingPathComponent("rejected")
-        do {
-            for folder in [directory, processed, rejected] { try fm.createDirectory(at: folder, withIntermediateDirectories: true) }
-        } catch {
-            logger.warning("cannot create the status folder", metadata: ["herald.folder": "\(directory.path)", "error": "\(error)"])
-            return []
-        }
-        let names = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).filter { name in
-            let lower = name.lowercased()
-            return !name.hasPrefix(".") && (lower.hasSuffix(".json") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonl"))
-        }.sorted()
+        guard InboundFolder.prepare([directory, processed, rejected], logger: logger, what: "status") else { return [] }
+        let names = InboundFolder.files(in: directory, endingIn: [".json", ".ndjson", ".jsonl"])
         var outcomes: [Outcome] = []
         for name in names {
             if Task.isCancelled { break }
@@ -148,16 +135,10 @@ public struct StatusFolder: Service {
     }
 
     func write(errors: [String], to file: URL) {
-        try? Data((errors.joined(separator: "\n") + "\n").utf8).write(to: file, options: .atomic)
+        InboundFolder.note(errors, to: file)
     }
 
     func move(_ file: URL, to target: URL) {
-        let fm = FileManager.default
-        try? fm.removeItem(at: target)
-        do {
-            try fm.moveItem(at: file, to: target)
-        } catch {
-            logger.warning("cannot move a status file", metadata: ["herald.file": "\(file.path)", "error": "\(error)"])
-        }
+        InboundFolder.move(file, to: target, logger: logger, what: "status")
     }
 }

@@ -78,19 +78,7 @@ public final class HTTP2PushTransport: Sendable {
         while path.hasSuffix("/") { path.removeLast() }
         self.pathPrefix = path
 
-        var tls = TLSConfiguration.makeClientConfiguration()
-        tls.certificateVerification = .fullVerification
-        tls.applicationProtocols = ["h2"]
-        if let caFile, !caFile.isEmpty {
-            let roots: [NIOSSLCertificate]
-            do {
-                roots = try NIOSSLCertificate.fromPEMFile(caFile)
-            } catch {
-                throw PushError.invalidCredentials("CA file \(caFile) cannot be read as PEM certificates: \(error)")
-            }
-            guard !roots.isEmpty else { throw PushError.invalidCredentials("CA file \(caFile) holds no certificate") }
-            tls.additionalTrustRoots = [.certificates(roots)]
-        }
+        let tls = try Push.tlsConfiguration(caFile: caFile, protocols: ["h2"])
         let context: NIOSSLContext
         do {
             context = try NIOSSLContext(configuration: tls)

@@ -11,18 +11,7 @@ extension Push {
     /// (PEM; tests and private gateways). Certificate verification is never switched off.
     /// The caller shuts the client down.
     public static func makeHTTPClient(caFile: String? = nil, connectTimeout: Duration = .seconds(10)) throws -> HTTPClient {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        tls.certificateVerification = .fullVerification
-        if let caFile, !caFile.isEmpty {
-            let roots: [NIOSSLCertificate]
-            do {
-                roots = try NIOSSLCertificate.fromPEMFile(caFile)
-            } catch {
-                throw PushError.invalidCredentials("CA file \(caFile) cannot be read as PEM certificates: \(error)")
-            }
-            guard !roots.isEmpty else { throw PushError.invalidCredentials("CA file \(caFile) holds no certificate") }
-            tls.additionalTrustRoots = [.certificates(roots)]
-        }
+        let tls = try tlsConfiguration(caFile: caFile)
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
         configuration.httpVersion = .automatic
         configuration.timeout.connect = .nanoseconds(Int64(connectTimeout.components.seconds) * 1_000_000_000
@@ -109,5 +98,26 @@ enum PushJSON {
             throw PushError.invalidCustomData("not a JSON object")
         }
         return object
+    }
+}
+
+extension Push {
+    /// A TLS client configuration with full verification, the system's roots plus those in
+    /// `caFile` (PEM), and ALPN `protocols` when given.
+    static func tlsConfiguration(caFile: String?, protocols: [String] = []) throws -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateVerification = .fullVerification
+        if !protocols.isEmpty { tls.applicationProtocols = protocols }
+        if let caFile, !caFile.isEmpty {
+            let roots: [NIOSSLCertificate]
+            do {
+                roots = try NIOSSLCertificate.fromPEMFile(caFile)
+            } catch {
+                throw PushError.invalidCredentials("CA file \(caFile) cannot be read as PEM certificates: \(error)")
+            }
+            guard !roots.isEmpty else { throw PushError.invalidCredentials("CA file \(caFile) holds no certificate") }
+            tls.additionalTrustRoots = [.certificates(roots)]
+        }
+        return tls
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
+import NIOCore
 import NIOPosix
+import WebhookClient
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -107,43 +109,18 @@ public final class TargetAddressGuard: Sendable {
         return nil
     }
 
-    /// `getaddrinfo` (blocking): every address of `host`.
+    /// `getaddrinfo` (blocking, through the webhook client's resolver): every address of `host`,
+    /// in getaddrinfo's order (RFC 6724: the addresses to try first, first), without repeats.
     static func resolve(_ host: String) -> Result<[Address], Refusal> {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        #if canImport(Glibc)
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        #else
-        hints.ai_socktype = SOCK_STREAM
-        #endif
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(host, nil, &hints, &list)
-        guard status == 0, let first = list else {
-            return .failure(.unresolved(host: host, reason: String(cString: gai_strerror(status))))
+        let found: [SocketAddress]
+        do {
+            found = try WebhookClient.getAddresses(host: host, port: 0)
+        } catch {
+            return .failure(.unresolved(host: host, reason: "\(error)"))
         }
-        defer { freeaddrinfo(first) }
-        var out: [Address] = []
-        var node: UnsafeMutablePointer<addrinfo>? = first
-        while let current = node {
-            if let sa = current.pointee.ai_addr {
-                if current.pointee.ai_family == AF_INET {
-                    sa.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { p in
-                        var a = p.pointee.sin_addr
-                        out.append(Address(bytes: withUnsafeBytes(of: &a) { Array($0) }))
-                    }
-                } else if current.pointee.ai_family == AF_INET6 {
-                    sa.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { p in
-                        var a = p.pointee.sin6_addr
-                        out.append(Address(bytes: withUnsafeBytes(of: &a) { Array($0) }))
-                    }
-                }
-            }
-            node = current.pointee.ai_next
-        }
-        if out.isEmpty { return .failure(.unresolved(host: host, reason: "no addresses")) }
-        // getaddrinfo's order (RFC 6724: the addresses to try first, first), without repeats.
         var seen = Set<Address>()
-        return .success(out.filter { seen.insert($0).inserted })
+        let out = found.compactMap { $0.ipAddress.flatMap(literal) }.filter { seen.insert($0).inserted }
+        return out.isEmpty ? .failure(.unresolved(host: host, reason: "no addresses")) : .success(out)
     }
 
     /// Whether `address` is a public unicast address.

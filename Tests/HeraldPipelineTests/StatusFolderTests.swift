@@ -65,3 +65,49 @@ struct StatusFolderTests {
         #expect(try await store.request(id: b)?.history.count == historyBefore)
     }
 }
+
+/// An external status update racing the sender on the same distribution: the store's guarded
+/// moves let exactly one of them move it, and nothing is half written.
+struct StatusUpdateRaceTests {
+    let clock = TestClock()
+
+    @Test func anUpdateAndTheSendersCommitOnTheSameDistribution() async throws {
+        let store = try await makeStore(clock: clock)
+        var ids: [String] = []
+        for _ in 0..<50 { ids.append(try await submit(store, code: "DATA_80", customer: "C-1", override: .sms, clock: clock)) }
+        let mTicket = ClaimTicket(worker: "m", now: clock.now, lease: .seconds(60))
+        let claimed = try await store.claim(.monitor, ticket: mTicket, limit: 100)
+        let changes = try claimed.map { item in
+            Change(requestId: item.request.id,
+                   request: try RequestTransition(requestId: item.request.id, from: .awaitingProcessing, to: .processed, actor: "m", at: clock.now),
+                   newDistribution: Distribution(id: Identifier.make(now: clock.now), requestId: item.request.id, method: .sms,
+                                                 target: "+447700900123", status: .awaitingDistribution, message: "hi", language: "en",
+                                                 createdAt: clock.now))
+        }
+        _ = try await store.commit(changes, ticket: mTicket)
+        // The sender has the batch in hand; meanwhile the gateway reports every comm failed.
+        let ticket = ClaimTicket(worker: "s", now: clock.now, lease: .seconds(60))
+        let batch = try await store.claim(.send(.sms), ticket: ticket, limit: 100)
+        #expect(batch.count == 50)
+        async let reported = store.applyStatusUpdates(
+            ids.enumerated().map { StatusUpdate(updateId: "race-\($0.offset)", comm: .request($0.element), status: .error, reason: "gateway refused") },
+            scope: "gateway", actor: "system:GW", permit: nil)
+        async let committed = store.commit(try batch.map { item in
+            var t = try DistributionTransition(distribution: item.distribution!, to: .sent, actor: "sender:sms", at: clock.now)
+            t.reference = "ref-\(item.request.id)"
+            return Change(requestId: item.request.id, distribution: t)
+        }, ticket: ticket)
+        let (results, report) = try await (reported, committed)
+        // Every comm moved exactly once: by the update (the sender's unit then conflicts) or by
+        // the sender (the update then finds it sent and moves it S → E, legal for a third party).
+        #expect(report.applied + report.conflicts.count == 50)
+        for (id, result) in zip(ids, results) {
+            let detail = try #require(try await store.request(id: id))
+            #expect(result.result == .applied, "\(result)")
+            #expect(detail.distribution?.status == .errorNoRetry)
+            let moves = detail.history.filter { $0.entity == .distribution }.map(\.to)
+            let sentFirst = !report.conflicts.contains(id)
+            #expect(moves == (sentFirst ? ["awaitingDistribution", "sent", "errorNoRetry"] : ["awaitingDistribution", "errorNoRetry"]), "\(moves)")
+        }
+    }
+}

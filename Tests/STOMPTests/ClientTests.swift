@@ -90,12 +90,14 @@ import Testing
 
     @Test func aSilentBrokerIsDetectedByItsMissingHeartBeats() async throws {
         var behavior = FakeBroker.Behavior()
-        behavior.heartBeat = "200,0"  // promises a heart-beat every 200 ms, sends none
+        // Promises a heart-beat every second and sends none. (At 200 ms a loaded suite let the
+        // watchdog close the connection before the SEND was even written, which is no lost send.)
+        behavior.heartBeat = "1000,0"
         behavior.withholdReceipts = true
         try await FakeBroker.with(behavior) { port, log in
             // The receipt timeout (120 s) is far beyond the heart-beat watchdog, so even a suite
             // that loads both cores tells the two apart.
-            var config = configuration(port: port, heartBeat: STOMPHeartBeat(send: .zero, receive: .milliseconds(200)))
+            var config = configuration(port: port, heartBeat: STOMPHeartBeat(send: .zero, receive: .milliseconds(1000)))
             config.receiptTimeout = .seconds(120)
             let client = STOMPClient(configuration: config)
             let started = ContinuousClock.now

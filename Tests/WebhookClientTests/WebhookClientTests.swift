@@ -113,7 +113,8 @@ import Testing
                 #expect(error.mayHaveBeenReceived)
             }
             let elapsed = ContinuousClock.now - started
-            #expect(elapsed >= .milliseconds(290) && elapsed < .seconds(2), "\(elapsed)")
+            // The 300 ms timeout, not a hang: a loaded full suite has taken 12 s here.
+            #expect(elapsed >= .milliseconds(290) && elapsed < .seconds(60), "\(elapsed)")
             // The timed-out connection is not reused.
             #expect(try await send(client, server.url()).status == 200)
             #expect(server.connections == 2)

@@ -7,7 +7,7 @@ extension SQLiteStore {
     /// through `requests_customer` (customer, id) and the one distribution of each request.
     static let inboxFrom = """
         FROM comms_requests r JOIN distributions d ON d.request_id = r.id
-        WHERE r.customer_id = ? AND d.method = 'online' AND d.status IN ('\(DistributionStatus.published.code)', '\(DistributionStatus.delivered.code)')
+        WHERE r.customer_id = ?1 AND d.target = 'inbox:' || ?1 AND d.method = 'online' AND d.status IN ('\(DistributionStatus.published.code)', '\(DistributionStatus.delivered.code)')
         """
     static let inboxColumns = "SELECT r.id, r.comms_code, r.priority, d.message, d.sent_at, d.read_at"
 

@@ -10,14 +10,21 @@ extension SQLiteStore {
             var results: [StatusUpdateResult] = []
             results.reserveCapacity(updates.count)
             for update in updates {
-                if let earlier = try db.statusUpdate(scope: scope, updateId: update.updateId) {
-                    results.append(earlier)
+                let digest = update.digest
+                if let (earlier, earlierDigest) = try db.statusUpdate(scope: scope, updateId: update.updateId) {
+                    results.append(earlierDigest == digest ? earlier : StatusUpdateResult(
+                        updateId: update.updateId, result: .invalid,
+                        detail: "updateId \(update.updateId) was used before for a different update"))
                     continue
                 }
                 var result: StatusUpdateResult!
                 try db.inUnitSavepoint {
-                    result = try db.apply(update, actor: actor, receivedAt: receivedAt, permit: permit)
-                    try db.remember(result, scope: scope, receivedAt: receivedAt)
+                    let (answer, final) = try db.apply(update, actor: actor, receivedAt: receivedAt, permit: permit)
+                    result = answer
+                    // Only a final answer is remembered: an update that came too early (the comm
+                    // not sent yet, or being sent, its reference not recorded yet) may be sent
+                    // again under the same updateId and then apply.
+                    if final { try db.remember(answer, digest: digest, scope: scope, receivedAt: receivedAt) }
                     return true
                 }
                 results.append(result)
@@ -28,66 +35,87 @@ extension SQLiteStore {
 }
 
 extension Database {
-    /// The answer given to an update taken before, or nil.
-    func statusUpdate(scope: String, updateId: String) throws -> StatusUpdateResult? {
-        let find = try cachedStatement(sql: "SELECT result, detail, request_id FROM status_updates WHERE scope = ? AND update_id = ?")
-        var found: StatusUpdateResult?
+    /// The answer given to an update taken before and the digest of that update, or nil.
+    func statusUpdate(scope: String, updateId: String) throws -> (StatusUpdateResult, String)? {
+        let find = try cachedStatement(sql: "SELECT result, detail, request_id, digest FROM status_updates WHERE scope = ? AND update_id = ?")
+        var found: (StatusUpdateResult, String)?
         try find.stepDirect(self, { $0.add(scope); $0.add(updateId) }) { row in
-            found = StatusUpdateResult(updateId: updateId, result: StatusUpdateResult.Result(rawValue: row.string(0)) ?? .ignored,
-                                       detail: row.string(1), requestId: row.optionalString(2))
+            found = (StatusUpdateResult(updateId: updateId, result: StatusUpdateResult.Result(rawValue: row.string(0)) ?? .ignored,
+                                        detail: row.string(1), requestId: row.optionalString(2)), row.string(3))
         }
         return found
     }
 
-    func remember(_ result: StatusUpdateResult, scope: String, receivedAt: Date) throws {
+    func remember(_ result: StatusUpdateResult, digest: String, scope: String, receivedAt: Date) throws {
         let insert = try cachedStatement(sql: """
-            INSERT INTO status_updates (scope, update_id, result, detail, request_id, received_at) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO status_updates (scope, update_id, result, detail, request_id, digest, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         try insert.runDirect(self) { b in
             b.add(scope); b.add(result.updateId); b.add(result.result.rawValue); b.add(result.detail); b.add(result.requestId)
-            b.add(Millis.from(receivedAt))
+            b.add(digest); b.add(Millis.from(receivedAt))
         }
     }
 
-    /// The distribution an update names: by request id, else by a provider reference recorded
-    /// for any method (`distribution_references`), else a whole reference (`<zip>#<piece>`).
-    func distribution(for comm: StatusUpdate.Comm) throws -> Distribution? {
+    /// The distributions an update names: by request id; or by a provider reference — one
+    /// recorded for any method (`distribution_references`, at most two read: two mean the
+    /// reference is ambiguous), else a part naming its distribution (`envid:<id>`, a Message-ID),
+    /// found as the delivery-report path finds it.
+    func distributions(for comm: StatusUpdate.Comm) throws -> [Distribution] {
         switch comm {
         case .request(let id):
-            return try DistributionRecord.fetchOne(cachedStatement(sql: "SELECT * FROM distributions WHERE request_id = ?"), arguments: [id])?.model
+            return try DistributionRecord.fetchAll(cachedStatement(sql: "SELECT * FROM distributions WHERE request_id = ?"), arguments: [id]).map(\.model)
         case .reference(let reference):
             let methods = DeliveryMethod.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-            if let record = try DistributionRecord.fetchOne(cachedStatement(sql: """
+            let found = try DistributionRecord.fetchAll(cachedStatement(sql: """
                 SELECT d.* FROM distribution_references r JOIN distributions d ON d.id = r.distribution_id
-                WHERE r.method IN (\(methods)) AND r.reference = ? LIMIT 1
-                """), arguments: [reference]) {
-                return record.model
-            }
-            return try DistributionRecord.fetchOne(cachedStatement(sql: "SELECT * FROM distributions WHERE reference = ? LIMIT 1"),
-                                                   arguments: [reference])?.model
+                WHERE r.method IN (\(methods)) AND r.reference = ? LIMIT 2
+                """), arguments: [reference])
+            if !found.isEmpty { return found.map(\.model) }
+            guard let id = ProviderReference.namedDistributionId(reference),
+                  let record = try DistributionRecord.fetchOne(self, key: id),
+                  ProviderReference.parts(record.reference ?? "").contains(reference) else { return [] }
+            return [record.model]
         }
     }
 
-    /// Applies one update (inside its savepoint) and says what became of it.
+    /// Applies one update (inside its savepoint) and says what became of it, and whether that
+    /// answer is final (remembered for its updateId) or may change if the update comes again.
     func apply(_ update: StatusUpdate, actor: String, receivedAt: Date,
-               permit: ((_ commsCode: String, _ method: DeliveryMethod) -> String?)?) throws -> StatusUpdateResult {
+               permit: ((_ commsCode: String, _ method: DeliveryMethod) -> String?)?) throws -> (StatusUpdateResult, final: Bool) {
         let at = update.at ?? receivedAt
         let reference: String = switch update.comm {
         case .request(let id): "request:\(id)"
         case .reference(let r): r
         }
-        guard let d = try distribution(for: update.comm) else {
-            let name = if case .request(let id) = update.comm { "no comm with request id \(id)" } else { "no comm with reference \(reference)" }
+        let found = try distributions(for: update.comm)
+        guard found.count == 1, let d = found.first else {
+            let name = if case .request(let id) = update.comm { "no comm with request id \(id)" }
+                else if found.count > 1 { "reference \(reference) names more than one comm; give the requestId" }
+                else { "no comm with reference \(reference)" }
             // Logged as `unknown`, not `unmatched`: an external update naming no comm is answered
             // now and not held for a later send (unmatched rows put every send's commit on the
-            // slower early-report path).
+            // slower early-report path). Not final: the comm may be recorded later.
             try log(update, reference: reference, at: at, receivedAt: receivedAt, disposition: "unknown", distributionId: nil, method: .external)
-            return StatusUpdateResult(updateId: update.updateId, result: .unknown, detail: name)
+            return (StatusUpdateResult(updateId: update.updateId, result: .unknown, detail: name), false)
         }
         if let permit, let code = try String.fetchOne(cachedStatement(sql: "SELECT comms_code FROM comms_requests WHERE id = ?"), arguments: [d.requestId]),
-           let refusal = permit(code, d.method) {
+           permit(code, d.method) != nil {
+            // Told apart from a comm that does not exist by nothing: a key limited to one system
+            // learns nothing about other systems' comms.
             try log(update, reference: reference, at: at, receivedAt: receivedAt, disposition: "ignored", distributionId: d.id, method: d.method)
-            return StatusUpdateResult(updateId: update.updateId, result: .illegal, detail: refusal, requestId: d.requestId)
+            let name = if case .request(let id) = update.comm { "no comm with request id \(id)" } else { "no comm with reference \(reference)" }
+            return (StatusUpdateResult(updateId: update.updateId, result: .unknown, detail: name), true)
+        }
+        // A comm Herald is sending right now (claimed by a sender or filed in a print batch) is
+        // not moved under it: the sender's commit would conflict and lose its reference.
+        if [.awaitingDistribution, .errorRetry, .batched].contains(d.status) {
+            let busy = try Bool.fetchOne(cachedStatement(sql: "SELECT claim_token IS NOT NULL AND lease_until > ? FROM distributions WHERE id = ?"),
+                                         arguments: [Millis.from(receivedAt), d.id]) ?? false
+            if busy || d.status == .batched {
+                try log(update, reference: reference, at: at, receivedAt: receivedAt, disposition: "ignored", distributionId: d.id, method: d.method)
+                return (StatusUpdateResult(updateId: update.updateId, result: .ignored,
+                                           detail: "Herald is sending this comm now (\(d.status.rawValue)); report it again shortly", requestId: d.requestId), false)
+            }
         }
         let words = update.detail.map { ": \($0)" } ?? ""
         let effect = StatusMachine.effect(of: update.status, on: d.status, alreadyRead: d.readAt != nil)
@@ -95,10 +123,12 @@ extension Database {
         switch effect {
         case .ignored(let why):
             try log(update, reference: reference, at: at, receivedAt: receivedAt, disposition: "ignored", distributionId: d.id, method: d.method)
-            return StatusUpdateResult(updateId: update.updateId, result: .ignored, detail: why, requestId: d.requestId)
+            return (StatusUpdateResult(updateId: update.updateId, result: .ignored, detail: why, requestId: d.requestId), true)
         case .illegal(let why):
+            // Not final: a report that came before the comm's own move (read before published)
+            // applies when sent again.
             try log(update, reference: reference, at: at, receivedAt: receivedAt, disposition: "ignored", distributionId: d.id, method: d.method)
-            return StatusUpdateResult(updateId: update.updateId, result: .illegal, detail: "\(why) (it is \(d.status.rawValue))", requestId: d.requestId)
+            return (StatusUpdateResult(updateId: update.updateId, result: .illegal, detail: "\(why) (it is \(d.status.rawValue))", requestId: d.requestId), false)
         case .recordRead, .recordSent:
             // No move: the actual send or the read is recorded, with a history row from and to
             // the same status.
@@ -129,7 +159,7 @@ extension Database {
             let change = Change(requestId: d.requestId, distribution: t, problems: problems)
             guard try SQLiteStore.apply(change, token: nil, earlyReports: false, in: self, history: &history) else {
                 try log(update, reference: reference, at: at, receivedAt: receivedAt, disposition: "ignored", distributionId: d.id, method: d.method)
-                return StatusUpdateResult(updateId: update.updateId, result: .ignored, detail: "the comm changed meanwhile", requestId: d.requestId)
+                return (StatusUpdateResult(updateId: update.updateId, result: .ignored, detail: "the comm changed meanwhile", requestId: d.requestId), false)
             }
         }
         try history.flush(self)
@@ -139,7 +169,7 @@ extension Database {
         case .recordRead: "read at \(at.formatted(.iso8601))"
         default: "actual send recorded"
         }
-        return StatusUpdateResult(updateId: update.updateId, result: .applied, detail: detail, requestId: d.requestId)
+        return (StatusUpdateResult(updateId: update.updateId, result: .applied, detail: detail, requestId: d.requestId), true)
     }
 
     /// Logs the update in `delivery_reports` (outcome = the reported status).

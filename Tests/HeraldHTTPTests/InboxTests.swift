@@ -14,11 +14,11 @@ struct InboxTests {
     /// (published by default), as the monitor and the online sender would.
     @discardableResult
     func online(_ h: APIHarness, customer: String, text: String, status: DistributionStatus = .published,
-                method: DeliveryMethod = .online, at: Date) async throws -> String {
+                method: DeliveryMethod = .online, inboxOf: String? = nil, at: Date) async throws -> String {
         let r = CommsRequest(id: Identifier.make(now: at), commsCode: "BILL_READY", priority: 2, status: .awaitingProcessing,
                              target: TargetRef(.customer, customer), source: .api, createdBy: "test", createdAt: at)
         _ = try await h.store.submit(TriggerSubmission(requests: [r], actor: "test"), idempotencyWindow: .seconds(60))
-        let d = Distribution(id: Identifier.make(now: at), requestId: r.id, method: method, target: "inbox:\(customer)",
+        let d = Distribution(id: Identifier.make(now: at), requestId: r.id, method: method, target: "inbox:\(inboxOf ?? customer)",
                              status: .awaitingDistribution, message: text, language: "en", createdAt: at)
         let monitor = try RequestTransition(requestId: r.id, from: .awaitingProcessing, to: .processed, actor: "monitor", at: at)
         _ = try await h.store.commit([Change(requestId: r.id, request: monitor, newDistribution: d)], ticket: nil)
@@ -76,6 +76,20 @@ struct InboxTests {
         }
         // The foreign read attempt wrote nothing.
         #expect(try await h.store.request(id: other)?.distribution?.readAt == nil)
+    }
+
+    /// A request raised against an account that moved to another customer before the monitor
+    /// gathered it is addressed to the new customer's inbox: it shows there, never in the old one.
+    @Test func theInboxFollowsTheDistributionsTargetNotTheRequestsCustomer() async throws {
+        let h = try await APIHarness()
+        let moved = try await online(h, customer: "C-1001", text: "for Ada now", inboxOf: "C-1002", at: Date(timeIntervalSince1970: 1_800_000_000))
+        try await h.run { client in
+            let old = try await client.send(.get, "/v1/customers/C-1001/inbox", key: APIHarness.inboxKey)
+            #expect((old.object["items"] as? [[String: Any]])?.isEmpty == true)
+            #expect(old.object["unread"] as? Int == 0)
+            #expect(try await client.send(.get, "/v1/customers/C-1001/inbox/\(moved)", key: APIHarness.inboxKey).status == .notFound)
+            #expect(try await client.send(.post, "/v1/customers/C-1001/inbox/\(moved)/read", key: APIHarness.inboxKey).status == .notFound)
+        }
     }
 
     @Test func theFirstReadIsRecordedOnceAndCountsDown() async throws {

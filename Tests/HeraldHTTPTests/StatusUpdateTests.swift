@@ -126,6 +126,32 @@ struct StatusUpdateTests {
         }
     }
 
+    @Test func earlyReportsApplyWhenSentAgainAndAReusedUpdateIdIsRefused() async throws {
+        let h = try await APIHarness()
+        let waiting = try await Self.comm(h, method: .online, status: .awaitingDistribution)
+        try await h.run { client in
+            let read = #"[{"updateId": "r1", "requestId": "\#(waiting)", "status": "read"}]"#
+            // Read before it is published: illegal now, and not remembered.
+            let early = try await client.send(.post, "/v1/status-updates", key: APIHarness.statusKey, json: read)
+            #expect(Self.items(early).first?["result"] as? String == "illegal")
+            let d = try #require(try await h.store.request(id: waiting)?.distribution)
+            var t = try DistributionTransition(distribution: d, to: .published, actor: "sender", at: Date())
+            t.sentAt = Date()
+            _ = try await h.store.commit([Change(requestId: waiting, distribution: t)], ticket: nil)
+            let later = try await client.send(.post, "/v1/status-updates", key: APIHarness.statusKey, json: read)
+            #expect(Self.items(later).first?["result"] as? String == "applied")
+            // The same updateId for another update is refused, not answered as the first.
+            let reused = try await client.send(.post, "/v1/status-updates", key: APIHarness.statusKey,
+                                               json: #"[{"updateId": "r1", "requestId": "\#(waiting)", "status": "delivered"}]"#)
+            #expect(Self.items(reused).first?["result"] as? String == "invalid")
+            #expect((Self.items(reused).first?["detail"] as? String)?.contains("was used before for a different update") == true)
+            // A different key has its own updateIds.
+            let other = try await client.send(.post, "/v1/status-updates", key: APIHarness.adminKey,
+                                              json: #"[{"updateId": "r1", "requestId": "\#(waiting)", "status": "delivered"}]"#)
+            #expect(Self.items(other).first?["result"] as? String == "applied")
+        }
+    }
+
     @Test func aKeyLimitedToOneSystemReportsOnlyItsComms() async throws {
         let h = try await APIHarness()
         let portal = try await Self.comm(h, code: "PORTING_NOTICE", method: .external, status: .sent)
@@ -136,8 +162,10 @@ struct StatusUpdateTests {
                  {"updateId": "p2", "requestId": "\(other)", "status": "delivered"}]
                 """)
             let items = Self.items(r)
-            #expect(items.map { $0["result"] as? String } == ["applied", "illegal"])
-            #expect((items[1]["detail"] as? String)?.contains("this key reports for PORTAL") == true)
+            // Another system's comm is answered as if it did not exist: the key learns nothing of it.
+            #expect(items.map { $0["result"] as? String } == ["applied", "unknown"])
+            #expect(items[1]["detail"] as? String == "no comm with request id \(other)")
+            #expect(items[1]["requestId"] is NSNull)
             let detail = try await client.send(.get, "/v1/comms-requests/\(portal)")
             #expect((detail.object["history"] as? [[String: Any]])?.last?["actor"] as? String == "system:PORTAL")
         }

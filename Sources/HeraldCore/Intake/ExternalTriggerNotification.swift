@@ -117,10 +117,14 @@ public struct ExternalTriggerNotification: Sendable, Hashable, Codable {
 
     /// SHA-256 (hex) of the notification's canonical JSON (sorted keys): its body hash for
     /// idempotency, the same whether it came through the API or `herald import`.
+    /// `transmitDateTime` is left out: a sender resending the same notification stamps its new
+    /// send time, and that is still the same notification.
     public var canonicalHash: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(self)) ?? Data()
+        var same = self
+        same.transmitDateTime = nil
+        let data = (try? encoder.encode(same)) ?? Data()
         return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 

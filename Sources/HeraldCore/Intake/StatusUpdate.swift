@@ -136,6 +136,14 @@ public struct StatusUpdate: Sendable, Hashable {
         self.code = code
     }
 
+    /// What the update says, as one text (the same update gives the same text): an updateId
+    /// used again for a different update is told apart by it.
+    public var digest: String {
+        let comm = switch comm { case .request(let id): "request:\(id)"; case .reference(let r): "reference:\(r)" }
+        let parts: [String?] = [comm, status.rawValue, at.map { String($0.timeIntervalSince1970) }, actualMethod?.rawValue, actualTarget, reason, code]
+        return parts.map { $0 ?? "" }.joined(separator: "\u{1F}")
+    }
+
     /// The reporting system's words and code, for history and `last_error`.
     public var detail: String? {
         let parts = [code.map { "code \($0)" }, reason].compactMap { $0 }

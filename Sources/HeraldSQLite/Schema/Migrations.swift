@@ -231,6 +231,7 @@ enum Migrations {
                 result TEXT NOT NULL,
                 detail TEXT NOT NULL,
                 request_id TEXT,
+                digest TEXT NOT NULL,
                 received_at INTEGER NOT NULL,
                 PRIMARY KEY (scope, update_id)
             ) WITHOUT ROWID;

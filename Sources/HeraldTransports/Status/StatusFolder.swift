@@ -8,7 +8,8 @@ import ServiceLifecycle
 /// `POST /v1/status-updates`), or a `*.ndjson`/`*.jsonl` file with one update per line. Every
 /// `interval` (2 s) each file is applied once, in chunks of 1,000 updates, each chunk one
 /// transaction (``CommsStore/applyStatusUpdates(_:scope:actor:permit:)``, idempotent by
-/// `updateId`, so a file applied again after a crash changes nothing), then moved to
+/// `updateId` within the file name's sender prefix, so a file applied again after a crash
+/// changes nothing), then moved to
 /// `processed/`, with `<name>.errors` beside it naming each bad line or item and each update
 /// that was unknown or illegal; a file that is not JSON at all goes to `rejected/` with its
 /// `.errors`. A store failure leaves the file for the next scan. Writers should drop files
@@ -80,7 +81,7 @@ public struct StatusFolder: Service {
                 var start = 0
                 while start < good.count {
                     let chunk = Array(good[start..<min(start + 1000, good.count)])
-                    let results = try await store.applyStatusUpdates(chunk.map(\.1), scope: Self.actor, actor: Self.actor, permit: nil)
+                    let results = try await store.applyStatusUpdates(chunk.map(\.1), scope: Self.scope(of: name), actor: Self.actor, permit: nil)
                     for ((position, _), result) in zip(chunk, results) {
                         switch result.result {
                         case .applied: applied += 1
@@ -102,6 +103,13 @@ public struct StatusFolder: Service {
             }
         }
         return outcomes
+    }
+
+    /// The idempotency scope of a file's updates: `status-folder:<sender>`, the sender being the
+    /// file name up to its first `-`, `_` or `.` (`portal-0001.ndjson` → `portal`), so two systems
+    /// numbering their updates alike never answer for each other.
+    static func scope(of name: String) -> String {
+        "status-folder:" + (name.split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == "." }).first.map(String.init) ?? name)
     }
 
     /// The updates of a file, each with its position (`line 3`, `[2]`): a JSON array, or one

@@ -53,7 +53,10 @@ struct OutboxKillTests {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, object)
     }
 
-    func waitHealthy(_ base: String, seconds: Double = 15) async -> Bool {
+    /// 60 s: a debug `herald serve` loads the catalog (laying out its letters for the clear-strip
+    /// check) before it listens, and a full suite with its servers (ActiveMQ's JVM among them)
+    /// once took longer than 15 s to get there.
+    func waitHealthy(_ base: String, seconds: Double = 60) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if (try? await Self.call("GET", "\(base)/healthz"))?.0 == 200 { return true }
@@ -99,7 +102,7 @@ struct OutboxKillTests {
         return lines
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func eachSMSIsSpooledOnceThroughThreeKills() async throws {
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the herald product first (swift build)")
         let dir = temporaryDirectory("outbox-kill")

@@ -110,7 +110,7 @@ struct HTTP2PushTransportTests {
             let elapsed = ContinuousClock.now - start
             guard case .possibleDuplicate(let reason) = result else { Issue.record("expected a timeout, got \(result)"); return }
             #expect(reason.contains("no answer within 0.500 s"), "\(reason)")
-            #expect(elapsed >= .milliseconds(500) && elapsed < .seconds(3), "\(elapsed)")
+            #expect(elapsed >= .milliseconds(500) && elapsed < .seconds(30), "\(elapsed)")  // the timeout, not a hang (loaded suites are slow)
             #expect(await client.send(APNsNotification(body: "y"), to: Self.device(8)).isSent)
             #expect(server.connectionCount == 1)
             await client.shutdown()

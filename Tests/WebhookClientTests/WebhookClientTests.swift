@@ -10,7 +10,9 @@ import Testing
     static let body = Array(#"{"hello":"world"}"#.utf8)
     static let headers: [(name: String, value: String)] = [("Content-Type", "application/json"), ("webhook-id", "msg_1")]
 
-    func send(_ client: WebhookClient, _ url: String, timeout: TimeAmount = .seconds(5)) async throws -> WebhookResponse {
+    /// 30 s by default: the tests are about what the server does, and a loaded full suite once kept
+    /// three of them past 5 s.
+    func send(_ client: WebhookClient, _ url: String, timeout: TimeAmount = .seconds(30)) async throws -> WebhookResponse {
         try await client.execute(try client.endpoint(url), headers: Self.headers, body: Self.body, timeout: timeout)
     }
 

@@ -104,15 +104,21 @@ struct HTTP2PushTransportTests {
     func timeout() async throws {
         let silent = Self.device(7)
         try await withFaultyServer(.init(), answers: [silent: [.noAnswer]]) { server in
-            let client = try await client(server, timeout: .milliseconds(500))
+            // 3 s, and the connection made first by a push that is answered: under a loaded suite
+            // a TLS handshake alone once took longer than a 500 ms timeout (a retry, not this test).
+            let client = try await client(server, timeout: .seconds(3))
+            var warm = false
+            for _ in 0..<5 where !warm { warm = await client.send(APNsNotification(body: "w"), to: Self.device(9)).isSent }
+            #expect(warm)
+            let connections = server.connectionCount
             let start = ContinuousClock.now
             let result = await client.send(APNsNotification(body: "x"), to: silent)
             let elapsed = ContinuousClock.now - start
             guard case .possibleDuplicate(let reason) = result else { Issue.record("expected a timeout, got \(result)"); return }
-            #expect(reason.contains("no answer within 0.500 s"), "\(reason)")
-            #expect(elapsed >= .milliseconds(500) && elapsed < .seconds(30), "\(elapsed)")  // the timeout, not a hang (loaded suites are slow)
+            #expect(reason.contains("no answer within 3 s"), "\(reason)")
+            #expect(elapsed >= .seconds(3) && elapsed < .seconds(60), "\(elapsed)")  // the timeout, not a hang
             #expect(await client.send(APNsNotification(body: "y"), to: Self.device(8)).isSent)
-            #expect(server.connectionCount == 1)
+            #expect(server.connectionCount == connections)  // the stream was reset, not the connection
             await client.shutdown()
         }
     }

@@ -56,6 +56,13 @@ extension Database {
         }
     }
 
+    /// A reference recorded for any method: the primary key `(method, reference)` walked per
+    /// method. Built once (the statement cache is keyed by this text).
+    static let byReferenceSQL = """
+        SELECT d.* FROM distribution_references r JOIN distributions d ON d.id = r.distribution_id
+        WHERE r.method IN (\(DeliveryMethod.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))) AND r.reference = ? LIMIT 2
+        """
+
     /// The distributions an update names: by request id; or by a provider reference — one
     /// recorded for any method (`distribution_references`, at most two read: two mean the
     /// reference is ambiguous), else a part naming its distribution (`envid:<id>`, a Message-ID),
@@ -65,11 +72,7 @@ extension Database {
         case .request(let id):
             return try DistributionRecord.fetchAll(cachedStatement(sql: "SELECT * FROM distributions WHERE request_id = ?"), arguments: [id]).map(\.model)
         case .reference(let reference):
-            let methods = DeliveryMethod.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-            let found = try DistributionRecord.fetchAll(cachedStatement(sql: """
-                SELECT d.* FROM distribution_references r JOIN distributions d ON d.id = r.distribution_id
-                WHERE r.method IN (\(methods)) AND r.reference = ? LIMIT 2
-                """), arguments: [reference])
+            let found = try DistributionRecord.fetchAll(cachedStatement(sql: Self.byReferenceSQL), arguments: [reference])
             if !found.isEmpty { return found.map(\.model) }
             guard let id = ProviderReference.namedDistributionId(reference),
                   let record = try DistributionRecord.fetchOne(self, key: id),

@@ -44,6 +44,8 @@ public final class HeraldRuntime: Sendable {
     public let externalTransmitter: (any Transmitter)?
     /// The queue route's transmitters (push, external), sharing ``queueClient``.
     let queueTransmitters: [DeliveryMethod: QueueTransmitter]
+    /// Sends status callbacks to subscribed systems (the `callback` stage's HTTP side).
+    public let callbackSender: any CallbackSender
     public let logger: Logger
     public let clock: @Sendable () -> Date
 
@@ -58,6 +60,9 @@ public final class HeraldRuntime: Sendable {
         storeConfig.synchronous = settings.sqliteSynchronous
         store = try SQLiteStore(path: settings.databasePath, configuration: storeConfig)
         try await store.migrate()
+        // The config file's callback subscriptions, as the file says now.
+        try await store.syncConfiguredSubscriptions(settings.callbacks.subscriptions, at: clock())
+        callbackSender = settings.callbacks.makeSender()
         guard FileManager.default.fileExists(atPath: settings.catalogDirectory.path) else {
             throw HeraldSettings.Keys.catalogDir.invalid(
                 "names the catalog folder \(settings.catalogDirectory.path), which does not exist (run `herald demo` for a sample, or pass --catalog)")
@@ -143,6 +148,12 @@ public final class HeraldRuntime: Sendable {
                          concurrency: settings.storage.concurrency)
     }
 
+    /// The status-callback daemon: changes subscribed systems asked for, as signed webhooks.
+    public func callbackDeliverer() -> CallbackDeliverer {
+        CallbackDeliverer(loop: loop(.callback), sender: callbackSender, backoff: settings.callbacks.backoff,
+                          window: .seconds(3600 * settings.callbacks.retryWindowHours))
+    }
+
     /// Reads a comm's document for the API: the local pack, else the long-term copy.
     public var documentRetrieval: DocumentRetrieval { DocumentRetrieval(documents: documents, archive: archive) }
 
@@ -158,6 +169,7 @@ public final class HeraldRuntime: Sendable {
             services += DeliveryMethod.allCases.map { sender($0) as any Service }
         }
         services.append(documentArchiver())
+        services.append(callbackDeliverer())
         if settings.storage.localRetentionDays > 0 {
             services.append(LocalDocumentRetention(store: store, documents: documents, retention: .seconds(86_400 * settings.storage.localRetentionDays),
                                                    clock: clock, logger: logger))
@@ -200,6 +212,7 @@ public final class HeraldRuntime: Sendable {
         let merges = [DeliveryMethod.email, .letter].map(mergeMonitor)
         let senders = DeliveryMethod.allCases.filter { printRoute == nil || $0 != .letter }.map(sender)
         let archiver = documentArchiver()
+        let callbacks = callbackDeliverer()
         let batcher = printRoute.map(printBatcher)
         let dropper = printRoute.map(printDropper)
         var total = 0
@@ -210,6 +223,7 @@ public final class HeraldRuntime: Sendable {
             if let batcher { claimed += try await batcher.loop.runOnce { items, ticket in try await batcher.handle(items, ticket: ticket) } }
             if let dropper { claimed += try await dropper.loop.runOnce { items, ticket in try await dropper.handle(items, ticket: ticket) } }
             claimed += try await archiver.loop.runOnce { items, ticket in try await archiver.handle(items, ticket: ticket) }
+            claimed += try await callbacks.loop.runOnce { items, ticket in try await callbacks.handle(items, ticket: ticket) }
             total += claimed
             if claimed == 0 { return total }
         }

@@ -48,5 +48,6 @@ extension HeraldSettings {
             + [PushTransportSettings.Keys.transport] + PushDirectSettings.Keys.all
             + [ExternalTransportSettings.Keys.transport] + ExternalRouteSettings.Keys.all
             + QueueTransportSettings.Keys.all
+            + CallbackSettings.Keys.all
     }
 }

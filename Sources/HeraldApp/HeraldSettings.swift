@@ -58,6 +58,8 @@ public struct HeraldSettings: Sendable {
     public var storage = StorageSettings()
     /// How letters leave: the outbox or the print bureau (`letter.transport`, `print.*`).
     public var print = PrintSettings()
+    /// Status callbacks: the config file's subscriptions and how callbacks are sent (`webhooks.*`).
+    public var callbacks = CallbackSettings()
 
     /// One configured API key.
     public struct APIKeyEntry: Sendable, Hashable {
@@ -135,6 +137,8 @@ public struct HeraldSettings: Sendable {
         }
         s.storage = try StorageSettings(reading: settings, environment: environment)
         s.print = try PrintSettings(reading: settings, environment: environment)
+        s.callbacks = try CallbackSettings(
+            reading: settings, configFile: ExternalRouteSettings.configFileURL(dataDir: dataDir, configFile: configFile, environment: environment))
         return s
     }
 

@@ -26,7 +26,15 @@ extension SQLiteStore {
             : q.waitsForRetry ? " AND COALESCE(retry_at, 0) <= ?4" : ""
         if q.waitsForCloseTime { due += " AND (status <> '\(q.statusCodes[0])' OR close_at <= ?4)" }
         let table = StatusSQL.table(q.table)
+        if q.waitsForPredecessor { due += predecessorCondition(table: table, codes: q.statusCodes) }
         return (table, "\(table) INDEXED BY \(index(of: stage))", waiting, due, "priority, id")
+    }
+
+    /// ` AND NOT EXISTS (an earlier waiting row of the same subscription and request)`: the
+    /// in-order rule of callbacks (through `webhook_deliveries_order`).
+    static func predecessorCondition(table: String, codes: [String]) -> String {
+        " AND NOT EXISTS (SELECT 1 FROM \(table) AS earlier INDEXED BY webhook_deliveries_order WHERE earlier.subscription_id = \(table).subscription_id"
+            + " AND earlier.request_id = \(table).request_id AND earlier.id < \(table).id AND earlier.\(StatusSQL.condition(codes)))"
     }
 
     /// The partial index on a stage's waiting rows (made by the migrations from the same
@@ -38,6 +46,7 @@ extension SQLiteStore {
         case .send: "distributions_send"
         case .store: "stored_documents_queue"
         case .printDrop: "print_batches_queue"
+        case .callback: "webhook_deliveries_queue"
         }
     }
 
@@ -55,7 +64,7 @@ extension SQLiteStore {
 
     static func method(of stage: Stage) -> String? {
         switch stage {
-        case .monitor, .store, .printDrop: nil
+        case .monitor, .store, .printDrop, .callback: nil
         case .merge(let m), .send(let m): m.rawValue
         }
     }
@@ -71,6 +80,7 @@ extension SQLiteStore {
         case .merge, .send: DistributionRecord.columns
         case .store: StoredDocumentRecord.columns
         case .printDrop: PrintRecords.batchColumns
+        case .callback: CallbackRecords.deliveryColumns
         }
         let sql = """
             UPDATE \(q.table) SET claim_token = ?1, lease_until = ?2
@@ -108,6 +118,12 @@ extension SQLiteStore {
                 var items: [WorkItem] = []
                 for batch in batches { items += try Self.letters(of: batch, token: token, lease: lease, now: now, in: db) }
                 return items
+            case .callback:
+                var rows: [CallbackDelivery] = []
+                rows.reserveCapacity(limit)
+                try statement.stepDirect(db, bind) { rows.append(CallbackRecords.delivery(direct: $0)) }
+                rows.sort { $0.id < $1.id }
+                return try Self.callbacks(rows, in: db)
             }
         }
     }
@@ -198,7 +214,7 @@ extension SQLiteStore {
     /// Units that raise workflow events keep their savepoint.
     static func hasSingleGuard(_ change: Change) -> Bool {
         guard change.raisedEvents.isEmpty, change.resend == nil, change.disabledPushToken == nil else { return false }
-        if change.storage != nil || change.printBatch != nil {
+        if change.storage != nil || change.printBatch != nil || change.callback != nil {
             return change.request == nil && change.distribution == nil && change.newDistribution == nil
         }
         switch (change.request != nil, change.newDistribution != nil, change.distribution != nil) {
@@ -212,7 +228,13 @@ extension SQLiteStore {
     static func apply(_ change: Change, token: String?, earlyReports: Bool, in db: Database, history: inout HistoryBuffer) throws -> Bool {
         // A unit must move something; one that does not would leave its claimed row to come
         // back after every lease, forever.
-        guard change.request != nil || change.distribution != nil || change.storage != nil || change.printBatch != nil else { return false }
+        guard change.request != nil || change.distribution != nil || change.storage != nil || change.printBatch != nil
+            || change.callback != nil else { return false }
+        if let t = change.callback {
+            // The callback stage's units move their delivery and nothing else (no history row:
+            // a callback is not a status change of the comm).
+            return try db.apply(t, claimToken: token)
+        }
         if let t = change.printBatch {
             // A drop's batch unit moves its batch and nothing else (its letters are units of their own).
             return try db.apply(t, claimToken: token)
@@ -344,8 +366,10 @@ extension SQLiteStore {
             : q.waitsForCloseTime
             ? "MAX(CASE WHEN status = '\(q.statusCodes[0])' THEN close_at ELSE 0 END, COALESCE(retry_at, 0), COALESCE(lease_until, 0))"
             : q.waitsForRetry ? "MAX(COALESCE(retry_at, 0), COALESCE(lease_until, 0))" : "COALESCE(lease_until, 0)"
+        let table = StatusSQL.table(q.table)
         return "SELECT MIN(\(due)) FROM \(queue(stage).indexed) WHERE \(StatusSQL.condition(q.statusCodes))"
             + (q.method == nil ? "" : " AND method = ?")
+            + (q.waitsForPredecessor ? predecessorCondition(table: table, codes: q.statusCodes) : "")
     }
 
     /// The queries of the queue depths: one per distinct waiting predicate (`COUNT(*)` for a

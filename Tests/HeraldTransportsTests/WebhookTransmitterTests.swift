@@ -10,28 +10,18 @@ import Testing
 /// scripts it (fail, hang, redirect, a status), each test on its own channel.
 @Suite struct WebhookTransmitterTests {
     struct Receiver {
-        var base: String
+        var channel: TestWebhookReceiver
         var secret: WebhookSecret
-        var channel = "t" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        var hookURL: String { "\(base)/hook/\(channel)" }
+        var base: String { channel.base }
+        var hookURL: String { channel.hookURL }
 
         init() throws {
-            let env = ProcessInfo.processInfo.environment
-            let base = try #require(env["HERALD_TEST_WEBHOOK_URL"], "HERALD_TEST_WEBHOOK_URL is not set: run through scripts/test.sh")
-            let secret = try #require(env["HERALD_TEST_WEBHOOK_SECRET"], "HERALD_TEST_WEBHOOK_SECRET is not set: run through scripts/test.sh")
-            self.base = base
-            self.secret = try WebhookSecret(secret)
+            channel = try TestWebhookReceiver()
+            secret = try WebhookSecret(channel.secret)
         }
 
         /// Scripts the channel's next answers (through Python's urllib, an independent client).
-        func script(_ answers: [String]) async throws {
-            let result = try await TestProcess.python("""
-                import sys, urllib.request
-                req = urllib.request.Request(sys.argv[1], data=sys.stdin.buffer.read(), method="POST")
-                print(urllib.request.urlopen(req, timeout=10).status)
-                """, ["\(base)/script/\(channel)"], input: Array(try JSONSerialization.data(withJSONObject: answers)))
-            #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "204", "\(result.errors)")
-        }
+        func script(_ answers: [String]) async throws { try await channel.script(answers) }
 
         struct Received: Decodable {
             var id: String?
@@ -54,23 +44,11 @@ import Testing
         }
 
         func received() async throws -> [Received] {
-            let result = try await TestProcess.python("""
-                import sys, urllib.request
-                sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1], timeout=10).read())
-                """, ["\(base)/received/\(channel)"])
-            #expect(result.status == 0, "\(result.errors)")
-            return try JSONDecoder().decode([Received].self, from: result.stdout)
+            try JSONDecoder().decode([Received].self, from: try await channel.receivedJSON())
         }
 
         /// The most webhooks of the channel the receiver had in flight at once.
-        func peak() async throws -> Int {
-            let result = try await TestProcess.python("""
-                import json, sys, urllib.request
-                print(json.loads(urllib.request.urlopen(sys.argv[1], timeout=10).read())["peak"])
-                """, ["\(base)/peak/\(channel)"])
-            #expect(result.status == 0, "\(result.errors)")
-            return Int(result.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
-        }
+        func peak() async throws -> Int { try await channel.peak() }
 
         func transmitter(url: String? = nil, timeout: Duration = .seconds(10), concurrency: Int = 8, allowPrivate: Bool = true)
             -> WebhookTransmitter {
@@ -206,9 +184,9 @@ import Testing
         let receiver = try Receiver()
         let port = URL(string: receiver.base)!.port!
         let targets = [
-            ("http://127.0.0.1:\(port)/hook/\(receiver.channel)", "127.0.0.1", "loopback"),
-            ("http://localhost:\(port)/hook/\(receiver.channel)", "localhost (", "loopback"),
-            ("http://[::1]:\(port)/hook/\(receiver.channel)", "::1", "loopback"),
+            ("http://127.0.0.1:\(port)/hook/\(receiver.channel.channel)", "127.0.0.1", "loopback"),
+            ("http://localhost:\(port)/hook/\(receiver.channel.channel)", "localhost (", "loopback"),
+            ("http://[::1]:\(port)/hook/\(receiver.channel.channel)", "::1", "loopback"),
             ("http://169.254.169.254/latest/meta-data", "169.254.169.254", "link-local"),
             ("http://10.1.2.3/hook", "10.1.2.3", "private"),
             ("http://192.168.0.10/hook", "192.168.0.10", "private"),

@@ -119,6 +119,8 @@ public struct Change: Sendable, Hashable {
     /// A copy of the request to process afresh (a push whose token was gone falls to the next
     /// allowed method this way).
     public var resend: Resend?
+    /// A callback delivery's move (the callback stage's units; it moves nothing else).
+    public var callback: CallbackTransition?
     /// The request this unit concerns (for conflicts and release).
     public var requestId: String
 
@@ -126,8 +128,10 @@ public struct Change: Sendable, Hashable {
         requestId: String, request: RequestTransition? = nil, newDistribution: Distribution? = nil,
         distribution: DistributionTransition? = nil, problems: [RequestProblem] = [], raisedEvents: [WorkflowEvent] = [],
         newDocument: PendingDocument? = nil, storage: StorageTransition? = nil, printFiling: PrintFiling? = nil,
-        printBatch: PrintBatchTransition? = nil, disabledPushToken: PushTokenDisabling? = nil, resend: Resend? = nil
+        printBatch: PrintBatchTransition? = nil, disabledPushToken: PushTokenDisabling? = nil, resend: Resend? = nil,
+        callback: CallbackTransition? = nil
     ) {
+        self.callback = callback
         self.disabledPushToken = disabledPushToken
         self.resend = resend
         self.printFiling = printFiling

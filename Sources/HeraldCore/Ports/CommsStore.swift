@@ -84,7 +84,7 @@ public struct QueueDepth: Sendable, Hashable {
 
 /// The store every stage reads and writes through. SQLite implements it now, PostgreSQL later,
 /// both held to the same conformance tests. Methods are batched where the pipeline is hot.
-public protocol CommsStore: InboxStore {
+public protocol CommsStore: InboxStore, CallbackStore {
     /// Creates or upgrades the schema (named migrations).
     func migrate() async throws
 

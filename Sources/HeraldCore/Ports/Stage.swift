@@ -16,10 +16,13 @@ public enum Stage: Hashable, Sendable, CustomStringConvertible {
     /// Print batches due for their drop at the bureau: closed (full), or open past their
     /// cut-off; claimed with their letters (`letter.transport` = `print`).
     case printDrop
+    /// Status callbacks waiting to be sent (`webhook_deliveries`), oldest first, each once the
+    /// earlier ones of its request and subscription are done and its retry time has passed.
+    case callback
 
     /// Every stage the pipeline runs.
     public static var all: [Stage] {
-        [.monitor] + [DeliveryMethod.email, .letter].map(Stage.merge) + DeliveryMethod.allCases.map(Stage.send) + [.store, .printDrop]
+        [.monitor] + [DeliveryMethod.email, .letter].map(Stage.merge) + DeliveryMethod.allCases.map(Stage.send) + [.store, .printDrop, .callback]
     }
 
     /// `monitor`, `merge.email`, `send.sms`…
@@ -30,6 +33,7 @@ public enum Stage: Hashable, Sendable, CustomStringConvertible {
         case .send(let m): "send.\(m.rawValue)"
         case .store: "store"
         case .printDrop: "print.drop"
+        case .callback: "callback"
         }
     }
 }
@@ -60,8 +64,12 @@ public struct WorkItem: Sendable, Hashable {
     public var document: PendingDocument?
     /// For the print drop stage: the letter's batch and its piece.
     public var print: PrintAssignment?
+    /// For the callback stage: the delivery to send.
+    public var callback: PendingCallback?
 
-    public init(request: CommsRequest, distribution: Distribution? = nil, document: PendingDocument? = nil, print: PrintAssignment? = nil) {
+    public init(request: CommsRequest, distribution: Distribution? = nil, document: PendingDocument? = nil, print: PrintAssignment? = nil,
+                callback: PendingCallback? = nil) {
+        self.callback = callback
         self.request = request
         self.distribution = distribution
         self.document = document

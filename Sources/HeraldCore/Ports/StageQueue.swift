@@ -13,6 +13,8 @@ public struct StageQueue: Sendable, Hashable {
         case storedDocuments
         /// Print batches (`print_batches`).
         case printBatches
+        /// Status callbacks to send (`webhook_deliveries`).
+        case callbackDeliveries
     }
 
     public var table: Table
@@ -30,9 +32,14 @@ public struct StageQueue: Sendable, Hashable {
     /// Whether an open row (the first status code) is due only once its `close_at` has passed,
     /// the others at once (print batches: open until full or their cut-off).
     public var waitsForCloseTime: Bool
+    /// Whether a waiting row is due only when no earlier waiting row of the same subscription
+    /// and request is left (callbacks: in order per request, a failing one holding back the
+    /// changes after it).
+    public var waitsForPredecessor: Bool
 
     public init(table: Table, statusCodes: [String], method: DeliveryMethod? = nil, waitsForExclusionAndRetry: Bool = false,
-                waitsForRetry: Bool = false, waitsForCloseTime: Bool = false) {
+                waitsForRetry: Bool = false, waitsForCloseTime: Bool = false, waitsForPredecessor: Bool = false) {
+        self.waitsForPredecessor = waitsForPredecessor
         self.waitsForCloseTime = waitsForCloseTime
         self.table = table
         self.statusCodes = statusCodes
@@ -59,6 +66,9 @@ extension Stage {
         case .printDrop:
             StageQueue(table: .printBatches, statusCodes: [PrintBatchStatus.open.code, PrintBatchStatus.closed.code],
                        waitsForRetry: true, waitsForCloseTime: true)
+        case .callback:
+            StageQueue(table: .callbackDeliveries, statusCodes: [CallbackDeliveryStatus.waiting.code], waitsForRetry: true,
+                       waitsForPredecessor: true)
         }
     }
 }

@@ -1,4 +1,5 @@
-/// The one state machine for request, distribution and stored-document statuses. Every status change in Herald,
+/// The one state machine for request, distribution, stored-document, print-batch and
+/// callback-delivery statuses. Every status change in Herald,
 /// whichever stage makes it, is checked here first; the store then applies it guarded by the
 /// expected current status, so a concurrent change (an agent's cancel racing the monitor) makes
 /// the later write a conflict instead of a silent overwrite.
@@ -49,6 +50,28 @@ public enum StatusMachine {
         .closed: [.closed, .dropped],
         .dropped: [],
     ]
+
+    /// Legal callback delivery moves: waiting → waiting (a failed attempt, with its error and
+    /// next attempt) | delivered | failed (dead-lettered); an admin's redelivery puts a failed
+    /// or delivered one back to waiting.
+    static let callbackMoves: [CallbackDeliveryStatus?: Set<CallbackDeliveryStatus>] = [
+        nil: [.waiting],
+        .waiting: [.waiting, .delivered, .failed],
+        .delivered: [.waiting],
+        .failed: [.waiting],
+    ]
+
+    /// Whether a callback delivery may move from `from` to `to`.
+    public static func canMove(callback from: CallbackDeliveryStatus?, to: CallbackDeliveryStatus) -> Bool {
+        callbackMoves[from]?.contains(to) ?? false
+    }
+
+    /// Throws ``HeraldError/illegalTransition(_:)`` unless the callback delivery move is legal.
+    public static func check(callback from: CallbackDeliveryStatus?, to: CallbackDeliveryStatus) throws(HeraldError) {
+        guard canMove(callback: from, to: to) else {
+            throw .illegalTransition("callback delivery cannot move from \(from?.rawValue ?? "nothing") to \(to.rawValue)")
+        }
+    }
 
     /// Whether a print batch may move from `from` to `to`.
     public static func canMove(printBatch from: PrintBatchStatus?, to: PrintBatchStatus) -> Bool {

@@ -237,6 +237,60 @@ enum Migrations {
             ) WITHOUT ROWID;
             """)
         }
+        m.registerMigration("2026-12-07-status-callbacks") { db in
+            // Status callbacks: subscriptions (the config file's, replaced at each start, and the
+            // API's; soft-deleted so old deliveries still name them) and the durable outbox of
+            // deliveries. The outbox is filled by a trigger on `status_history`: every status
+            // change already writes its history row in the transaction that makes the change, so
+            // a delivery exists exactly when its change committed — none lost, none announced
+            // that rolled back — whichever stage or route made it. Rows are claimed by the
+            // `callback` stage (its partial index), in order per subscription and request
+            // (`webhook_deliveries_order` finds an earlier waiting row). `priority` is the
+            // request's. Filters: `events` (bit 1 request, 2 distribution), `comms_codes` and
+            // `sources` as JSON arrays (NULL: any), read with json_each (SQLite's JSON1,
+            // PostgreSQL's jsonb_array_elements_text).
+            try db.execute(sql: """
+            CREATE TABLE webhook_subscriptions (
+                id TEXT PRIMARY KEY NOT NULL,
+                url TEXT NOT NULL,
+                secret TEXT NOT NULL,
+                events INTEGER NOT NULL,
+                comms_codes TEXT, sources TEXT,
+                description TEXT,
+                origin TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                deleted_at INTEGER
+            );
+            CREATE TABLE webhook_deliveries (
+                id INTEGER PRIMARY KEY,
+                subscription_id TEXT NOT NULL,
+                request_id TEXT NOT NULL,
+                history_id INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                priority INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                created_at INTEGER NOT NULL,
+                first_attempt_at INTEGER, retry_at INTEGER, last_error TEXT, response_status INTEGER, delivered_at INTEGER,
+                claim_token TEXT, lease_until INTEGER
+            );
+            CREATE INDEX webhook_deliveries_queue ON webhook_deliveries(priority, id) WHERE \(StatusSQL.condition(CallbackDeliveryStatus.waiting));
+            CREATE INDEX webhook_deliveries_order ON webhook_deliveries(subscription_id, request_id, id)
+                WHERE \(StatusSQL.condition(CallbackDeliveryStatus.waiting));
+            CREATE INDEX webhook_deliveries_status ON webhook_deliveries(status, id);
+            CREATE TRIGGER webhook_outbox AFTER INSERT ON status_history
+            WHEN NEW.entity IN ('request', 'distribution') AND EXISTS (SELECT 1 FROM webhook_subscriptions WHERE deleted_at IS NULL)
+            BEGIN
+                INSERT INTO webhook_deliveries (subscription_id, request_id, history_id, status, priority, created_at)
+                SELECT s.id, NEW.request_id, NEW.id, '\(CallbackDeliveryStatus.waiting.code)', r.priority, NEW.at
+                FROM webhook_subscriptions s JOIN comms_requests r ON r.id = NEW.request_id
+                WHERE s.deleted_at IS NULL
+                    AND (s.events & (CASE NEW.entity WHEN 'request' THEN 1 ELSE 2 END)) <> 0
+                    AND (s.comms_codes IS NULL OR EXISTS (SELECT 1 FROM json_each(s.comms_codes) WHERE json_each.value = r.comms_code))
+                    AND (s.sources IS NULL OR EXISTS (SELECT 1 FROM json_each(s.sources) WHERE json_each.value = r.source))
+                ORDER BY s.id;
+            END;
+            """)
+        }
         return m
     }
 }

@@ -19,6 +19,7 @@ enum StatusSQL {
     static func condition(_ statuses: DistributionStatus...) -> String { condition(statuses.map(\.code)) }
     static func condition(_ statuses: StorageStatus...) -> String { condition(statuses.map(\.code)) }
     static func condition(_ statuses: PrintBatchStatus...) -> String { condition(statuses.map(\.code)) }
+    static func condition(_ statuses: CallbackDeliveryStatus...) -> String { condition(statuses.map(\.code)) }
 
     /// The SQL table of a stage's queue.
     static func table(_ table: StageQueue.Table) -> String {
@@ -27,6 +28,7 @@ enum StatusSQL {
         case .distributions: "distributions"
         case .storedDocuments: "stored_documents"
         case .printBatches: "print_batches"
+        case .callbackDeliveries: "webhook_deliveries"
         }
     }
 }

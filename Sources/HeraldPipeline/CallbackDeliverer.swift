@@ -46,7 +46,7 @@ public struct CallbackDeliverer: Service {
         let started = ContinuousClock.now
         let pending = items.compactMap(\.callback)
         let live = pending.filter { $0.subscription != nil && $0.subscription?.deletedAt == nil }
-        let outcomes = await sender.deliver(live, at: loop.clock())
+        let outcomes = await sender.deliver(live)
         var outcomeOf: [Int64: CallbackOutcome] = [:]
         for (item, outcome) in zip(live, outcomes) { outcomeOf[item.delivery.id] = outcome }
         let now = loop.clock()

@@ -219,8 +219,10 @@ public enum CallbackOutcome: Sendable, Hashable {
 }
 
 /// Sends callbacks (the HTTP side of the callback stage): one outcome per item, in order.
+/// Signatures and the payload's `timestamp` use the wall clock of the attempt (receivers
+/// check the signature's age against theirs), whatever clock the pipeline runs on.
 public protocol CallbackSender: Sendable {
-    func deliver(_ items: [PendingCallback], at: Date) async -> [CallbackOutcome]
+    func deliver(_ items: [PendingCallback]) async -> [CallbackOutcome]
 }
 
 /// A page of callback deliveries, oldest first.

@@ -55,7 +55,8 @@ public final class StatusCallbackSender: CallbackSender {
         client.closeIdleConnections()
     }
 
-    public func deliver(_ items: [PendingCallback], at: Date) async -> [CallbackOutcome] {
+    public func deliver(_ items: [PendingCallback]) async -> [CallbackOutcome] {
+        let at = Date()
         var outcomes = [CallbackOutcome?](repeating: nil, count: items.count)
         await withTaskGroup(of: (Int, CallbackOutcome).self) { group in
             for (index, item) in items.enumerated() {

@@ -42,7 +42,8 @@ public enum HeraldDemo {
         try prepare(dataDirectory)
         // External comms go to a local stand-in for the PORTAL system by signed webhook.
         let portal = DemoWebhookReceiver(secret: WebhookSecret.generate())
-        return try await portal.serve { url in
+        return try await portal.serve { base in
+            let url = base + DemoWebhookReceiver.portalPath
             var settings = HeraldSettings(dataDirectory: dataDirectory)
             settings.print.transport = letters
             settings.external.transport = .webhook
@@ -50,6 +51,11 @@ public enum HeraldDemo {
             routes.systems = ExternalSystems([ExternalSystem(name: "PORTAL", url: url, secret: portal.secret)])
             routes.allowPrivateTargets = true  // the stand-in listens on loopback
             settings.externalRoutes = routes
+            // The billing system subscribes to status callbacks of its bills (the stand-in again).
+            settings.callbacks.subscriptions = [WebhookSubscription(
+                id: WebhookSubscription.configID("BILLING"), url: base + DemoWebhookReceiver.callbackPath, secret: portal.secret.serialized,
+                commsCodes: ["BILL_READY", "PAYMENT_REMINDER"], origin: .config, createdAt: Date())]
+            settings.callbacks.allowPrivateTargets = true
             try SampleCatalog.write(to: settings.catalogDirectory)
             let runtime = try await HeraldRuntime(settings: settings, logger: logger)
             try await loadCustomers(runtime.store)
@@ -66,7 +72,10 @@ public enum HeraldDemo {
             }
             printNotes += try await stepThreeNotes(runtime, requests: notes.requests.map(\.0))
             printNotes += try await statusUpdateNotes(runtime, requests: notes.requests.map(\.0))
-            for delivery in portal.received {
+            try await runtime.runUntilQuiet()  // the callbacks of those updates
+            printNotes += try await callbackNotes(runtime, received: portal.received.filter { $0.path == DemoWebhookReceiver.callbackPath },
+                                                  url: base + DemoWebhookReceiver.callbackPath)
+            for delivery in portal.received where delivery.path == DemoWebhookReceiver.portalPath {
                 printNotes.append("Webhook to PORTAL (\(url)): webhook-id \(delivery.webhookId), signature "
                     + (delivery.verified ? "verified (Standard Webhooks v1, the system's whsec_ secret)" : "NOT verified"))
             }
@@ -129,6 +138,28 @@ public enum HeraldDemo {
             + results.map { "\($0.updateId) \($0.result.rawValue)" }.joined(separator: ", ")
             + "; the comm now shows actualMethod \(d?.actualMethod?.rawValue ?? "-"), actualTarget \"\(d?.actualTarget ?? "-")\", "
             + "actualSentAt \(d?.actualSentAt?.formatted(.iso8601) ?? "-"), readAt \(d?.readAt?.formatted(.iso8601) ?? "-")"]
+    }
+
+    /// What the billing system heard through its status callbacks (`webhooks.subscriptions.BILLING`).
+    static func callbackNotes(_ runtime: HeraldRuntime, received: [DemoWebhookReceiver.Delivery], url: String) async throws -> [String] {
+        let failed = try await runtime.store.callbackDeliveries(status: .failed, subscriptionId: nil, limit: 10, cursor: nil).items.count
+        let verified = received.filter(\.verified).count
+        var lines = ["Status callbacks to BILLING (\(url), comms BILL_READY and PAYMENT_REMINDER): \(received.count) signed webhook(s), "
+            + "\(verified) verified, \(failed) dead-lettered; in order per comm:"]
+        var byRequest: [String: [String]] = [:]
+        var order: [String] = []
+        for delivery in received {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(delivery.body.utf8)) as? [String: Any],
+                  let data = object["data"] as? [String: Any], let id = data["requestId"] as? String else { continue }
+            if byRequest[id] == nil { order.append(id) }
+            let code = data["commsCode"] as? String ?? "?"
+            byRequest[id, default: [code]].append("\(data["entity"] as? String ?? "?") \(data["from"] as? String ?? "new") → \(data["to"] as? String ?? "?")")
+        }
+        for id in order {
+            let moves = byRequest[id] ?? []
+            lines.append("  \(moves.first ?? "") \(id.suffix(12)): " + moves.dropFirst().joined(separator: ", "))
+        }
+        return lines
     }
 
     /// Closes the open batches now, drops them, and plays the bureau: a return file saying each

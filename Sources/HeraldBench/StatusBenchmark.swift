@@ -16,6 +16,7 @@ import Glibc
 #endif
 import Prometheus
 import ServiceLifecycle
+import StandardWebhooks
 
 /// `herald bench status --count N`: external status updates applied to `N` sent comms, half
 /// through `POST /v1/status-updates` (batches of 500, 4 in flight, over loopback HTTP to the
@@ -33,6 +34,23 @@ public enum StatusBenchmark {
         public var anchorSeconds: Double
         public var peakRSSBytes: Int
         public var results: [String: Int]
+        /// The callback phase: `read` updates with one subscriber, then their callbacks drained.
+        public var callbacks: CallbackPhase
+
+        /// What the callback phase measured.
+        public struct CallbackPhase: Sendable {
+            public var count: Int
+            /// Applying the `read` updates (each also writing its outbox row).
+            public var updateSeconds: Double
+            /// Delivering every callback (claim, sign, POST, commit).
+            public var deliverySeconds: Double
+            public var delivered: Int
+            public var verified: Int
+            public var verificationFailures: Int
+            public var concurrency: Int
+            public var wrkRequestsPerSecond: Double
+            public var wrkErrors: Int
+        }
 
         public var report: String {
             let half = Double(count / 2)
@@ -43,6 +61,9 @@ public enum StatusBenchmark {
               files          \(String(format: "%.0f", files)) updates/s   (NDJSON files of 500 in inbound/status/, one transaction each)
               anchor         \(String(format: "%.0f", anchor)) updates/s   (raw UPDATE + history INSERT, 500 per transaction, same database copied)
               ratio          API / anchor = \(String(format: "%.2f", api / anchor)), files / anchor = \(String(format: "%.2f", files / anchor))
+              callbacks      \(String(format: "%.0f", Double(callbacks.delivered) / max(callbacks.deliverySeconds, 1e-9))) webhooks/s   (\(callbacks.delivered) of \(callbacks.count) delivered to a local HTTP sink, \(callbacks.concurrency) in flight, signed; \(callbacks.verified) checked, \(callbacks.verificationFailures) bad) — goal ≥ 5,000
+              anchor (wrk)   \(String(format: "%.0f", callbacks.wrkRequestsPerSecond)) req/s   (the same signed POST replayed to the same sink, -c \(callbacks.concurrency), \(callbacks.wrkErrors) errors); ratio \(String(format: "%.2f", Double(callbacks.delivered) / max(callbacks.deliverySeconds, 1e-9) / max(callbacks.wrkRequestsPerSecond, 1e-9)))
+              with callbacks \(String(format: "%.0f", Double(callbacks.count) / max(callbacks.updateSeconds, 1e-9))) updates/s   (`read` updates, 500 per transaction, each writing its outbox row for one subscriber)
               peak RSS       \(peakRSSBytes / 1_048_576) MiB
               results        \(results.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
             """
@@ -57,6 +78,7 @@ public enum StatusBenchmark {
         settings.worker.batchSize = 500
         settings.apiKeys = [.init(name: "acks", key: "bench-status-key", roles: ["status-update"])]
         settings.host = "127.0.0.1"
+        settings.callbacks.allowPrivateTargets = true  // the callback phase's sink listens on loopback
         try SampleCatalog.write(to: settings.catalogDirectory)
         let runtime = try await HeraldRuntime(settings: settings, logger: logger)
         let subscribers = try await BenchLoad.seedSubscribers(runtime.store, count: count, pushTokens: false) { _ in [.sms] }
@@ -141,8 +163,86 @@ public enum StatusBenchmark {
                 tally["files.notProcessed", default: 0] += 1
             }
         }
+        let callbacks = try await callbackPhase(runtime: runtime, requestIds: apiIds, directory: directory, logger: logger)
         return Result(count: 2 * half, apiSeconds: apiSeconds, fileSeconds: fileSeconds, anchorSeconds: anchorSeconds,
-                      peakRSSBytes: PipelineBenchmark.peakRSS(), results: tally)
+                      peakRSSBytes: PipelineBenchmark.peakRSS(), results: tally, callbacks: callbacks)
+    }
+
+    /// One subscriber (a local ``WebhookSink``) to distribution changes; the comms of
+    /// `requestIds` reported `read` (500 per call of the store, as the API does), each change
+    /// writing its outbox row; then the callback stage (``CallbackDeliverer`` as `herald serve`
+    /// runs it: `pipeline.batches.in.flight` loops of 500) delivers them all, timed; the anchor
+    /// is `wrk` posting one of the same signed bodies to the same sink, as many connections as
+    /// callbacks in flight.
+    static func callbackPhase(runtime: HeraldRuntime, requestIds: [String], directory: URL, logger: Logger) async throws -> Result.CallbackPhase {
+        let sink = try await WebhookSink.start(threads: 1, keep: 200)
+        let url = "http://127.0.0.1:\(sink.port)/hooks/status"
+        let secret = WebhookSubscription.makeSecret()
+        try await runtime.store.addWebhookSubscription(WebhookSubscription(
+            id: "wsub_bench", url: url, secret: secret, events: [.distributionStatus], origin: .api, createdAt: Date()))
+        let updateStart = Date()
+        for (b, start) in stride(from: 0, to: requestIds.count, by: 500).enumerated() {
+            let updates = try requestIds[start..<min(start + 500, requestIds.count)].enumerated().map { i, id in
+                try StatusUpdateInput.parse(["updateId": "read-\(b)-\(i)", "requestId": id, "status": "read", "at": "2026-12-07T10:00:00Z"],
+                                            position: "[\(i)]")
+            }
+            _ = try await runtime.store.applyStatusUpdates(updates, scope: "bench", actor: "system:BENCH", permit: nil)
+        }
+        let updateSeconds = Date().timeIntervalSince(updateStart)
+        let waiting = try await runtime.store.callbackDeliveries(status: .waiting, subscriptionId: "wsub_bench", limit: 1, cursor: nil)
+        guard !waiting.items.isEmpty else { throw HeraldError.internalError("the read updates wrote no callbacks") }
+
+        // The callback stage as serve runs it, until nothing waits.
+        let concurrency = runtime.settings.callbacks.concurrency
+        let deliverer = runtime.callbackDeliverer()
+        let deliveryStart = Date()
+        let group = ServiceGroup(configuration: .init(services: [deliverer], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            while sink.requests < requestIds.count {
+                try await Task.sleep(for: .milliseconds(20))
+                if Date().timeIntervalSince(deliveryStart) > 600 { break }
+                // A refused or failing sink shows as retries: stop rather than wait them out.
+                let retrying = try await runtime.store.callbackDeliveries(status: .waiting, subscriptionId: "wsub_bench", limit: 1, cursor: nil)
+                if let first = retrying.items.first, first.attempts > 0 {
+                    await group.triggerGracefulShutdown()
+                    throw HeraldError.internalError("callbacks fail: \(first.lastError ?? "?")")
+                }
+            }
+            // The last batch's commit.
+            while try await !runtime.store.callbackDeliveries(status: .waiting, subscriptionId: "wsub_bench", limit: 1, cursor: nil).items.isEmpty {
+                try await Task.sleep(for: .milliseconds(5))
+                if Date().timeIntervalSince(deliveryStart) > 600 { break }
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        let deliverySeconds = Date().timeIntervalSince(deliveryStart)
+        var delivered = 0
+        var cursor: String?
+        repeat {
+            let page = try await runtime.store.callbackDeliveries(status: .delivered, subscriptionId: "wsub_bench", limit: 500, cursor: cursor)
+            delivered += page.items.count
+            cursor = page.nextCursor
+        } while cursor != nil
+
+        // Every kept request carries a good signature.
+        let verifier = WebhookVerifier(secret: try WebhookSecret(secret))
+        var verified = 0, bad = 0
+        for kept in sink.kept {
+            if (try? verifier.verify(body: kept.body, headers: kept.headers)) != nil { verified += 1 } else { bad += 1 }
+        }
+        // The anchor: one of those requests replayed by wrk.
+        guard let sample = sink.kept.first else { throw HeraldError.internalError("the sink kept no callback") }
+        let headers = sample.headers.filter { ["content-type", "user-agent", "webhook-id", "webhook-timestamp", "webhook-signature"].contains($0.key.lowercased()) }
+            .map { ($0.key, $0.value) }
+        let script = directory.appendingPathComponent("callbacks.lua")
+        try Data(WebhookBenchmark.wrkScript(body: sample.body, headers: headers).utf8).write(to: script)
+        let wrk = try await Wrk.run(url: url, script: script, connections: concurrency, seconds: 5)
+        await sink.stop()
+        return .init(count: requestIds.count, updateSeconds: updateSeconds, deliverySeconds: deliverySeconds, delivered: delivered,
+                     verified: verified, verificationFailures: bad, concurrency: concurrency, wrkRequestsPerSecond: wrk.requestsPerSecond,
+                     wrkErrors: wrk.socketErrors + wrk.nonSuccess)
     }
 
     /// The raw floor: per update one UPDATE of the distribution and one history INSERT, 500 per

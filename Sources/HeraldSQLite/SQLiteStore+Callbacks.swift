@@ -83,6 +83,37 @@ extension SQLiteStore {
 }
 
 extension Database {
+    /// The outbox trigger: for each new `status_history` row of a request or a distribution,
+    /// one waiting `webhook_deliveries` row per live subscription whose events, comms codes and
+    /// sources match (the rule ``WebhookSubscription/matches(entity:commsCode:source:)`` states).
+    static let outboxTriggerSQL = """
+        CREATE TRIGGER IF NOT EXISTS webhook_outbox AFTER INSERT ON status_history
+        WHEN NEW.entity IN ('request', 'distribution')
+        BEGIN
+            INSERT INTO webhook_deliveries (subscription_id, request_id, history_id, status, priority, created_at)
+            SELECT s.id, NEW.request_id, NEW.id, '\(CallbackDeliveryStatus.waiting.code)', r.priority, NEW.at
+            FROM webhook_subscriptions s INDEXED BY webhook_subscriptions_live JOIN comms_requests r ON r.id = NEW.request_id
+            WHERE s.deleted_at IS NULL
+                AND (s.events & (CASE NEW.entity WHEN 'request' THEN 1 ELSE 2 END)) <> 0
+                AND (s.comms_codes IS NULL OR EXISTS (SELECT 1 FROM json_each(s.comms_codes) WHERE json_each.value = r.comms_code))
+                AND (s.sources IS NULL OR EXISTS (SELECT 1 FROM json_each(s.sources) WHERE json_each.value = r.source))
+            ORDER BY s.created_at, s.id;
+        END
+        """
+
+    /// Creates the outbox trigger while a subscription is live and drops it when none is, in
+    /// the transaction that changed the subscriptions: a status change costs nothing extra
+    /// unless someone listens. (Other connections see the schema change at their next
+    /// statement: SQLite prepares it again.)
+    func syncOutboxTrigger() throws {
+        let live = try Bool.fetchOne(self, sql: "SELECT EXISTS (SELECT 1 FROM webhook_subscriptions INDEXED BY webhook_subscriptions_live WHERE deleted_at IS NULL)") == true
+        if live {
+            try execute(sql: Self.outboxTriggerSQL)
+        } else {
+            try execute(sql: "DROP TRIGGER IF EXISTS webhook_outbox")
+        }
+    }
+
     /// Applies a callback delivery's move guarded by its status and claim token.
     func apply(_ t: CallbackTransition, claimToken: String?) throws -> Bool {
         let update = try cachedStatement(sql: """
@@ -118,6 +149,7 @@ extension SQLiteStore {
                         origin = 'config', deleted_at = NULL
                     """, arguments: Self.arguments(s))
             }
+            try db.syncOutboxTrigger()
         }
     }
 
@@ -135,6 +167,7 @@ extension SQLiteStore {
                 INSERT INTO webhook_subscriptions (id, url, secret, events, comms_codes, sources, description, origin, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, '\(s.origin.rawValue)', ?)
                 """, arguments: Self.arguments(s))
+            try db.syncOutboxTrigger()
         }
     }
 
@@ -167,6 +200,7 @@ extension SQLiteStore {
                                            field: "id")
             }
             try db.execute(sql: "UPDATE webhook_subscriptions SET deleted_at = ? WHERE id = ?", arguments: [Millis.from(at), id])
+            try db.syncOutboxTrigger()
         }
     }
 

@@ -243,7 +243,9 @@ enum Migrations {
             // deliveries. The outbox is filled by a trigger on `status_history`: every status
             // change already writes its history row in the transaction that makes the change, so
             // a delivery exists exactly when its change committed — none lost, none announced
-            // that rolled back — whichever stage or route made it. Rows are claimed by the
+            // that rolled back — whichever stage or route made it. The trigger exists only while
+            // a subscription does (`Database.syncOutboxTrigger`): without subscribers a history
+            // row costs nothing more. Rows are claimed by the
             // `callback` stage (its partial index), in order per subscription and request
             // (`webhook_deliveries_order` finds an earlier waiting row). `priority` is the
             // request's. Filters: `events` (bit 1 request, 2 distribution), `comms_codes` and
@@ -277,18 +279,7 @@ enum Migrations {
             CREATE INDEX webhook_deliveries_order ON webhook_deliveries(subscription_id, request_id, id)
                 WHERE \(StatusSQL.condition(CallbackDeliveryStatus.waiting));
             CREATE INDEX webhook_deliveries_status ON webhook_deliveries(status, id);
-            CREATE TRIGGER webhook_outbox AFTER INSERT ON status_history
-            WHEN NEW.entity IN ('request', 'distribution') AND EXISTS (SELECT 1 FROM webhook_subscriptions WHERE deleted_at IS NULL)
-            BEGIN
-                INSERT INTO webhook_deliveries (subscription_id, request_id, history_id, status, priority, created_at)
-                SELECT s.id, NEW.request_id, NEW.id, '\(CallbackDeliveryStatus.waiting.code)', r.priority, NEW.at
-                FROM webhook_subscriptions s JOIN comms_requests r ON r.id = NEW.request_id
-                WHERE s.deleted_at IS NULL
-                    AND (s.events & (CASE NEW.entity WHEN 'request' THEN 1 ELSE 2 END)) <> 0
-                    AND (s.comms_codes IS NULL OR EXISTS (SELECT 1 FROM json_each(s.comms_codes) WHERE json_each.value = r.comms_code))
-                    AND (s.sources IS NULL OR EXISTS (SELECT 1 FROM json_each(s.sources) WHERE json_each.value = r.source))
-                ORDER BY s.id;
-            END;
+            CREATE INDEX webhook_subscriptions_live ON webhook_subscriptions(created_at, id) WHERE deleted_at IS NULL;
             """)
         }
         return m

@@ -1,6 +1,7 @@
 import HeraldCore
 import HummingbirdBcrypt
 import NIOPosix
+import Synchronization
 
 /// AgentView's passwords: bcrypt hashes (hummingbird-auth's `HummingbirdBcrypt`), made and
 /// checked on NIO's thread pool so the slow hash never holds a thread of the cooperative pool;
@@ -9,8 +10,12 @@ public struct AgentPasswords: Sendable {
     /// bcrypt's cost (log2 of its rounds): 12 by default; tests use 4.
     public let cost: UInt8
     /// A hash of a random password, checked when the user name is unknown so that an unknown
-    /// name takes as long to refuse as a wrong password.
-    let decoyHash: String
+    /// name takes as long to refuse as a wrong password; made on first need (not at startup).
+    private let decoy = Decoy()
+
+    private final class Decoy: Sendable {
+        let hash = Mutex<String?>(nil)
+    }
 
     /// The shortest password accepted (8 characters).
     public static let minimumLength = 8
@@ -20,7 +25,6 @@ public struct AgentPasswords: Sendable {
     /// Passwords hashed with bcrypt at `cost` (4–31).
     public init(cost: UInt8 = 12) {
         self.cost = max(4, min(cost, 31))
-        self.decoyHash = Bcrypt.hash(Self.generate(), cost: self.cost)
     }
 
     /// Throws `invalidInput` (field `password`) for an empty, short or over-long password.
@@ -44,8 +48,17 @@ public struct AgentPasswords: Sendable {
     /// Whether `password` matches `hash`; with a nil hash (no such user) checks a decoy and
     /// answers false, taking the same time.
     public func verify(_ password: String, hash: String?) async -> Bool {
-        let against = hash ?? decoyHash
-        let matches = (try? await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: against) }) ?? false
+        let cost = self.cost
+        let decoy = self.decoy
+        let matches = (try? await NIOThreadPool.singleton.runIfActive {
+            let against = hash ?? decoy.hash.withLock { made in
+                if let made { return made }
+                let new = Bcrypt.hash(Self.generate(), cost: cost)
+                made = new
+                return new
+            }
+            return Bcrypt.verify(password, hash: against)
+        }) ?? false
         return matches && hash != nil
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldAgentView
 import HeraldCore
+import HeraldSQLite
 
 /// `herald users add|passwd|disable|list`: AgentView's users, on a store. Passwords are given
 /// (read from standard input by the command) or generated and returned once to be printed.
@@ -85,6 +86,16 @@ public struct AgentUserAdmin: Sendable {
         guard !password.isEmpty else {
             throw HeraldError.invalid("--password-stdin", "the password read from standard input is empty")
         }
+        return password
+    }
+
+    /// `herald demo`'s AgentView user: `demo`, a supervisor (it sees every page), with a new
+    /// generated password, returned to be printed once. Opens the demo folder's database.
+    public static func addDemoAgent(dataDirectory: URL, bcryptCost: UInt8 = 12) async throws -> String {
+        let store = try HeraldSQLiteOpen.open(HeraldSettings(dataDirectory: dataDirectory))
+        try await store.migrate()
+        let password = AgentPasswords.generate()
+        try await AgentUserAdmin(store: store, bcryptCost: bcryptCost).add(name: "demo", role: .supervisor, password: password)
         return password
     }
 }

@@ -84,6 +84,7 @@ struct Demo: AsyncParsableCommand {
             let (rows, notes) = try await HeraldDemo.run(dataDirectory: dir, logger: makeLogger(.warning), letters: transport)
             print(HeraldDemo.table(rows))
             if !notes.isEmpty { print("\n" + notes.joined(separator: "\n")) }
+            let agentPassword = try await AgentUserAdmin.addDemoAgent(dataDirectory: dir)
             let stored = rows.compactMap(\.storedLocation).sorted()
             print("""
 
@@ -93,6 +94,8 @@ struct Demo: AsyncParsableCommand {
             Check them against their hash chain: swift run herald documents verify --data-dir \(dataDir)
             Serve this data: HERALD_ADMIN_API_KEY=secret swift run herald serve --data-dir \(dataDir)
               then: curl -H 'Authorization: Bearer secret' http://127.0.0.1:8080/v1/comms-requests?accountId=A-2001
+            AgentView: http://127.0.0.1:8080/agent (while serving) — user demo (supervisor), password \(agentPassword)
+              (shown once; a new one: swift run herald users passwd demo --data-dir \(dataDir))
             """)
         }
     }

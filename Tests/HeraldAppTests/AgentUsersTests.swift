@@ -120,3 +120,17 @@ struct AgentUsersTests {
         #expect(lines.contains { $0.hasPrefix("kim") && $0.contains("supervisor") && $0.contains("active") })
     }
 }
+
+struct DemoAgentTests {
+    @Test func theDemoFolderGetsADemoSupervisor() async throws {
+        let dir = temporaryDirectory("demo-agent")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let password = try await AgentUserAdmin.addDemoAgent(dataDirectory: dir, bcryptCost: 4)
+        #expect(password.count == 20)
+        let store = try SQLiteStore(path: dir.appendingPathComponent("herald.sqlite").path)
+        let demo = try #require(try await store.agentUser(name: "demo"))
+        #expect(demo.role == .supervisor && !demo.disabled)
+        #expect(demo.passwordHash.hasPrefix("$2b$04$"))
+    }
+}

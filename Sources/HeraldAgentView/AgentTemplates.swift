@@ -229,7 +229,7 @@ enum AgentTemplates {
     th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
     thead th { background: var(--band); }
     .scroll { overflow-x: auto; }
-    .token, .target { word-break: break-all; max-width: 24ch; }
+    .token, .target { overflow-wrap: anywhere; min-width: 14ch; }
     tr.error td { color: var(--error); }
     """
 }

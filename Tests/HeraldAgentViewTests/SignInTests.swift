@@ -131,4 +131,17 @@ struct SignInTests {
             #expect(try await client.get("/agent", cookie: b.cookie).status == .ok)
         }
     }
+
+    @Test func logsNameTheUserButNeverAPassword() async throws {
+        let h = try await AgentHarness()
+        try await h.run { client in
+            _ = try await client.attemptSignIn("kim", "typed-by-mistake-1")
+            _ = try await client.attemptSignIn("password-kim", "password-kim")
+            _ = try await client.signIn("kim")
+        }
+        let logs = h.logs.all
+        #expect(logs.contains { $0.contains("agent signed in") && $0.contains("kim") })
+        #expect(logs.contains { $0.contains("agent sign-in refused") && $0.contains("kim") })
+        #expect(!logs.contains { $0.contains("typed-by-mistake") || $0.contains("password-kim") }, "\(logs)")
+    }
 }

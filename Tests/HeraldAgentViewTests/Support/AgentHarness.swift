@@ -44,6 +44,9 @@ struct AgentHarness: Sendable {
     /// Users: kim (agent), sam (supervisor), root (admin); each's password is `password-<name>`.
     static let users: [(String, AgentRole)] = [("kim", .agent), ("sam", .supervisor), ("root", .admin)]
 
+    /// Every log line AgentView wrote, at any level (trace and up).
+    let logs = LogCapture()
+
     init(secureCookies: Bool = false) async throws {
         let clock = TestClock(Self.t0)
         var config = SQLiteStore.Configuration()
@@ -79,7 +82,7 @@ struct AgentHarness: Sendable {
         try await store.upsertAccount(Account(id: "A-X", customerId: "C-X", currency: s, amountDue: s))
         try await store.upsertSubscription(Subscription(id: "S-X", customerId: "C-X", accountId: "A-X", msisdn: s, plan: s))
         deps = AgentViewDependencies(store: store, agents: store, catalog: TwoCodeCatalog(), passwords: passwords,
-                                     secureCookies: secureCookies, clock: { clock.now }, logger: Logger(label: "herald.agent.test"))
+                                     secureCookies: secureCookies, clock: { clock.now }, logger: logs.logger)
     }
 
     /// Runs `body` against AgentView in-process.
@@ -177,5 +180,32 @@ extension TestResponse {
         guard let range = text.range(of: #"name="csrf" value=""#) else { return nil }
         let rest = text[range.upperBound...]
         return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+    }
+}
+
+/// A logger whose lines (message and metadata) are kept for the test to read.
+final class LogCapture: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    var all: [String] { lines.withLock { $0 } }
+
+    var logger: Logger {
+        var logger = Logger(label: "herald.agent.test") { _ in Handler(capture: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    struct Handler: LogHandler {
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            let all = metadata.merging(event.metadata ?? [:]) { $1 }
+            capture.lines.withLock { $0.append("\(event.level) \(event.message) \(all)") }
+        }
     }
 }

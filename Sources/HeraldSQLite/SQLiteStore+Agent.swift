@@ -64,20 +64,29 @@ extension SQLiteStore: AgentStore {
     }
 
     public func touchAgentSession(id: String, policy: AgentSignInPolicy, now: Date) async throws -> (AgentSession, AgentUser)? {
-        try await writer.write { db in
+        // A read first: most page views find a live session used within the last minute, and
+        // then write nothing.
+        let found = try await writer.read { db -> (AgentSessionRecord, AgentUser?)? in
             guard let record = try AgentSessionRecord.fetchOne(db, key: id) else { return nil }
-            let user = try AgentUserRecord.fetchOne(db, key: record.userName)?.model
-            guard Millis.date(record.expiresAt) > now, let user, !user.disabled else {
-                try db.execute(sql: "DELETE FROM agent_sessions WHERE id = ?", arguments: [id])
-                return nil
-            }
-            var session = record.model
-            session.lastSeenAt = now
-            session.expiresAt = now.addingTimeInterval(policy.idleTimeout)
-            try db.execute(sql: "UPDATE agent_sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?",
-                           arguments: [Millis.from(session.lastSeenAt), Millis.from(session.expiresAt), id])
-            return (session, user)
+            return (record, try AgentUserRecord.fetchOne(db, key: record.userName)?.model)
         }
+        guard let (record, user) = found else { return nil }
+        guard Millis.date(record.expiresAt) > now, let user, !user.disabled else {
+            try await writer.write { db in try db.execute(sql: "DELETE FROM agent_sessions WHERE id = ?", arguments: [id]) }
+            return nil
+        }
+        var session = record.model
+        guard now.timeIntervalSince(session.lastSeenAt) >= policy.touchInterval else { return (session, user) }
+        session.lastSeenAt = now
+        session.expiresAt = now.addingTimeInterval(policy.idleTimeout)
+        let (lastSeen, expires) = (Millis.from(session.lastSeenAt), Millis.from(session.expiresAt))
+        let live = try await writer.write { db in
+            // Only a session still there: a sign-out in between stays a sign-out.
+            try db.execute(sql: "UPDATE agent_sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?",
+                           arguments: [lastSeen, expires, id])
+            return db.changesCount == 1
+        }
+        return live ? (session, user) : nil
     }
 
     public func endAgentSession(id: String) async throws {

@@ -94,6 +94,22 @@ struct AgentStoreConformance {
     }
 
     @Test(arguments: StoreFactory.all)
+    func aUseWithinTheTouchIntervalWritesNothing(_ factory: StoreFactory) async throws {
+        let t = try await factory.make()
+        defer { t.cleanup() }
+        let s = try Self.agentStore(t)
+        try await s.addAgentUser(Self.user())
+        let policy = AgentSignInPolicy.standard
+        try await s.startAgentSession(AgentSession(id: "h1", user: "kim", csrfToken: "c", createdAt: F.t0, expiresAt: F.t0.addingTimeInterval(1800)))
+        let soon = try #require(try await s.touchAgentSession(id: "h1", policy: policy, now: F.t0.addingTimeInterval(59)))
+        #expect(soon.0.lastSeenAt == F.t0 && soon.0.expiresAt == F.t0.addingTimeInterval(1800))
+        let later = try #require(try await s.touchAgentSession(id: "h1", policy: policy, now: F.t0.addingTimeInterval(60)))
+        #expect(later.0.lastSeenAt == F.t0.addingTimeInterval(60) && later.0.expiresAt == F.t0.addingTimeInterval(1860))
+        let again = try #require(try await s.touchAgentSession(id: "h1", policy: policy, now: F.t0.addingTimeInterval(61)))
+        #expect(again.0.expiresAt == F.t0.addingTimeInterval(1860))
+    }
+
+    @Test(arguments: StoreFactory.all)
     func signOutDisableAndPasswordEndSessions(_ factory: StoreFactory) async throws {
         let t = try await factory.make()
         defer { t.cleanup() }

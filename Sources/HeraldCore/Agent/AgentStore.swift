@@ -23,8 +23,9 @@ public protocol AgentStore: Sendable {
     /// Records a good sign-in: clears failed attempts and stores the new session.
     func startAgentSession(_ session: AgentSession) async throws
     /// The live session with this id and its user, sliding its expiry to `now` + the policy's
-    /// idle timeout. Nil (and the session deleted) when it has expired or its user is gone or
-    /// disabled; nil for an unknown id.
+    /// idle timeout (written only when the last recorded use is at least the policy's
+    /// `touchInterval` old). Nil (and the session deleted) when it has expired or its user is
+    /// gone or disabled; nil for an unknown id.
     func touchAgentSession(id: String, policy: AgentSignInPolicy, now: Date) async throws -> (AgentSession, AgentUser)?
     /// Deletes one session (sign-out); unknown ids are ignored.
     func endAgentSession(id: String) async throws

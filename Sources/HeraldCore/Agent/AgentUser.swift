@@ -51,11 +51,16 @@ public struct AgentSignInPolicy: Sendable, Hashable {
     public var lockout: TimeInterval = 15 * 60
     /// A session unused for this long has expired (default 30 minutes; each use extends it).
     public var idleTimeout: TimeInterval = 30 * 60
+    /// A use within this long of the last recorded one does not write the session again
+    /// (default 60 s): a page view is then a read, and the idle timeout is exact to a minute.
+    public var touchInterval: TimeInterval = 60
 
-    public init(maxFailedAttempts: Int = 5, lockout: TimeInterval = 15 * 60, idleTimeout: TimeInterval = 30 * 60) {
+    public init(maxFailedAttempts: Int = 5, lockout: TimeInterval = 15 * 60, idleTimeout: TimeInterval = 30 * 60,
+                touchInterval: TimeInterval = 60) {
         self.maxFailedAttempts = maxFailedAttempts
         self.lockout = lockout
         self.idleTimeout = idleTimeout
+        self.touchInterval = touchInterval
     }
 
     /// The default policy: 5 failures lock for 15 minutes; sessions idle out after 30 minutes.

@@ -210,7 +210,13 @@ extension SQLiteStore: AgentStore {
         if let v = query.createdBefore { conditions.append("r.created_at < ?"); arguments += [Millis.from(v) as Int64] }
         if let v = query.cursor { conditions.append("r.id < ?"); arguments += [v] }
         arguments += [limit + 1]
-        let sql = "SELECT r.* FROM comms_requests r \(join) WHERE \(conditions.joined(separator: " AND ")) ORDER BY r.id DESC LIMIT ?"
+        // SQLite-specific: without statistics the planner takes `requests_status` for a status
+        // filter and walks every request in that status; one customer's rows are few, so the
+        // customer's index (in id order, as the page wants) is always the one to use.
+        let sql = """
+            SELECT r.* FROM comms_requests r INDEXED BY requests_customer \(join)
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY r.id DESC LIMIT ?
+            """
         let finalArguments = arguments
         return try await writer.read { db in
             var rows = try RequestRecord.fetchAll(db, sql: sql, arguments: finalArguments)

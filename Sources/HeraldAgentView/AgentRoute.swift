@@ -5,12 +5,15 @@ import HeraldCore
 /// least role that may use it (nil: anyone, signed in or not). ``AgentView/routes`` is the one
 /// table; the router is built from it and the tests check every row against every role.
 public struct AgentRoute: Sendable, CustomStringConvertible {
+    /// GET or POST.
     public var method: HTTPRequest.Method
+    /// Under `/agent`; `:id` names a path parameter.
     public var path: String
     /// Nil: public (the sign-in page, the stylesheet).
     public var minimumRole: AgentRole?
     let handler: @Sendable (AgentView, AgentCall) async throws -> AgentReply
 
+    /// `GET /agent/search`.
     public var description: String { "\(method) \(path)" }
 }
 

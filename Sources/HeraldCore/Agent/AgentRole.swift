@@ -19,5 +19,6 @@ public enum AgentRole: String, Sendable, Hashable, Codable, CaseIterable, Compar
     /// Whether a user of this role may use a route that needs `minimum`.
     public func satisfies(_ minimum: AgentRole) -> Bool { self >= minimum }
 
+    /// Ordered by what the role may do.
     public static func < (lhs: AgentRole, rhs: AgentRole) -> Bool { lhs.rank < rhs.rank }
 }

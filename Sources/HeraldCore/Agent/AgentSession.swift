@@ -9,11 +9,14 @@ public struct AgentSession: Sendable, Hashable {
     public var user: String
     /// The token every form of this session must carry (checked on every POST).
     public var csrfToken: String
+    /// When the user signed in.
     public var createdAt: Date
+    /// The last use recorded (see ``AgentSignInPolicy/touchInterval``).
     public var lastSeenAt: Date
     /// ``lastSeenAt`` plus the idle timeout: moved forward on every use.
     public var expiresAt: Date
 
+    /// Creates a session; `lastSeenAt` defaults to `createdAt`.
     public init(id: String, user: String, csrfToken: String, createdAt: Date, lastSeenAt: Date? = nil, expiresAt: Date) {
         self.id = id
         self.user = user
@@ -29,6 +32,7 @@ public struct AgentSession: Sendable, Hashable {
 public struct AgentAuditEntry: Sendable, Hashable {
     /// Assigned by the store (nil before it is written).
     public var id: Int64?
+    /// When it happened.
     public var at: Date
     /// The user's name.
     public var agent: String
@@ -40,6 +44,7 @@ public struct AgentAuditEntry: Sendable, Hashable {
     /// Anything else worth keeping (never a password or a message body).
     public var detail: String?
 
+    /// Creates an audit row (``id`` is set by the store).
     public init(id: Int64? = nil, at: Date, agent: String, action: String, requestId: String? = nil, reason: String? = nil,
                 detail: String? = nil) {
         self.id = id

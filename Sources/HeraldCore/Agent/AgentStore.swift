@@ -7,6 +7,7 @@ public protocol AgentStore: Sendable {
     // MARK: Users
     /// Adds a user; throws `conflict` (field `name`) when the name is taken.
     func addAgentUser(_ user: AgentUser) async throws
+    /// The user of that name, or nil.
     func agentUser(name: String) async throws -> AgentUser?
     /// Every user, by name.
     func agentUsers() async throws -> [AgentUser]

@@ -5,6 +5,7 @@ import Foundation
 public struct AgentUser: Sendable, Hashable {
     /// The sign-in name, unique; recorded as the actor (`agent:<name>`).
     public var name: String
+    /// What the user may do in AgentView.
     public var role: AgentRole
     /// `$2b$…`: bcrypt with its salt and cost.
     public var passwordHash: String
@@ -14,9 +15,12 @@ public struct AgentUser: Sendable, Hashable {
     public var failedAttempts: Int
     /// Refused until this time after too many failed sign-ins.
     public var lockedUntil: Date?
+    /// When the user was added.
     public var createdAt: Date
+    /// When the user last changed (password, lock, disabled).
     public var updatedAt: Date
 
+    /// Creates a user; `updatedAt` defaults to `createdAt`.
     public init(name: String, role: AgentRole, passwordHash: String, disabled: Bool = false, failedAttempts: Int = 0,
                 lockedUntil: Date? = nil, createdAt: Date, updatedAt: Date? = nil) {
         self.name = name
@@ -55,6 +59,7 @@ public struct AgentSignInPolicy: Sendable, Hashable {
     /// (default 60 s): a page view is then a read, and the idle timeout is exact to a minute.
     public var touchInterval: TimeInterval = 60
 
+    /// A policy; the defaults are ``standard``.
     public init(maxFailedAttempts: Int = 5, lockout: TimeInterval = 15 * 60, idleTimeout: TimeInterval = 30 * 60,
                 touchInterval: TimeInterval = 60) {
         self.maxFailedAttempts = maxFailedAttempts

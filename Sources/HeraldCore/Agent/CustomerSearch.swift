@@ -41,10 +41,12 @@ public struct CustomerSearch: Sendable, Hashable {
 
 /// A customer found by a search, as the result list shows it.
 public struct CustomerMatch: Sendable, Hashable {
+    /// The customer found.
     public var customer: Customer
     /// What matched: `customer id`, `account id`, `subscription id`, `MSISDN`, `email`, `name`.
     public var matchedBy: String
 
+    /// Creates a match.
     public init(customer: Customer, matchedBy: String) {
         self.customer = customer
         self.matchedBy = matchedBy
@@ -55,9 +57,11 @@ public struct CustomerMatch: Sendable, Hashable {
 public struct AgentCommsQuery: Sendable, Hashable {
     /// Requests resolved to this customer: raised at the customer, its accounts or subscriptions.
     public var customerId: String
+    /// The request's status.
     public var status: RequestStatus?
     /// The distribution's method.
     public var method: DeliveryMethod?
+    /// The comms code, exactly.
     public var commsCode: String?
     /// Where the request was raised (customer, account or subscription level).
     public var level: TargetRef.Kind?
@@ -65,10 +69,12 @@ public struct AgentCommsQuery: Sendable, Hashable {
     public var createdFrom: Date?
     /// Created before.
     public var createdBefore: Date?
+    /// Rows per page (1–200).
     public var limit: Int
     /// Opaque: from the previous page's ``RequestPage/nextCursor``.
     public var cursor: String?
 
+    /// A query; every filter nil means the whole list.
     public init(customerId: String, status: RequestStatus? = nil, method: DeliveryMethod? = nil, commsCode: String? = nil,
                 level: TargetRef.Kind? = nil, createdFrom: Date? = nil, createdBefore: Date? = nil, limit: Int = 50,
                 cursor: String? = nil) {

@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "HeraldTransports", targets: ["HeraldTransports"]),
         .library(name: "HeraldHTTP", targets: ["HeraldHTTP"]),
         .library(name: "HeraldApp", targets: ["HeraldApp"]),
+        .library(name: "HeraldAgentView", targets: ["HeraldAgentView"]),
         .library(name: "AddrSpec", targets: ["AddrSpec"]),
         .library(name: "SMPP", targets: ["SMPP"]),
         .library(name: "SMTP", targets: ["SMTP"]),
@@ -58,6 +59,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.2.0"),
         .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),  // HummingbirdBcrypt only
     ],
     targets: [
         // Values and rules, no I/O.
@@ -140,12 +142,28 @@ let package = Package(
             resources: [.copy("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
+        // AgentView: the server-rendered pages for customer-service agents under /agent (sign-in,
+        // sessions, CSRF, roles, search, customer), and bcrypt passwords for `herald users`.
+        .target(
+            name: "HeraldAgentView",
+            dependencies: [
+                "HeraldCore", "HeraldHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOPosix", package: "swift-nio"),  // bcrypt off the cooperative pool
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Composition root: configuration, wiring, serve, demo, import.
         .target(
             name: "HeraldApp",
             dependencies: [
                 "HeraldCore", "HeraldCatalog", "HeraldSQLite", "HeraldPipeline",
-                "HeraldTransports", "HeraldHTTP", "Letterpress", "SFTP", "PrintMarks", "StandardWebhooks", "STOMP",
+                "HeraldTransports", "HeraldHTTP", "HeraldAgentView", "Letterpress", "SFTP", "PrintMarks", "StandardWebhooks", "STOMP",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -493,6 +511,17 @@ let package = Package(
             name: "HeraldHTTPTests",
             dependencies: [
                 "HeraldCore", "HeraldHTTP", "HeraldSQLite", "HeraldTestSupport",  // python3 jsonschema checks the CMP schema examples
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // AgentView in-process (HummingbirdTesting) on the real SQLite store.
+        .testTarget(
+            name: "HeraldAgentViewTests",
+            dependencies: [
+                "HeraldCore", "HeraldHTTP", "HeraldSQLite", "HeraldAgentView",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

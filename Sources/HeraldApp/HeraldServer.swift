@@ -1,4 +1,5 @@
 import Foundation
+import HeraldAgentView
 import HeraldCore
 import HeraldHTTP
 import HeraldSQLite
@@ -10,7 +11,7 @@ import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
-/// `herald serve`: the HTTP API and every job and daemon in one process, one `ServiceGroup`,
+/// `herald serve`: the HTTP API, AgentView (`/agent`) and every job and daemon in one process, one `ServiceGroup`,
 /// graceful shutdown on SIGTERM/SIGINT (the batch in hand is finished, claims released by
 /// their leases otherwise).
 public enum HeraldServer {
@@ -29,8 +30,12 @@ public enum HeraldServer {
             metricsText: { await metricsText(registry: registry, depths: { try await depths.value { try await store.queueDepths(now: clock()) } }) },
             logger: runtime.logger,
             smsStatusRoutes: smsStatusRoutes(runtime.settings), documents: runtime.documentRetrieval)
+        let router = buildRouter(deps)
+        addAgentView(to: router, AgentViewDependencies(
+            store: runtime.store, agents: runtime.store, catalog: runtime.catalog, secureCookies: runtime.settings.agentSecureCookies,
+            clock: clock, logger: runtime.logger))
         return Application(
-            router: buildRouter(deps),
+            router: router,
             configuration: .init(address: .hostname(runtime.settings.host, port: port ?? runtime.settings.port), serverName: "herald"),
             logger: runtime.logger)
     }

@@ -36,11 +36,16 @@ extension HeraldSettings {
         public static let logLevel = SettingKey(
             "log.level", default: Logger.Level.info, meaning: Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
 
+        /// `agent.secureCookies`: AgentView's cookies only over HTTPS.
+        public static let agentSecureCookies = SettingKey(
+            "agent.secureCookies", default: false,
+            meaning: "`true` adds `Secure` to AgentView's cookies: set it whenever `/agent` is reached over HTTPS (a TLS proxy in front)")
+
         /// Every setting Herald reads, in the order of the README's settings table.
         public static let all: [any SettingDescription] =
             [dataDir, catalogDir, httpHost, httpPort, adminAPIKey, apiKeys]
             + WorkerConfiguration.Keys.all
-            + [sqliteSynchronous, letterPDFA, logLevel]
+            + [sqliteSynchronous, letterPDFA, logLevel, agentSecureCookies]
             + EmailTransportSettings.Keys.all
             + SMSTransportSettings.Keys.all
             + StorageSettings.Keys.all

@@ -39,6 +39,8 @@ public struct HeraldSettings: Sendable {
     public var sqliteSynchronous: SQLiteStore.Configuration.Synchronous = Keys.sqliteSynchronous.defaultValue
     /// Letters as PDF/A-2b instead of plain PDF 1.7 (``Keys/letterPDFA``).
     public var letterPDFA = Keys.letterPDFA.defaultValue
+    /// AgentView's cookies carry `Secure` (``Keys/agentSecureCookies``).
+    public var agentSecureCookies = Keys.agentSecureCookies.defaultValue
     /// How emails leave: the outbox or SMTP, DKIM or not (`email.transport`, `smtp.*`, `dkim.*`).
     public var email = EmailTransportSettings()
     /// How SMS leave: the outbox, an SMPP route or an HTTP gateway (`sms.transport`, `smpp.*`, `sms.http.*`).
@@ -115,6 +117,7 @@ public struct HeraldSettings: Sendable {
             Logger.Level(rawValue: $0)
         }
         s.letterPDFA = try settings.flag(Keys.letterPDFA)
+        s.agentSecureCookies = try settings.flag(Keys.agentSecureCookies)
         s.email = try EmailTransportSettings(reading: settings)
         s.sms = try SMSTransportSettings(reading: settings)
         s.push = PushTransportSettings(transport: try settings.choice(PushTransportSettings.Keys.transport, expected: "outbox, direct or queue") {

@@ -14,7 +14,7 @@ struct Herald: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald",
         abstract: "Herald: an open customer-communications engine for telecom and billing providers.",
-        subcommands: [Serve.self, Demo.self, Import.self, Migrate.self, Catalog.self, Documents.self, Render.self, Bench.self])
+        subcommands: [Serve.self, Demo.self, Import.self, Migrate.self, Users.self, Catalog.self, Documents.self, Render.self, Bench.self])
 }
 
 /// Options every command that opens a data folder shares.
@@ -84,6 +84,7 @@ struct Demo: AsyncParsableCommand {
             let (rows, notes) = try await HeraldDemo.run(dataDirectory: dir, logger: makeLogger(.warning), letters: transport)
             print(HeraldDemo.table(rows))
             if !notes.isEmpty { print("\n" + notes.joined(separator: "\n")) }
+            let agentPassword = try await AgentUserAdmin.addDemoAgent(dataDirectory: dir)
             let stored = rows.compactMap(\.storedLocation).sorted()
             print("""
 
@@ -93,6 +94,8 @@ struct Demo: AsyncParsableCommand {
             Check them against their hash chain: swift run herald documents verify --data-dir \(dataDir)
             Serve this data: HERALD_ADMIN_API_KEY=secret swift run herald serve --data-dir \(dataDir)
               then: curl -H 'Authorization: Bearer secret' http://127.0.0.1:8080/v1/comms-requests?accountId=A-2001
+            AgentView: http://127.0.0.1:8080/agent (while serving) — user demo (supervisor), password \(agentPassword)
+              (shown once; a new one: swift run herald users passwd demo --data-dir \(dataDir))
             """)
         }
     }
@@ -143,6 +146,82 @@ struct Migrate: AsyncParsableCommand {
             let store = try HeraldSQLiteOpen.open(settings)
             try await store.migrate()
             print("migrated \(settings.databasePath): \(try await store.appliedMigrations().joined(separator: ", "))")
+        }
+    }
+}
+
+struct Users: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage AgentView's users: add, passwd, disable, list.",
+        subcommands: [Add.self, Passwd.self, Disable.self, List.self])
+
+    /// The user admin of a data folder (migrated: a new folder gets its tables).
+    static func admin(_ data: DataOptions) async throws -> AgentUserAdmin {
+        let settings = try await data.settings()
+        try FileManager.default.createDirectory(at: settings.dataDirectory, withIntermediateDirectories: true)
+        let store = try HeraldSQLiteOpen.open(settings)
+        try await store.migrate()
+        return AgentUserAdmin(store: store)
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a user; without --password-stdin a password is generated and printed once.")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "The user name (letters, digits, '.', '_', '-', '@').") var name: String
+        @Option(help: "agent, supervisor or admin (default agent).") var role: String?
+        @Flag(help: "Read the password from the first line of standard input.") var passwordStdin = false
+
+        func run() async throws {
+            try await reporting {
+                let chosenRole = try AgentUserAdmin.role(role)
+                let password = passwordStdin ? try AgentUserAdmin.readPassword() : nil
+                let generated = try await Users.admin(data).add(name: name, role: chosenRole, password: password)
+                print("added \(chosenRole.rawValue) '\(name)'")
+                if let generated { print("password (shown once): \(generated)") }
+            }
+        }
+    }
+
+    struct Passwd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a user's password (clears a lock, ends its sessions); without --password-stdin one is generated and printed once.")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "The user name.") var name: String
+        @Flag(help: "Read the password from the first line of standard input.") var passwordStdin = false
+
+        func run() async throws {
+            try await reporting {
+                let password = passwordStdin ? try AgentUserAdmin.readPassword() : nil
+                let generated = try await Users.admin(data).passwd(name: name, password: password)
+                print("password of '\(name)' changed")
+                if let generated { print("password (shown once): \(generated)") }
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable a user and end its sessions.")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "The user name.") var name: String
+
+        func run() async throws {
+            try await reporting {
+                try await Users.admin(data).disable(name: name)
+                print("disabled '\(name)'")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the users (or one): name, role, state, created.")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "Only this user.") var name: String?
+
+        func run() async throws {
+            try await reporting {
+                print(AgentUserAdmin.table(try await Users.admin(data).list(name: name), now: Date()))
+            }
         }
     }
 }

@@ -282,6 +282,49 @@ enum Migrations {
             CREATE INDEX webhook_subscriptions_live ON webhook_subscriptions(created_at, id) WHERE deleted_at IS NULL;
             """)
         }
+        m.registerMigration("2026-12-07-agent-view") { db in
+            // AgentView: its users (bcrypt hashes; failed attempts and a lock after too many),
+            // their sessions (id = SHA-256 of the cookie's random token; `expires_at` slides
+            // forward on each use), and the audit of what agents did. Plus the indexes its
+            // search reads: email (case-insensitive), mobile and MSISDN, names.
+            try db.execute(sql: """
+            CREATE TABLE agent_users (
+                name TEXT PRIMARY KEY NOT NULL,
+                role TEXT NOT NULL,
+                password_hash TEXT NOT NULL,
+                disabled INTEGER NOT NULL DEFAULT 0,
+                failed_attempts INTEGER NOT NULL DEFAULT 0,
+                locked_until INTEGER,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE TABLE agent_sessions (
+                id TEXT PRIMARY KEY NOT NULL,
+                user_name TEXT NOT NULL REFERENCES agent_users(name),
+                csrf_token TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                last_seen_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL
+            );
+            CREATE INDEX agent_sessions_user ON agent_sessions(user_name);
+            CREATE INDEX agent_sessions_expiry ON agent_sessions(expires_at);
+            CREATE TABLE agent_audit (
+                id INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,
+                agent TEXT NOT NULL,
+                action TEXT NOT NULL,
+                request_id TEXT,
+                reason TEXT,
+                detail TEXT
+            );
+            CREATE INDEX agent_audit_request ON agent_audit(request_id) WHERE request_id IS NOT NULL;
+            CREATE INDEX customers_email ON customers(lower(email)) WHERE email IS NOT NULL;
+            CREATE INDEX customers_mobile ON customers(mobile) WHERE mobile IS NOT NULL;
+            CREATE INDEX customers_first_name ON customers(lower(first_name)) WHERE first_name IS NOT NULL;
+            CREATE INDEX customers_last_name ON customers(lower(last_name)) WHERE last_name IS NOT NULL;
+            CREATE INDEX subscriptions_msisdn ON subscriptions(msisdn) WHERE msisdn IS NOT NULL;
+            """)
+        }
         return m
     }
 }

@@ -1,0 +1,235 @@
+import Mustache
+
+/// AgentView's pages as Mustache templates, kept as Swift strings: they build into the binary
+/// with the code (no resource bundle to find at run time, nothing to install beside `herald`),
+/// and a page and the code that fills it change together. Every `{{value}}` is HTML-escaped by
+/// Mustache; the one unescaped tag, the layout's `{{{body}}}`, takes a page already rendered.
+enum AgentTemplates {
+    static let library: MustacheLibrary = {
+        var library = MustacheLibrary()
+        for (name, text) in [
+            ("layout", layout), ("sign-in", signIn), ("home", home), ("search", search), ("customer", customer),
+            ("audit", audit), ("message", message),
+        ] {
+            // The templates are fixed text, checked by the tests: a parse error is a bug here.
+            try! library.register(text, named: name)
+        }
+        return library
+    }()
+
+    static let layout = """
+    <!DOCTYPE html>
+    <html lang="en">
+    <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>{{title}} · Herald AgentView</title>
+    <link rel="stylesheet" href="/agent/static/agent.css">
+    </head>
+    <body>
+    <a class="skip" href="#main">Skip to content</a>
+    <header class="top">
+    <p class="brand"><a href="/agent">Herald AgentView</a></p>
+    {{#user}}
+    <nav aria-label="Main">
+    <ul>
+    <li><a href="/agent">Search</a></li>
+    {{#supervisor}}<li><a href="/agent/audit">Audit</a></li>{{/supervisor}}
+    </ul>
+    </nav>
+    <form class="signout" method="post" action="/agent/sign-out">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <span>{{name}} ({{role}})</span>
+    <button type="submit">Sign out</button>
+    </form>
+    {{/user}}
+    </header>
+    <main id="main">
+    {{{body}}}
+    </main>
+    </body>
+    </html>
+    """
+
+    static let signIn = """
+    <h1>Sign in</h1>
+    {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+    <form method="post" action="/agent/sign-in" class="stack">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <label for="name">User name</label>
+    <input id="name" name="name" autocomplete="username" required value="{{name}}">
+    <label for="password">Password</label>
+    <input id="password" name="password" type="password" autocomplete="current-password" required>
+    <button type="submit">Sign in</button>
+    </form>
+    """
+
+    static let searchForm = """
+    <form method="get" action="/agent/search" role="search" class="inline">
+    <label for="q">Customer id, account id, subscription id, MSISDN, email or name</label>
+    <input id="q" name="q" value="{{query}}" required>
+    <button type="submit">Search</button>
+    </form>
+    """
+
+    static let home = """
+    <h1>Find a customer</h1>
+    \(searchForm)
+    """
+
+    static let search = """
+    <h1>Search</h1>
+    \(searchForm)
+    {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+    {{#hasMatches}}
+    <table>
+    <caption>{{count}} customers match “{{query}}”</caption>
+    <thead><tr><th scope="col">Customer</th><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Mobile</th><th scope="col">Matched by</th></tr></thead>
+    <tbody>
+    {{#matches}}
+    <tr><td><a href="{{href}}">{{id}}</a></td><td>{{name}}</td><td>{{email}}</td><td>{{mobile}}</td><td>{{matchedBy}}</td></tr>
+    {{/matches}}
+    </tbody>
+    </table>
+    {{/hasMatches}}
+    """
+
+    static let customer = """
+    <h1>{{displayName}} <span class="id">{{id}}</span></h1>
+    <div class="cards">
+    <section aria-labelledby="contact">
+    <h2 id="contact">Contact points</h2>
+    <dl>
+    <dt>Email</dt><dd>{{#email}}{{email}}{{/email}}{{^email}}none{{/email}}</dd>
+    <dt>Mobile</dt><dd>{{#mobile}}{{mobile}}{{/mobile}}{{^mobile}}none{{/mobile}}</dd>
+    <dt>Postal address</dt><dd>{{#address}}<address>{{#lines}}{{.}}<br>{{/lines}}{{postcode}}{{#country}} {{country}}{{/country}}</address>{{/address}}{{^address}}none{{/address}}</dd>
+    <dt>External id</dt><dd>{{#externalId}}{{externalId}}{{/externalId}}{{^externalId}}none{{/externalId}}</dd>
+    </dl>
+    <h3>Push tokens</h3>
+    {{#hasTokens}}
+    <table>
+    <thead><tr><th scope="col">Platform</th><th scope="col">Token</th><th scope="col">State</th></tr></thead>
+    <tbody>
+    {{#tokens}}<tr><td>{{platform}}</td><td class="token">{{token}}</td><td>{{state}}</td></tr>{{/tokens}}
+    </tbody>
+    </table>
+    {{/hasTokens}}
+    {{^hasTokens}}<p>none</p>{{/hasTokens}}
+    </section>
+    <section aria-labelledby="prefs">
+    <h2 id="prefs">Preferences</h2>
+    <dl>
+    <dt>Language</dt><dd>{{language}}</dd>
+    <dt>Time zone</dt><dd>{{timeZone}}</dd>
+    <dt>Preferred methods</dt><dd>{{#preferred}}{{preferred}}{{/preferred}}{{^preferred}}none{{/preferred}}</dd>
+    <dt>Opt-outs</dt><dd>{{#hasOptOuts}}<ul>{{#optOuts}}<li>{{.}}</li>{{/optOuts}}</ul>{{/hasOptOuts}}{{^hasOptOuts}}none{{/hasOptOuts}}</dd>
+    <dt>Quiet hours</dt><dd>{{#quietHours}}{{quietHours}}{{/quietHours}}{{^quietHours}}none{{/quietHours}}</dd>
+    </dl>
+    </section>
+    <section aria-labelledby="holdings">
+    <h2 id="holdings">Accounts and subscriptions</h2>
+    <ul>
+    {{#accounts}}<li>Account {{id}} ({{currency}}{{#amountDue}}, due {{amountDue}}{{/amountDue}})</li>{{/accounts}}
+    {{#subscriptions}}<li>Subscription {{id}}{{#msisdn}}, {{msisdn}}{{/msisdn}}{{#plan}}, {{plan}}{{/plan}}{{#accountId}} (account {{accountId}}){{/accountId}}</li>{{/subscriptions}}
+    </ul>
+    </section>
+    </div>
+    <section aria-labelledby="comms">
+    <h2 id="comms">Comms</h2>
+    <form method="get" action="{{href}}" class="filters">
+    <label for="status">Status</label>
+    <select id="status" name="status"><option value="">any</option>{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select>
+    <label for="method">Method</label>
+    <select id="method" name="method"><option value="">any</option>{{#methods}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/methods}}</select>
+    <label for="code">Code</label>
+    <input id="code" name="code" value="{{filterCode}}" size="12">
+    <label for="level">Level</label>
+    <select id="level" name="level"><option value="">any</option>{{#levels}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/levels}}</select>
+    <label for="from">From</label>
+    <input id="from" name="from" type="date" value="{{filterFrom}}">
+    <label for="to">To</label>
+    <input id="to" name="to" type="date" value="{{filterTo}}">
+    <button type="submit">Filter</button>
+    </form>
+    {{#hasComms}}
+    <div class="scroll">
+    <table class="comms">
+    <caption>Newest first</caption>
+    <thead><tr>
+    <th scope="col">Code</th><th scope="col">Description</th><th scope="col">Method</th><th scope="col">Sent to</th>
+    <th scope="col">Request status</th><th scope="col">Target request status</th><th scope="col">Distribution status</th>
+    <th scope="col">Raised at</th><th scope="col">Created</th><th scope="col">Sent</th><th scope="col">Read</th><th scope="col">Priority</th>
+    </tr></thead>
+    <tbody>
+    {{#comms}}
+    <tr class="{{targetStatus}}"><td>{{code}}</td><td>{{description}}</td><td>{{method}}</td><td class="target">{{target}}</td>\
+    <td>{{status}}</td><td>{{targetStatus}}</td><td>{{distributionStatus}}</td><td>{{level}}</td>\
+    <td><time datetime="{{createdISO}}">{{created}}</time></td><td>{{sent}}</td><td>{{read}}</td><td>{{priority}}</td></tr>
+    {{/comms}}
+    </tbody>
+    </table>
+    </div>
+    {{/hasComms}}
+    {{^hasComms}}<p>No comms{{#filtered}} match these filters{{/filtered}}.</p>{{/hasComms}}
+    {{#next}}<p><a rel="next" href="{{next}}">Older comms</a></p>{{/next}}
+    </section>
+    """
+
+    static let audit = """
+    <h1>Audit</h1>
+    <table>
+    <caption>The newest {{count}} actions of agents</caption>
+    <thead><tr><th scope="col">At</th><th scope="col">Agent</th><th scope="col">Action</th><th scope="col">Request</th><th scope="col">Reason</th><th scope="col">Detail</th></tr></thead>
+    <tbody>
+    {{#rows}}<tr><td>{{at}}</td><td>{{agent}}</td><td>{{action}}</td><td>{{requestId}}</td><td>{{reason}}</td><td>{{detail}}</td></tr>{{/rows}}
+    </tbody>
+    </table>
+    """
+
+    static let message = """
+    <h1>{{title}}</h1>
+    <p>{{message}}</p>
+    <p><a href="/agent">Back to search</a></p>
+    """
+
+    /// `/agent/static/agent.css`: plain, readable, high contrast; no inline styles anywhere
+    /// (the CSP allows only this file).
+    static let css = """
+    :root { --fg: #1a1a1a; --muted: #555; --line: #c8c8c8; --accent: #0b57a4; --error: #a40b0b; --bg: #fff; --band: #f3f5f8; }
+    * { box-sizing: border-box; }
+    body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
+    a { color: var(--accent); }
+    .skip { position: absolute; left: -999px; }
+    .skip:focus { left: 8px; top: 8px; background: var(--bg); padding: 4px 8px; }
+    .top { display: flex; flex-wrap: wrap; gap: 16px; align-items: center; padding: 8px 16px; background: var(--band); border-bottom: 1px solid var(--line); }
+    .brand { margin: 0; font-weight: 600; }
+    .brand a { color: var(--fg); text-decoration: none; }
+    nav ul { list-style: none; display: flex; gap: 12px; margin: 0; padding: 0; }
+    .signout { margin-left: auto; display: flex; gap: 8px; align-items: center; }
+    main { padding: 16px; max-width: 1400px; }
+    h1 { font-size: 1.5rem; margin: 0 0 12px; }
+    h1 .id { color: var(--muted); font-weight: normal; font-size: 1rem; }
+    h2 { font-size: 1.15rem; margin: 16px 0 8px; }
+    h3 { font-size: 1rem; margin: 12px 0 6px; }
+    .stack { display: grid; gap: 6px; max-width: 320px; }
+    .inline, .filters { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin-bottom: 12px; }
+    input, select, button { font: inherit; padding: 4px 8px; border: 1px solid #767676; border-radius: 3px; }
+    button { background: var(--accent); color: #fff; border-color: var(--accent); cursor: pointer; }
+    :focus-visible { outline: 3px solid #f5a623; outline-offset: 1px; }
+    .error { color: var(--error); font-weight: 600; }
+    .notice { color: var(--muted); }
+    .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 16px; }
+    .cards section { border: 1px solid var(--line); border-radius: 4px; padding: 8px 12px; }
+    dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; margin: 0; }
+    dt { color: var(--muted); }
+    dd { margin: 0; }
+    address { font-style: normal; }
+    table { border-collapse: collapse; width: 100%; }
+    caption { text-align: left; color: var(--muted); padding: 4px 0; }
+    th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+    thead th { background: var(--band); }
+    .scroll { overflow-x: auto; }
+    .token, .target { overflow-wrap: anywhere; min-width: 14ch; }
+    tr.error td { color: var(--error); }
+    """
+}

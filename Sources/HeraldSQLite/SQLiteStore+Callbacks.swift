@@ -252,6 +252,12 @@ extension SQLiteStore {
             let select = try db.cachedStatement(sql: "SELECT \(CallbackRecords.deliveryColumns) FROM webhook_deliveries WHERE id = ?")
             try select.stepDirect(db, { $0.add(deliveryId) }) { found = CallbackRecords.delivery(direct: $0) }
             guard var delivery = found else { throw HeraldError.notFound("no webhook delivery \(deliveryId)", field: "id") }
+            let live = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM webhook_subscriptions WHERE id = ? AND deleted_at IS NULL)",
+                                         arguments: [delivery.subscriptionId]) == true
+            guard live else {
+                throw HeraldError.conflict("webhook delivery \(deliveryId) belongs to subscription \(delivery.subscriptionId), which was deleted",
+                                           field: "id")
+            }
             guard delivery.status != .waiting else {
                 throw HeraldError.illegalTransition("webhook delivery \(deliveryId) is waiting already (attempt \(delivery.attempts + 1) is due)")
             }

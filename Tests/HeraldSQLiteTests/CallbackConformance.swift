@@ -190,6 +190,11 @@ struct CallbackConformance {
         #expect(error?.kind == .illegalTransition)
         let missing = await heraldError { _ = try await t.store.redeliver(deliveryId: 999_999, actor: "api:admin", at: now) }
         #expect(missing?.kind == .notFound)
+        // A deleted subscription's deliveries are not sent again.
+        try await t.store.deleteWebhookSubscription(id: "wsub_all", at: now)
+        let orphan = try #require(try await Self.deliveries(t.store).first { $0.id != item.delivery.id })
+        let refused = await heraldError { _ = try await t.store.redeliver(deliveryId: orphan.id, actor: "api:admin", at: now) }
+        #expect(refused?.kind == .conflict && refused?.message.contains("deleted") == true)
     }
 
     @Test(arguments: StoreFactory.all)

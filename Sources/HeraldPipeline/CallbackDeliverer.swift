@@ -53,7 +53,10 @@ public struct CallbackDeliverer: Service {
         var changes: [Change] = []
         changes.reserveCapacity(pending.count)
         for item in pending {
-            changes.append(Change(requestId: item.delivery.requestId, callback: try transition(item, outcome: outcomeOf[item.delivery.id], now: now)))
+            let live = item.subscription != nil && item.subscription?.deletedAt == nil
+            // A live subscription's delivery the sender did not answer counts as a failed attempt.
+            let outcome = live ? outcomeOf[item.delivery.id] ?? .failed(status: nil, reason: "not attempted", retryAfter: nil) : nil
+            changes.append(Change(requestId: item.delivery.requestId, callback: try transition(item, outcome: outcome, now: now)))
         }
         let report = try await loop.store.commit(changes, ticket: ticket)
         if !report.conflicts.isEmpty {

@@ -217,15 +217,6 @@ extension SQLiteStore: AgentStore {
             SELECT r.* FROM comms_requests r INDEXED BY requests_customer \(join)
             WHERE \(conditions.joined(separator: " AND ")) ORDER BY r.id DESC LIMIT ?
             """
-        let finalArguments = arguments
-        return try await writer.read { db in
-            var rows = try RequestRecord.fetchAll(db, sql: sql, arguments: finalArguments)
-            var next: String?
-            if rows.count > limit {
-                rows.removeLast()
-                next = rows.last?.id
-            }
-            return RequestPage(items: try Self.details(for: rows, in: db), nextCursor: next)
-        }
+        return try await requestPage(sql: sql, arguments: arguments, limit: limit)
     }
 }

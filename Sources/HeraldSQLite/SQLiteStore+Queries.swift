@@ -22,10 +22,14 @@ extension SQLiteStore {
         if let v = query.cursor { conditions.append("id < ?"); arguments += [v] }
         let whereSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         arguments += [limit + 1]
-        let sql = "SELECT * FROM comms_requests \(whereSQL) ORDER BY id DESC LIMIT ?"
-        let finalArguments = arguments
-        return try await writer.read { db in
-            var rows = try RequestRecord.fetchAll(db, sql: sql, arguments: finalArguments)
+        return try await requestPage(sql: "SELECT * FROM comms_requests \(whereSQL) ORDER BY id DESC LIMIT ?", arguments: arguments, limit: limit)
+    }
+
+    /// A page of requests newest first: `sql` selects request rows with `limit + 1` as its last
+    /// argument; the extra row only says there is a next page (its cursor: the last id shown).
+    func requestPage(sql: String, arguments: StatementArguments, limit: Int) async throws -> RequestPage {
+        try await writer.read { db in
+            var rows = try RequestRecord.fetchAll(db, sql: sql, arguments: arguments)
             var next: String?
             if rows.count > limit {
                 rows.removeLast()

@@ -60,7 +60,7 @@ final class DemoWebhookReceiver: Sendable {
                               logger: Logger(label: "herald.demo.portal", factory: { _ in SwiftLogNoOpLogHandler() }))
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await app.runService(gracefulShutdownSignals: []); return nil }
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(30)  // a loaded CI machine is slow to start a server
             while self.port.withLock({ $0 }) == nil {
                 guard ContinuousClock.now < deadline else { throw HeraldDemoError("the demo's webhook receiver did not start") }
                 try await Task.sleep(for: .milliseconds(10))

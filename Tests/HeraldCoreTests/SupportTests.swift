@@ -214,7 +214,7 @@ struct DoorbellTests {
         #expect(t < .seconds(15))
         let other = await Self.elapsed { await signals.bell(.monitor).wait(upTo: .milliseconds(100)) }
         #expect(other >= .milliseconds(90))
-        #expect(Stage.all.count == 1 + 2 + DeliveryMethod.allCases.count + 2)  // + store, print.drop
+        #expect(Stage.all.count == 1 + 2 + DeliveryMethod.allCases.count + 3)  // + store, print.drop, callback
     }
 
     @Test func providerReferencePartsAndSelfNamingIds() {

@@ -58,6 +58,7 @@ public enum HeraldDemo {
             settings.callbacks.allowPrivateTargets = true
             try SampleCatalog.write(to: settings.catalogDirectory)
             let runtime = try await HeraldRuntime(settings: settings, logger: logger)
+            try await runtime.applyConfiguredSubscriptions()
             try await loadCustomers(runtime.store)
             let notes = try await fireTriggers(runtime)
             try await runtime.runUntilQuiet()

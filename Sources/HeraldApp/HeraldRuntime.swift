@@ -60,8 +60,6 @@ public final class HeraldRuntime: Sendable {
         storeConfig.synchronous = settings.sqliteSynchronous
         store = try SQLiteStore(path: settings.databasePath, configuration: storeConfig)
         try await store.migrate()
-        // The config file's callback subscriptions, as the file says now.
-        try await store.syncConfiguredSubscriptions(settings.callbacks.subscriptions, at: clock())
         callbackSender = settings.callbacks.makeSender()
         guard FileManager.default.fileExists(atPath: settings.catalogDirectory.path) else {
             throw HeraldSettings.Keys.catalogDir.invalid(
@@ -146,6 +144,14 @@ public final class HeraldRuntime: Sendable {
     public func documentArchiver() -> DocumentArchiver {
         DocumentArchiver(loop: loop(.store), documents: documents, archive: archive, prefix: settings.storage.prefix,
                          concurrency: settings.storage.concurrency)
+    }
+
+    /// Makes the store's config-file subscriptions (`webhooks.subscriptions`) those of this
+    /// runtime's config file. `herald serve` and the demo call it when they start; other
+    /// commands opening the same store (`herald import`, perhaps with another config file)
+    /// leave the subscriptions as serve set them.
+    public func applyConfiguredSubscriptions() async throws {
+        try await store.syncConfiguredSubscriptions(settings.callbacks.subscriptions, at: clock())
     }
 
     /// The status-callback daemon: changes subscribed systems asked for, as signed webhooks.

@@ -68,6 +68,7 @@ public enum HeraldServer {
         if runtime.settings.apiKeys.isEmpty {
             runtime.logger.warning("no API keys configured: every /v1 call will be refused; set HERALD_ADMIN_API_KEY")
         }
+        try await runtime.applyConfiguredSubscriptions()
         let app = application(runtime: runtime, registry: registry)
         var services: [any Service] = [app, CatalogReloader(catalog: runtime.catalog, logger: runtime.logger)]
         services += runtime.pipelineServices()

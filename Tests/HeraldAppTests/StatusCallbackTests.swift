@@ -71,6 +71,7 @@ struct StatusCallbackTests {
         } else {
             try await HeraldRuntime(settings: settings, logger: Logger(label: "test-callbacks"))
         }
+        try await runtime.applyConfiguredSubscriptions()
         for i in 1...3 {
             try await runtime.store.upsertCustomer(Customer(id: "C-\(i)", firstName: "Sam", mobile: "+44770090010\(i)"))
             try await runtime.store.upsertAccount(Account(id: "A-\(i)", customerId: "C-\(i)", currency: "GBP"))
@@ -97,6 +98,20 @@ struct StatusCallbackTests {
             }
         }
         Issue.record("callbacks still waiting after \(timeout)")
+    }
+
+    @Test func onlyServeAppliesTheConfigFilesSubscriptions() async throws {
+        let receiver = try TestWebhookReceiver()
+        let runtime = try await Self.runtime("callbacks-config", receiver: receiver)
+        #expect(try await runtime.store.webhookSubscriptions().map(\.id) == ["config:BILLING"])
+        // Another command on the same store with a config file without subscriptions (an
+        // import beside serve) leaves them; a serve with that file removes them.
+        var other = runtime.settings
+        other.callbacks.subscriptions = []
+        let importer = try await HeraldRuntime(settings: other, logger: Logger(label: "test-import"))
+        #expect(try await importer.store.webhookSubscriptions().map(\.id) == ["config:BILLING"])
+        try await importer.applyConfiguredSubscriptions()
+        #expect(try await importer.store.webhookSubscriptions().isEmpty)
     }
 
     @Test func everyChangeReachesTheReceiverSignedAndInOrder() async throws {

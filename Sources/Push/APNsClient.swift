@@ -240,8 +240,9 @@ public final class APNsClient: Sendable {
         await send(body: ByteBuffer(bytes: payload), notification: notification, to: deviceToken)
     }
 
-    /// Sends a prepared payload (its readable bytes) with the headers of `notification`.
-    func send(body: ByteBuffer, notification: APNsNotification, to deviceToken: String) async -> PushResult {
+    /// Sends a prepared payload (its readable bytes) with the headers of `notification`, on
+    /// the caller's executor.
+    nonisolated(nonsending) func send(body: ByteBuffer, notification: APNsNotification, to deviceToken: String) async -> PushResult {
         guard !deviceToken.isEmpty, deviceToken.utf8.allSatisfy({ Self.isHexDigit($0) }) else {
             return .tokenGone(reason: "BadDeviceToken (not a hex device token)", status: 400)
         }

@@ -107,8 +107,8 @@ public final class HTTP2PushTransport: Sendable {
     }
 
     /// Sends `headers` (pseudo-headers included) and `body` on a new stream; the answer, or
-    /// why there is none.
-    func execute(headers: HPACKHeaders, body: ByteBuffer?, timeout: Duration) async -> Result<HTTP2Answer, PushFailure> {
+    /// why there is none. On the caller's executor: no executor check on the way in.
+    nonisolated(nonsending) func execute(headers: HPACKHeaders, body: ByteBuffer?, timeout: Duration) async -> Result<HTTP2Answer, PushFailure> {
         await withUnsafeContinuation { continuation in
             pool.submit(HTTP2Exchange(headers: headers, body: body, timeout: timeout, continuation: continuation))
         }

@@ -127,8 +127,9 @@ public struct PushTransmitter: Transmitter {
         await send(target: tx.distribution.target, message: tx.distribution.message, fields: tx.distribution.fields)
     }
 
-    /// Sends one push: a distribution's target, message and fields.
-    func send(target: String, message: String?, fields: [String: String]) async -> TransmissionOutcome {
+    /// Sends one push: a distribution's target, message and fields. On the caller's executor
+    /// (the workers' event loop): no executor check on the way in.
+    nonisolated(nonsending) func send(target: String, message: String?, fields: [String: String]) async -> TransmissionOutcome {
         var expiresAt: Date?
         if let text = fields[PushFields.expiresAt], !text.isEmpty {
             guard let date = Self.parseDate(text) else {

@@ -545,7 +545,9 @@ final class HTTP2PushConnection: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case TLSUserEvent.handshakeCompleted(let negotiated) = event, negotiated != "h2" {
+        // The TLS handshake completes before the server's SETTINGS make the connection ready;
+        // the HTTP/2 events of every stream after it are passed on without a cast.
+        if state == .establishing, case TLSUserEvent.handshakeCompleted(let negotiated) = event, negotiated != "h2" {
             error = PushTransportError("the endpoint did not negotiate HTTP/2 (ALPN: \(negotiated ?? "none"))")
             context.close(promise: nil)
             return
@@ -566,7 +568,7 @@ final class HTTP2PushConnection: ChannelInboundHandler, @unchecked Sendable {
         switch frame.payload {
         case .headers(let payload):
             if exchange.status == 0 {
-                let status = payload.headers.first(name: ":status").flatMap { Int($0) } ?? 0
+                let status = Self.status(payload.headers).flatMap { Int($0) } ?? 0
                 if (100..<200).contains(status) { return }  // informational
                 exchange.status = status
                 exchange.responseHeaders = payload.headers
@@ -589,6 +591,13 @@ final class HTTP2PushConnection: ChannelInboundHandler, @unchecked Sendable {
         default:
             break
         }
+    }
+
+    /// `headers.first(name: ":status")`, read at once when `:status` comes first (as HTTP/2
+    /// has it).
+    static func status(_ headers: HPACKHeaders) -> String? {
+        if let first = headers.first, first.name == ":status" { return first.value }
+        return headers.first(name: ":status")
     }
 
     private func countFlowControlled(_ payload: HTTP2Frame.FramePayload.Data) {

@@ -51,6 +51,16 @@ final class SharedLimit: Sendable {
         }
     }
 
+    /// Takes a place when one is free now, as ``acquire()`` would without waiting; false when
+    /// none is (then ``acquire()`` waits for one). Spares a hot loop the suspension point.
+    func tryAcquire() -> Bool {
+        state.withLock { s in
+            guard s.available > 0 else { return false }
+            s.available -= 1
+            return true
+        }
+    }
+
     /// Waits for a place, for a holder that is never withdrawn (one request in flight).
     func acquire() async {
         _ = await acquire(for: ObjectIdentifier(self), stillWanted: { true })

@@ -94,10 +94,11 @@ actor APNsProviderToken {
     private nonisolated let lifetime: Duration
     private nonisolated let now: @Sendable () -> Date
     private var current: (token: String, issued: Date)? {
-        didSet { cache.withLock { $0 = current } }
+        didSet { cache.withLock { $0 = current.map { ($0.token, $0.issued, "bearer " + $0.token) } } }
     }
-    /// ``current`` readable without a hop onto the actor (every push reads it).
-    private nonisolated let cache = Mutex<(token: String, issued: Date)?>(nil)
+    /// ``current`` (and its `authorization` header value) readable without a hop onto the
+    /// actor (every push reads it).
+    private nonisolated let cache = Mutex<(token: String, issued: Date, authorization: String)?>(nil)
     /// How many tokens were signed (tests).
     private(set) var signed = 0
 
@@ -120,11 +121,17 @@ actor APNsProviderToken {
 
     /// The cached token while it is younger than the lifetime, read without the actor.
     nonisolated func cachedToken() -> String? {
+        cached()?.token
+    }
+
+    /// The cached token and its `authorization` value (`bearer <token>`) while the token is
+    /// younger than the lifetime, read without the actor.
+    nonisolated func cached() -> (token: String, authorization: String)? {
         let date = now()
         return cache.withLock { current in
             guard let current, date.timeIntervalSince(current.issued) < Double(lifetime.components.seconds), date >= current.issued
             else { return nil }
-            return current.token
+            return (current.token, current.authorization)
         }
     }
 
@@ -218,36 +225,44 @@ public final class APNsClient: Sendable {
     /// Sends `notification` to `deviceToken` (hex). A payload over 4 KB is
     /// ``PushResult/permanent(reason:status:)`` without a request.
     public func send(_ notification: APNsNotification, to deviceToken: String) async -> PushResult {
-        let payload: Data
+        let payload: [UInt8]
         do {
-            payload = try notification.payload()
+            payload = try notification.payloadBytes()
         } catch {
             return .permanent(reason: "\(error)", status: nil)
         }
-        return await send(payload: payload, notification: notification, to: deviceToken)
+        return await send(body: ByteBuffer(bytes: payload), notification: notification, to: deviceToken)
     }
 
     /// Sends a prepared payload (checked by ``APNsNotification/payload()``) with the headers of
     /// `notification`.
     public func send(payload: Data, notification: APNsNotification, to deviceToken: String) async -> PushResult {
+        await send(body: ByteBuffer(bytes: payload), notification: notification, to: deviceToken)
+    }
+
+    /// Sends a prepared payload (its readable bytes) with the headers of `notification`, on
+    /// the caller's executor.
+    nonisolated(nonsending) func send(body: ByteBuffer, notification: APNsNotification, to deviceToken: String) async -> PushResult {
         guard !deviceToken.isEmpty, deviceToken.utf8.allSatisfy({ Self.isHexDigit($0) }) else {
             return .tokenGone(reason: "BadDeviceToken (not a hex device token)", status: 400)
         }
-        let body = ByteBuffer(bytes: payload)
+        let length = body.readableBytes
         var renewed = false
         var waited = false
         while true {
             let token: String
-            if let cached = providerToken.cachedToken() {
-                token = cached
+            let authorization: String
+            if let cached = providerToken.cached() {
+                (token, authorization) = cached
             } else {
                 do {
                     token = try await providerToken.token()
                 } catch {
                     return .permanent(reason: "APNs provider token cannot be signed: \(error)", status: nil)
                 }
+                authorization = "bearer " + token
             }
-            let headers = requestHeaders(notification, deviceToken: deviceToken, providerToken: token, length: payload.count)
+            let headers = requestHeaders(notification, deviceToken: deviceToken, authorization: authorization, length: length)
             let answer: HTTP2Answer
             switch await transport.execute(headers: headers, body: body, timeout: configuration.timeout) {
             case .failure(let failure): return failure.result
@@ -279,13 +294,19 @@ public final class APNsClient: Sendable {
     /// The request's header block: pseudo-headers, the provider token, the `apns-*` headers.
     /// The device token's path is never put in the HPACK table; the rest repeats and is.
     func requestHeaders(_ notification: APNsNotification, deviceToken: String, providerToken: String, length: Int) -> HPACKHeaders {
+        requestHeaders(notification, deviceToken: deviceToken, authorization: "bearer " + providerToken, length: length)
+    }
+
+    /// ``requestHeaders(_:deviceToken:providerToken:length:)`` with the `authorization` value
+    /// made already (`bearer <token>`, cached with the token).
+    func requestHeaders(_ notification: APNsNotification, deviceToken: String, authorization: String, length: Int) -> HPACKHeaders {
         var headers = HPACKHeaders()
         headers.reserveCapacity(12)
         headers.add(name: ":method", value: "POST")
         headers.add(name: ":scheme", value: "https")
         headers.add(name: ":authority", value: authority)
         headers.add(name: ":path", value: pathPrefix + deviceToken, indexing: .nonIndexable)
-        headers.add(name: "authorization", value: "bearer " + providerToken)
+        headers.add(name: "authorization", value: authorization)
         headers.add(name: "apns-topic", value: configuration.topic)
         headers.add(name: "apns-push-type", value: notification.pushType)
         if var priority = notification.priority {

@@ -43,6 +43,11 @@ public struct APNsNotification: Sendable, Hashable {
     /// The JSON payload, checked against ``maxPayloadBytes``: `{"aps": {"alert": {"title",
     /// "body"}, "badge", "sound"}, …custom data}` (written directly: it is built for every push).
     public func payload() throws -> Data {
+        Data(try payloadBytes())
+    }
+
+    /// ``payload()``'s bytes.
+    func payloadBytes() throws -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256 + (customData?.utf8.count ?? 0))
         out.append(contentsOf: #"{"aps":{"#.utf8)
@@ -80,11 +85,11 @@ public struct APNsNotification: Sendable, Hashable {
             out.append(UInt8(ascii: "1"))
         }
         out.append(UInt8(ascii: "}"))
-        if let customData, !customData.allSatisfy(\.isWhitespace) {
-            guard let (members, keys) = JSONText.objectMembers(customData) else {
+        if let customData, !Self.isBlank(customData) {
+            guard let (members, hasAPS) = JSONText.objectMembers(customData, findingKey: "aps") else {
                 throw PushError.invalidCustomData("not a JSON object")
             }
-            guard !keys.contains("aps") else { throw PushError.invalidCustomData("the key 'aps' is APNs' own") }
+            guard !hasAPS else { throw PushError.invalidCustomData("the key 'aps' is APNs' own") }
             if !members.isEmpty {
                 out.append(UInt8(ascii: ","))
                 out.append(contentsOf: members)
@@ -94,6 +99,13 @@ public struct APNsNotification: Sendable, Hashable {
         guard out.count <= Self.maxPayloadBytes else {
             throw PushError.payloadTooLarge(size: out.count, limit: Self.maxPayloadBytes)
         }
-        return Data(out)
+        return out
+    }
+
+    /// Whether `text` is empty or whitespace only (`allSatisfy(\.isWhitespace)`), answered at
+    /// its first byte for the usual `{`.
+    static func isBlank(_ text: String) -> Bool {
+        if let first = text.utf8.first, first < 0x80, !(0x09...0x0D).contains(first), first != 0x20 { return false }
+        return text.allSatisfy(\.isWhitespace)
     }
 }

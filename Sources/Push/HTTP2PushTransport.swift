@@ -14,6 +14,9 @@ import Synchronization
 ///
 /// - Requests handed in from any task are collected and written on the pool's event loop in
 ///   batches: one flush (one TLS record run, one `write` call) per event-loop turn, not per frame.
+///   Requests handed in on the event loop itself (senders running there) are written in runs of
+///   ``HTTP2PushPool/writeRun``: the server starts on the first run while the next are made,
+///   rather than the two sides taking turns over whole batches.
 /// - Each connection carries at most the server's `SETTINGS_MAX_CONCURRENT_STREAMS` streams;
 ///   more requests wait in a queue. A second connection (up to
 ///   ``Configuration/maxConnections``) is opened only while every open one is full.
@@ -107,8 +110,8 @@ public final class HTTP2PushTransport: Sendable {
     }
 
     /// Sends `headers` (pseudo-headers included) and `body` on a new stream; the answer, or
-    /// why there is none.
-    func execute(headers: HPACKHeaders, body: ByteBuffer?, timeout: Duration) async -> Result<HTTP2Answer, PushFailure> {
+    /// why there is none. On the caller's executor: no executor check on the way in.
+    nonisolated(nonsending) func execute(headers: HPACKHeaders, body: ByteBuffer?, timeout: Duration) async -> Result<HTTP2Answer, PushFailure> {
         await withUnsafeContinuation { continuation in
             pool.submit(HTTP2Exchange(headers: headers, body: body, timeout: timeout, continuation: continuation))
         }
@@ -194,9 +197,15 @@ final class HTTP2PushPool: @unchecked Sendable {
     private var attemptTask: Scheduled<Void>?
     private var sweepTask: RepeatedTask?
     private var isClosed = false
+    /// Requests handed in on the event loop since the last write, and whether a write of them
+    /// is scheduled for the end of the turn.
+    private var unwritten = 0
+    private var writeScheduled = false
 
     /// How often deadlines are checked.
     static let sweepInterval = TimeAmount.milliseconds(50)
+    /// Requests handed in on the event loop are written (and flushed) when this many are queued.
+    static let writeRun = 16
 
     init(eventLoop: any EventLoop, host: String, port: Int, serverName: String?, sslContext: NIOSSLContext,
          configuration: HTTP2PushTransport.Configuration) {
@@ -211,8 +220,13 @@ final class HTTP2PushPool: @unchecked Sendable {
 
     // MARK: Handing requests in
 
-    /// Queues `exchange` (any thread); the first request of a turn schedules the drain.
+    /// Queues `exchange` (any thread); the first request of a turn schedules the drain. On the
+    /// event loop it is queued directly, and written once ``writeRun`` are or at the turn's end.
     func submit(_ exchange: HTTP2Exchange) {
+        if eventLoop.inEventLoop {
+            submitOnLoop(exchange)
+            return
+        }
         let action: Int = inbox.withLock { box in
             if box.closed { return -1 }
             box.items.append(exchange)
@@ -224,6 +238,25 @@ final class HTTP2PushPool: @unchecked Sendable {
         case -1: exchange.fail(.retry(reason: "APNs client shut down", status: nil, retryAfter: nil))
         case 1: eventLoop.execute { self.drainInbox() }
         default: break
+        }
+    }
+
+    private func submitOnLoop(_ exchange: HTTP2Exchange) {
+        if isClosed {  // close() runs on the loop: it shut the inbox and set isClosed in one go
+            exchange.fail(.retry(reason: "APNs client shut down", status: nil, retryAfter: nil))
+            return
+        }
+        waiting.append(exchange)
+        startSweep()
+        unwritten += 1
+        if unwritten >= Self.writeRun {
+            dispatch()
+        } else if !writeScheduled {
+            writeScheduled = true
+            eventLoop.execute {
+                self.writeScheduled = false
+                self.dispatch()
+            }
         }
     }
 
@@ -249,6 +282,7 @@ final class HTTP2PushPool: @unchecked Sendable {
     /// Writes queued requests onto connections with free streams (one flush per connection);
     /// opens a connection when requests are left over.
     func dispatch() {
+        unwritten = 0
         guard !waiting.isEmpty else { return }
         for connection in connections where connection.state == .ready {
             var free = connection.freeStreams
@@ -545,7 +579,9 @@ final class HTTP2PushConnection: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case TLSUserEvent.handshakeCompleted(let negotiated) = event, negotiated != "h2" {
+        // The TLS handshake completes before the server's SETTINGS make the connection ready;
+        // the HTTP/2 events of every stream after it are passed on without a cast.
+        if state == .establishing, case TLSUserEvent.handshakeCompleted(let negotiated) = event, negotiated != "h2" {
             error = PushTransportError("the endpoint did not negotiate HTTP/2 (ALPN: \(negotiated ?? "none"))")
             context.close(promise: nil)
             return
@@ -566,7 +602,7 @@ final class HTTP2PushConnection: ChannelInboundHandler, @unchecked Sendable {
         switch frame.payload {
         case .headers(let payload):
             if exchange.status == 0 {
-                let status = payload.headers.first(name: ":status").flatMap { Int($0) } ?? 0
+                let status = Self.status(payload.headers).flatMap { Int($0) } ?? 0
                 if (100..<200).contains(status) { return }  // informational
                 exchange.status = status
                 exchange.responseHeaders = payload.headers
@@ -589,6 +625,13 @@ final class HTTP2PushConnection: ChannelInboundHandler, @unchecked Sendable {
         default:
             break
         }
+    }
+
+    /// `headers.first(name: ":status")`, read at once when `:status` comes first (as HTTP/2
+    /// has it).
+    static func status(_ headers: HPACKHeaders) -> String? {
+        if let first = headers.first, first.name == ":status" { return first.value }
+        return headers.first(name: ":status")
     }
 
     private func countFlowControlled(_ payload: HTTP2Frame.FramePayload.Data) {

@@ -3,6 +3,12 @@ enum JSONText {
     /// Appends `text` as a JSON string (quoted, escaped) to `out`.
     static func appendString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most text has nothing to escape: copied in one go.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: text.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
@@ -20,19 +26,20 @@ enum JSONText {
     }
 
     /// Checks that `text` is exactly one JSON object and returns its members' bytes (between
-    /// the braces, trimmed) and its top-level keys; nil when it is not valid JSON or not an object.
-    static func objectMembers(_ text: String) -> (members: ArraySlice<UInt8>, keys: [String])? {
+    /// the braces, trimmed) and whether one of its top-level keys is `key` (written as is, not
+    /// escaped); nil when it is not valid JSON or not an object.
+    static func objectMembers(_ text: String, findingKey key: StaticString) -> (members: ArraySlice<UInt8>, hasKey: Bool)? {
         var parser = Parser(bytes: Array(text.utf8))
         parser.skipSpace()
         let open = parser.index
-        guard let keys = parser.object(collectKeys: true) else { return nil }
+        guard let hasKey = parser.object(findingKey: key) else { return nil }
         let close = parser.index - 1
         parser.skipSpace()
         guard parser.index == parser.bytes.count else { return nil }
         var lo = open + 1, hi = close
         while lo < hi, Parser.isSpace(parser.bytes[lo]) { lo += 1 }
         while hi > lo, Parser.isSpace(parser.bytes[hi - 1]) { hi -= 1 }
-        return (parser.bytes[lo..<hi], keys)
+        return (parser.bytes[lo..<hi], hasKey)
     }
 
     struct Parser {
@@ -56,26 +63,31 @@ enum JSONText {
             return true
         }
 
-        /// An object; its keys when asked.
-        mutating func object(collectKeys: Bool) -> [String]? {
+        /// An object; whether one of its keys is `key` (its bytes as written), when one is given.
+        mutating func object(findingKey key: StaticString? = nil) -> Bool? {
             guard expect(UInt8(ascii: "{")) else { return nil }
             depth += 1
             defer { depth -= 1 }
             guard depth < 64 else { return nil }
-            var keys: [String] = []
+            var found = false
             skipSpace()
-            if expect(UInt8(ascii: "}")) { return keys }
+            if expect(UInt8(ascii: "}")) { return found }
             while true {
                 skipSpace()
                 let keyStart = index
                 guard string() else { return nil }
-                if collectKeys, let key = String(validating: bytes[(keyStart + 1)..<(index - 1)], as: UTF8.self) { keys.append(key) }
+                if let key, !found { found = Self.equal(bytes[(keyStart + 1)..<(index - 1)], key) }
                 skipSpace()
                 guard expect(UInt8(ascii: ":")), value() else { return nil }
                 skipSpace()
                 if expect(UInt8(ascii: ",")) { continue }
-                return expect(UInt8(ascii: "}")) ? keys : nil
+                return expect(UInt8(ascii: "}")) ? found : nil
             }
+        }
+
+        static func equal(_ bytes: ArraySlice<UInt8>, _ text: StaticString) -> Bool {
+            guard bytes.count == text.utf8CodeUnitCount else { return false }
+            return bytes.withUnsafeBufferPointer { $0.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)) }
         }
 
         mutating func array() -> Bool {
@@ -96,7 +108,7 @@ enum JSONText {
         mutating func value() -> Bool {
             skipSpace()
             switch peek {
-            case UInt8(ascii: "{"): return object(collectKeys: false) != nil
+            case UInt8(ascii: "{"): return object() != nil
             case UInt8(ascii: "["): return array()
             case UInt8(ascii: "\""): return string()
             case UInt8(ascii: "t"): return literal("true")

@@ -1,7 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldTestSupport
-import HeraldTransports
+@testable import HeraldTransports
 import Synchronization
 import Testing
 
@@ -115,6 +115,22 @@ struct PushTransmitterTests {
             #expect(f.allSatisfy { $0?.kind == .permanent })
             #expect(f[6]?.text.contains("over the limit of 4096") == true)
             #expect(server.requestCount == 0)
+        }
+    }
+
+    @Test("the badge and the platform read as the general parsing does: digits, spaces, signs, any case")
+    func fastPaths() {
+        for text in ["0", "7", "42", "007", " 3 ", "\t5", "5 ", "+4", "-0", "-1", "3x", "x", "", "١٢", "\u{3000}8",
+                     "123456789012345678", "1234567890123456789", "99999999999999999999"] {
+            #expect(PushTransmitter.wholeNumber(text) == Int(text.trimmingCharacters(in: .whitespaces)), "\(text)")
+        }
+        for prefix in ["apns", "APNS", "ApNs", "fcm", "FCM", "fCm", "apn", "apnss", "webos", "", "ａｐｎｓ", "fcmé", "FCMÉ"] {
+            let expected: PushTransmitter.Platform? = switch prefix.lowercased() {
+            case "apns": .apns
+            case "fcm": .fcm
+            default: nil
+            }
+            #expect(PushTransmitter.platform(Substring(prefix)) == expected, "\(prefix)")
         }
     }
 

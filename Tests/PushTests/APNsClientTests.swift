@@ -167,6 +167,23 @@ struct APNsClientTests {
         }
     }
 
+    @Test("custom data: blank text is left out, the key aps refused only as written")
+    func customDataChecks() throws {
+        for text in ["", " ", "\n\t", "\u{00A0}", "\u{2028} ", "{", " {", "\u{00A0}{}", "x", "é"] {
+            #expect(APNsNotification.isBlank(text) == text.allSatisfy(\.isWhitespace), "\(text)")
+        }
+        #expect(try APNsNotification(body: "b", customData: " \n").payload() == Data(#"{"aps":{"alert":{"body":"b"}}}"#.utf8))
+        #expect(throws: PushError.self) { try APNsNotification(body: "b", customData: "\u{00A0}{}").payload() }
+        for refused in [#"{"aps":1}"#, #"{"a":1, "aps" : {}}"#] {
+            #expect(throws: PushError.invalidCustomData("the key 'aps' is APNs' own"), "\(refused)") {
+                try APNsNotification(body: "b", customData: refused).payload()
+            }
+        }
+        for kept in [#"{"x":{"aps":1}}"#, #"{"ap":1,"apss":2,"Aps":3}"#, #"{"\u0061ps":1}"#, #"{"a":"aps"}"#] {
+            #expect(throws: Never.self, "\(kept)") { try APNsNotification(body: "b", customData: kept).payload() }
+        }
+    }
+
     @Test("many pushes at once share one HTTP/2 connection")
     func connectionReuse() async throws {
         try await withPushServer { server, http in

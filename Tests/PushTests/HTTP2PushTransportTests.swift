@@ -100,6 +100,35 @@ struct HTTP2PushTransportTests {
         }
     }
 
+    @Test("pushes made on the client's event loop (as the transmitter's are) go out in runs: each once, one connection")
+    func onTheEventLoop() async throws {
+        try await withFaultyServer(.init(maxConcurrentStreams: 50)) { server in
+            let client = try await client(server, maxConnections: 1)
+            let count = HTTP2PushPool.writeRun * 10 + 3
+            let results = await withTaskGroup(of: (String, PushResult).self) { group in
+                for i in 0..<count {
+                    group.addTask(executorPreference: client.taskExecutor) {
+                        (Self.device(i), await client.send(APNsNotification(body: "n\(i)"), to: Self.device(i)))
+                    }
+                }
+                return await group.reduce(into: [String: PushResult]()) { $0[$1.0] = $1.1 }
+            }
+            #expect(results.count == count)
+            #expect(results.values.allSatisfy { $0.isSent }, "\(results.values.filter { !$0.isSent })")
+            let tokens = server.requests.compactMap(\.pushToken)
+            #expect(tokens.count == count)
+            #expect(Set(tokens).count == count)
+            #expect(server.maxOpenStreams == 50)
+            #expect(server.connectionCount == 1)
+            await client.shutdown()
+            let after = await Task(executorPreference: client.taskExecutor) {
+                await client.send(APNsNotification(body: "after"), to: Self.device(1))
+            }.value
+            #expect(after == .retry(reason: "APNs client shut down", status: nil, retryAfter: nil))
+            #expect(server.requestCount == count)
+        }
+    }
+
     @Test("no answer within the timeout: the stream is reset (a possible duplicate), its slot freed")
     func timeout() async throws {
         let silent = Self.device(7)

@@ -103,8 +103,12 @@ public struct PushTransmitter: Transmitter {
                     while true {
                         let index = cursor.take()
                         guard index < batch.count else { break }
-                        await self.inFlight.acquire()
-                        let outcome = await self.transmit(batch[index])
+                        if !self.inFlight.tryAcquire() { await self.inFlight.acquire() }
+                        // The three members read in place: a copy of the whole transmission
+                        // (request and distribution) costs more than the rest of the push.
+                        let outcome = await self.send(target: batch[index].distribution.target,
+                                                      message: batch[index].distribution.message,
+                                                      fields: batch[index].distribution.fields)
                         self.inFlight.release()
                         done.append((index, outcome))
                     }
@@ -120,8 +124,12 @@ public struct PushTransmitter: Transmitter {
 
     /// Sends one push.
     public func transmit(_ tx: Transmission) async -> TransmissionOutcome {
-        let d = tx.distribution
-        let fields = d.fields
+        await send(target: tx.distribution.target, message: tx.distribution.message, fields: tx.distribution.fields)
+    }
+
+    /// Sends one push: a distribution's target, message and fields. On the caller's executor
+    /// (the workers' event loop): no executor check on the way in.
+    nonisolated(nonsending) func send(target: String, message: String?, fields: [String: String]) async -> TransmissionOutcome {
         var expiresAt: Date?
         if let text = fields[PushFields.expiresAt], !text.isEmpty {
             guard let date = Self.parseDate(text) else {
@@ -132,26 +140,26 @@ public struct PushTransmitter: Transmitter {
         }
         var badge: Int?
         if let text = fields[PushFields.badge], !text.isEmpty {
-            guard let number = Int(text.trimmingCharacters(in: .whitespaces)), number >= 0 else {
+            guard let number = Self.wholeNumber(text), number >= 0 else {
                 return .permanent("\(PushFields.badge) is no whole number: '\(text)'")
             }
             badge = number
         }
         let title = fields[PushFields.title].flatMap { $0.isEmpty ? nil : $0 }
-        let body = d.message.flatMap { $0.isEmpty ? nil : $0 }
+        let body = message.flatMap { $0.isEmpty ? nil : $0 }
         guard title != nil || body != nil else { return .permanent("no message text") }
         let sound = fields[PushFields.sound].flatMap { $0.isEmpty ? nil : $0 }
         let data = fields[PushFields.data].flatMap { $0.isEmpty ? nil : $0 }
         let collapse = fields[PushFields.collapseId].flatMap { $0.isEmpty ? nil : $0 }
-        guard let colon = d.target.firstIndex(of: ":") else {
-            return .permanent("push target '\(d.target)' is not apns:<token> or fcm:<token>")
+        guard let colon = target.firstIndex(of: ":") else {
+            return .permanent("push target '\(target)' is not apns:<token> or fcm:<token>")
         }
-        let platform = d.target[..<colon].lowercased()
-        let token = String(d.target[d.target.index(after: colon)...])
+        let platform = Self.platform(target[..<colon])
+        let token = String(target[target.index(after: colon)...])
         guard !token.isEmpty else { return .targetGone("empty push token", code: nil) }
         let result: PushResult
         switch platform {
-        case "apns":
+        case .apns:
             guard let apns = clients.apns else {
                 return .permanent("APNs is not configured (\(PushDirectSettings.Keys.apnsKey.fileKey))")
             }
@@ -160,14 +168,14 @@ public struct PushTransmitter: Transmitter {
             let notification = APNsNotification(title: title, body: body, badge: badge, sound: sound, customData: data,
                                                 pushType: pushType, priority: priority, expiration: expiresAt, collapseID: collapse)
             result = await apns.send(notification, to: token)
-        case "fcm":
+        case .fcm:
             guard let fcm = clients.fcm else {
                 return .permanent("FCM is not configured (\(PushDirectSettings.Keys.fcmServiceAccount.fileKey))")
             }
             let message = FCMMessage(title: title, body: body, customData: data, collapseKey: collapse, expiration: expiresAt)
             result = await fcm.send(message, to: token)
-        default:
-            return .permanent("push target '\(d.target)' is not apns:<token> or fcm:<token>")
+        case nil:
+            return .permanent("push target '\(target)' is not apns:<token> or fcm:<token>")
         }
         return Self.outcome(result)
     }
@@ -187,6 +195,53 @@ public struct PushTransmitter: Transmitter {
         case .possibleDuplicate(let reason):
             return .possibleDuplicate(reason)
         }
+    }
+
+    enum Platform { case apns, fcm }
+
+    /// The platform a target's prefix names, in any case: `apns` or `fcm`; nil for others.
+    static func platform(_ prefix: Substring) -> Platform? {
+        let utf8 = prefix.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else {
+            // Not ASCII: as `lowercased()` compares it.
+            switch prefix.lowercased() {
+            case "apns": return .apns
+            case "fcm": return .fcm
+            default: return nil
+            }
+        }
+        func named(_ name: StaticString) -> Bool {
+            guard utf8.count == name.utf8CodeUnitCount else { return false }
+            var i = 0
+            for byte in utf8 {
+                let lower = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+                guard lower == name.utf8Start[i] else { return false }
+                i += 1
+            }
+            return true
+        }
+        if named("apns") { return .apns }
+        if named("fcm") { return .fcm }
+        return nil
+    }
+
+    /// `Int(text.trimmingCharacters(in: .whitespaces))`, without Foundation for the usual
+    /// text of ASCII digits alone.
+    static func wholeNumber(_ text: String) -> Int? {
+        let utf8 = text.utf8
+        if !utf8.isEmpty, utf8.count <= 18 {
+            var value = 0
+            var digitsOnly = true
+            for byte in utf8 {
+                guard (0x30...0x39).contains(byte) else {
+                    digitsOnly = false
+                    break
+                }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            if digitsOnly { return value }
+        }
+        return Int(text.trimmingCharacters(in: .whitespaces))
     }
 
     /// An ISO 8601 time, with or without fractional seconds.

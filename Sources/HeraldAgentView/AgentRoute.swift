@@ -29,6 +29,9 @@ extension AgentView {
         AgentRoute(method: .get, path: "/agent", minimumRole: .agent) { v, c in try v.home(c) },
         AgentRoute(method: .get, path: "/agent/search", minimumRole: .agent) { v, c in try await v.search(c) },
         AgentRoute(method: .get, path: "/agent/customers/:id", minimumRole: .agent) { v, c in try await v.customer(c) },
+        AgentRoute(method: .get, path: "/agent/comms/:id", minimumRole: .agent) { v, c in try await v.comm(c) },
+        AgentRoute(method: .get, path: "/agent/comms/:id/email", minimumRole: .agent) { v, c in try await v.commEmail(c) },
+        AgentRoute(method: .get, path: "/agent/comms/:id/letter.pdf", minimumRole: .agent) { v, c in try await v.commLetter(c) },
         AgentRoute(method: .get, path: "/agent/audit", minimumRole: .supervisor) { v, c in try await v.audit(c) },
     ]
 }

@@ -9,7 +9,7 @@ enum AgentTemplates {
         var library = MustacheLibrary()
         for (name, text) in [
             ("layout", layout), ("sign-in", signIn), ("home", home), ("search", search), ("customer", customer),
-            ("audit", audit), ("message", message),
+            ("audit", audit), ("message", message), ("comm", comm),
         ] {
             // The templates are fixed text, checked by the tests: a parse error is a bug here.
             try! library.register(text, named: name)
@@ -162,7 +162,7 @@ enum AgentTemplates {
     </tr></thead>
     <tbody>
     {{#comms}}
-    <tr class="{{targetStatus}}"><td>{{code}}</td><td>{{description}}</td><td>{{method}}</td><td class="target">{{target}}</td>\
+    <tr class="{{targetStatus}}"><td>{{code}}</td><td><a href="{{href}}">{{#description}}{{.}}{{/description}}{{^description}}Details{{/description}}</a></td><td>{{method}}</td><td class="target">{{target}}</td>\
     <td>{{status}}</td><td>{{targetStatus}}</td><td>{{distributionStatus}}</td><td>{{level}}</td>\
     <td><time datetime="{{createdISO}}">{{created}}</time></td><td>{{sent}}</td><td>{{read}}</td><td>{{priority}}</td></tr>
     {{/comms}}
@@ -184,6 +184,159 @@ enum AgentTemplates {
     {{#rows}}<tr><td>{{at}}</td><td>{{agent}}</td><td>{{action}}</td><td>{{requestId}}</td><td>{{reason}}</td><td>{{detail}}</td></tr>{{/rows}}
     </tbody>
     </table>
+    """
+
+    static let comm = """
+    <h1>Comm {{code}} <span class="id">{{id}}</span></h1>
+    <p>{{description}}{{#customerHref}} · <a href="{{customerHref}}">Customer {{customerId}}</a>{{/customerHref}}</p>
+    {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+    <div class="cards">
+    <section aria-labelledby="header">
+    <h2 id="header">Request</h2>
+    <dl>
+    <dt>Status</dt><dd class="{{targetStatus}}">{{status}} ({{statusCode}}), {{targetStatus}}</dd>
+    <dt>Priority</dt><dd>{{priority}}</dd>
+    <dt>Raised at</dt><dd>{{level}} {{levelId}}</dd>
+    <dt>Source</dt><dd>{{source}}, by {{createdBy}}</dd>
+    <dt>Created</dt><dd>{{created}}</dd>
+    <dt>Updated</dt><dd>{{updated}}</dd>
+    {{#overrideMethod}}<dt>Method asked</dt><dd>{{overrideMethod}}</dd>{{/overrideMethod}}
+    {{#copyOf}}<dt>Copy of</dt><dd><a href="{{copyOfHref}}">{{copyOf}}</a></dd>{{/copyOf}}
+    {{#workflowEventId}}<dt>Workflow event</dt><dd>{{workflowEventId}}</dd>{{/workflowEventId}}
+    {{#externalTriggerId}}<dt>External trigger</dt><dd>{{externalTriggerId}}</dd>{{/externalTriggerId}}
+    </dl>
+    </section>
+    <section aria-labelledby="distribution">
+    <h2 id="distribution">Distribution</h2>
+    {{#distribution}}
+    <dl>
+    <dt>Method</dt><dd>{{method}}</dd>
+    <dt>Sent to</dt><dd class="target">{{target}}{{#alias}} ({{alias}}){{/alias}}</dd>
+    <dt>Status</dt><dd>{{status}} ({{statusCode}})</dd>
+    <dt>Language</dt><dd>{{language}}</dd>
+    <dt>Attempts</dt><dd>{{attempts}}</dd>
+    {{#reference}}<dt>Provider reference</dt><dd class="target">{{reference}}</dd>{{/reference}}
+    {{#excludedUntil}}<dt>Quiet hours until</dt><dd>{{excludedUntil}}</dd>{{/excludedUntil}}
+    {{#retryAt}}<dt>Next retry</dt><dd>{{retryAt}}</dd>{{/retryAt}}
+    <dt>Sent</dt><dd>{{#sent}}{{sent}}{{/sent}}{{^sent}}not yet{{/sent}}</dd>
+    {{#actualMethod}}<dt>Actual method</dt><dd>{{actualMethod}}</dd>{{/actualMethod}}
+    {{#actualTarget}}<dt>Actual target</dt><dd class="target">{{actualTarget}}</dd>{{/actualTarget}}
+    {{#actualSent}}<dt>Actually sent</dt><dd>{{actualSent}}</dd>{{/actualSent}}
+    <dt>Read</dt><dd>{{#read}}{{read}}{{/read}}{{^read}}not known{{/read}}</dd>
+    {{#lastError}}<dt>Last error</dt><dd class="error">{{lastError}}</dd>{{/lastError}}
+    {{#fileLocation}}<dt>Local document</dt><dd class="target">{{fileLocation}}</dd>{{/fileLocation}}
+    </dl>
+    {{/distribution}}
+    {{^distribution}}<p>Not processed yet: no method chosen.</p>{{/distribution}}
+    </section>
+    {{#stored}}
+    <section aria-labelledby="stored">
+    <h2 id="stored">Stored document</h2>
+    <dl>
+    <dt>Status</dt><dd>{{status}}</dd>
+    {{#backend}}<dt>Backend</dt><dd>{{backend}}</dd>{{/backend}}
+    {{#location}}<dt>Location</dt><dd class="target">{{location}}</dd>{{/location}}
+    {{#sha256}}<dt>SHA-256</dt><dd class="target">{{sha256}}</dd>{{/sha256}}
+    {{#size}}<dt>Size</dt><dd>{{size}} bytes</dd>{{/size}}
+    {{#storedAt}}<dt>Stored</dt><dd>{{storedAt}}</dd>{{/storedAt}}
+    {{#keyId}}<dt>Key</dt><dd>{{keyId}}</dd>{{/keyId}}
+    {{#chainSeq}}<dt>Chain position</dt><dd>{{chainSeq}}</dd>{{/chainSeq}}
+    <dt>Local copy</dt><dd class="target">{{local}}</dd>
+    {{#lastError}}<dt>Last error</dt><dd class="error">{{lastError}} ({{attempts}} attempts)</dd>{{/lastError}}
+    </dl>
+    </section>
+    {{/stored}}
+    </div>
+    {{#hasProblems}}
+    <section aria-labelledby="problems">
+    <h2 id="problems">Why it was not sent</h2>
+    <ul class="problems">
+    {{#problems}}<li><strong>{{kind}}</strong> ({{at}}): {{reason}}<br><span class="notice">{{explanation}}</span></li>{{/problems}}
+    </ul>
+    </section>
+    {{/hasProblems}}
+    {{#message}}
+    <section aria-labelledby="text">
+    <h2 id="text">Text of the {{method}}</h2>
+    <pre class="message">{{text}}</pre>
+    </section>
+    {{/message}}
+    {{#emailHref}}
+    <section aria-labelledby="email">
+    <h2 id="email">Email</h2>
+    <iframe class="email" title="The email as sent" src="{{emailHref}}" sandbox referrerpolicy="no-referrer"></iframe>
+    </section>
+    {{/emailHref}}
+    {{#letterHref}}
+    <section aria-labelledby="letter">
+    <h2 id="letter">Letter</h2>
+    <object class="letter" data="{{letterHref}}" type="application/pdf" aria-label="The letter (PDF)"><p>The letter cannot be shown here.</p></object>
+    <p><a href="{{letterHref}}">Open the letter (PDF)</a> · <a href="{{letterDownload}}" download>Download the PDF</a></p>
+    </section>
+    {{/letterHref}}
+    <section aria-labelledby="timeline">
+    <h2 id="timeline">Status timeline</h2>
+    <table>
+    <thead><tr><th scope="col">At</th><th scope="col">What</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Who</th><th scope="col">Why</th></tr></thead>
+    <tbody>
+    {{#timeline}}<tr><td><time datetime="{{atISO}}">{{at}}</time></td><td>{{entity}}</td><td>{{from}}</td><td>{{to}}</td><td>{{actor}}</td><td>{{reason}}</td></tr>{{/timeline}}
+    </tbody>
+    </table>
+    </section>
+    <section aria-labelledby="fields">
+    <h2 id="fields">Merge fields</h2>
+    {{#hasRequestFields}}
+    <table>
+    <caption>Given with the trigger</caption>
+    <thead><tr><th scope="col">Field</th><th scope="col">Value</th></tr></thead>
+    <tbody>{{#requestFields}}<tr><td>{{name}}</td><td>{{value}}</td></tr>{{/requestFields}}</tbody>
+    </table>
+    {{/hasRequestFields}}
+    {{^hasRequestFields}}<p>No fields were given with the trigger.</p>{{/hasRequestFields}}
+    {{#hasDistributionFields}}
+    <table>
+    <caption>As merged (default and trigger fields)</caption>
+    <thead><tr><th scope="col">Field</th><th scope="col">Value</th></tr></thead>
+    <tbody>{{#distributionFields}}<tr><td>{{name}}</td><td>{{value}}</td></tr>{{/distributionFields}}</tbody>
+    </table>
+    {{/hasDistributionFields}}
+    </section>
+    {{#hasActions}}
+    <section aria-labelledby="actions">
+    <h2 id="actions">Actions</h2>
+    <div class="cards">
+    {{#canCancel}}
+    <form method="post" action="{{href}}/cancel" class="stack">
+    <h3>Cancel</h3>
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <label for="cancel-reason">Reason</label>
+    <input id="cancel-reason" name="reason" required maxlength="500">
+    <button type="submit">Cancel this comm</button>
+    </form>
+    {{/canCancel}}
+    {{#canResend}}
+    <form method="post" action="{{href}}/resend" class="stack">
+    <h3>Resend</h3>
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <label for="resend-method">Method</label>
+    <select id="resend-method" name="method"><option value="">as the code decides</option>{{#resendMethods}}<option value="{{.}}">{{.}}</option>{{/resendMethods}}</select>
+    <label for="resend-reason">Reason</label>
+    <input id="resend-reason" name="reason" required maxlength="500">
+    <button type="submit">Resend as a new comm</button>
+    </form>
+    {{/canResend}}
+    {{#canRequeue}}
+    <form method="post" action="{{href}}/requeue" class="stack">
+    <h3>Requeue</h3>
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <label for="requeue-reason">Reason</label>
+    <input id="requeue-reason" name="reason" required maxlength="500">
+    <button type="submit">Put back in the queue</button>
+    </form>
+    {{/canRequeue}}
+    </div>
+    </section>
+    {{/hasActions}}
     """
 
     static let message = """
@@ -231,5 +384,10 @@ enum AgentTemplates {
     .scroll { overflow-x: auto; }
     .token, .target { overflow-wrap: anywhere; min-width: 14ch; }
     tr.error td { color: var(--error); }
+    dd.error { color: var(--error); }
+    .message { white-space: pre-wrap; background: var(--band); padding: 8px 12px; border: 1px solid var(--line); max-width: 70ch; }
+    iframe.email { width: 100%; max-width: 900px; height: 600px; border: 1px solid var(--line); background: #fff; }
+    object.letter { width: 100%; max-width: 900px; height: 800px; border: 1px solid var(--line); }
+    .problems li { margin-bottom: 6px; }
     """
 }

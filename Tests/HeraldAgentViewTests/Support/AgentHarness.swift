@@ -46,6 +46,8 @@ struct AgentHarness: Sendable {
 
     /// Every log line AgentView wrote, at any level (trace and up).
     let logs = LogCapture()
+    /// The local documents (emails, letters) comms point at.
+    let documents = MemoryDocuments()
 
     init(secureCookies: Bool = false) async throws {
         let clock = TestClock(Self.t0)
@@ -82,7 +84,9 @@ struct AgentHarness: Sendable {
         try await store.upsertAccount(Account(id: "A-X", customerId: "C-X", currency: s, amountDue: s))
         try await store.upsertSubscription(Subscription(id: "S-X", customerId: "C-X", accountId: "A-X", msisdn: s, plan: s))
         deps = AgentViewDependencies(store: store, agents: store, catalog: TwoCodeCatalog(), passwords: passwords,
-                                     secureCookies: secureCookies, clock: { clock.now }, logger: logs.logger)
+                                     secureCookies: secureCookies, clock: { clock.now }, logger: logs.logger,
+                                     documents: DocumentRetrieval(documents: documents, archive: nil),
+                                     intake: TriggerIntake(store: store, catalog: TwoCodeCatalog(), signals: WorkSignals(), clock: { clock.now }))
     }
 
     /// Runs `body` against AgentView in-process.
@@ -96,18 +100,23 @@ struct AgentHarness: Sendable {
     /// Monitor would (a distribution of that method to `sentTo`).
     @discardableResult
     func comm(_ code: String = "WELCOME", target: TargetRef = TargetRef(.customer, "C-1"), at: Date, priority: Int = 2,
-              method: DeliveryMethod? = nil, sentTo: String = "+447700900123", distribution status: DistributionStatus? = nil) async throws -> String {
+              method: DeliveryMethod? = nil, sentTo: String = "+447700900123", distribution status: DistributionStatus? = nil,
+              fields: [String: String] = [:], message: String? = nil, document: (name: String, bytes: [UInt8])? = nil,
+              problem: RequestProblem? = nil) async throws -> String {
         let r = CommsRequest(id: Identifier.make(now: at), commsCode: code, priority: priority, status: .awaitingProcessing, target: target,
-                             source: .api, createdBy: "test", createdAt: at)
+                             fields: fields, source: .api, createdBy: "test", createdAt: at)
         _ = try await store.submit(TriggerSubmission(requests: [r], actor: "api:test"), idempotencyWindow: .seconds(3600))
         if let method {
+            let location = document.map { "mem/\(r.id)-\($0.name)" }
+            if let document, let location { documents.put(location, document.bytes) }
             let d = Distribution(id: Identifier.make(now: at), requestId: r.id, method: method, target: sentTo,
-                                 status: method.initialDistributionStatus, language: "en", createdAt: at)
+                                 status: method.initialDistributionStatus, message: message, fileLocation: location,
+                                 fields: fields.merging(["FIRSTNAME": "Zoë"]) { a, _ in a }, language: "en", createdAt: at)
             let t = try RequestTransition(requestId: r.id, from: .awaitingProcessing, to: .processed, actor: "comms-monitor", at: at)
             _ = try await store.commit([Change(requestId: r.id, request: t, newDistribution: d)], ticket: nil)
             if let status {
                 let move = try DistributionTransition(distribution: d, to: status, actor: "test", reason: "failed", at: at)
-                let report = try await store.commit([Change(requestId: r.id, distribution: move)], ticket: nil)
+                let report = try await store.commit([Change(requestId: r.id, distribution: move, problems: problem.map { [$0] } ?? [])], ticket: nil)
                 #expect(report.applied == 1)
             }
         }
@@ -207,5 +216,19 @@ final class LogCapture: Sendable {
             let all = metadata.merging(event.metadata ?? [:]) { $1 }
             capture.lines.withLock { $0.append("\(event.level) \(event.message) \(all)") }
         }
+    }
+}
+
+/// Local documents in memory: location → bytes.
+final class MemoryDocuments: DocumentStore, Sendable {
+    private let files = Mutex<[String: [UInt8]]>([:])
+
+    func put(_ location: String, _ bytes: [UInt8]) { files.withLock { $0[location] = bytes } }
+
+    func makeBatch(createdAt: Date) -> any DocumentBatch { fatalError("not used") }
+
+    func read(_ location: String) async throws -> Data {
+        guard let bytes = files.withLock({ $0[location] }) else { throw HeraldError.notFound("no document \(location)") }
+        return Data(bytes)
     }
 }

@@ -32,6 +32,11 @@ extension AgentView {
         AgentRoute(method: .get, path: "/agent/comms/:id", minimumRole: .agent) { v, c in try await v.comm(c) },
         AgentRoute(method: .get, path: "/agent/comms/:id/email", minimumRole: .agent) { v, c in try await v.commEmail(c) },
         AgentRoute(method: .get, path: "/agent/comms/:id/letter.pdf", minimumRole: .agent) { v, c in try await v.commLetter(c) },
+        AgentRoute(method: .post, path: "/agent/comms/:id/cancel", minimumRole: .agent) { v, c in try await v.cancel(c) },
+        AgentRoute(method: .post, path: "/agent/comms/:id/resend", minimumRole: .agent) { v, c in try await v.resend(c) },
+        AgentRoute(method: .post, path: "/agent/comms/:id/requeue", minimumRole: .supervisor) { v, c in try await v.requeue(c) },
+        AgentRoute(method: .get, path: "/agent/customers/:id/one-off", minimumRole: .agent) { v, c in try await v.oneOffForm(c) },
+        AgentRoute(method: .post, path: "/agent/customers/:id/one-off", minimumRole: .agent) { v, c in try await v.oneOff(c) },
         AgentRoute(method: .get, path: "/agent/audit", minimumRole: .supervisor) { v, c in try await v.audit(c) },
     ]
 }

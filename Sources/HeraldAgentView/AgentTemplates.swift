@@ -9,7 +9,7 @@ enum AgentTemplates {
         var library = MustacheLibrary()
         for (name, text) in [
             ("layout", layout), ("sign-in", signIn), ("home", home), ("search", search), ("customer", customer),
-            ("audit", audit), ("message", message), ("comm", comm),
+            ("audit", audit), ("message", message), ("comm", comm), ("one-off", oneOff),
         ] {
             // The templates are fixed text, checked by the tests: a parse error is a bug here.
             try! library.register(text, named: name)
@@ -136,6 +136,7 @@ enum AgentTemplates {
     </div>
     <section aria-labelledby="comms">
     <h2 id="comms">Comms</h2>
+    <p><a href="{{href}}/one-off">Send a one-off comm</a></p>
     <form method="get" action="{{href}}" class="filters">
     <label for="status">Status</label>
     <select id="status" name="status"><option value="">any</option>{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select>
@@ -339,6 +340,43 @@ enum AgentTemplates {
     {{/hasActions}}
     """
 
+    static let oneOff = """
+    <h1>One-off comm <span class="id">for <a href="{{customerHref}}">{{customerName}} ({{customerId}})</a></span></h1>
+    <form method="get" action="{{href}}" class="inline">
+    <label for="code">Comms code</label>
+    <select id="code" name="code">{{#codes}}<option value="{{code}}"{{#selected}} selected{{/selected}}>{{code}}: {{description}}</option>{{/codes}}</select>
+    <button type="submit">Choose</button>
+    </form>
+    {{#chosen}}
+    <form method="post" action="{{href}}" class="stack wide">
+    <h2>{{code}}: {{description}}</h2>
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <input type="hidden" name="code" value="{{code}}">
+    <label for="method">Method</label>
+    <select id="method" name="method"><option value="">as the code decides</option>{{#methods}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/methods}}</select>
+    <label for="target">Raise at</label>
+    <select id="target" name="target">{{#targets}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/targets}}</select>
+    {{#fields}}
+    <label for="f-{{name}}">{{name}}{{#required}} (required){{/required}}</label>
+    <input id="f-{{name}}" name="f.{{name}}" value="{{value}}"{{#required}} required{{/required}}>
+    {{/fields}}
+    <label for="reason">Reason (needed to send)</label>
+    <input id="reason" name="reason" value="{{reason}}" maxlength="500">
+    <div class="inline"><button type="submit" name="do" value="preview">Preview</button><button type="submit" name="do" value="send">Send</button></div>
+    </form>
+    {{/chosen}}
+    {{#preview}}
+    <section aria-labelledby="preview" class="preview">
+    <h2 id="preview">Preview ({{method}})</h2>
+    {{#problems}}<p class="error" role="alert">{{.}}</p>{{/problems}}
+    {{#note}}<p class="notice">{{note}}</p>{{/note}}
+    {{#subject}}<p><strong>Subject:</strong> {{subject}}</p>{{/subject}}
+    {{#text}}<pre class="message">{{text}}</pre>{{/text}}
+    {{#html}}<iframe class="email" title="Preview of the merged HTML" sandbox srcdoc="{{html}}"></iframe>{{/html}}
+    </section>
+    {{/preview}}
+    """
+
     static let message = """
     <h1>{{title}}</h1>
     <p>{{message}}</p>
@@ -389,5 +427,6 @@ enum AgentTemplates {
     iframe.email { width: 100%; max-width: 900px; height: 600px; border: 1px solid var(--line); background: #fff; }
     object.letter { width: 100%; max-width: 900px; height: 800px; border: 1px solid var(--line); }
     .problems li { margin-bottom: 6px; }
+    .stack.wide { max-width: 520px; }
     """
 }

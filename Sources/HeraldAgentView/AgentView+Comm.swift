@@ -133,10 +133,3 @@ extension AgentView {
         }
     }
 }
-
-extension AgentView {
-    /// Which action forms the comm page shows to this user (none yet).
-    func actionValues(_ call: AgentCall, _ detail: RequestDetail) -> [String: Any] {
-        [:]
-    }
-}

@@ -229,3 +229,48 @@ extension SQLiteStore: AgentStore {
         }
     }
 }
+
+extension SQLiteStore {
+    // MARK: Actions on comms
+
+    public func agentCancel(requestId: String, audit: AgentAuditEntry) async throws -> RequestDetail {
+        try await writer.write { db in
+            let detail = try Self.cancel(id: requestId, actor: agentActor(audit.agent), reason: audit.reason, at: audit.at, in: db)
+            _ = try Self.appendAgentAudit(audit, in: db)
+            return detail
+        }
+    }
+
+    public func agentRequeue(requestId: String, audit: AgentAuditEntry) async throws -> RequestDetail {
+        try await writer.write { db in
+            guard let r = try RequestRecord.fetchOne(db, key: requestId) else { throw HeraldError.notFound("no comms request '\(requestId)'") }
+            let current = RequestStatus(code: r.status) ?? .error
+            guard current == .error else {
+                throw HeraldError.illegalTransition("comms request '\(requestId)' is \(current.rawValue); only requests in error can be requeued")
+            }
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM distributions WHERE request_id = ?)", arguments: [requestId]) != true else {
+                throw HeraldError.conflict("comms request '\(requestId)' already has a distribution; resend it instead")
+            }
+            let t = try RequestTransition(requestId: requestId, from: .error, to: .awaitingProcessing, actor: agentActor(audit.agent),
+                                          reason: audit.reason ?? "requeued", at: audit.at)
+            guard try db.apply(t, claimToken: nil) else {
+                throw HeraldError.conflict("comms request '\(requestId)' changed while requeueing; try again")
+            }
+            _ = try Self.appendAgentAudit(audit, in: db)
+            guard let updated = try RequestRecord.fetchOne(db, key: requestId) else { throw HeraldError.notFound("no comms request '\(requestId)'") }
+            return try Self.details(for: [updated], in: db)[0]
+        }
+    }
+
+    public func agentSubmit(_ request: CommsRequest, audit: AgentAuditEntry) async throws {
+        try await writer.write { db in
+            guard let ids = try Self.resolveTarget(request.target, in: db) else {
+                throw HeraldError.invalid(request.target.kind.field, "unknown \(request.target.kind.rawValue) '\(request.target.id)'")
+            }
+            try db.insertRequest(request, customerId: ids.0, accountId: ids.1, subscriptionId: ids.2)
+            try db.insertHistory(requestId: request.id, entity: .request, from: nil, to: request.status.rawValue, at: request.createdAt,
+                                 actor: agentActor(audit.agent), reason: audit.reason)
+            _ = try Self.appendAgentAudit(audit, in: db)
+        }
+    }
+}

@@ -18,16 +18,34 @@ final class TestClock: Sendable {
     func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
 
-/// A catalog of two codes (descriptions for the comms list).
+/// A catalog of two codes (descriptions for the comms list), an agent's note with a required
+/// field and templates, and a code agents may not send.
 struct TwoCodeCatalog: TemplateCatalog {
     let codes: [CommsCode] = [
         CommsCode(code: "BILL", description: "Your bill is ready", methods: [.email, .sms, .letter]),
+        CommsCode(code: "NOTE", description: "A note from customer service", methods: [.sms, .email, .letter],
+                  requiredFields: ["TOPIC"], optionalFields: ["DETAIL"]),
+        CommsCode(code: "SECRET", description: "Not for agents", methods: [.sms], agentVisible: false),
         CommsCode(code: "WELCOME", description: "Welcome <b>aboard</b>", methods: [.email, .sms]),
     ]
+    /// NOTE's templates, `{{NAME}}` replaced by the field (a test catalog, not Mustache).
+    static let templates: [String: String] = [
+        "sms.body": "Hi {{FIRSTNAME}}: {{TOPIC}}",
+        "email.subject": "Note: {{TOPIC}}",
+        "email.html": "<p>Dear {{FIRSTNAME}}</p><p>{{TOPIC}}</p><script>document.title='ran'</script>",
+        "email.text": "Dear {{FIRSTNAME}}, {{TOPIC}}",
+        "letter.html": "<h1>{{TOPIC}}</h1>",
+    ]
     func code(_ code: String) -> CommsCode? { codes.first { $0.code == code } }
-    func hasTemplate(code: String, method: DeliveryMethod, part: TemplatePart, language: String) -> Bool { false }
+    func hasTemplate(code: String, method: DeliveryMethod, part: TemplatePart, language: String) -> Bool {
+        code == "NOTE" && Self.templates["\(method.rawValue).\(part.rawValue)"] != nil
+    }
     func render(code: String, method: DeliveryMethod, part: TemplatePart, language: String, fields: [String: String]) throws -> String {
-        throw HeraldError.notFound("no template for \(code)")
+        guard code == "NOTE", var text = Self.templates["\(method.rawValue).\(part.rawValue)"] else {
+            throw HeraldError.notFound("no template for \(code)")
+        }
+        for (name, value) in fields { text = text.replacingOccurrences(of: "{{\(name)}}", with: value) }
+        return text
     }
 }
 

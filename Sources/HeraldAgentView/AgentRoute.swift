@@ -37,6 +37,9 @@ extension AgentView {
         AgentRoute(method: .post, path: "/agent/comms/:id/requeue", minimumRole: .supervisor) { v, c in try await v.requeue(c) },
         AgentRoute(method: .get, path: "/agent/customers/:id/one-off", minimumRole: .agent) { v, c in try await v.oneOffForm(c) },
         AgentRoute(method: .post, path: "/agent/customers/:id/one-off", minimumRole: .agent) { v, c in try await v.oneOff(c) },
+        AgentRoute(method: .get, path: "/agent/catalog", minimumRole: .agent) { v, c in try v.catalogPage(c) },
+        AgentRoute(method: .get, path: "/agent/catalog/:id", minimumRole: .agent) { v, c in try v.catalogCode(c) },
+        AgentRoute(method: .get, path: "/agent/operations", minimumRole: .supervisor) { v, c in try await v.operations(c) },
         AgentRoute(method: .get, path: "/agent/audit", minimumRole: .supervisor) { v, c in try await v.audit(c) },
     ]
 }

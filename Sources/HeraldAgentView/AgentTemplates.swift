@@ -3,13 +3,15 @@ import Mustache
 /// AgentView's pages as Mustache templates, kept as Swift strings: they build into the binary
 /// with the code (no resource bundle to find at run time, nothing to install beside `herald`),
 /// and a page and the code that fills it change together. Every `{{value}}` is HTML-escaped by
-/// Mustache; the one unescaped tag, the layout's `{{{body}}}`, takes a page already rendered.
+/// Mustache; the unescaped tags are the layout's `{{{body}}}`, a page already rendered, and the
+/// operations page's `{{{chart}}}`, SVG drawn by the server from method names and numbers.
 enum AgentTemplates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
         for (name, text) in [
             ("layout", layout), ("sign-in", signIn), ("home", home), ("search", search), ("customer", customer),
             ("audit", audit), ("message", message), ("comm", comm), ("one-off", oneOff),
+            ("catalog", catalog), ("catalog-code", catalogCode), ("operations", operations),
         ] {
             // The templates are fixed text, checked by the tests: a parse error is a bug here.
             try! library.register(text, named: name)
@@ -377,6 +379,80 @@ enum AgentTemplates {
     {{/preview}}
     """
 
+    static let catalog = """
+    <h1>Catalog</h1>
+    <div class="scroll">
+    <table>
+    <caption>{{count}} comms codes; open one to preview its templates with sample data</caption>
+    <thead><tr><th scope="col">Code</th><th scope="col">Description</th><th scope="col">Methods</th><th scope="col">Languages</th>\
+    <th scope="col">Required fields</th><th scope="col">Optional fields</th><th scope="col">Priority</th><th scope="col">Category</th><th scope="col">State</th></tr></thead>
+    <tbody>
+    {{#codes}}<tr><td><a href="{{href}}">{{code}}</a></td><td>{{description}}</td><td>{{methods}}</td><td>{{languages}}</td><td>{{required}}</td>\
+    <td>{{optional}}</td><td>{{priority}}</td><td>{{category}}</td><td>{{state}}</td></tr>
+    {{/codes}}
+    </tbody>
+    </table>
+    </div>
+    """
+
+    static let catalogCode = """
+    <h1>{{code}} <span class="id">{{description}}</span></h1>
+    <p><a href="/agent/catalog">All codes</a>{{#defaultFields}} · default fields: {{defaultFields}}{{/defaultFields}}</p>
+    <form method="get" action="{{href}}" class="filters">
+    <label for="method">Method</label>
+    <select id="method" name="method">{{#methods}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/methods}}</select>
+    <label for="language">Language</label>
+    <select id="language" name="language">{{#languages}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/languages}}</select>
+    {{#fields}}<label for="f-{{name}}">{{name}}</label><input id="f-{{name}}" name="f.{{name}}" value="{{value}}">{{/fields}}
+    <button type="submit">Preview</button>
+    </form>
+    {{#preview}}
+    <section aria-labelledby="preview" class="preview">
+    <h2 id="preview">Preview ({{method}}) with sample data</h2>
+    {{#problems}}<p class="error" role="alert">{{.}}</p>{{/problems}}
+    {{#note}}<p class="notice">{{note}}</p>{{/note}}
+    {{#subject}}<p><strong>Subject:</strong> {{subject}}</p>{{/subject}}
+    {{#text}}<pre class="message">{{text}}</pre>{{/text}}
+    {{#html}}<iframe class="email" title="Preview of the merged HTML" sandbox srcdoc="{{html}}"></iframe>{{/html}}
+    </section>
+    {{/preview}}
+    """
+
+    static let operations = """
+    <h1>Operations</h1>
+    <div class="cards">
+    <section aria-labelledby="queues">
+    <h2 id="queues">Queues</h2>
+    <table>
+    <thead><tr><th scope="col">Stage</th><th scope="col">Waiting</th><th scope="col">Oldest waiting since</th><th scope="col">Age</th></tr></thead>
+    <tbody>
+    {{#stages}}<tr><td>{{stage}}</td><td>{{waiting}}</td><td>{{oldest}}</td><td>{{age}}</td></tr>{{/stages}}
+    </tbody>
+    </table>
+    </section>
+    <section aria-labelledby="sent">
+    <h2 id="sent">Sent and failed, last 24 hours</h2>
+    <figure class="chart">{{{chart}}}</figure>
+    <table>
+    <thead><tr><th scope="col">Method</th><th scope="col">Sent</th><th scope="col">Failed</th></tr></thead>
+    <tbody>{{#counts}}<tr><td>{{method}}</td><td>{{sent}}</td><td>{{failed}}</td></tr>{{/counts}}</tbody>
+    </table>
+    </section>
+    </div>
+    <section aria-labelledby="errors">
+    <h2 id="errors">Recent errors</h2>
+    {{#hasProblems}}
+    <table>
+    <thead><tr><th scope="col">At</th><th scope="col">Comm</th><th scope="col">Code</th><th scope="col">What</th><th scope="col">Reason</th></tr></thead>
+    <tbody>
+    {{#problems}}<tr><td>{{at}}</td><td><a href="{{href}}">{{requestId}}</a></td><td>{{code}}</td><td>{{kind}}</td><td>{{reason}}</td></tr>{{/problems}}
+    </tbody>
+    </table>
+    {{/hasProblems}}
+    {{^hasProblems}}<p>No errors recorded.</p>{{/hasProblems}}
+    </section>
+    """
+
     static let message = """
     <h1>{{title}}</h1>
     <p>{{message}}</p>
@@ -428,5 +504,7 @@ enum AgentTemplates {
     object.letter { width: 100%; max-width: 900px; height: 800px; border: 1px solid var(--line); }
     .problems li { margin-bottom: 6px; }
     .stack.wide { max-width: 520px; }
+    figure.chart { margin: 0 0 8px; overflow-x: auto; }
+    figure.chart svg { max-width: 100%; height: auto; }
     """
 }

@@ -86,7 +86,12 @@ extension AgentView {
             throw HeraldError.invalid(target.kind.field, "unknown \(target.kind.rawValue) '\(target.id)'")
         }
         let merged = deps.fields.fields(for: MergeContext(target: context, now: now), trigger: fields)
-        let language = customer.language
+        return previewValues(code: code, method: method, language: customer.language, fields: merged)
+    }
+
+    /// The merged parts of `code` for `method` in `language` (or the catalog's fallback) with
+    /// `merged` fields; a part that cannot be rendered is named in `problems`.
+    func previewValues(code: CommsCode, method: DeliveryMethod, language: String, fields merged: [String: String]) -> [String: Any] {
         func render(_ part: TemplatePart) -> Result<String, HeraldError> {
             do {
                 return .success(try deps.catalog.render(code: code.code, method: method, part: part, language: language, fields: merged))

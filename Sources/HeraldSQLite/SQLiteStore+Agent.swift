@@ -274,3 +274,57 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    // MARK: Operations
+
+    /// The column that says when a stage's waiting row was created.
+    static func createdColumn(_ stage: Stage) -> String {
+        switch stage {
+        case .store: "merged_at"
+        default: "created_at"
+        }
+    }
+
+    public func oldestWaiting() async throws -> [Stage: Date] {
+        try await writer.read { db in
+            var out: [Stage: Date] = [:]
+            for stage in Stage.all {
+                let q = Self.queue(stage)
+                let method = stage.queue.method.map { " AND method = '\($0.rawValue)'" } ?? ""
+                let sql = "SELECT MIN(\(Self.createdColumn(stage))) FROM \(q.indexed) WHERE \(StatusSQL.condition(stage.queue.statusCodes))\(method)"
+                if let millis = try Int64.fetchOne(db, sql: sql) { out[stage] = Millis.date(millis) }
+            }
+            return out
+        }
+    }
+
+    public func sendCounts(since: Date) async throws -> [MethodSendCounts] {
+        let from = Millis.from(since) as Int64
+        let failed = [DistributionStatus.errorNoRetry.code, DistributionStatus.undeliverable.code]
+        return try await writer.read { db in
+            var counts: [String: (Int, Int)] = [:]
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT method, SUM(sent_at >= ?1) AS sent, SUM(status IN (?2, ?3) AND updated_at >= ?1) AS failed
+                FROM distributions WHERE sent_at >= ?1 OR updated_at >= ?1 GROUP BY method
+                """, arguments: [from, failed[0], failed[1]])
+            for row in rows { counts[row["method"]] = (row["sent"] ?? 0, row["failed"] ?? 0) }
+            return DeliveryMethod.allCases.map { m in
+                MethodSendCounts(method: m, sent: counts[m.rawValue]?.0 ?? 0, failed: counts[m.rawValue]?.1 ?? 0)
+            }
+        }
+    }
+
+    public func recentProblems(limit: Int) async throws -> [RecentProblem] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.request_id, r.comms_code, p.kind, p.reason, p.at FROM request_problems p JOIN comms_requests r ON r.id = p.request_id
+                WHERE p.kind IN (?, ?) ORDER BY p.id DESC LIMIT ?
+                """, arguments: [RequestProblem.Kind.error.rawValue, RequestProblem.Kind.delivery.rawValue, max(1, min(limit, 500))]).map { row in
+                RecentProblem(requestId: row["request_id"], commsCode: row["comms_code"],
+                              problem: RequestProblem(kind: RequestProblem.Kind(rawValue: row["kind"]) ?? .error, reason: row["reason"],
+                                                      at: Millis.date(row["at"] as Int64)))
+            }
+        }
+    }
+}

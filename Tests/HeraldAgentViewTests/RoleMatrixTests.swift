@@ -11,6 +11,7 @@ struct RoleMatrixTests {
     /// A path of the route with its parameter filled in: a customer, or for a comm's routes the
     /// comm of `comms` (`email`, `letter`) that has what the route shows.
     static func uri(_ route: AgentRoute, comms: [String: String] = [:]) -> String {
+        if route.path.hasPrefix("/agent/catalog/") { return route.path.replacingOccurrences(of: ":id", with: "NOTE") }
         guard route.path.hasPrefix("/agent/comms/:id") else { return route.path.replacingOccurrences(of: ":id", with: "C-1") }
         let comm = route.path.hasSuffix("/email") ? comms["email"] : comms["letter"]
         return route.path.replacingOccurrences(of: ":id", with: comm ?? "R-404")
@@ -36,6 +37,9 @@ struct RoleMatrixTests {
         #expect(table["POST /agent/comms/:id/requeue"] == .supervisor)
         #expect(table["GET /agent/customers/:id/one-off"] == .agent)
         #expect(table["POST /agent/customers/:id/one-off"] == .agent)
+        #expect(table["GET /agent/catalog"] == .agent)
+        #expect(table["GET /agent/catalog/:id"] == .agent)
+        #expect(table["GET /agent/operations"] == .supervisor)
         #expect(AgentRole.agent < .supervisor && AgentRole.supervisor < .admin)
     }
 

@@ -91,4 +91,36 @@ struct AgentActionsConformance {
         #expect(try await t.store.request(id: nowhere.id) == nil)
         #expect(try await s.agentAudit(limit: 10).count == 1)
     }
+
+    @Test(arguments: StoreFactory.all)
+    func operationsFiguresOldestSendCountsAndProblems(_ factory: StoreFactory) async throws {
+        let t = try await factory.make()
+        defer { t.cleanup() }
+        let s = try AgentStoreConformance.agentStore(t)
+        try await F.seed(t.store)
+        #expect(try await s.oldestWaiting().isEmpty)
+        #expect(try await s.sendCounts(since: F.t0).allSatisfy { $0.sent == 0 && $0.failed == 0 })
+        #expect(try await s.sendCounts(since: F.t0).map(\.method) == DeliveryMethod.allCases)
+        let waiting = try await F.submit(t.store, F.request(at: F.t0.addingTimeInterval(5)))
+        _ = try await F.submit(t.store, F.request(at: F.t0.addingTimeInterval(9)))
+        let (_, sms) = try await F.processed(t.store, at: F.t0.addingTimeInterval(2))
+        let oldest = try await s.oldestWaiting()
+        #expect(oldest[.monitor] == waiting.createdAt)
+        #expect(oldest[.send(.sms)] == sms.createdAt)
+        #expect(oldest[.send(.email)] == nil)
+        // The SMS sent, an email failed for good with a problem.
+        let sent = try DistributionTransition(distribution: sms, to: .sent, actor: "sender:sms", at: F.t0.addingTimeInterval(20))
+        var sentChange = Change(requestId: sms.requestId, distribution: sent)
+        sentChange.distribution?.sentAt = F.t0.addingTimeInterval(20)
+        #expect(try await t.store.commit([sentChange], ticket: nil).applied == 1)
+        let (emailRequest, email) = try await F.processed(t.store, method: .email, at: F.t0.addingTimeInterval(3))
+        let merged = try DistributionTransition(distribution: email, to: .errorNoRetry, actor: "merge:email", reason: "template", at: F.t0.addingTimeInterval(30))
+        let problem = RequestProblem(kind: .error, reason: "template broken", at: F.t0.addingTimeInterval(30))
+        #expect(try await t.store.commit([Change(requestId: emailRequest.id, distribution: merged, problems: [problem])], ticket: nil).applied == 1)
+        let counts = Dictionary(uniqueKeysWithValues: try await s.sendCounts(since: F.t0).map { ($0.method, $0) })
+        #expect(counts[.sms]?.sent == 1 && counts[.sms]?.failed == 0)
+        #expect(counts[.email]?.sent == 0 && counts[.email]?.failed == 1)
+        #expect(try await s.sendCounts(since: F.t0.addingTimeInterval(60)).allSatisfy { $0.sent == 0 && $0.failed == 0 })
+        #expect(try await s.recentProblems(limit: 10) == [RecentProblem(requestId: emailRequest.id, commsCode: "WELCOME", problem: problem)])
+    }
 }

@@ -62,6 +62,16 @@ public protocol AgentStore: Sendable {
     /// target.
     func agentSubmit(_ request: CommsRequest, audit: AgentAuditEntry) async throws
 
+    // MARK: Operations
+    /// When the oldest waiting item of each stage that has one was created (a request, a
+    /// distribution, a merged document, a print batch, a callback), for the operations page.
+    func oldestWaiting() async throws -> [Stage: Date]
+    /// Per method (every method, zeros included): distributions sent since `since`, and those
+    /// failed for good whose last change is since `since`.
+    func sendCounts(since: Date) async throws -> [MethodSendCounts]
+    /// The newest problems of kind `error` or `delivery`, newest first, at most `limit`.
+    func recentProblems(limit: Int) async throws -> [RecentProblem]
+
     // MARK: Look-ups
     /// Customers matching any reading of `search`, by customer id, at most `limit`.
     func searchCustomers(_ search: CustomerSearch, limit: Int) async throws -> [CustomerMatch]

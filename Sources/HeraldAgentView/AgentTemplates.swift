@@ -36,6 +36,8 @@ enum AgentTemplates {
     <nav aria-label="Main">
     <ul>
     <li><a href="/agent">Search</a></li>
+    <li><a href="/agent/catalog">Catalog</a></li>
+    {{#supervisor}}<li><a href="/agent/operations">Operations</a></li>{{/supervisor}}
     {{#supervisor}}<li><a href="/agent/audit">Audit</a></li>{{/supervisor}}
     </ul>
     </nav>

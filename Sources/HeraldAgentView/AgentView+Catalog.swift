@@ -92,7 +92,7 @@ extension AgentView {
     /// A grouped bar chart (sent, failed per method) as SVG markup; every text in it is a
     /// method name or a number. Colours by presentation attributes (the CSP forbids inline styles).
     static func barChart(_ counts: [MethodSendCounts]) -> String {
-        let width = 640, height = 240, left = 48, bottom = 32, top = 16
+        let width = 640, height = 240, left = 48, bottom = 32, top = 24
         let plot = height - bottom - top
         let maximum = max(1, counts.map { max($0.sent, $0.failed) }.max() ?? 1)
         let group = (width - left - 8) / max(1, counts.count)
@@ -111,6 +111,11 @@ extension AgentView {
                 svg += #"<text x="\#(bx + (bar - 2) / 2)" y="\#(top + plot - h - 3)" text-anchor="middle" font-size="11" fill="rgb(26,26,26)">\#(value)</text>"#
             }
             svg += #"<text x="\#(x + bar)" y="\#(height - 10)" text-anchor="middle" font-size="12" fill="rgb(26,26,26)">\#(c.method.rawValue)</text>"#
+        }
+        // The legend, top right.
+        for (j, (colour, label)) in [("rgb(11,87,164)", "sent"), ("rgb(164,11,11)", "failed")].enumerated() {
+            let lx = width - 150 + j * 72
+            svg += #"<rect x="\#(lx)" y="2" width="10" height="10" fill="\#(colour)"/><text x="\#(lx + 14)" y="11" font-size="12" fill="rgb(26,26,26)">\#(label)</text>"#
         }
         svg += "</svg>"
         return svg

@@ -44,6 +44,8 @@ struct CatalogOperationsTests {
             #expect(try await client.get("/agent/operations", cookie: kim.cookie).status == .forbidden)
             #expect(!(try await client.get("/agent", cookie: kim.cookie)).text.contains("/agent/operations"))
             let sam = try await client.signIn("sam")
+            let home = try await client.get("/agent", cookie: sam.cookie)
+            #expect(home.text.contains(#"<a href="/agent/operations">Operations</a>"#) && home.text.contains(#"<a href="/agent/catalog">Catalog</a>"#))
             let page = try await client.get("/agent/operations", cookie: sam.cookie)
             #expect(page.status == .ok)
             let html = page.text

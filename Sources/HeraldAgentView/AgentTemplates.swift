@@ -489,9 +489,10 @@ enum AgentTemplates {
     .notice { color: var(--muted); }
     .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 16px; }
     .cards section { border: 1px solid var(--line); border-radius: 4px; padding: 8px 12px; }
-    dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; margin: 0; }
+    dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 4px 12px; margin: 0; }
     dt { color: var(--muted); }
-    dd { margin: 0; }
+    dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
+    .cards section { min-width: 0; overflow-wrap: anywhere; }
     address { font-style: normal; }
     table { border-collapse: collapse; width: 100%; }
     caption { text-align: left; color: var(--muted); padding: 4px 0; }

@@ -91,6 +91,19 @@ struct AgentBrowserTests {
         let letterId = try #require((jean["items"] as? [[String: Any]])?.first { item in
             ((item["distribution"] as? [String: Any])?["deliveryMethod"] as? String) == "letter"
         }?["id"] as? String)
+        // A customer and merge fields that are all markup: shown as text, never run.
+        let xss = #"<script>document.body.insertAdjacentHTML('beforeend','<p id=xss>ran</p>')</script><img src=x id=xss-img>"#
+        let xssJSON = String(decoding: try JSONSerialization.data(withJSONObject: [
+            "title": xss, "firstName": xss, "lastName": xss, "externalId": xss, "mobile": "+447700900999",
+            "postalAddress": ["lines": [xss, xss], "postcode": xss, "country": "GB"],
+            "preferences": ["optOut": [["category": xss]]],
+        ] as [String: Any]), as: UTF8.self)
+        let (xssStatus, xssCustomer) = try await Self.call("PUT", base + "/v1/customers/C-XSS", json: xssJSON)
+        try #require((200..<300).contains(xssStatus), "\(xssCustomer)")
+        let (_, xssComm) = try await Self.call("POST", base + "/v1/comms-requests", json: String(decoding: try JSONSerialization.data(withJSONObject: [
+            "commsCode": "WELCOME", "customerId": "C-XSS", "deliveryMethod": "sms", "fields": ["OFFERCODE": xss, "NOTE": xss],
+        ] as [String: Any]), as: UTF8.self))
+        let xssCommId = try #require(xssComm["id"] as? String, "\(xssComm)")
         var merged = false
         let mergeDeadline = Date().addingTimeInterval(30)
         while !merged && Date() < mergeDeadline {
@@ -105,6 +118,7 @@ struct AgentBrowserTests {
             "base": base, "screenshots": Self.screenshots.path, "db": dir.appendingPathComponent("herald.sqlite").path,
             "demoPassword": passwords["demo"]!, "kimPassword": passwords["kim"]!, "lockPassword": passwords["lockme"]!,
             "msisdn": "+44 7700 900123", "customer": "C-1001", "letter": letterId, "email": emailId, "waiting": waitingId,
+            "xssCustomer": "C-XSS", "xssComm": xssCommId,
         ]
         let json = String(decoding: try JSONSerialization.data(withJSONObject: arguments), as: UTF8.self)
         let run = try await TestProcess.python(Self.script, [json])
@@ -112,12 +126,12 @@ struct AgentBrowserTests {
         let failures = report?["failures"] as? [String] ?? ["no report: \(run.output) \(run.errors)"]
         #expect(run.status == 0 && failures.isEmpty, "\(failures.joined(separator: "\n"))")
         let steps = report?["steps"] as? [[String: Any]] ?? []
-        #expect(steps.count >= 27, "only \(steps.count) steps ran")
+        #expect(steps.count >= 29, "only \(steps.count) steps ran")
         let axe = report?["axe"] as? [String: [String]] ?? [:]
-        #expect(axe.count >= 18, "axe ran on \(axe.count) pages")
+        #expect(axe.count >= 20, "axe ran on \(axe.count) pages")
         #expect(axe.values.allSatisfy { $0.isEmpty }, "\(axe)")
         let shots = (try? FileManager.default.contentsOfDirectory(atPath: Self.screenshots.path)) ?? []
-        #expect(shots.filter { $0.hasSuffix(".png") }.count >= 18, "\(shots)")
+        #expect(shots.filter { $0.hasSuffix(".png") }.count >= 20, "\(shots)")
 
         serve.terminate()
     }
@@ -241,6 +255,16 @@ try:
     click(driver.find_element(By.CSS_SELECTOR, "form[role=search] button"))
     check("search by MSISDN opens the customer", driver.current_url.endswith("/agent/customers/" + args["customer"]), driver.current_url)
     page("customer")
+
+    # Markup in every customer field and merge field is shown as text; nothing of it runs.
+    for name, path in [("customer-markup", "/agent/customers/" + args["xssCustomer"]), ("comm-markup", "/agent/comms/" + args["xssComm"])]:
+        go(path)
+        time.sleep(0.3)
+        scripts = driver.find_elements(By.TAG_NAME, "script")
+        injected = driver.find_elements(By.ID, "xss") + driver.find_elements(By.ID, "xss-img")
+        check(f"no markup runs on {name}", not scripts and not injected and "<script>" in text(), f"scripts {len(scripts)}, injected {len(injected)}")
+        page(name)
+    go("/agent/customers/" + args["customer"])
 
     # Filter the comms list by method.
     Select(driver.find_element(By.ID, "method")).select_by_value("email")

@@ -87,7 +87,8 @@ extension AgentView {
         let (id, document) = try await document(call, method: .letter)
         var reply = AgentReply(status: .ok, contentType: "application/pdf", body: "")
         reply.bytes = document.bytes
-        reply.policy = nil
+        // Only who may frame it: a stricter policy would stop the browser's own PDF viewer.
+        reply.policy = "frame-ancestors 'self'"
         reply.sameOriginFrames = true
         let name = id.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
         reply.disposition = (call.query["download"] == nil ? "inline" : "attachment") + "; filename=\"\(name).pdf\""

@@ -176,7 +176,7 @@ struct AgentReply: Sendable {
     var cacheable = false
     /// A binary body (a PDF) instead of `body`.
     var bytes: [UInt8]?
-    /// The `Content-Security-Policy` (nil: none, a PDF for the browser's viewer).
+    /// The `Content-Security-Policy` (nil: none).
     var policy: String? = AgentSecurity.contentSecurityPolicy
     /// Whether AgentView's own pages may frame it (an email, a letter).
     var sameOriginFrames = false

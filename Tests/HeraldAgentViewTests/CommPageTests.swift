@@ -118,6 +118,8 @@ struct CommPageTests {
             #expect(inline.headers[.contentType] == "application/pdf")
             #expect(Array(buffer: inline.body) == Self.pdf)
             #expect(inline.headers[.contentDisposition] == "inline; filename=\"\(id).pdf\"")
+            #expect(inline.headers[.contentSecurityPolicy] == "frame-ancestors 'self'")
+            #expect(inline.headers[HTTPField.Name("X-Frame-Options")!] == "SAMEORIGIN")
             let download = try await client.get("/agent/comms/\(id)/letter.pdf?download=1", cookie: b.cookie)
             #expect(download.headers[.contentDisposition] == "attachment; filename=\"\(id).pdf\"")
             #expect(try await client.get("/agent/comms/\(id)/email", cookie: b.cookie).status == .notFound)

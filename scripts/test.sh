@@ -92,10 +92,14 @@ run_tests() { timeout --kill-after=30 "${HERALD_TEST_TIMEOUT:-1500}" swift test 
 if [ $# -gt 0 ]; then
   run_tests "$@"
 else
-  # Two phases: the letter renderer's suites are pure CPU work (fonts, images, layout, fuzzing)
+  # Three phases: the letter renderer's suites are pure CPU work (fonts, images, layout, fuzzing)
   # and would hold both cooperative threads of a 2-core machine for seconds, starving the
   # timing-sensitive server and pipeline tests of the second phase.
   renderer='^(OpenTypeTests|RasterImagesTests|PDFTests|StyledHTMLTests|LetterpressTests)\.'
+  # The browser test (headless Chromium, herald serve) runs alone last: beside the others it
+  # would take the CPU their timing needs.
+  browser='\.AgentBrowserTests'
   run_tests --filter "$renderer"
-  run_tests --skip "$renderer"
+  run_tests --skip "$renderer|$browser"
+  run_tests --filter "$browser"
 fi

@@ -113,6 +113,7 @@ extension AgentView {
         case .email:
             take(.subject, as: "subject")
             take(.html, as: "html")
+            if let html = values["html"] as? String { values["html"] = inlineImages(html, code: code) }
             if case .success(let text) = render(.text) { values["text"] = text }
         case .letter:
             take(.html, as: "html")
@@ -169,5 +170,21 @@ struct OneOffForm {
             throw HeraldError.invalid("target", "Choose the customer, one of its accounts or one of its subscriptions.")
         }
         return TargetRef(kind, parts[1])
+    }
+}
+
+extension AgentView {
+    /// The email's `cid:` images (code.json `email.inlineImages`, from the catalog's assets)
+    /// as `data:` URLs, so a preview shows them as the email will.
+    func inlineImages(_ html: String, code: CommsCode) -> String {
+        var html = html
+        for image in code.email?.inlineImages ?? [] {
+            guard let id = image.contentId, let data = deps.catalog.asset(code: code.code, file: image.file) else { continue }
+            let lower = image.file.lowercased()
+            let type = lower.hasSuffix(".png") ? "image/png" : lower.hasSuffix(".gif") ? "image/gif"
+                : (lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg")) ? "image/jpeg" : "application/octet-stream"
+            html = html.replacingOccurrences(of: "cid:" + id, with: "data:\(type);base64," + data.base64EncodedString())
+        }
+        return html
     }
 }

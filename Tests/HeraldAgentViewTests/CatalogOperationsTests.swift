@@ -24,6 +24,8 @@ struct CatalogOperationsTests {
             let email = try await client.get("/agent/catalog/NOTE?method=email&f.TOPIC=%3Cb%3Ebold%3C%2Fb%3E", cookie: b.cookie)
             #expect(email.text.contains("<strong>Subject:</strong> Note: &lt;b&gt;bold&lt;/b&gt;"))
             #expect(email.text.contains(#"sandbox srcdoc="&lt;p&gt;Dear Sam&lt;/p&gt;"#))
+            // The inline image from the catalog's assets, as a data: URL.
+            #expect(email.text.contains("data:image/png;base64,AQID") && !email.text.contains("cid:logo"))
             let missing = try await client.get("/agent/catalog/WELCOME", cookie: b.cookie)
             #expect(missing.status == .ok)
             #expect(missing.text.contains("class=\"error\" role=\"alert\">no template for WELCOME"))

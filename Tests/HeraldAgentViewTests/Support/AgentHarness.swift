@@ -24,7 +24,9 @@ struct TwoCodeCatalog: TemplateCatalog {
     let codes: [CommsCode] = [
         CommsCode(code: "BILL", description: "Your bill is ready", methods: [.email, .sms, .letter]),
         CommsCode(code: "NOTE", description: "A note from customer service", methods: [.sms, .email, .letter],
-                  requiredFields: ["TOPIC"], optionalFields: ["DETAIL"]),
+                  requiredFields: ["TOPIC"], optionalFields: ["DETAIL"],
+                  email: CommsCode.EmailSettings(subject: "Note", from: "Herald <hello@example.net>",
+                                                 inlineImages: [CommsCode.Asset(file: "logo.png", contentId: "logo")])),
         CommsCode(code: "SECRET", description: "Not for agents", methods: [.sms], agentVisible: false),
         CommsCode(code: "WELCOME", description: "Welcome <b>aboard</b>", methods: [.email, .sms]),
     ]
@@ -32,11 +34,12 @@ struct TwoCodeCatalog: TemplateCatalog {
     static let templates: [String: String] = [
         "sms.body": "Hi {{FIRSTNAME}}: {{TOPIC}}",
         "email.subject": "Note: {{TOPIC}}",
-        "email.html": "<p>Dear {{FIRSTNAME}}</p><p>{{TOPIC}}</p><script>document.title='ran'</script>",
+        "email.html": "<p>Dear {{FIRSTNAME}}</p><p>{{TOPIC}}</p><script>document.title='ran'</script><img src=\"cid:logo\" alt=\"logo\">",
         "email.text": "Dear {{FIRSTNAME}}, {{TOPIC}}",
         "letter.html": "<h1>{{TOPIC}}</h1>",
     ]
     func code(_ code: String) -> CommsCode? { codes.first { $0.code == code } }
+    func asset(code: String, file: String) -> Data? { code == "NOTE" && file == "logo.png" ? Data([1, 2, 3]) : nil }
     func hasTemplate(code: String, method: DeliveryMethod, part: TemplatePart, language: String) -> Bool {
         code == "NOTE" && Self.templates["\(method.rawValue).\(part.rawValue)"] != nil
     }

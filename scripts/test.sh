@@ -75,6 +75,16 @@ if ! command -v xmllint >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q libxml2-utils >/dev/null 2>&1 \
     || { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libxml2-utils >/dev/null; }
 fi
+# Headless Chromium and its driver, Selenium and axe-core (selenium-axe-python) for AgentView's
+# browser tests (BrowserTests), which fail loudly when Chromium cannot start.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  echo "test.sh: installing chromium and chromium-driver"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 \
+    || { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null; }
+fi
+if ! python3 -c "import selenium, selenium_axe_python" 2>/dev/null; then
+  pip install --quiet --disable-pip-version-check selenium selenium-axe-python
+fi
 
 swift build --build-tests
 # A hung test must fail the run, not eat CI's whole time limit.
@@ -82,10 +92,14 @@ run_tests() { timeout --kill-after=30 "${HERALD_TEST_TIMEOUT:-1500}" swift test 
 if [ $# -gt 0 ]; then
   run_tests "$@"
 else
-  # Two phases: the letter renderer's suites are pure CPU work (fonts, images, layout, fuzzing)
+  # Three phases: the letter renderer's suites are pure CPU work (fonts, images, layout, fuzzing)
   # and would hold both cooperative threads of a 2-core machine for seconds, starving the
   # timing-sensitive server and pipeline tests of the second phase.
   renderer='^(OpenTypeTests|RasterImagesTests|PDFTests|StyledHTMLTests|LetterpressTests)\.'
+  # The browser test (headless Chromium, herald serve) runs alone last: beside the others it
+  # would take the CPU their timing needs.
+  browser='\.AgentBrowserTests'
   run_tests --filter "$renderer"
-  run_tests --skip "$renderer"
+  run_tests --skip "$renderer|$browser"
+  run_tests --filter "$browser"
 fi

@@ -29,6 +29,17 @@ extension AgentView {
         AgentRoute(method: .get, path: "/agent", minimumRole: .agent) { v, c in try v.home(c) },
         AgentRoute(method: .get, path: "/agent/search", minimumRole: .agent) { v, c in try await v.search(c) },
         AgentRoute(method: .get, path: "/agent/customers/:id", minimumRole: .agent) { v, c in try await v.customer(c) },
+        AgentRoute(method: .get, path: "/agent/comms/:id", minimumRole: .agent) { v, c in try await v.comm(c) },
+        AgentRoute(method: .get, path: "/agent/comms/:id/email", minimumRole: .agent) { v, c in try await v.commEmail(c) },
+        AgentRoute(method: .get, path: "/agent/comms/:id/letter.pdf", minimumRole: .agent) { v, c in try await v.commLetter(c) },
+        AgentRoute(method: .post, path: "/agent/comms/:id/cancel", minimumRole: .agent) { v, c in try await v.cancel(c) },
+        AgentRoute(method: .post, path: "/agent/comms/:id/resend", minimumRole: .agent) { v, c in try await v.resend(c) },
+        AgentRoute(method: .post, path: "/agent/comms/:id/requeue", minimumRole: .supervisor) { v, c in try await v.requeue(c) },
+        AgentRoute(method: .get, path: "/agent/customers/:id/one-off", minimumRole: .agent) { v, c in try await v.oneOffForm(c) },
+        AgentRoute(method: .post, path: "/agent/customers/:id/one-off", minimumRole: .agent) { v, c in try await v.oneOff(c) },
+        AgentRoute(method: .get, path: "/agent/catalog", minimumRole: .agent) { v, c in try v.catalogPage(c) },
+        AgentRoute(method: .get, path: "/agent/catalog/:id", minimumRole: .agent) { v, c in try v.catalogCode(c) },
+        AgentRoute(method: .get, path: "/agent/operations", minimumRole: .supervisor) { v, c in try await v.operations(c) },
         AgentRoute(method: .get, path: "/agent/audit", minimumRole: .supervisor) { v, c in try await v.audit(c) },
     ]
 }

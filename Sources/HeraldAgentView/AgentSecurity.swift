@@ -45,12 +45,23 @@ enum AgentSecurity {
         return parts.joined(separator: "; ")
     }
 
-    /// The headers every AgentView response carries.
-    static func apply(to headers: inout HTTPFields, cacheable: Bool = false) {
-        headers[.contentSecurityPolicy] = contentSecurityPolicy
+    /// The policy of one comm's page: as every page's, and its own email (a sandboxed frame)
+    /// and letter (an `<object>`) from this site.
+    static let commPagePolicy =
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-src 'self'; object-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+    /// The policy of a stored email's HTML: nothing may load or run but images inline in the
+    /// message (`data:`), in a sandbox without scripts, framed only by AgentView's own page.
+    static let emailPolicy = "default-src 'none'; img-src data:; sandbox; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+
+    /// The headers every AgentView response carries: `policy` (the pages' own by default);
+    /// `sameOriginFrames` lets AgentView's own pages frame it (an email, a letter), never another site.
+    static func apply(to headers: inout HTTPFields, cacheable: Bool = false, policy: String? = contentSecurityPolicy,
+                      sameOriginFrames: Bool = false) {
+        if let policy { headers[.contentSecurityPolicy] = policy }
         headers[.xContentTypeOptions] = "nosniff"
         headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
-        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        headers[HTTPField.Name("X-Frame-Options")!] = sameOriginFrames ? "SAMEORIGIN" : "DENY"
         headers[.cacheControl] = cacheable ? "public, max-age=3600" : "no-store"
     }
 }

@@ -3,13 +3,15 @@ import Mustache
 /// AgentView's pages as Mustache templates, kept as Swift strings: they build into the binary
 /// with the code (no resource bundle to find at run time, nothing to install beside `herald`),
 /// and a page and the code that fills it change together. Every `{{value}}` is HTML-escaped by
-/// Mustache; the one unescaped tag, the layout's `{{{body}}}`, takes a page already rendered.
+/// Mustache; the unescaped tags are the layout's `{{{body}}}`, a page already rendered, and the
+/// operations page's `{{{chart}}}`, SVG drawn by the server from method names and numbers.
 enum AgentTemplates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
         for (name, text) in [
             ("layout", layout), ("sign-in", signIn), ("home", home), ("search", search), ("customer", customer),
-            ("audit", audit), ("message", message),
+            ("audit", audit), ("message", message), ("comm", comm), ("one-off", oneOff),
+            ("catalog", catalog), ("catalog-code", catalogCode), ("operations", operations),
         ] {
             // The templates are fixed text, checked by the tests: a parse error is a bug here.
             try! library.register(text, named: name)
@@ -34,6 +36,8 @@ enum AgentTemplates {
     <nav aria-label="Main">
     <ul>
     <li><a href="/agent">Search</a></li>
+    <li><a href="/agent/catalog">Catalog</a></li>
+    {{#supervisor}}<li><a href="/agent/operations">Operations</a></li>{{/supervisor}}
     {{#supervisor}}<li><a href="/agent/audit">Audit</a></li>{{/supervisor}}
     </ul>
     </nav>
@@ -136,6 +140,7 @@ enum AgentTemplates {
     </div>
     <section aria-labelledby="comms">
     <h2 id="comms">Comms</h2>
+    <p><a href="{{href}}/one-off">Send a one-off comm</a></p>
     <form method="get" action="{{href}}" class="filters">
     <label for="status">Status</label>
     <select id="status" name="status"><option value="">any</option>{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select>
@@ -162,7 +167,7 @@ enum AgentTemplates {
     </tr></thead>
     <tbody>
     {{#comms}}
-    <tr class="{{targetStatus}}"><td>{{code}}</td><td>{{description}}</td><td>{{method}}</td><td class="target">{{target}}</td>\
+    <tr class="{{targetStatus}}"><td>{{code}}</td><td><a href="{{href}}">{{#description}}{{.}}{{/description}}{{^description}}Details{{/description}}</a></td><td>{{method}}</td><td class="target">{{target}}</td>\
     <td>{{status}}</td><td>{{targetStatus}}</td><td>{{distributionStatus}}</td><td>{{level}}</td>\
     <td><time datetime="{{createdISO}}">{{created}}</time></td><td>{{sent}}</td><td>{{read}}</td><td>{{priority}}</td></tr>
     {{/comms}}
@@ -184,6 +189,270 @@ enum AgentTemplates {
     {{#rows}}<tr><td>{{at}}</td><td>{{agent}}</td><td>{{action}}</td><td>{{requestId}}</td><td>{{reason}}</td><td>{{detail}}</td></tr>{{/rows}}
     </tbody>
     </table>
+    """
+
+    static let comm = """
+    <h1>Comm {{code}} <span class="id">{{id}}</span></h1>
+    <p>{{description}}{{#customerHref}} · <a href="{{customerHref}}">Customer {{customerId}}</a>{{/customerHref}}</p>
+    {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+    <div class="cards">
+    <section aria-labelledby="header">
+    <h2 id="header">Request</h2>
+    <dl>
+    <dt>Status</dt><dd class="{{targetStatus}}">{{status}} ({{statusCode}}), {{targetStatus}}</dd>
+    <dt>Priority</dt><dd>{{priority}}</dd>
+    <dt>Raised at</dt><dd>{{level}} {{levelId}}</dd>
+    <dt>Source</dt><dd>{{source}}, by {{createdBy}}</dd>
+    <dt>Created</dt><dd>{{created}}</dd>
+    <dt>Updated</dt><dd>{{updated}}</dd>
+    {{#overrideMethod}}<dt>Method asked</dt><dd>{{overrideMethod}}</dd>{{/overrideMethod}}
+    {{#copyOf}}<dt>Copy of</dt><dd><a href="{{copyOfHref}}">{{copyOf}}</a></dd>{{/copyOf}}
+    {{#workflowEventId}}<dt>Workflow event</dt><dd>{{workflowEventId}}</dd>{{/workflowEventId}}
+    {{#externalTriggerId}}<dt>External trigger</dt><dd>{{externalTriggerId}}</dd>{{/externalTriggerId}}
+    </dl>
+    </section>
+    <section aria-labelledby="distribution">
+    <h2 id="distribution">Distribution</h2>
+    {{#distribution}}
+    <dl>
+    <dt>Method</dt><dd>{{method}}</dd>
+    <dt>Sent to</dt><dd class="target">{{target}}{{#alias}} ({{alias}}){{/alias}}</dd>
+    <dt>Status</dt><dd>{{status}} ({{statusCode}})</dd>
+    <dt>Language</dt><dd>{{language}}</dd>
+    <dt>Attempts</dt><dd>{{attempts}}</dd>
+    {{#reference}}<dt>Provider reference</dt><dd class="target">{{reference}}</dd>{{/reference}}
+    {{#excludedUntil}}<dt>Quiet hours until</dt><dd>{{excludedUntil}}</dd>{{/excludedUntil}}
+    {{#retryAt}}<dt>Next retry</dt><dd>{{retryAt}}</dd>{{/retryAt}}
+    <dt>Sent</dt><dd>{{#sent}}{{sent}}{{/sent}}{{^sent}}not yet{{/sent}}</dd>
+    {{#actualMethod}}<dt>Actual method</dt><dd>{{actualMethod}}</dd>{{/actualMethod}}
+    {{#actualTarget}}<dt>Actual target</dt><dd class="target">{{actualTarget}}</dd>{{/actualTarget}}
+    {{#actualSent}}<dt>Actually sent</dt><dd>{{actualSent}}</dd>{{/actualSent}}
+    <dt>Read</dt><dd>{{#read}}{{read}}{{/read}}{{^read}}not known{{/read}}</dd>
+    {{#lastError}}<dt>Last error</dt><dd class="error">{{lastError}}</dd>{{/lastError}}
+    {{#fileLocation}}<dt>Local document</dt><dd class="target">{{fileLocation}}</dd>{{/fileLocation}}
+    </dl>
+    {{/distribution}}
+    {{^distribution}}<p>Not processed yet: no method chosen.</p>{{/distribution}}
+    </section>
+    {{#stored}}
+    <section aria-labelledby="stored">
+    <h2 id="stored">Stored document</h2>
+    <dl>
+    <dt>Status</dt><dd>{{status}}</dd>
+    {{#backend}}<dt>Backend</dt><dd>{{backend}}</dd>{{/backend}}
+    {{#location}}<dt>Location</dt><dd class="target">{{location}}</dd>{{/location}}
+    {{#sha256}}<dt>SHA-256</dt><dd class="target">{{sha256}}</dd>{{/sha256}}
+    {{#size}}<dt>Size</dt><dd>{{size}} bytes</dd>{{/size}}
+    {{#storedAt}}<dt>Stored</dt><dd>{{storedAt}}</dd>{{/storedAt}}
+    {{#keyId}}<dt>Key</dt><dd>{{keyId}}</dd>{{/keyId}}
+    {{#chainSeq}}<dt>Chain position</dt><dd>{{chainSeq}}</dd>{{/chainSeq}}
+    <dt>Local copy</dt><dd class="target">{{local}}</dd>
+    {{#lastError}}<dt>Last error</dt><dd class="error">{{lastError}} ({{attempts}} attempts)</dd>{{/lastError}}
+    </dl>
+    </section>
+    {{/stored}}
+    </div>
+    {{#hasProblems}}
+    <section aria-labelledby="problems">
+    <h2 id="problems">Why it was not sent</h2>
+    <ul class="problems">
+    {{#problems}}<li><strong>{{kind}}</strong> ({{at}}): {{reason}}<br><span class="notice">{{explanation}}</span></li>{{/problems}}
+    </ul>
+    </section>
+    {{/hasProblems}}
+    {{#message}}
+    <section aria-labelledby="text">
+    <h2 id="text">Text of the {{method}}</h2>
+    <pre class="message">{{text}}</pre>
+    </section>
+    {{/message}}
+    {{#emailHref}}
+    <section aria-labelledby="email">
+    <h2 id="email">Email</h2>
+    <iframe class="email" title="The email as sent" src="{{emailHref}}" sandbox referrerpolicy="no-referrer"></iframe>
+    </section>
+    {{/emailHref}}
+    {{#letterHref}}
+    <section aria-labelledby="letter">
+    <h2 id="letter">Letter</h2>
+    <object class="letter" data="{{letterHref}}" type="application/pdf" aria-label="The letter (PDF)"><p>The letter cannot be shown here.</p></object>
+    <p><a href="{{letterHref}}">Open the letter (PDF)</a> · <a href="{{letterDownload}}" download>Download the PDF</a></p>
+    </section>
+    {{/letterHref}}
+    <section aria-labelledby="timeline">
+    <h2 id="timeline">Status timeline</h2>
+    <table>
+    <thead><tr><th scope="col">At</th><th scope="col">What</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Who</th><th scope="col">Why</th></tr></thead>
+    <tbody>
+    {{#timeline}}<tr><td><time datetime="{{atISO}}">{{at}}</time></td><td>{{entity}}</td><td>{{from}}</td><td>{{to}}</td><td>{{actor}}</td><td>{{reason}}</td></tr>{{/timeline}}
+    </tbody>
+    </table>
+    </section>
+    <section aria-labelledby="fields">
+    <h2 id="fields">Merge fields</h2>
+    {{#hasRequestFields}}
+    <table>
+    <caption>Given with the trigger</caption>
+    <thead><tr><th scope="col">Field</th><th scope="col">Value</th></tr></thead>
+    <tbody>{{#requestFields}}<tr><td>{{name}}</td><td>{{value}}</td></tr>{{/requestFields}}</tbody>
+    </table>
+    {{/hasRequestFields}}
+    {{^hasRequestFields}}<p>No fields were given with the trigger.</p>{{/hasRequestFields}}
+    {{#hasDistributionFields}}
+    <table>
+    <caption>As merged (default and trigger fields)</caption>
+    <thead><tr><th scope="col">Field</th><th scope="col">Value</th></tr></thead>
+    <tbody>{{#distributionFields}}<tr><td>{{name}}</td><td>{{value}}</td></tr>{{/distributionFields}}</tbody>
+    </table>
+    {{/hasDistributionFields}}
+    </section>
+    {{#hasActions}}
+    <section aria-labelledby="actions">
+    <h2 id="actions">Actions</h2>
+    <div class="cards">
+    {{#canCancel}}
+    <form method="post" action="{{href}}/cancel" class="stack">
+    <h3>Cancel</h3>
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <label for="cancel-reason">Reason</label>
+    <input id="cancel-reason" name="reason" required maxlength="500">
+    <button type="submit">Cancel this comm</button>
+    </form>
+    {{/canCancel}}
+    {{#canResend}}
+    <form method="post" action="{{href}}/resend" class="stack">
+    <h3>Resend</h3>
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <label for="resend-method">Method</label>
+    <select id="resend-method" name="method"><option value="">as the code decides</option>{{#resendMethods}}<option value="{{.}}">{{.}}</option>{{/resendMethods}}</select>
+    <label for="resend-reason">Reason</label>
+    <input id="resend-reason" name="reason" required maxlength="500">
+    <button type="submit">Resend as a new comm</button>
+    </form>
+    {{/canResend}}
+    {{#canRequeue}}
+    <form method="post" action="{{href}}/requeue" class="stack">
+    <h3>Requeue</h3>
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <label for="requeue-reason">Reason</label>
+    <input id="requeue-reason" name="reason" required maxlength="500">
+    <button type="submit">Put back in the queue</button>
+    </form>
+    {{/canRequeue}}
+    </div>
+    </section>
+    {{/hasActions}}
+    """
+
+    static let oneOff = """
+    <h1>One-off comm <span class="id">for <a href="{{customerHref}}">{{customerName}} ({{customerId}})</a></span></h1>
+    <form method="get" action="{{href}}" class="inline">
+    <label for="code">Comms code</label>
+    <select id="code" name="code">{{#codes}}<option value="{{code}}"{{#selected}} selected{{/selected}}>{{code}}: {{description}}</option>{{/codes}}</select>
+    <button type="submit">Choose</button>
+    </form>
+    {{#chosen}}
+    <form method="post" action="{{href}}" class="stack wide">
+    <h2>{{code}}: {{description}}</h2>
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <input type="hidden" name="code" value="{{code}}">
+    <label for="method">Method</label>
+    <select id="method" name="method"><option value="">as the code decides</option>{{#methods}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/methods}}</select>
+    <label for="target">Raise at</label>
+    <select id="target" name="target">{{#targets}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/targets}}</select>
+    {{#fields}}
+    <label for="f-{{name}}">{{name}}{{#required}} (required){{/required}}</label>
+    <input id="f-{{name}}" name="f.{{name}}" value="{{value}}"{{#required}} required{{/required}}>
+    {{/fields}}
+    <label for="reason">Reason (needed to send)</label>
+    <input id="reason" name="reason" value="{{reason}}" maxlength="500">
+    <div class="inline"><button type="submit" name="do" value="preview">Preview</button><button type="submit" name="do" value="send">Send</button></div>
+    </form>
+    {{/chosen}}
+    {{#preview}}
+    <section aria-labelledby="preview" class="preview">
+    <h2 id="preview">Preview ({{method}})</h2>
+    {{#problems}}<p class="error" role="alert">{{.}}</p>{{/problems}}
+    {{#note}}<p class="notice">{{note}}</p>{{/note}}
+    {{#subject}}<p><strong>Subject:</strong> {{subject}}</p>{{/subject}}
+    {{#text}}<pre class="message">{{text}}</pre>{{/text}}
+    {{#html}}<iframe class="email" title="Preview of the merged HTML" sandbox srcdoc="{{html}}"></iframe>{{/html}}
+    </section>
+    {{/preview}}
+    """
+
+    static let catalog = """
+    <h1>Catalog</h1>
+    <div class="scroll">
+    <table>
+    <caption>{{count}} comms codes; open one to preview its templates with sample data</caption>
+    <thead><tr><th scope="col">Code</th><th scope="col">Description</th><th scope="col">Methods</th><th scope="col">Languages</th>\
+    <th scope="col">Required fields</th><th scope="col">Optional fields</th><th scope="col">Priority</th><th scope="col">Category</th><th scope="col">State</th></tr></thead>
+    <tbody>
+    {{#codes}}<tr><td><a href="{{href}}">{{code}}</a></td><td>{{description}}</td><td>{{methods}}</td><td>{{languages}}</td><td>{{required}}</td>\
+    <td>{{optional}}</td><td>{{priority}}</td><td>{{category}}</td><td>{{state}}</td></tr>
+    {{/codes}}
+    </tbody>
+    </table>
+    </div>
+    """
+
+    static let catalogCode = """
+    <h1>{{code}} <span class="id">{{description}}</span></h1>
+    <p><a href="/agent/catalog">All codes</a>{{#defaultFields}} · default fields: {{defaultFields}}{{/defaultFields}}</p>
+    <form method="get" action="{{href}}" class="filters">
+    <label for="method">Method</label>
+    <select id="method" name="method">{{#methods}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/methods}}</select>
+    <label for="language">Language</label>
+    <select id="language" name="language">{{#languages}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/languages}}</select>
+    {{#fields}}<label for="f-{{name}}">{{name}}</label><input id="f-{{name}}" name="f.{{name}}" value="{{value}}">{{/fields}}
+    <button type="submit">Preview</button>
+    </form>
+    {{#preview}}
+    <section aria-labelledby="preview" class="preview">
+    <h2 id="preview">Preview ({{method}}) with sample data</h2>
+    {{#problems}}<p class="error" role="alert">{{.}}</p>{{/problems}}
+    {{#note}}<p class="notice">{{note}}</p>{{/note}}
+    {{#subject}}<p><strong>Subject:</strong> {{subject}}</p>{{/subject}}
+    {{#text}}<pre class="message">{{text}}</pre>{{/text}}
+    {{#html}}<iframe class="email" title="Preview of the merged HTML" sandbox srcdoc="{{html}}"></iframe>{{/html}}
+    </section>
+    {{/preview}}
+    """
+
+    static let operations = """
+    <h1>Operations</h1>
+    <div class="cards">
+    <section aria-labelledby="queues">
+    <h2 id="queues">Queues</h2>
+    <table>
+    <thead><tr><th scope="col">Stage</th><th scope="col">Waiting</th><th scope="col">Oldest waiting since</th><th scope="col">Age</th></tr></thead>
+    <tbody>
+    {{#stages}}<tr><td>{{stage}}</td><td>{{waiting}}</td><td>{{oldest}}</td><td>{{age}}</td></tr>{{/stages}}
+    </tbody>
+    </table>
+    </section>
+    <section aria-labelledby="sent">
+    <h2 id="sent">Sent and failed, last 24 hours</h2>
+    <figure class="chart">{{{chart}}}</figure>
+    <table>
+    <thead><tr><th scope="col">Method</th><th scope="col">Sent</th><th scope="col">Failed</th></tr></thead>
+    <tbody>{{#counts}}<tr><td>{{method}}</td><td>{{sent}}</td><td>{{failed}}</td></tr>{{/counts}}</tbody>
+    </table>
+    </section>
+    </div>
+    <section aria-labelledby="errors">
+    <h2 id="errors">Recent errors</h2>
+    {{#hasProblems}}
+    <table>
+    <thead><tr><th scope="col">At</th><th scope="col">Comm</th><th scope="col">Code</th><th scope="col">What</th><th scope="col">Reason</th></tr></thead>
+    <tbody>
+    {{#problems}}<tr><td>{{at}}</td><td><a href="{{href}}">{{requestId}}</a></td><td>{{code}}</td><td>{{kind}}</td><td>{{reason}}</td></tr>{{/problems}}
+    </tbody>
+    </table>
+    {{/hasProblems}}
+    {{^hasProblems}}<p>No errors recorded.</p>{{/hasProblems}}
+    </section>
     """
 
     static let message = """
@@ -220,9 +489,10 @@ enum AgentTemplates {
     .notice { color: var(--muted); }
     .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 16px; }
     .cards section { border: 1px solid var(--line); border-radius: 4px; padding: 8px 12px; }
-    dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; margin: 0; }
+    dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 4px 12px; margin: 0; }
     dt { color: var(--muted); }
-    dd { margin: 0; }
+    dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
+    .cards section { min-width: 0; overflow-wrap: anywhere; }
     address { font-style: normal; }
     table { border-collapse: collapse; width: 100%; }
     caption { text-align: left; color: var(--muted); padding: 4px 0; }
@@ -231,5 +501,13 @@ enum AgentTemplates {
     .scroll { overflow-x: auto; }
     .token, .target { overflow-wrap: anywhere; min-width: 14ch; }
     tr.error td { color: var(--error); }
+    dd.error { color: var(--error); }
+    .message { white-space: pre-wrap; background: var(--band); padding: 8px 12px; border: 1px solid var(--line); max-width: 70ch; }
+    iframe.email { width: 100%; max-width: 900px; height: 600px; border: 1px solid var(--line); background: #fff; }
+    object.letter { width: 100%; max-width: 900px; height: 800px; border: 1px solid var(--line); }
+    .problems li { margin-bottom: 6px; }
+    .stack.wide { max-width: 520px; }
+    figure.chart { margin: 0 0 8px; overflow-x: auto; }
+    figure.chart svg { max-width: 100%; height: auto; }
     """
 }

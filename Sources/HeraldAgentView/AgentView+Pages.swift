@@ -112,7 +112,7 @@ extension AgentView {
     func commsRow(_ d: RequestDetail) -> [String: Any] {
         let r = d.request
         return Self.values([
-            "code": r.commsCode, "description": deps.catalog.code(r.commsCode)?.description,
+            "code": r.commsCode, "href": Self.commPath(r.id), "description": deps.catalog.code(r.commsCode)?.description,
             "method": d.distribution?.method.rawValue ?? r.overrideMethod.map { "\($0.rawValue) (asked)" },
             "target": d.distribution?.target, "status": r.status.rawValue, "targetStatus": Self.targetRequestStatus(d),
             "distributionStatus": d.distribution?.status.rawValue, "level": "\(r.target.kind.rawValue) \(r.target.id)",

@@ -174,6 +174,14 @@ struct AgentReply: Sendable {
     var cookies: [String] = []
     /// The stylesheet may be cached; pages never (they show customer data).
     var cacheable = false
+    /// A binary body (a PDF) instead of `body`.
+    var bytes: [UInt8]?
+    /// The `Content-Security-Policy` (nil: none).
+    var policy: String? = AgentSecurity.contentSecurityPolicy
+    /// Whether AgentView's own pages may frame it (an email, a letter).
+    var sameOriginFrames = false
+    /// `Content-Disposition` of a file.
+    var disposition: String?
 
     init(status: HTTPResponse.Status, contentType: String = "text/html; charset=utf-8", body: String, location: String? = nil,
          cookies: [String] = [], cacheable: Bool = false) {
@@ -193,9 +201,11 @@ struct AgentReply: Sendable {
     func response() -> Response {
         var headers = HTTPFields()
         headers[.contentType] = contentType
-        AgentSecurity.apply(to: &headers, cacheable: cacheable)
+        AgentSecurity.apply(to: &headers, cacheable: cacheable, policy: policy, sameOriginFrames: sameOriginFrames)
         if let location { headers[.location] = location }
+        if let disposition { headers[.contentDisposition] = disposition }
         for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie)) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        let buffer = bytes.map { ByteBuffer(bytes: $0) } ?? ByteBuffer(string: body)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
     }
 }

@@ -21,11 +21,19 @@ public struct AgentViewDependencies: Sendable {
     public var clock: @Sendable () -> Date
     /// Where sign-ins and unexpected errors are logged (never passwords or message bodies).
     public var logger: Logger
+    /// A comm's stored email or letter (the local pack, else the long-term copy); nil: none shown.
+    public var documents: DocumentRetrieval?
+    /// Validates and builds the requests of resends and one-off comms (the API's own rules).
+    public var intake: TriggerIntake?
+    /// The default merge fields of previews.
+    public var fields: DefaultFieldRegistry = .standard
 
     /// Creates the dependencies of AgentView.
     public init(store: any CommsStore, agents: any AgentStore, catalog: any TemplateCatalog, passwords: AgentPasswords = AgentPasswords(),
                 policy: AgentSignInPolicy = .standard, secureCookies: Bool = false, clock: @escaping @Sendable () -> Date = { Date() },
-                logger: Logger) {
+                logger: Logger, documents: DocumentRetrieval? = nil, intake: TriggerIntake? = nil) {
+        self.documents = documents
+        self.intake = intake
         self.store = store
         self.agents = agents
         self.catalog = catalog

@@ -33,7 +33,7 @@ public enum HeraldServer {
         let router = buildRouter(deps)
         addAgentView(to: router, AgentViewDependencies(
             store: runtime.store, agents: runtime.store, catalog: runtime.catalog, secureCookies: runtime.settings.agentSecureCookies,
-            clock: clock, logger: runtime.logger))
+            clock: clock, logger: runtime.logger, documents: runtime.documentRetrieval, intake: runtime.intake))
         return Application(
             router: router,
             configuration: .init(address: .hostname(runtime.settings.host, port: port ?? runtime.settings.port), serverName: "herald"),

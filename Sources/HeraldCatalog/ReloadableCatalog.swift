@@ -80,6 +80,11 @@ public final class ReloadableCatalog: TemplateCatalog, Sendable {
         catalog.asset(code: code, file: file)
     }
 
+    /// The languages with at least one template for `code`, sorted.
+    public func languages(of code: String) -> [String] {
+        catalog.languages(of: code)
+    }
+
     /// The trigger configured as `id` (`triggers/<id>.json`), or nil.
     public func trigger(_ id: String) -> ConfiguredTrigger? {
         catalog.trigger(id)

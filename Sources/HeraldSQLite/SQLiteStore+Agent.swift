@@ -220,3 +220,102 @@ extension SQLiteStore: AgentStore {
         return try await requestPage(sql: sql, arguments: arguments, limit: limit)
     }
 }
+
+extension SQLiteStore {
+    // MARK: Actions on comms
+
+    public func agentCancel(requestId: String, audit: AgentAuditEntry) async throws -> RequestDetail {
+        try await writer.write { db in
+            let detail = try Self.cancel(id: requestId, actor: agentActor(audit.agent), reason: audit.reason, at: audit.at, in: db)
+            _ = try Self.appendAgentAudit(audit, in: db)
+            return detail
+        }
+    }
+
+    public func agentRequeue(requestId: String, audit: AgentAuditEntry) async throws -> RequestDetail {
+        try await writer.write { db in
+            guard let r = try RequestRecord.fetchOne(db, key: requestId) else { throw HeraldError.notFound("no comms request '\(requestId)'") }
+            let current = RequestStatus(code: r.status) ?? .error
+            guard current == .error else {
+                throw HeraldError.illegalTransition("comms request '\(requestId)' is \(current.rawValue); only requests in error can be requeued")
+            }
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM distributions WHERE request_id = ?)", arguments: [requestId]) != true else {
+                throw HeraldError.conflict("comms request '\(requestId)' already has a distribution; resend it instead")
+            }
+            let t = try RequestTransition(requestId: requestId, from: .error, to: .awaitingProcessing, actor: agentActor(audit.agent),
+                                          reason: audit.reason ?? "requeued", at: audit.at)
+            guard try db.apply(t, claimToken: nil) else {
+                throw HeraldError.conflict("comms request '\(requestId)' changed while requeueing; try again")
+            }
+            _ = try Self.appendAgentAudit(audit, in: db)
+            guard let updated = try RequestRecord.fetchOne(db, key: requestId) else { throw HeraldError.notFound("no comms request '\(requestId)'") }
+            return try Self.details(for: [updated], in: db)[0]
+        }
+    }
+
+    public func agentSubmit(_ request: CommsRequest, audit: AgentAuditEntry) async throws {
+        try await writer.write { db in
+            guard let ids = try Self.resolveTarget(request.target, in: db) else {
+                throw HeraldError.invalid(request.target.kind.field, "unknown \(request.target.kind.rawValue) '\(request.target.id)'")
+            }
+            try db.insertRequest(request, customerId: ids.0, accountId: ids.1, subscriptionId: ids.2)
+            try db.insertHistory(requestId: request.id, entity: .request, from: nil, to: request.status.rawValue, at: request.createdAt,
+                                 actor: agentActor(audit.agent), reason: audit.reason)
+            _ = try Self.appendAgentAudit(audit, in: db)
+        }
+    }
+}
+
+extension SQLiteStore {
+    // MARK: Operations
+
+    /// The column that says when a stage's waiting row was created.
+    static func createdColumn(_ stage: Stage) -> String {
+        switch stage {
+        case .store: "merged_at"
+        default: "created_at"
+        }
+    }
+
+    public func oldestWaiting() async throws -> [Stage: Date] {
+        try await writer.read { db in
+            var out: [Stage: Date] = [:]
+            for stage in Stage.all {
+                let q = Self.queue(stage)
+                let method = stage.queue.method.map { " AND method = '\($0.rawValue)'" } ?? ""
+                let sql = "SELECT MIN(\(Self.createdColumn(stage))) FROM \(q.indexed) WHERE \(StatusSQL.condition(stage.queue.statusCodes))\(method)"
+                if let millis = try Int64.fetchOne(db, sql: sql) { out[stage] = Millis.date(millis) }
+            }
+            return out
+        }
+    }
+
+    public func sendCounts(since: Date) async throws -> [MethodSendCounts] {
+        let from = Millis.from(since) as Int64
+        let failed = [DistributionStatus.errorNoRetry.code, DistributionStatus.undeliverable.code]
+        return try await writer.read { db in
+            var counts: [String: (Int, Int)] = [:]
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT method, SUM(sent_at >= ?1) AS sent, SUM(status IN (?2, ?3) AND updated_at >= ?1) AS failed
+                FROM distributions WHERE sent_at >= ?1 OR updated_at >= ?1 GROUP BY method
+                """, arguments: [from, failed[0], failed[1]])
+            for row in rows { counts[row["method"]] = (row["sent"] ?? 0, row["failed"] ?? 0) }
+            return DeliveryMethod.allCases.map { m in
+                MethodSendCounts(method: m, sent: counts[m.rawValue]?.0 ?? 0, failed: counts[m.rawValue]?.1 ?? 0)
+            }
+        }
+    }
+
+    public func recentProblems(limit: Int) async throws -> [RecentProblem] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.request_id, r.comms_code, p.kind, p.reason, p.at FROM request_problems p JOIN comms_requests r ON r.id = p.request_id
+                WHERE p.kind IN (?, ?) ORDER BY p.id DESC LIMIT ?
+                """, arguments: [RequestProblem.Kind.error.rawValue, RequestProblem.Kind.delivery.rawValue, max(1, min(limit, 500))]).map { row in
+                RecentProblem(requestId: row["request_id"], commsCode: row["comms_code"],
+                              problem: RequestProblem(kind: RequestProblem.Kind(rawValue: row["kind"]) ?? .error, reason: row["reason"],
+                                                      at: Millis.date(row["at"] as Int64)))
+            }
+        }
+    }
+}

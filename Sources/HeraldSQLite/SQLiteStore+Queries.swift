@@ -40,19 +40,22 @@ extension SQLiteStore {
     }
 
     public func cancelRequest(id: String, actor: String, reason: String?, at: Date) async throws -> RequestDetail {
-        try await writer.write { db in
-            guard let r = try RequestRecord.fetchOne(db, key: id) else { throw HeraldError.notFound("no comms request '\(id)'") }
-            let current = RequestStatus(code: r.status) ?? .error
-            guard current == .awaitingProcessing || current == .awaitingEventResolution else {
-                throw HeraldError.illegalTransition("comms request '\(id)' is \(current.rawValue); only waiting requests can be cancelled")
-            }
-            let t = try RequestTransition(requestId: id, from: current, to: .cancelled, actor: actor, reason: reason ?? "cancelled", at: at)
-            guard try db.apply(t, claimToken: nil) else {
-                throw HeraldError.conflict("comms request '\(id)' changed while cancelling; try again")
-            }
-            guard let updated = try RequestRecord.fetchOne(db, key: id) else { throw HeraldError.notFound("no comms request '\(id)'") }
-            return try Self.details(for: [updated], in: db)[0]
+        try await writer.write { db in try Self.cancel(id: id, actor: actor, reason: reason, at: at, in: db) }
+    }
+
+    /// Cancels a waiting request inside the caller's transaction (the API's cancel and an agent's).
+    static func cancel(id: String, actor: String, reason: String?, at: Date, in db: Database) throws -> RequestDetail {
+        guard let r = try RequestRecord.fetchOne(db, key: id) else { throw HeraldError.notFound("no comms request '\(id)'") }
+        let current = RequestStatus(code: r.status) ?? .error
+        guard current == .awaitingProcessing || current == .awaitingEventResolution else {
+            throw HeraldError.illegalTransition("comms request '\(id)' is \(current.rawValue); only waiting requests can be cancelled")
         }
+        let t = try RequestTransition(requestId: id, from: current, to: .cancelled, actor: actor, reason: reason ?? "cancelled", at: at)
+        guard try db.apply(t, claimToken: nil) else {
+            throw HeraldError.conflict("comms request '\(id)' changed while cancelling; try again")
+        }
+        guard let updated = try RequestRecord.fetchOne(db, key: id) else { throw HeraldError.notFound("no comms request '\(id)'") }
+        return try details(for: [updated], in: db)[0]
     }
 
     /// Requests with their distribution, history and problems, in the order given.

@@ -8,9 +8,13 @@ import Testing
 
 /// Every route of ``AgentView/routes`` against every role and none: the table is the rule.
 struct RoleMatrixTests {
-    /// A path of the route with its parameter filled in.
-    static func uri(_ route: AgentRoute) -> String {
-        route.path.replacingOccurrences(of: ":id", with: "C-1")
+    /// A path of the route with its parameter filled in: a customer, or for a comm's routes the
+    /// comm of `comms` (`email`, `letter`) that has what the route shows.
+    static func uri(_ route: AgentRoute, comms: [String: String] = [:]) -> String {
+        if route.path.hasPrefix("/agent/catalog/") { return route.path.replacingOccurrences(of: ":id", with: "NOTE") }
+        guard route.path.hasPrefix("/agent/comms/:id") else { return route.path.replacingOccurrences(of: ":id", with: "C-1") }
+        let comm = route.path.hasSuffix("/email") ? comms["email"] : comms["letter"]
+        return route.path.replacingOccurrences(of: ":id", with: comm ?? "R-404")
     }
 
     @Test func theTableNamesEveryRouteOnceWithItsLeastRole() {
@@ -25,6 +29,17 @@ struct RoleMatrixTests {
         #expect(table["GET /agent/customers/:id"] == .agent)
         #expect(table["POST /agent/sign-out"] == .agent)
         #expect(table["GET /agent/audit"] == .supervisor)
+        #expect(table["GET /agent/comms/:id"] == .agent)
+        #expect(table["GET /agent/comms/:id/email"] == .agent)
+        #expect(table["GET /agent/comms/:id/letter.pdf"] == .agent)
+        #expect(table["POST /agent/comms/:id/cancel"] == .agent)
+        #expect(table["POST /agent/comms/:id/resend"] == .agent)
+        #expect(table["POST /agent/comms/:id/requeue"] == .supervisor)
+        #expect(table["GET /agent/customers/:id/one-off"] == .agent)
+        #expect(table["POST /agent/customers/:id/one-off"] == .agent)
+        #expect(table["GET /agent/catalog"] == .agent)
+        #expect(table["GET /agent/catalog/:id"] == .agent)
+        #expect(table["GET /agent/operations"] == .supervisor)
         #expect(AgentRole.agent < .supervisor && AgentRole.supervisor < .admin)
     }
 
@@ -33,11 +48,16 @@ struct RoleMatrixTests {
         let route = try #require(AgentView.routes.first { $0.description == routeName })
         let minimum = try #require(route.minimumRole)
         let h = try await AgentHarness()
+        let comms = [
+            "email": try await h.comm("BILL", at: AgentHarness.t0, method: .email, sentTo: "zoe@example.net",
+                                      document: ("email.eml", CommPageTests.eml)),
+            "letter": try await h.comm("BILL", at: AgentHarness.t0, method: .letter, sentTo: "1 High Street", document: ("letter.pdf", CommPageTests.pdf)),
+        ]
         try await h.run { client in
             func call(_ browser: Browser?) async throws -> TestResponse {
                 route.method == .post
-                    ? try await client.post(Self.uri(route), form: [("csrf", browser?.csrf ?? "")], cookie: browser?.cookie)
-                    : try await client.get(Self.uri(route) + "?q=C-1", cookie: browser?.cookie)
+                    ? try await client.post(Self.uri(route, comms: comms), form: [("csrf", browser?.csrf ?? "")], cookie: browser?.cookie)
+                    : try await client.get(Self.uri(route, comms: comms) + "?q=C-1", cookie: browser?.cookie)
             }
             // Signed out: to the sign-in page, whatever the route.
             let anonymous = try await call(nil)
@@ -51,9 +71,12 @@ struct RoleMatrixTests {
                     if route.method == .get {
                         #expect(answer.status == .ok || (answer.status == .seeOther && answer.headers[.location] == "/agent/customers/C-1"),
                                 "\(name) (\(role)) on \(routeName): \(answer.status)")
-                    } else {
+                    } else if route.path == "/agent/sign-out" {
                         // Sign-out: the session is gone afterwards.
                         #expect(try await client.get("/agent", cookie: browser.cookie).status == .seeOther)
+                    } else {
+                        // An action's form without its reason (or code): refused as incomplete.
+                        #expect(answer.status == .badRequest, "\(name) (\(role)) on \(routeName): \(answer.status)")
                     }
                 } else {
                     #expect(answer.status == .forbidden, "\(name) (\(role)) on \(routeName)")

@@ -1,5 +1,8 @@
 import Foundation
 
+/// The actor AgentView writes in a request's history for an agent's action: `agent:<name>`.
+public func agentActor(_ name: String) -> String { "agent:" + name }
+
 /// What AgentView keeps and reads beyond the comms themselves: its users, their sessions, the
 /// audit of what they did, and the agent's look-ups (search, a customer's comms list). SQLite
 /// implements it (`SQLiteStore`), PostgreSQL later.
@@ -40,6 +43,34 @@ public protocol AgentStore: Sendable {
     func appendAgentAudit(_ entry: AgentAuditEntry) async throws -> Int64
     /// The newest audit rows first.
     func agentAudit(limit: Int) async throws -> [AgentAuditEntry]
+
+    // MARK: Actions on comms
+    // Each writes its change, the request's history row (actor `agent:<name>`, the agent's
+    // reason) and the audit row in one transaction: all or nothing.
+
+    /// Cancels a waiting request (`awaitingProcessing` or `awaitingEventResolution` →
+    /// `cancelled`, through ``StatusMachine`` as ``CommsStore/cancelRequest(id:actor:reason:at:)``
+    /// does). Throws `notFound`, `illegalTransition` for any other status, `conflict` when it
+    /// moved meanwhile.
+    func agentCancel(requestId: String, audit: AgentAuditEntry) async throws -> RequestDetail
+    /// Puts a request in `error` (without a distribution) back to `awaitingProcessing`. Throws
+    /// `notFound`, `illegalTransition` for any other status, `conflict` when it has a
+    /// distribution (resend it instead) or moved meanwhile.
+    func agentRequeue(requestId: String, audit: AgentAuditEntry) async throws -> RequestDetail
+    /// Stores a request an agent made (a resend, `copyOf` set, or a one-off comm) with its first
+    /// history row (the audit's reason) and the audit row. Throws `invalidInput` for an unknown
+    /// target.
+    func agentSubmit(_ request: CommsRequest, audit: AgentAuditEntry) async throws
+
+    // MARK: Operations
+    /// When the oldest waiting item of each stage that has one was created (a request, a
+    /// distribution, a merged document, a print batch, a callback), for the operations page.
+    func oldestWaiting() async throws -> [Stage: Date]
+    /// Per method (every method, zeros included): distributions sent since `since`, and those
+    /// failed for good whose last change is since `since`.
+    func sendCounts(since: Date) async throws -> [MethodSendCounts]
+    /// The newest problems of kind `error` or `delivery`, newest first, at most `limit`.
+    func recentProblems(limit: Int) async throws -> [RecentProblem]
 
     // MARK: Look-ups
     /// Customers matching any reading of `search`, by customer id, at most `limit`.

@@ -31,11 +31,16 @@ public protocol TemplateCatalog: Sendable {
     func asset(code: String, file: String) -> Data?
     /// The trigger configured as `id` (`triggers/<id>.json`) for external notifications; nil when none.
     func trigger(_ id: String) -> ConfiguredTrigger?
+    /// The languages with at least one template for `code`, sorted (the catalog page).
+    func languages(of code: String) -> [String]
 }
 
 extension TemplateCatalog {
     /// No assets (catalogs without files beside their templates).
     public func asset(code: String, file: String) -> Data? { nil }
+
+    /// No languages listed (catalogs that cannot tell).
+    public func languages(of code: String) -> [String] { [] }
 
     /// No configured triggers (catalogs without a `triggers/` folder).
     public func trigger(_ id: String) -> ConfiguredTrigger? { nil }

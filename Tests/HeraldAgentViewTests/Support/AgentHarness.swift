@@ -18,16 +18,37 @@ final class TestClock: Sendable {
     func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
 
-/// A catalog of two codes (descriptions for the comms list).
+/// A catalog of two codes (descriptions for the comms list), an agent's note with a required
+/// field and templates, and a code agents may not send.
 struct TwoCodeCatalog: TemplateCatalog {
     let codes: [CommsCode] = [
         CommsCode(code: "BILL", description: "Your bill is ready", methods: [.email, .sms, .letter]),
+        CommsCode(code: "NOTE", description: "A note from customer service", methods: [.sms, .email, .letter],
+                  requiredFields: ["TOPIC"], optionalFields: ["DETAIL"],
+                  email: CommsCode.EmailSettings(subject: "Note", from: "Herald <hello@example.net>",
+                                                 inlineImages: [CommsCode.Asset(file: "logo.png", contentId: "logo")])),
+        CommsCode(code: "SECRET", description: "Not for agents", methods: [.sms], agentVisible: false),
         CommsCode(code: "WELCOME", description: "Welcome <b>aboard</b>", methods: [.email, .sms]),
     ]
+    /// NOTE's templates, `{{NAME}}` replaced by the field (a test catalog, not Mustache).
+    static let templates: [String: String] = [
+        "sms.body": "Hi {{FIRSTNAME}}: {{TOPIC}}",
+        "email.subject": "Note: {{TOPIC}}",
+        "email.html": "<p>Dear {{FIRSTNAME}}</p><p>{{TOPIC}}</p><script>document.title='ran'</script><img src=\"cid:logo\" alt=\"logo\">",
+        "email.text": "Dear {{FIRSTNAME}}, {{TOPIC}}",
+        "letter.html": "<h1>{{TOPIC}}</h1>",
+    ]
     func code(_ code: String) -> CommsCode? { codes.first { $0.code == code } }
-    func hasTemplate(code: String, method: DeliveryMethod, part: TemplatePart, language: String) -> Bool { false }
+    func asset(code: String, file: String) -> Data? { code == "NOTE" && file == "logo.png" ? Data([1, 2, 3]) : nil }
+    func hasTemplate(code: String, method: DeliveryMethod, part: TemplatePart, language: String) -> Bool {
+        code == "NOTE" && Self.templates["\(method.rawValue).\(part.rawValue)"] != nil
+    }
     func render(code: String, method: DeliveryMethod, part: TemplatePart, language: String, fields: [String: String]) throws -> String {
-        throw HeraldError.notFound("no template for \(code)")
+        guard code == "NOTE", var text = Self.templates["\(method.rawValue).\(part.rawValue)"] else {
+            throw HeraldError.notFound("no template for \(code)")
+        }
+        for (name, value) in fields { text = text.replacingOccurrences(of: "{{\(name)}}", with: value) }
+        return text
     }
 }
 
@@ -46,6 +67,8 @@ struct AgentHarness: Sendable {
 
     /// Every log line AgentView wrote, at any level (trace and up).
     let logs = LogCapture()
+    /// The local documents (emails, letters) comms point at.
+    let documents = MemoryDocuments()
 
     init(secureCookies: Bool = false) async throws {
         let clock = TestClock(Self.t0)
@@ -82,7 +105,9 @@ struct AgentHarness: Sendable {
         try await store.upsertAccount(Account(id: "A-X", customerId: "C-X", currency: s, amountDue: s))
         try await store.upsertSubscription(Subscription(id: "S-X", customerId: "C-X", accountId: "A-X", msisdn: s, plan: s))
         deps = AgentViewDependencies(store: store, agents: store, catalog: TwoCodeCatalog(), passwords: passwords,
-                                     secureCookies: secureCookies, clock: { clock.now }, logger: logs.logger)
+                                     secureCookies: secureCookies, clock: { clock.now }, logger: logs.logger,
+                                     documents: DocumentRetrieval(documents: documents, archive: nil),
+                                     intake: TriggerIntake(store: store, catalog: TwoCodeCatalog(), signals: WorkSignals(), clock: { clock.now }))
     }
 
     /// Runs `body` against AgentView in-process.
@@ -96,18 +121,23 @@ struct AgentHarness: Sendable {
     /// Monitor would (a distribution of that method to `sentTo`).
     @discardableResult
     func comm(_ code: String = "WELCOME", target: TargetRef = TargetRef(.customer, "C-1"), at: Date, priority: Int = 2,
-              method: DeliveryMethod? = nil, sentTo: String = "+447700900123", distribution status: DistributionStatus? = nil) async throws -> String {
+              method: DeliveryMethod? = nil, sentTo: String = "+447700900123", distribution status: DistributionStatus? = nil,
+              fields: [String: String] = [:], message: String? = nil, document: (name: String, bytes: [UInt8])? = nil,
+              problem: RequestProblem? = nil) async throws -> String {
         let r = CommsRequest(id: Identifier.make(now: at), commsCode: code, priority: priority, status: .awaitingProcessing, target: target,
-                             source: .api, createdBy: "test", createdAt: at)
+                             fields: fields, source: .api, createdBy: "test", createdAt: at)
         _ = try await store.submit(TriggerSubmission(requests: [r], actor: "api:test"), idempotencyWindow: .seconds(3600))
         if let method {
+            let location = document.map { "mem/\(r.id)-\($0.name)" }
+            if let document, let location { documents.put(location, document.bytes) }
             let d = Distribution(id: Identifier.make(now: at), requestId: r.id, method: method, target: sentTo,
-                                 status: method.initialDistributionStatus, language: "en", createdAt: at)
+                                 status: method.initialDistributionStatus, message: message, fileLocation: location,
+                                 fields: fields.merging(["FIRSTNAME": "Zoë"]) { a, _ in a }, language: "en", createdAt: at)
             let t = try RequestTransition(requestId: r.id, from: .awaitingProcessing, to: .processed, actor: "comms-monitor", at: at)
             _ = try await store.commit([Change(requestId: r.id, request: t, newDistribution: d)], ticket: nil)
             if let status {
                 let move = try DistributionTransition(distribution: d, to: status, actor: "test", reason: "failed", at: at)
-                let report = try await store.commit([Change(requestId: r.id, distribution: move)], ticket: nil)
+                let report = try await store.commit([Change(requestId: r.id, distribution: move, problems: problem.map { [$0] } ?? [])], ticket: nil)
                 #expect(report.applied == 1)
             }
         }
@@ -207,5 +237,19 @@ final class LogCapture: Sendable {
             let all = metadata.merging(event.metadata ?? [:]) { $1 }
             capture.lines.withLock { $0.append("\(event.level) \(event.message) \(all)") }
         }
+    }
+}
+
+/// Local documents in memory: location → bytes.
+final class MemoryDocuments: DocumentStore, Sendable {
+    private let files = Mutex<[String: [UInt8]]>([:])
+
+    func put(_ location: String, _ bytes: [UInt8]) { files.withLock { $0[location] = bytes } }
+
+    func makeBatch(createdAt: Date) -> any DocumentBatch { fatalError("not used") }
+
+    func read(_ location: String) async throws -> Data {
+        guard let bytes = files.withLock({ $0[location] }) else { throw HeraldError.notFound("no document \(location)") }
+        return Data(bytes)
     }
 }

@@ -238,6 +238,8 @@ enum LoopbackHTTP {
     struct Response {
         var status: Int
         var body: String
+        /// The status line and header fields, as received.
+        var head: String = ""
     }
 
     static func request(port: Int, method: String, path: String, headers: [(String, String)] = [], body: String? = nil) throws -> Response {
@@ -276,7 +278,8 @@ enum LoopbackHTTP {
         guard statusLine.count >= 2, statusLine[0].hasPrefix("HTTP/"), let status = Int(statusLine[1]) else {
             throw Wrk.Failure(description: "not an HTTP response from 127.0.0.1:\(port): \(text.prefix(200))")
         }
-        let bodyText = text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) } ?? ""
-        return Response(status: status, body: bodyText)
+        let split = text.range(of: "\r\n\r\n")
+        let bodyText = split.map { String(text[$0.upperBound...]) } ?? ""
+        return Response(status: status, body: bodyText, head: split.map { String(text[..<$0.lowerBound]) } ?? text)
     }
 }

@@ -315,7 +315,7 @@ struct Catalog: AsyncParsableCommand {
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (not tests).", subcommands: [Pipeline.self, Sms.self, Email.self, Api.self, ImportLines.self, Storage.self, PrintLetters.self, PushBench.self,
-                      Webhook.self, Status.self])
+                      Webhook.self, Status.self, AgentPages.self])
 
     struct Pipeline: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -533,6 +533,34 @@ struct Bench: AsyncParsableCommand {
                                                      settings: settings)
                 options.withStorage = withStorage
                 print(try await PrintBenchmark.run(options, directory: URL(fileURLWithPath: dataDir), logger: makeLogger(.warning)))
+            }
+        }
+    }
+
+    struct AgentPages: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "agent",
+            abstract: "AgentView on a store of --requests comms over --customers customers: wrk with a signed-in agent on the customer "
+                + "page, a comm's page and MSISDN search, vs GET /healthz on the same server.",
+            discussion: "Needs Debian's wrk package. Exits non-zero when a page answered anything but itself.")
+        @Option(help: "Comms in the store.") var requests: Int = 1_000_000
+        @Option(help: "Customers in the store (each with an account and a subscription).") var customers: Int = 100_000
+        @Option(help: "Connections wrk keeps open (two wrk threads).") var connections: Int = 8
+        @Option(help: "Seconds of load per page.") var seconds: Int = 10
+        @Option(help: "Parent of the scratch folder (a fresh folder is made and removed).")
+        var dataDir: String = NSTemporaryDirectory() + "herald-bench"
+
+        func run() async throws {
+            try await reporting {
+                guard requests > 0, customers > 0 else { throw HeraldError.invalid("--requests", "--requests and --customers must be positive") }
+                guard (1...10_000).contains(connections) else { throw HeraldError.invalid("--connections", "must be 1–10000") }
+                guard seconds > 0 else { throw HeraldError.invalid("--seconds", "must be positive") }
+                let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+                let result = try await AgentBenchmark.run(requests: requests, customers: customers, connections: connections, seconds: seconds,
+                                                          executable: executable, directory: URL(fileURLWithPath: dataDir),
+                                                          logger: makeLogger(.warning))
+                print(result.report)
+                if !result.problems.isEmpty { throw ExitCode(1) }
             }
         }
     }

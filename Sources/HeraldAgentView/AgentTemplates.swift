@@ -166,11 +166,7 @@ enum AgentTemplates {
     <th scope="col">Raised at</th><th scope="col">Created</th><th scope="col">Sent</th><th scope="col">Read</th><th scope="col">Priority</th>
     </tr></thead>
     <tbody>
-    {{#comms}}
-    <tr class="{{targetStatus}}"><td>{{code}}</td><td><a href="{{href}}">{{#description}}{{.}}{{/description}}{{^description}}Details{{/description}}</a></td><td>{{method}}</td><td class="target">{{target}}</td>\
-    <td>{{status}}</td><td>{{targetStatus}}</td><td>{{distributionStatus}}</td><td>{{level}}</td>\
-    <td><time datetime="{{createdISO}}">{{created}}</time></td><td>{{sent}}</td><td>{{read}}</td><td>{{priority}}</td></tr>
-    {{/comms}}
+    {{{commsRows}}}
     </tbody>
     </table>
     </div>

@@ -49,7 +49,7 @@ extension AgentView {
         values["filterTo"] = filters.toText ?? ""
         values["filtered"] = filters.isFiltering
         values["hasComms"] = !page.items.isEmpty
-        values["comms"] = page.items.map { commsRow($0) }
+        values["commsRows"] = commsRowsHTML(page.items)
         if let next = page.nextCursor {
             values["next"] = Self.customerPath(id) + "?" + Self.query(filters.pairs + [("after", next)])
         }
@@ -108,17 +108,41 @@ extension AgentView {
         return v
     }
 
-    /// One row of the comms list, with the columns of the system Herald replaces.
-    func commsRow(_ d: RequestDetail) -> [String: Any] {
-        let r = d.request
-        return Self.values([
-            "code": r.commsCode, "href": Self.commPath(r.id), "description": deps.catalog.code(r.commsCode)?.description,
-            "method": d.distribution?.method.rawValue ?? r.overrideMethod.map { "\($0.rawValue) (asked)" },
-            "target": d.distribution?.target, "status": r.status.rawValue, "targetStatus": Self.targetRequestStatus(d),
-            "distributionStatus": d.distribution?.status.rawValue, "level": "\(r.target.kind.rawValue) \(r.target.id)",
-            "created": Self.display(r.createdAt), "createdISO": r.createdAt.ISO8601Format(), "sent": Self.display(d.distribution?.sentAt),
-            "read": Self.display(d.distribution?.readAt), "priority": r.priority,
-        ])
+    /// The comms list's rows (`<tr>`s), with the columns of the system Herald replaces, written
+    /// here rather than by Mustache: the 50-row list was about 70% of the customer page's CPU in
+    /// Mustache's dynamic look-ups (`herald bench agent`). Every value is escaped as Mustache
+    /// escapes (`HTML.escape`), and the browser test puts markup in every field.
+    func commsRowsHTML(_ items: [RequestDetail]) -> String {
+        var out = ""
+        out.reserveCapacity(items.count * 700)
+        for d in items {
+            let r = d.request
+            let targetStatus = Self.targetRequestStatus(d)
+            func cell(_ value: String?, _ attributes: String = "") {
+                out += "<td\(attributes)>"
+                if let value { HTML.escape(value, into: &out) }
+                out += "</td>"
+            }
+            out += "<tr class=\"\(targetStatus)\"><td>"
+            HTML.escape(r.commsCode, into: &out)
+            out += "</td><td><a href=\""
+            HTML.escape(Self.commPath(r.id), into: &out)
+            out += "\">"
+            HTML.escape(deps.catalog.code(r.commsCode)?.description ?? "Details", into: &out)
+            out += "</a></td>"
+            cell(d.distribution?.method.rawValue ?? r.overrideMethod.map { "\($0.rawValue) (asked)" })
+            cell(d.distribution?.target, " class=\"target\"")
+            cell(r.status.rawValue)
+            cell(targetStatus)
+            cell(d.distribution?.status.rawValue)
+            cell("\(r.target.kind.rawValue) \(r.target.id)")
+            out += "<td><time datetime=\"\(UTCTimestamp.string(r.createdAt, milliseconds: false))\">\(Self.display(r.createdAt) ?? "")</time></td>"
+            cell(Self.display(d.distribution?.sentAt))
+            cell(Self.display(d.distribution?.readAt))
+            cell(String(r.priority))
+            out += "</tr>\n"
+        }
+        return out
     }
 
     /// The target request status: `error` when the request ended in error or its distribution

@@ -134,7 +134,10 @@ public struct AgentView: Sendable {
 
     /// A time as pages show it: `2026-12-07 10:00:00Z` (UTC).
     static func display(_ date: Date?) -> String? {
-        date.map { $0.ISO8601Format().replacingOccurrences(of: "T", with: " ") }
+        date.map { date in
+            let text = UTCTimestamp.string(date, milliseconds: false)
+            return String(text.prefix(10)) + " " + text.dropFirst(11)
+        }
     }
 }
 

@@ -194,30 +194,74 @@ extension SQLiteStore: AgentStore {
     }
 
     public func agentComms(_ query: AgentCommsQuery) async throws -> RequestPage {
+        /// A bound value of the list's statement (bound through SQLite's C API).
+        enum Argument: Sendable { case text(String), integer(Int64) }
         let limit = max(1, min(query.limit, 200))
         var conditions = ["r.customer_id = ?"]
-        var arguments: StatementArguments = [query.customerId]
+        var arguments: [Argument] = [.text(query.customerId)]
         var join = ""
         if let v = query.method {
             join = "JOIN distributions d ON d.request_id = r.id"
             conditions.append("d.method = ?")
-            arguments += [v.rawValue]
+            arguments.append(.text(v.rawValue))
         }
-        if let v = query.status { conditions.append("r.status = ?"); arguments += [v.code] }
-        if let v = query.commsCode { conditions.append("r.comms_code = ?"); arguments += [v] }
-        if let v = query.level { conditions.append("r.target_kind = ?"); arguments += [v.rawValue] }
-        if let v = query.createdFrom { conditions.append("r.created_at >= ?"); arguments += [Millis.from(v) as Int64] }
-        if let v = query.createdBefore { conditions.append("r.created_at < ?"); arguments += [Millis.from(v) as Int64] }
-        if let v = query.cursor { conditions.append("r.id < ?"); arguments += [v] }
-        arguments += [limit + 1]
+        if let v = query.status { conditions.append("r.status = ?"); arguments.append(.text(v.code)) }
+        if let v = query.commsCode { conditions.append("r.comms_code = ?"); arguments.append(.text(v)) }
+        if let v = query.level { conditions.append("r.target_kind = ?"); arguments.append(.text(v.rawValue)) }
+        if let v = query.createdFrom { conditions.append("r.created_at >= ?"); arguments.append(.integer(Millis.from(v))) }
+        if let v = query.createdBefore { conditions.append("r.created_at < ?"); arguments.append(.integer(Millis.from(v))) }
+        if let v = query.cursor { conditions.append("r.id < ?"); arguments.append(.text(v)) }
+        arguments.append(.integer(Int64(limit + 1)))
         // SQLite-specific: without statistics the planner takes `requests_status` for a status
         // filter and walks every request in that status; one customer's rows are few, so the
         // customer's index (in id order, as the page wants) is always the one to use.
+        let columns = RequestRecord.columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         let sql = """
-            SELECT r.* FROM comms_requests r INDEXED BY requests_customer \(join)
+            SELECT \(columns.joined(separator: ", ")) FROM comms_requests r INDEXED BY requests_customer \(join)
             WHERE \(conditions.joined(separator: " AND ")) ORDER BY r.id DESC LIMIT ?
             """
-        return try await requestPage(sql: sql, arguments: arguments, limit: limit)
+        let finalArguments = arguments
+        // The list shows each request and its distribution only: no history, problems or
+        // documents (a page of 50 read them all for nothing), rows read by position.
+        return try await writer.read { db in
+            let statement = try db.cachedStatement(sql: sql)
+            var rows: [RequestRecord] = []
+            try statement.stepDirect(db, { b in
+                for argument in finalArguments {
+                    switch argument {
+                    case .text(let v): b.add(v)
+                    case .integer(let v): b.add(v)
+                    }
+                }
+            }) { rows.append(RequestRecord(direct: $0)) }
+            var next: String?
+            if rows.count > limit {
+                rows.removeLast()
+                next = rows.last?.id
+            }
+            let distributions = try Self.distributions(ofRequests: rows.map(\.id), in: db)
+            return RequestPage(items: rows.map { RequestDetail(request: $0.model, distribution: distributions[$0.id], history: [], problems: []) },
+                               nextCursor: next)
+        }
+    }
+
+    /// The distributions of these requests, by request id (the `IN` list padded to a power of
+    /// two, as ``requests(ids:in:)`` does, so a few cached statements serve every page size).
+    static func distributions(ofRequests ids: [String], in db: Database) throws -> [String: Distribution] {
+        guard !ids.isEmpty else { return [:] }
+        var out: [String: Distribution] = [:]
+        var places = 8
+        while places < ids.count { places *= 2 }
+        let placeholders = String(repeating: "?, ", count: places - 1) + "?"
+        let statement = try db.cachedStatement(sql: "SELECT \(DistributionRecord.columns) FROM distributions WHERE request_id IN (\(placeholders))")
+        try statement.stepDirect(db, { b in
+            for id in ids { b.add(id) }
+            for _ in ids.count..<places { b.add(nil as String?) }
+        }) { row in
+            let d = DistributionRecord(direct: row)
+            out[d.requestId] = d.model
+        }
+        return out
     }
 }
 

@@ -77,6 +77,7 @@ public protocol AgentStore: Sendable {
     func searchCustomers(_ search: CustomerSearch, limit: Int) async throws -> [CustomerMatch]
     /// A customer's accounts and subscriptions, by id.
     func holdings(customerId: String) async throws -> (accounts: [Account], subscriptions: [Subscription])
-    /// One page of a customer's comms, newest first, with their distribution and history.
+    /// One page of a customer's comms, newest first, each with its distribution (no history,
+    /// problems or document: the list does not show them).
     func agentComms(_ query: AgentCommsQuery) async throws -> RequestPage
 }

@@ -124,46 +124,5 @@ public struct ExternalCommPayload: Sendable, Hashable, Codable {
     }()
 
     /// `2026-12-07T09:45:46.123Z` (milliseconds rounded down; proleptic Gregorian, UTC).
-    static func timestamp(_ date: Date) -> String {
-        let totalMs = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        var days = totalMs >= 0 ? totalMs / 86_400_000 : (totalMs - 86_399_999) / 86_400_000
-        let msOfDay = totalMs - days * 86_400_000
-        // Civil from days (H. Hinnant's algorithm).
-        days += 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let doe = days - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        let h = msOfDay / 3_600_000, m = msOfDay / 60_000 % 60, sec = msOfDay / 1000 % 60, ms = msOfDay % 1000
-        guard (0...9999).contains(year) else {
-            func pad(_ v: Int64, _ width: Int) -> String {
-                let s = String(v)
-                return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-            }
-            return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(h, 2)):\(pad(m, 2)):\(pad(sec, 2)).\(pad(ms, 3))Z"
-        }
-        // Digits written straight into the 24 bytes (on every webhook's path).
-        return String(unsafeUninitializedCapacity: 24) { out in
-            var i = 0
-            func put(_ v: Int64, _ width: Int) {
-                var v = v
-                for k in stride(from: width - 1, through: 0, by: -1) {
-                    out[i + k] = UInt8(ascii: "0") + UInt8(v % 10)
-                    v /= 10
-                }
-                i += width
-            }
-            func sep(_ c: Unicode.Scalar) {
-                out[i] = UInt8(ascii: c)
-                i += 1
-            }
-            put(year, 4); sep("-"); put(month, 2); sep("-"); put(day, 2); sep("T")
-            put(h, 2); sep(":"); put(m, 2); sep(":"); put(sec, 2); sep("."); put(ms, 3); sep("Z")
-            return i
-        }
-    }
+    static func timestamp(_ date: Date) -> String { UTCTimestamp.string(date) }
 }

@@ -118,14 +118,23 @@ public struct AgentView: Sendable {
         return AgentReply(status: status, body: html, cookies: cookies)
     }
 
-    /// A path segment, percent-encoded (ids may hold any character).
+    /// The characters left as they are in path segments and query values (RFC 3986 unreserved).
+    static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+
+    /// A path segment, percent-encoded (ids may hold any character; the usual UUIDs and codes
+    /// need nothing and are returned as they are, without Foundation's encoder).
     static func segment(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")) ?? ""
+        let plain = text.utf8.allSatisfy { b in
+            (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+                || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")
+                || b == UInt8(ascii: "_") || b == UInt8(ascii: "~")
+        }
+        return plain ? text : text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
     }
 
     /// A query string from name/value pairs, values percent-encoded; empty values left out.
     static func query(_ pairs: [(String, String?)]) -> String {
-        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+        let allowed = unreserved
         return pairs.compactMap { name, value in
             guard let value, !value.isEmpty else { return nil }
             return "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"

@@ -3,15 +3,16 @@ import Mustache
 /// AgentView's pages as Mustache templates, kept as Swift strings: they build into the binary
 /// with the code (no resource bundle to find at run time, nothing to install beside `herald`),
 /// and a page and the code that fills it change together. Every `{{value}}` is HTML-escaped by
-/// Mustache; the unescaped tags are the layout's `{{{body}}}`, a page already rendered, and the
-/// operations page's `{{{chart}}}`, SVG drawn by the server from method names and numbers.
+/// Mustache; the unescaped tags are the layout's `{{{body}}}`, a page already rendered, the
+/// operations page's `{{{chart}}}`, SVG drawn by the server from method names and numbers, and
+/// the customer page's `{{{commsRows}}}`, written with `HTML.escape` (`commsRowsHTML`).
 enum AgentTemplates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
         for (name, text) in [
             ("layout", layout), ("sign-in", signIn), ("home", home), ("search", search), ("customer", customer),
             ("audit", audit), ("message", message), ("comm", comm), ("one-off", oneOff),
-            ("catalog", catalog), ("catalog-code", catalogCode), ("operations", operations),
+            ("catalog", catalog), ("catalog-code", catalogCode), ("operations", operations), ("preview-body", previewBody),
         ] {
             // The templates are fixed text, checked by the tests: a parse error is a bug here.
             try! library.register(text, named: name)
@@ -368,13 +369,19 @@ enum AgentTemplates {
     {{#preview}}
     <section aria-labelledby="preview" class="preview">
     <h2 id="preview">Preview ({{method}})</h2>
+    {{> preview-body}}
+    </section>
+    {{/preview}}
+    """
+
+    /// A merged preview's problems, note, subject, text and HTML (the one-off form's and the
+    /// catalog's), included as the partial `{{> preview-body}}`.
+    static let previewBody = """
     {{#problems}}<p class="error" role="alert">{{.}}</p>{{/problems}}
     {{#note}}<p class="notice">{{note}}</p>{{/note}}
     {{#subject}}<p><strong>Subject:</strong> {{subject}}</p>{{/subject}}
     {{#text}}<pre class="message">{{text}}</pre>{{/text}}
     {{#html}}<iframe class="email" title="Preview of the merged HTML" sandbox srcdoc="{{html}}"></iframe>{{/html}}
-    </section>
-    {{/preview}}
     """
 
     static let catalog = """
@@ -407,11 +414,7 @@ enum AgentTemplates {
     {{#preview}}
     <section aria-labelledby="preview" class="preview">
     <h2 id="preview">Preview ({{method}}) with sample data</h2>
-    {{#problems}}<p class="error" role="alert">{{.}}</p>{{/problems}}
-    {{#note}}<p class="notice">{{note}}</p>{{/note}}
-    {{#subject}}<p><strong>Subject:</strong> {{subject}}</p>{{/subject}}
-    {{#text}}<pre class="message">{{text}}</pre>{{/text}}
-    {{#html}}<iframe class="email" title="Preview of the merged HTML" sandbox srcdoc="{{html}}"></iframe>{{/html}}
+    {{> preview-body}}
     </section>
     {{/preview}}
     """

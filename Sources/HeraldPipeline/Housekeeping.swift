@@ -4,12 +4,17 @@ import Logging
 import ServiceLifecycle
 
 /// Periodic housekeeping: deletes idempotency keys whose window has ended (24 h for API keys),
-/// so the table holds one day of keys, not all of history.
+/// so the table holds one day of keys, not all of history; and status callbacks delivered more
+/// than ``callbackRetention`` ago, or dead-lettered for a change older than ``deadLetterRetention``.
 public struct Housekeeping: Service {
     public let store: any CommsStore
     public let interval: Duration
     public let clock: @Sendable () -> Date
     public let logger: Logger
+    /// How long a delivered callback stays listed (7 days).
+    public var callbackRetention: Duration = .seconds(7 * 86_400)
+    /// How long a dead letter stays listed and redeliverable (30 days after its change).
+    public var deadLetterRetention: Duration = .seconds(30 * 86_400)
 
     public init(store: any CommsStore, interval: Duration = .seconds(3600), clock: @escaping @Sendable () -> Date, logger: Logger) {
         self.store = store
@@ -22,8 +27,7 @@ public struct Housekeeping: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let purged = try await store.purgeExpiredIdempotencyKeys(now: clock())
-                    if purged > 0 { logger.info("purged expired idempotency keys", metadata: ["herald.purged": "\(purged)"]) }
+                    try await runOnce()
                 } catch is CancellationError {
                     return
                 } catch {
@@ -32,5 +36,15 @@ public struct Housekeeping: Service {
                 try? await Task.sleep(for: interval)  // cancelled on graceful shutdown: the loop ends
             }
         }
+    }
+
+    /// One round of housekeeping.
+    public func runOnce() async throws {
+        let now = clock()
+        let purged = try await store.purgeExpiredIdempotencyKeys(now: now)
+        if purged > 0 { logger.info("purged expired idempotency keys", metadata: ["herald.purged": "\(purged)"]) }
+        let callbacks = try await store.purgeFinishedCallbacks(deliveredBefore: now.addingTimeInterval(-callbackRetention.seconds),
+                                                               failedBefore: now.addingTimeInterval(-deadLetterRetention.seconds))
+        if callbacks > 0 { logger.info("purged finished status callbacks", metadata: ["herald.purged": "\(callbacks)"]) }
     }
 }

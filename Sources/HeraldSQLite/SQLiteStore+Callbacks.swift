@@ -277,4 +277,16 @@ extension SQLiteStore {
             return delivery
         }
     }
+
+    public func purgeFinishedCallbacks(deliveredBefore: Date, failedBefore: Date) async throws -> Int {
+        try await writer.write { db in
+            // Dead letters are aged by their change's time (`created_at`).
+            try db.execute(sql: """
+                DELETE FROM webhook_deliveries INDEXED BY webhook_deliveries_status
+                WHERE (status = '\(CallbackDeliveryStatus.delivered.code)' AND delivered_at < ?)
+                   OR (status = '\(CallbackDeliveryStatus.failed.code)' AND created_at < ?)
+                """, arguments: [Millis.from(deliveredBefore), Millis.from(failedBefore)])
+            return db.changesCount
+        }
+    }
 }

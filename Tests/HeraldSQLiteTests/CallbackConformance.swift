@@ -241,4 +241,30 @@ struct CallbackConformance {
         let bad = await heraldError { _ = try await t.store.callbackDeliveries(status: nil, subscriptionId: nil, limit: 5, cursor: "x") }
         #expect(bad?.field == "cursor")
     }
+
+    @Test(arguments: StoreFactory.all)
+    func housekeepingPurgesOldDeliveredAndDeadCallbacks(_ factory: StoreFactory) async throws {
+        let t = try await factory.make()
+        defer { t.cleanup() }
+        try await F.seed(t.store)
+        try await t.store.addWebhookSubscription(Self.subscription("wsub_all", events: [.requestStatus]))
+        _ = try await F.processed(t.store, at: F.t0)
+        _ = try await F.processed(t.store, at: F.t0.addingTimeInterval(1))
+        let now = F.t0.addingTimeInterval(10)
+        let ticket = F.ticket("cb", at: now)
+        let items = try await t.store.claim(.callback, ticket: ticket, limit: 10).compactMap(\.callback)
+        #expect(items.count == 2)
+        let delivered = try CallbackTransition(items[0].delivery, to: .delivered, at: now)
+        var dead = try CallbackTransition(items[1].delivery, to: .failed, at: now)
+        dead.lastError = "gave up"
+        #expect(try await t.store.commit([Change(requestId: items[0].delivery.requestId, callback: delivered),
+                                          Change(requestId: items[1].delivery.requestId, callback: dead)], ticket: ticket).applied == 2)
+        // Not old enough: nothing goes.
+        #expect(try await t.store.purgeFinishedCallbacks(deliveredBefore: now, failedBefore: F.t0) == 0)
+        #expect(try await t.store.purgeFinishedCallbacks(deliveredBefore: now.addingTimeInterval(1), failedBefore: F.t0) == 1)
+        #expect(try await t.store.purgeFinishedCallbacks(deliveredBefore: now.addingTimeInterval(1), failedBefore: now) == 1)
+        // The waiting ones stay, whatever their age.
+        let left = try await Self.deliveries(t.store)
+        #expect(left.count == 2 && left.allSatisfy { $0.status == .waiting })
+    }
 }

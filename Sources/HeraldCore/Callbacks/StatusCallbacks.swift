@@ -256,6 +256,9 @@ public protocol CallbackStore: Sendable {
     /// Puts a failed (or delivered) delivery back to waiting, attempts and its 24 h window
     /// restarted; `notFound`, or `illegalTransition` when it is waiting already.
     func redeliver(deliveryId: Int64, actor: String, at: Date) async throws -> CallbackDelivery
+    /// Deletes deliveries delivered before `deliveredBefore` and dead letters that failed before
+    /// `failedBefore` (housekeeping); returns how many.
+    func purgeFinishedCallbacks(deliveredBefore: Date, failedBefore: Date) async throws -> Int
 }
 
 extension WebhookSubscription {

@@ -5,7 +5,8 @@ import Mustache
 /// and a page and the code that fills it change together. Every `{{value}}` is HTML-escaped by
 /// Mustache; the unescaped tags are the layout's `{{{body}}}`, a page already rendered, the
 /// operations page's `{{{chart}}}`, SVG drawn by the server from method names and numbers, and
-/// the customer page's `{{{commsRows}}}`, written with `HTML.escape` (`commsRowsHTML`).
+/// the customer page's `{{{commsRows}}}` and filter `{{{…Options}}}`, written with `HTML.escape`
+/// (`commsRowsHTML`, `optionsHTML`).
 enum AgentTemplates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
@@ -144,13 +145,13 @@ enum AgentTemplates {
     <p><a href="{{href}}/one-off">Send a one-off comm</a></p>
     <form method="get" action="{{href}}" class="filters">
     <label for="status">Status</label>
-    <select id="status" name="status"><option value="">any</option>{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select>
+    <select id="status" name="status"><option value="">any</option>{{{statusesOptions}}}</select>
     <label for="method">Method</label>
-    <select id="method" name="method"><option value="">any</option>{{#methods}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/methods}}</select>
+    <select id="method" name="method"><option value="">any</option>{{{methodsOptions}}}</select>
     <label for="code">Code</label>
     <input id="code" name="code" value="{{filterCode}}" size="12">
     <label for="level">Level</label>
-    <select id="level" name="level"><option value="">any</option>{{#levels}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/levels}}</select>
+    <select id="level" name="level"><option value="">any</option>{{{levelsOptions}}}</select>
     <label for="from">From</label>
     <input id="from" name="from" type="date" value="{{filterFrom}}">
     <label for="to">To</label>

@@ -41,9 +41,10 @@ extension AgentView {
         values["subscriptions"] = holdings.subscriptions.map {
             Self.values(["id": $0.id, "msisdn": $0.msisdn, "plan": $0.plan, "accountId": $0.accountId])
         }
-        values["statuses"] = RequestStatus.allCases.map { Self.option($0.rawValue, selected: filters.status == $0) }
-        values["methods"] = DeliveryMethod.allCases.map { Self.option($0.rawValue, selected: filters.method == $0) }
-        values["levels"] = TargetRef.Kind.allCases.map { Self.option($0.rawValue, selected: filters.level == $0) }
+        // The filters' options as HTML (Mustache sections over them cost as much as the rest of the shell).
+        values["statusesOptions"] = Self.optionsHTML(RequestStatus.allCases.map(\.rawValue), selected: filters.status?.rawValue)
+        values["methodsOptions"] = Self.optionsHTML(DeliveryMethod.allCases.map(\.rawValue), selected: filters.method?.rawValue)
+        values["levelsOptions"] = Self.optionsHTML(TargetRef.Kind.allCases.map(\.rawValue), selected: filters.level?.rawValue)
         values["filterCode"] = filters.code ?? ""
         values["filterFrom"] = filters.fromText ?? ""
         values["filterTo"] = filters.toText ?? ""
@@ -77,6 +78,19 @@ extension AgentView {
 
     /// A dictionary without its nil values (Mustache then treats them as absent).
     static func values(_ pairs: [String: Any?]) -> [String: Any] { pairs.compactMapValues { $0 } }
+
+    /// `<option>`s with value = label, `selected` on the one chosen, escaped as Mustache escapes.
+    static func optionsHTML(_ values: [String], selected: String?) -> String {
+        var out = ""
+        for value in values {
+            out += "<option value=\""
+            HTML.escape(value, into: &out)
+            out += value == selected ? "\" selected>" : "\">"
+            HTML.escape(value, into: &out)
+            out += "</option>"
+        }
+        return out
+    }
 
     static func option(_ value: String, selected: Bool) -> [String: Any] {
         ["value": value, "label": value, "selected": selected]

@@ -67,8 +67,11 @@ extension SQLiteStore: AgentStore {
         // A read first: most page views find a live session used within the last minute, and
         // then write nothing.
         let found = try await writer.read { db -> (AgentSessionRecord, AgentUser?)? in
-            guard let record = try AgentSessionRecord.fetchOne(db, key: id) else { return nil }
-            return (record, try AgentUserRecord.fetchOne(db, key: record.userName)?.model)
+            // Cached statements: this runs for every page view.
+            guard let record = try AgentSessionRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM agent_sessions WHERE id = ?"),
+                                                               arguments: [id]) else { return nil }
+            return (record, try AgentUserRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM agent_users WHERE name = ?"),
+                                                         arguments: [record.userName])?.model)
         }
         guard let (record, user) = found else { return nil }
         guard Millis.date(record.expiresAt) > now, let user, !user.disabled else {

@@ -111,14 +111,16 @@ import Testing
 
     @Test func aBrokerThatSendsHeartBeatsStaysAndReceivesOurs() async throws {
         var behavior = FakeBroker.Behavior()
-        // Intervals of a second with heart-beats every 250 ms: a loaded suite delays timers by
-        // hundreds of milliseconds, which 100 ms intervals did not survive.
+        // The broker beats every 250 ms; the client expects one within 3 s (its watchdog fires
+        // after 7.5 s of silence, and the test waits 9 s): a loaded suite delays timers by hundreds of milliseconds, and
+        // a full CI run once starved the fake broker for 2.5 s, past a 1 s interval's watchdog.
         behavior.heartBeat = "1000,1000"
         behavior.sendHeartBeatsEvery = .milliseconds(250)
         try await FakeBroker.with(behavior) { port, log in
-            let client = STOMPClient(configuration: configuration(port: port, heartBeat: STOMPHeartBeat(send: .milliseconds(1000), receive: .milliseconds(1000))))
+            let client = STOMPClient(configuration: configuration(port: port, heartBeat: STOMPHeartBeat(send: .milliseconds(1000), receive: .milliseconds(3000))))
             _ = try await client.send(message(1))
-            try await Task.sleep(for: .milliseconds(3500))
+            // Longer than the watchdog: the connection stays only because the beats arrive.
+            try await Task.sleep(for: .milliseconds(9000))
             #expect(client.isConnected)
             _ = try await client.send(message(2))
             #expect(client.connectionCount == 1)

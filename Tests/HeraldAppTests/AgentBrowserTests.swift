@@ -191,7 +191,16 @@ def click(element):
     """Clicks a submit button or link and waits for the next page."""
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old))
+    def replaced(_):
+        # The old document's node is gone: chromedriver says so as a stale element, or (newer
+        # Chrome, seen in CI) as "Node with given id does not belong to the document".
+        try:
+            old.is_enabled()
+            return False
+        except Exception:
+            return True
+    WebDriverWait(driver, 30).until(replaced)
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 def go(path):
     driver.get(base + path)

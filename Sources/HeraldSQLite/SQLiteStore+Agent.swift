@@ -248,19 +248,10 @@ extension SQLiteStore: AgentStore {
         }
     }
 
-    /// The distributions of these requests, by request id (the `IN` list padded to a power of
-    /// two, as ``requests(ids:in:)`` does, so a few cached statements serve every page size).
+    /// The distributions of these requests, by request id.
     static func distributions(ofRequests ids: [String], in db: Database) throws -> [String: Distribution] {
-        guard !ids.isEmpty else { return [:] }
         var out: [String: Distribution] = [:]
-        var places = 8
-        while places < ids.count { places *= 2 }
-        let placeholders = String(repeating: "?, ", count: places - 1) + "?"
-        let statement = try db.cachedStatement(sql: "SELECT \(DistributionRecord.columns) FROM distributions WHERE request_id IN (\(placeholders))")
-        try statement.stepDirect(db, { b in
-            for id in ids { b.add(id) }
-            for _ in ids.count..<places { b.add(nil as String?) }
-        }) { row in
+        try stepIn(db, "SELECT \(DistributionRecord.columns) FROM distributions WHERE request_id", ids) { row in
             let d = DistributionRecord(direct: row)
             out[d.requestId] = d.model
         }

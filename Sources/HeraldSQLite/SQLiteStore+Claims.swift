@@ -128,29 +128,35 @@ extension SQLiteStore {
         }
     }
 
-    /// The requests with these ids, by id. The `IN (?, …)` statements are cached in a few sizes
-    /// (powers of two from 8 to 4,096; the unused places bound to NULL, which matches nothing),
-    /// so a connection keeps at most ten of them whatever the batch sizes.
+    /// The requests with these ids, by id.
     static func requests(ids: [String], in db: Database) throws -> [String: CommsRequest] {
         var out: [String: CommsRequest] = [:]
         out.reserveCapacity(ids.count)
+        try stepIn(db, "SELECT \(RequestRecord.columns) FROM comms_requests WHERE id", ids) { row in
+            let r = RequestRecord(direct: row)
+            out[r.id] = r.model
+        }
+        return out
+    }
+
+    /// Runs `select` + ` IN (?, …)` over `keys`, calling `row` for each row. The statements are
+    /// cached in a few sizes (powers of two from 8 to 4,096, the unused places bound to NULL,
+    /// which matches nothing; longer lists in chunks), so a connection keeps at most ten of them
+    /// per query whatever the batch sizes.
+    static func stepIn(_ db: Database, _ select: String, _ keys: [String], row: (DirectRow) throws -> Void) throws {
         var start = 0
-        while start < ids.count {
-            let chunk = ids[start..<min(ids.count, start + 4_096)]
+        while start < keys.count {
+            let chunk = keys[start..<min(keys.count, start + 4_096)]
             var places = 8
             while places < chunk.count { places *= 2 }
             let placeholders = String(repeating: "?, ", count: places - 1) + "?"
-            let statement = try db.cachedStatement(sql: "SELECT \(RequestRecord.columns) FROM comms_requests WHERE id IN (\(placeholders))")
+            let statement = try db.cachedStatement(sql: "\(select) IN (\(placeholders))")
             try statement.stepDirect(db, { b in
-                for id in chunk { b.add(id) }
+                for key in chunk { b.add(key) }
                 for _ in chunk.count..<places { b.add(nil as String?) }
-            }) { row in
-                let r = RequestRecord(direct: row)
-                out[r.id] = r.model
-            }
+            }, row: row)
             start += chunk.count
         }
-        return out
     }
 
     public func commit(_ changes: [Change], ticket: ClaimTicket?) async throws -> CommitReport {

@@ -1,32 +1,33 @@
 import HeraldCore
 
 /// A distribution row inside ``RequestRepresentation``.
-struct DistributionRepresentation: Encodable {
+struct DistributionRepresentation: JSONWritable {
     var distribution: Distribution
 
     init(_ distribution: Distribution) { self.distribution = distribution }
 
-    func encode(to encoder: any Encoder) throws {
+    func write(to json: inout JSONBuffer) {
         let d = distribution
-        var c = encoder.container(keyedBy: JSONKey.self)
-        try c.encode(d.id, forKey: "id")
-        try c.encode(d.method.rawValue, forKey: "deliveryMethod")
-        try c.encode(d.target, forKey: "target")
-        try c.encode(d.alias, forKey: "alias")
-        try c.encode(d.status.rawValue, forKey: "distributionStatus")
-        try c.encode(d.status.code, forKey: "distributionStatusCode")
-        try c.encode(d.message, forKey: "message")
-        try c.encode(d.fileLocation, forKey: "fileLocation")
-        try c.encode(d.reference, forKey: "reference")
-        try c.encode(Timestamp.string(d.excludedUntil), forKey: "excludedUntil")
-        try c.encode(Timestamp.string(d.retryAt), forKey: "retryAt")
-        try c.encode(d.attempts, forKey: "attempts")
-        try c.encode(Timestamp.string(d.sentAt), forKey: "sentAt")
-        try c.encode(Timestamp.string(d.actualSentAt), forKey: "actualSentAt")
-        try c.encode(d.actualTarget, forKey: "actualTarget")
-        try c.encode(d.actualMethod?.rawValue, forKey: "actualMethod")
-        try c.encode(Timestamp.string(d.readAt), forKey: "readAt")
-        try c.encode(d.lastError, forKey: "lastError")
-        try c.encode(d.language, forKey: "language")
+        json.beginObject()
+        json.key("actualMethod"); json.string(d.actualMethod?.rawValue)
+        json.key("actualSentAt"); json.string(Timestamp.string(d.actualSentAt))
+        json.key("actualTarget"); json.string(d.actualTarget)
+        json.key("alias"); json.string(d.alias)
+        json.key("attempts"); json.int(d.attempts)
+        json.key("deliveryMethod"); json.string(d.method.rawValue)
+        json.key("distributionStatus"); json.string(d.status.rawValue)
+        json.key("distributionStatusCode"); json.string(d.status.code)
+        json.key("excludedUntil"); json.string(Timestamp.string(d.excludedUntil))
+        json.key("fileLocation"); json.string(d.fileLocation)
+        json.key("id"); json.string(d.id)
+        json.key("language"); json.string(d.language)
+        json.key("lastError"); json.string(d.lastError)
+        json.key("message"); json.string(d.message)
+        json.key("readAt"); json.string(Timestamp.string(d.readAt))
+        json.key("reference"); json.string(d.reference)
+        json.key("retryAt"); json.string(Timestamp.string(d.retryAt))
+        json.key("sentAt"); json.string(Timestamp.string(d.sentAt))
+        json.key("target"); json.string(d.target)
+        json.endObject()
     }
 }

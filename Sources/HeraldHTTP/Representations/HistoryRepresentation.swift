@@ -1,18 +1,19 @@
 import HeraldCore
 
 /// One status change inside ``RequestRepresentation``.
-struct HistoryRepresentation: Encodable {
+struct HistoryRepresentation: JSONWritable {
     var entry: HistoryEntry
 
     init(_ entry: HistoryEntry) { self.entry = entry }
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: JSONKey.self)
-        try c.encode(entry.entity.rawValue, forKey: "entity")
-        try c.encode(entry.from, forKey: "from")
-        try c.encode(entry.to, forKey: "to")
-        try c.encode(Timestamp.string(entry.at), forKey: "at")
-        try c.encode(entry.actor, forKey: "actor")
-        try c.encode(entry.reason, forKey: "reason")
+    func write(to json: inout JSONBuffer) {
+        json.beginObject()
+        json.key("actor"); json.string(entry.actor)
+        json.key("at"); json.string(Timestamp.string(entry.at))
+        json.key("entity"); json.string(entry.entity.rawValue)
+        json.key("from"); json.string(entry.from)
+        json.key("reason"); json.string(entry.reason)
+        json.key("to"); json.string(entry.to)
+        json.endObject()
     }
 }

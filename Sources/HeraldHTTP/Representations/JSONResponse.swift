@@ -19,4 +19,12 @@ enum JSONResponse {
         return Response(status: status, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+
+    /// A JSON response of a representation written by hand (``JSONBuffer``).
+    static func make(_ value: some JSONWritable, status: HTTPResponse.Status = .ok) -> Response {
+        var json = JSONBuffer()
+        value.write(to: &json)
+        return Response(status: status, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: json.bytes)))
+    }
 }

@@ -1,15 +1,16 @@
 import HeraldCore
 
 /// One recorded problem (`errors`) inside ``RequestRepresentation``.
-struct ProblemRepresentation: Encodable {
+struct ProblemRepresentation: JSONWritable {
     var problem: RequestProblem
 
     init(_ problem: RequestProblem) { self.problem = problem }
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: JSONKey.self)
-        try c.encode(problem.kind.rawValue, forKey: "kind")
-        try c.encode(problem.reason, forKey: "reason")
-        try c.encode(Timestamp.string(problem.at), forKey: "at")
+    func write(to json: inout JSONBuffer) {
+        json.beginObject()
+        json.key("at"); json.string(Timestamp.string(problem.at))
+        json.key("kind"); json.string(problem.kind.rawValue)
+        json.key("reason"); json.string(problem.reason)
+        json.endObject()
     }
 }

@@ -1,12 +1,16 @@
 import HeraldCore
 
 /// `GET /v1/comms-requests`: `{"items": [...], "nextCursor": "…" | null}`.
-struct RequestPageRepresentation: Encodable {
+struct RequestPageRepresentation: JSONWritable {
     var page: RequestPage
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: JSONKey.self)
-        try c.encode(page.items.map(RequestRepresentation.init), forKey: "items")
-        try c.encode(page.nextCursor, forKey: "nextCursor")
+    func write(to json: inout JSONBuffer) {
+        json.beginObject()
+        json.key("items")
+        json.beginArray()
+        for item in page.items { RequestRepresentation(item).write(to: &json) }
+        json.endArray()
+        json.key("nextCursor"); json.string(page.nextCursor)
+        json.endObject()
     }
 }

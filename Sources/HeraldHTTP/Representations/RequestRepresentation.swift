@@ -4,53 +4,78 @@ import HeraldCore
 /// The JSON of a comms request as agents and triggering systems see it (`GET
 /// /v1/comms-requests/{id}`): the header, its one distribution (or null), its history and its
 /// recorded problems. Absent values are written as `null`, the target as its one id key.
-struct RequestRepresentation: Encodable {
+struct RequestRepresentation: JSONWritable {
     var detail: RequestDetail
 
     init(_ detail: RequestDetail) { self.detail = detail }
 
-    func encode(to encoder: any Encoder) throws {
+    func write(to json: inout JSONBuffer) {
         let r = detail.request
-        var c = encoder.container(keyedBy: JSONKey.self)
-        try c.encode(r.id, forKey: "id")
-        try c.encode(r.commsCode, forKey: "commsCode")
-        try c.encode(r.priority, forKey: "priority")
-        try c.encode(r.status.rawValue, forKey: "requestStatus")
-        try c.encode(r.status.code, forKey: "requestStatusCode")
-        try c.encode(r.target.id, forKey: JSONKey(r.target.kind.field))
-        try c.encode(r.workflowEventId, forKey: "workflowEventId")
-        try c.encode(r.externalTriggerId, forKey: "externalTriggerId")
-        try c.encode(r.overrideMethod?.rawValue, forKey: "overrideMethod")
-        try c.encode(r.copyOf, forKey: "copyOf")
-        try c.encode(r.fields, forKey: "fields")
-        try c.encode(r.source.rawValue, forKey: "source")
-        try c.encode(r.createdBy, forKey: "createdBy")
-        try c.encode(Timestamp.string(r.createdAt), forKey: "createdAt")
-        try c.encode(Timestamp.string(r.updatedAt), forKey: "updatedAt")
-        try c.encode(detail.distribution.map(DistributionRepresentation.init), forKey: "distribution")
-        try c.encode(detail.history.map(HistoryRepresentation.init), forKey: "history")
-        try c.encode(detail.problems.map(ProblemRepresentation.init), forKey: "errors")
-        try c.encode(detail.storedDocument.map(StoredDocumentRepresentation.init), forKey: "storedDocument")
+        // Members in sorted key order; the target's key (`accountId`, `customerId`,
+        // `subscriptionId`) goes where it sorts.
+        let targetKey = r.target.kind.field
+        var targetWritten = false
+        func key(_ key: String) {
+            if !targetWritten && targetKey < key {
+                json.key(targetKey)
+                json.string(r.target.id)
+                targetWritten = true
+            }
+            json.key(key)
+        }
+        json.beginObject()
+        key("commsCode"); json.string(r.commsCode)
+        key("copyOf"); json.string(r.copyOf)
+        key("createdAt"); json.string(Timestamp.string(r.createdAt))
+        key("createdBy"); json.string(r.createdBy)
+        key("distribution")
+        if let distribution = detail.distribution { DistributionRepresentation(distribution).write(to: &json) } else { json.null() }
+        key("errors")
+        json.beginArray()
+        for problem in detail.problems { ProblemRepresentation(problem).write(to: &json) }
+        json.endArray()
+        key("externalTriggerId"); json.string(r.externalTriggerId)
+        key("fields"); json.object(r.fields)
+        key("history")
+        json.beginArray()
+        for entry in detail.history { HistoryRepresentation(entry).write(to: &json) }
+        json.endArray()
+        key("id"); json.string(r.id)
+        key("overrideMethod"); json.string(r.overrideMethod?.rawValue)
+        key("priority"); json.int(r.priority)
+        key("requestStatus"); json.string(r.status.rawValue)
+        key("requestStatusCode"); json.string(r.status.code)
+        key("source"); json.string(r.source.rawValue)
+        key("storedDocument")
+        if let stored = detail.storedDocument { StoredDocumentRepresentation(stored).write(to: &json) } else { json.null() }
+        key("updatedAt"); json.string(Timestamp.string(r.updatedAt))
+        key("workflowEventId"); json.string(r.workflowEventId)
+        if !targetWritten {
+            json.key(targetKey)
+            json.string(r.target.id)
+        }
+        json.endObject()
     }
 }
 
 /// `storedDocument`: the long-term copy of the comm's document — null until the document is
 /// stored; while it waits after a failed attempt, `status` is `waiting` with `lastError`.
-struct StoredDocumentRepresentation: Encodable {
+struct StoredDocumentRepresentation: JSONWritable {
     var stored: StoredDocument
 
     init(_ stored: StoredDocument) { self.stored = stored }
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: JSONKey.self)
-        try c.encode(stored.status.rawValue, forKey: "status")
-        try c.encode(stored.backend, forKey: "backend")
-        try c.encode(stored.location, forKey: "location")
-        try c.encode(stored.sha256, forKey: "sha256")
-        try c.encode(stored.size, forKey: "size")
-        try c.encode(Timestamp.string(stored.storedAt), forKey: "storedAt")
-        try c.encode(stored.keyId, forKey: "keyId")
-        try c.encode(stored.lastError, forKey: "lastError")
-        try c.encode(stored.attempts, forKey: "attempts")
+    func write(to json: inout JSONBuffer) {
+        json.beginObject()
+        json.key("attempts"); json.int(stored.attempts)
+        json.key("backend"); json.string(stored.backend)
+        json.key("keyId"); json.string(stored.keyId)
+        json.key("lastError"); json.string(stored.lastError)
+        json.key("location"); json.string(stored.location)
+        json.key("sha256"); json.string(stored.sha256)
+        json.key("size"); json.int(stored.size)
+        json.key("status"); json.string(stored.status.rawValue)
+        json.key("storedAt"); json.string(Timestamp.string(stored.storedAt))
+        json.endObject()
     }
 }

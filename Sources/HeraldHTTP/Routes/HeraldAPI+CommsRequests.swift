@@ -12,12 +12,12 @@ extension HeraldAPI {
         let (result, stored) = try await deps.intake.accept(input, idempotency: idempotency, actor: call.actor, source: .api)
         if let stored {
             // Stored just now: the answer is what was written, not read back.
-            return try JSONResponse.make(RequestRepresentation(RequestDetail(submitted: stored, actor: call.actor)), status: .created)
+            return JSONResponse.make(RequestRepresentation(RequestDetail(submitted: stored, actor: call.actor)), status: .created)
         }
         guard let id = result.requestIds.first, let detail = try await store.request(id: id) else {
             throw HeraldError.internalError("stored request \(result.requestIds) not found after submit")
         }
-        return try JSONResponse.make(RequestRepresentation(detail), status: result.replayed ? .ok : .created)
+        return JSONResponse.make(RequestRepresentation(detail), status: result.replayed ? .ok : .created)
     }
 
     /// `GET /v1/comms-requests/{id}`.
@@ -26,7 +26,7 @@ extension HeraldAPI {
         guard let detail = try await store.request(id: id) else {
             throw HeraldError.notFound("no comms request \(id)", field: "id")
         }
-        return try JSONResponse.make(RequestRepresentation(detail))
+        return JSONResponse.make(RequestRepresentation(detail))
     }
 
     /// `GET /v1/comms-requests/{id}/document` (roles agent, admin): the comm's email
@@ -56,7 +56,7 @@ extension HeraldAPI {
     func listRequests(_ call: Call) async throws -> Response {
         let query = try Self.requestQuery(call.request.uri.queryParameters)
         let page = try await store.requests(query)
-        return try JSONResponse.make(RequestPageRepresentation(page: page))
+        return JSONResponse.make(RequestPageRepresentation(page: page))
     }
 
     /// `POST /v1/comms-requests/{id}/cancel` with an optional `{"reason"}`.
@@ -68,7 +68,7 @@ extension HeraldAPI {
             throw HeraldError.notFound("no comms request \(id)", field: "id")
         }
         let detail = try await store.cancelRequest(id: id, actor: call.actor, reason: input.reason, at: now)
-        return try JSONResponse.make(RequestRepresentation(detail))
+        return JSONResponse.make(RequestRepresentation(detail))
     }
 
     // MARK: Helpers

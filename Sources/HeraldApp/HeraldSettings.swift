@@ -200,16 +200,19 @@ extension WorkerConfiguration {
         batchSize = try settings.int(Keys.batchSize)
         batchesInFlight = try settings.int(Keys.batchesInFlight)
         let lease = try settings.int(Keys.leaseSeconds)
+        let gather = try settings.int(Keys.gatherMilliseconds)
         let attempts = try settings.int(RetryPolicy.Keys.maxAttempts)
         let base = try settings.int(RetryPolicy.Keys.baseSeconds)
         guard (1...10_000).contains(batchSize) else { throw Keys.batchSize.invalid("must be 1 to 10000, got \(batchSize)") }
         guard (1...16).contains(batchesInFlight) else {
             throw Keys.batchesInFlight.invalid("must be 1 to 16, got \(batchesInFlight)")
         }
+        guard (0...1_000).contains(gather) else { throw Keys.gatherMilliseconds.invalid("must be 0 to 1000 milliseconds, got \(gather)") }
         guard (5...86_400).contains(lease) else { throw Keys.leaseSeconds.invalid("must be 5 to 86400 seconds, got \(lease)") }
         guard (1...100).contains(attempts) else { throw RetryPolicy.Keys.maxAttempts.invalid("must be 1 to 100, got \(attempts)") }
         guard (1...86_400).contains(base) else { throw RetryPolicy.Keys.baseSeconds.invalid("must be 1 to 86400 seconds, got \(base)") }
         self.lease = .seconds(lease)
+        gatherWait = .milliseconds(gather)
         retry.maxAttempts = attempts
         retry.baseDelay = .seconds(base)
     }

@@ -96,6 +96,7 @@ struct SettingsTableTests {
         #expect(s.logLevel == HeraldSettings.Keys.logLevel.defaultValue && s.logLevel == .info)
         #expect(s.sqliteSynchronous == .normal && !s.letterPDFA)
         #expect(s.worker.batchSize == 500 && s.worker.batchesInFlight == 3 && s.worker.lease == .seconds(120))
+        #expect(s.worker.gatherWait == .milliseconds(10) && WorkerConfiguration().gatherWait == s.worker.gatherWait)
         #expect(s.worker.retry.maxAttempts == 6 && s.worker.retry.baseDelay == .seconds(30))
         let plain = WorkerConfiguration()
         #expect(plain.batchSize == s.worker.batchSize && plain.batchesInFlight == s.worker.batchesInFlight && plain.lease == s.worker.lease)
@@ -133,6 +134,8 @@ struct SettingsTableTests {
         (["HERALD_HTTP_PORT": "80a"], "http.port"),
         (["HERALD_PIPELINE_LEASE_SECONDS": "two minutes"], "pipeline.lease.seconds"),
         (["HERALD_PIPELINE_BATCH_SIZE": "0"], "pipeline.batch.size"),
+        (["HERALD_PIPELINE_BATCH_GATHER_MILLISECONDS": "-1"], "pipeline.batch.gather.milliseconds"),
+        (["HERALD_PIPELINE_BATCH_GATHER_MILLISECONDS": "1001"], "pipeline.batch.gather.milliseconds"),
         (["HERALD_RETRY_BASE_SECONDS": "0"], "retry.base.seconds"),
         (["HERALD_LOG_LEVEL": "loud"], "log.level"),
         (["HERALD_SQLITE_SYNCHRONOUS": "off"], "sqlite.synchronous"),

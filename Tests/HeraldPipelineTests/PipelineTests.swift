@@ -257,6 +257,45 @@ struct PipelineTests {
         #expect(result.ids.sorted() == ids.sorted())  // each row claimed once (leases hold the rest)
     }
 
+    /// After a part batch a loop waits ``WorkerConfiguration/gatherWait`` before claiming again:
+    /// rows that arrive meanwhile go together into the next batch, not one batch each.
+    @Test func rowsArrivingAfterAPartBatchGatherIntoTheNext() async throws {
+        let store = try await makeStore(clock: TestClock(Date()))
+        func submitOne() async throws {
+            let r = CommsRequest(id: Identifier.make(), commsCode: "WELCOME", priority: 2, status: .awaitingProcessing,
+                                 target: TargetRef(.customer, "C-1"), source: .api, createdBy: "t", createdAt: Date())
+            _ = try await store.submit(TriggerSubmission(requests: [r], actor: "t"), idempotencyWindow: .seconds(60))
+            signals.ring(.monitor)
+        }
+        try await submitOne()
+        var config = WorkerConfiguration()
+        config.batchSize = 100
+        config.batchesInFlight = 1
+        config.gatherWait = .milliseconds(1_500)
+        let loop = ClaimLoop(stage: .monitor, store: store, signals: signals, configuration: config, clock: { Date() }, logger: Logger(label: "t"))
+        let batches = Mutex<[(count: Int, at: Date)]>([])
+        let task = Task {
+            await loop.run { items, ticket in
+                batches.withLock { $0.append((items.count, Date())) }
+                _ = try await store.commit(items.map { Change(requestId: $0.request.id, request: try RequestTransition(
+                    requestId: $0.request.id, from: .awaitingProcessing, to: .cancelled, actor: "t", at: Date())) }, ticket: ticket)
+            }
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while batches.withLock({ $0.isEmpty }) && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        // Three rows, one at a time, while the loop waits after its first (part) batch.
+        for _ in 0..<3 {
+            try await submitOne()
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        while batches.withLock({ $0.count < 2 }) && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        task.cancel()
+        await task.value
+        let seen = batches.withLock { $0 }
+        #expect(seen.map(\.count) == [1, 3])
+        if seen.count == 2 { #expect(seen[1].at.timeIntervalSince(seen[0].at) >= 1.4) }
+    }
+
     /// A batch that takes longer than its lease keeps its rows: the loop renews the lease while
     /// the batch is in hand, so another worker cannot claim them meanwhile.
     @Test func aBatchLongerThanItsLeaseKeepsItsClaim() async throws {

@@ -20,6 +20,18 @@ struct AuthTests {
         #expect(throws: HeraldError.self) { try keyring.authenticate(authorization: nil) }
     }
 
+    /// The scheme in any case, blanks around the token ignored; anything else is refused.
+    @Test func bearerHeaderForms() throws {
+        let keyring = APIKeyring([(name: "a", key: "k1", roles: [.trigger])])
+        for accepted in ["Bearer k1", "BEARER k1", "bEaReR k1", "  Bearer   k1", "Bearer k1 \t ", "Bearer \tk1"] {
+            #expect(try keyring.authenticate(authorization: accepted).name == "a", "\(accepted)")
+        }
+        for refused in ["Bearer", "Bearer ", "Bearer    ", "Bearerk1", "Bearer\tk1", "Bearerx k1", "Beare k1", "Token k1",
+                        "Bearer k1x", "Bearer k 1", "Bearer K1", "k1", "Bearer k1\u{00A0}"] {
+            #expect(throws: HeraldError.self, "\(refused)") { try keyring.authenticate(authorization: refused) }
+        }
+    }
+
     @Test func missingOrUnknownKeyIs401WithChallenge() async throws {
         let h = try await APIHarness()
         try await h.run { client in

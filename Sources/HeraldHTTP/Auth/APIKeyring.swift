@@ -36,7 +36,7 @@ public struct APIKeyring: Sendable {
     /// Creates a keyring from configured keys. Empty keys are ignored.
     public init(_ keys: [Key]) {
         self.entries = keys.filter { !$0.key.isEmpty }.map {
-            Entry(digest: Self.digest($0.key), principal: APIPrincipal(name: $0.name, roles: $0.roles, system: $0.system))
+            Entry(digest: Self.digest($0.key.utf8), principal: APIPrincipal(name: $0.name, roles: $0.roles, system: $0.system))
         }
     }
 
@@ -50,6 +50,10 @@ public struct APIKeyring: Sendable {
 
     /// The principal owning `key`, or nil. Compares against every entry in constant time.
     public func principal(forKey key: String) -> APIPrincipal? {
+        principal(forKey: Substring(key).utf8)
+    }
+
+    private func principal(forKey key: Substring.UTF8View) -> APIPrincipal? {
         let presented = Self.digest(key)
         var found: APIPrincipal?
         for entry in entries where Self.constantTimeEqual(entry.digest, presented) {
@@ -64,14 +68,33 @@ public struct APIKeyring: Sendable {
         guard let authorization, !authorization.isEmpty else {
             throw HeraldError(.unauthorized, "an API key is required: Authorization: Bearer <key>")
         }
-        let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        guard let key = Self.bearerToken(authorization) else {
             throw HeraldError(.unauthorized, "the Authorization header must be 'Bearer <key>'")
         }
-        guard let principal = principal(forKey: parts[1].trimmingCharacters(in: .whitespaces)) else {
+        guard let principal = principal(forKey: key) else {
             throw HeraldError(.unauthorized, "unknown API key")
         }
         return principal
+    }
+
+    /// The token of `Bearer <token>` (scheme in any case, spaces and tabs around the token
+    /// ignored), or nil. Byte by byte: on every API call, where `lowercased()` and Foundation's
+    /// `trimmingCharacters(in:)` cost more than the key's SHA-256.
+    static func bearerToken(_ authorization: String) -> Substring.UTF8View? {
+        let utf8 = authorization.utf8
+        func isBlank(_ b: UInt8) -> Bool { b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") }
+        var i = utf8.startIndex
+        while i != utf8.endIndex && utf8[i] == UInt8(ascii: " ") { i = utf8.index(after: i) }
+        for expected in "bearer".utf8 {
+            guard i != utf8.endIndex, utf8[i] | 0x20 == expected else { return nil }
+            i = utf8.index(after: i)
+        }
+        guard i != utf8.endIndex, utf8[i] == UInt8(ascii: " ") else { return nil }
+        while i != utf8.endIndex && isBlank(utf8[i]) { i = utf8.index(after: i) }
+        var end = utf8.endIndex
+        while end > i, isBlank(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
+        guard i != end else { return nil }
+        return authorization[i..<end].utf8
     }
 
     /// Authenticates and checks that the caller holds one of `roles`; throws
@@ -85,8 +108,8 @@ public struct APIKeyring: Sendable {
         return principal
     }
 
-    private static func digest(_ key: String) -> [UInt8] {
-        Array(SHA256.hash(data: Data(key.utf8)))
+    private static func digest(_ key: some Sequence<UInt8>) -> [UInt8] {
+        Array(SHA256.hash(data: Array(key)))
     }
 
     private static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {

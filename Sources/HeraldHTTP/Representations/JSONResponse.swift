@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HeraldCore
 import Hummingbird
 
 /// Builds `application/json` responses with one shared encoder configuration.

@@ -1,70 +1,81 @@
-/// JSON written by hand, for the representations on the trigger path: byte for byte the text
-/// ``JSONResponse/encoder`` writes (no whitespace, `/` unescaped, non-ASCII as UTF-8, control
-/// characters as `\n`-style or `\u00XX` escapes), without `JSONEncoder`'s generic machinery,
-/// which was the largest single cost of answering a trigger (~7% of `herald serve`'s CPU under
-/// `herald bench api`, more than the trigger's SQLite writes).
+/// JSON written by hand on hot paths: byte for byte the text a `JSONEncoder` with
+/// `[.sortedKeys, .withoutEscapingSlashes]` writes (no whitespace, `/` unescaped, non-ASCII as
+/// UTF-8, control characters as `\n`-style or `\u00XX` escapes), without the encoder's generic
+/// machinery, which was the largest single cost of answering a trigger (~7% of `herald serve`'s
+/// CPU under `herald bench api`, more than the trigger's SQLite writes) and of an outbox line.
 ///
 /// The caller writes an object's members **in sorted key order** (the order `.sortedKeys`
-/// gives: by UTF-8 bytes); dictionaries of user data are sorted here. `JSONBufferTests` pin the
-/// output to `JSONEncoder`'s for every representation written this way.
-struct JSONBuffer {
-    private(set) var bytes: [UInt8] = []
+/// gives: by UTF-8 bytes); dictionaries of user data are sorted here. Tests pin the output to
+/// `JSONEncoder`'s for every representation written this way (`JSONBufferTests`, the outbox's).
+public struct JSONBuffer {
+    /// The JSON text written so far, UTF-8.
+    public private(set) var bytes: [UInt8] = []
     /// Whether the next key or array element needs a comma before it.
     private var afterValue = false
 
-    init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
+    /// An empty buffer with room for `capacity` bytes.
+    public init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
 
-    mutating func beginObject() {
+    /// `{`: members follow, each a ``key(_:)`` and its value.
+    public mutating func beginObject() {
         separate()
         bytes.append(UInt8(ascii: "{"))
         afterValue = false
     }
 
-    mutating func endObject() {
+    /// `}`.
+    public mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
         afterValue = true
     }
 
-    mutating func beginArray() {
+    /// `[`: values follow.
+    public mutating func beginArray() {
         separate()
         bytes.append(UInt8(ascii: "["))
         afterValue = false
     }
 
-    mutating func endArray() {
+    /// `]`.
+    public mutating func endArray() {
         bytes.append(UInt8(ascii: "]"))
         afterValue = true
     }
 
     /// An object member's key; its value follows.
-    mutating func key(_ key: String) {
+    public mutating func key(_ key: String) {
         separate()
         appendQuoted(key)
         bytes.append(UInt8(ascii: ":"))
         afterValue = false
     }
 
-    mutating func string(_ value: String) {
+    /// A string value.
+    public mutating func string(_ value: String) {
         separate()
         appendQuoted(value)
         afterValue = true
     }
 
-    mutating func string(_ value: String?) {
+    /// A string value, or `null`.
+    public mutating func string(_ value: String?) {
         if let value { string(value) } else { null() }
     }
 
-    mutating func int(_ value: Int) {
+    /// An integer value.
+    public mutating func int(_ value: Int) {
         separate()
         bytes.append(contentsOf: String(value).utf8)
         afterValue = true
     }
 
-    mutating func int(_ value: Int?) {
+    /// An integer value, or `null`.
+    public mutating func int(_ value: Int?) {
         if let value { int(value) } else { null() }
     }
 
-    mutating func null() {
+    /// `null`.
+    public mutating func null() {
         separate()
         bytes.append(contentsOf: "null".utf8)
         afterValue = true
@@ -72,7 +83,7 @@ struct JSONBuffer {
 
     /// A `[String: String]` object, keys sorted by their UTF-8 bytes as `.sortedKeys` sorts
     /// them (not by `String`'s `<`, which compares canonically equivalent texts as equal).
-    mutating func object(_ dictionary: [String: String]) {
+    public mutating func object(_ dictionary: [String: String]) {
         beginObject()
         for key in dictionary.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             self.key(key)
@@ -115,9 +126,4 @@ struct JSONBuffer {
         }
         bytes.append(UInt8(ascii: "\""))
     }
-}
-
-/// A representation written with ``JSONBuffer``.
-protocol JSONWritable {
-    func write(to json: inout JSONBuffer)
 }

@@ -1,0 +1,6 @@
+import HeraldCore
+
+/// A representation written with ``JSONBuffer``.
+protocol JSONWritable {
+    func write(to json: inout JSONBuffer)
+}

@@ -55,3 +55,54 @@ struct KeyShapeTests {
         #expect(try BodyReader.canonicalHash(a).count == 64)
     }
 }
+
+/// The byte scan of a body's keys (the trigger path's fast way) finds what `JSONSerialization`
+/// finds, and hands every body it does not take as plain to the full parse.
+@Suite("Top-level key scan")
+struct TopLevelKeysTests {
+    @Test func plainBodiesGiveTheirKeys() throws {
+        let bodies = [
+            #"{}"#, #" { } "#,
+            #"{"commsCode":"WELCOME","accountId":"A-1","deliveryMethod":"sms"}"#,
+            #"{ "a" : 1 , "b":-2.5e3,"c":true,"d":false,"e":null }"#,
+            "{\n\t\"fields\": {\"X\": \"y}\", \"n\": [1, {\"z\": \"]\"}], \"q\": \"say \\\"hi\\\" \\\\\"},\r\n \"k\": \"v\"}",
+            #"{"a":[[],[[]],{}],"b":{"c":{"d":[]}},"e":"\u00e9\n"}"#,
+            #"{"a":"x","a":"y"}"#,
+        ]
+        for body in bodies {
+            let scanned = try #require(TopLevelKeys.scan(Data(body.utf8)), "\(body)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+            #expect(Set(scanned) == Set(object.keys), "\(body)")
+        }
+    }
+
+    @Test func anythingElseIsLeftToTheFullParse() {
+        let bodies = [
+            "", " ", "[]", #""a""#, "1", "null", #"{"a":1"#, #"{"a":1,}"#, #"{"a" 1}"#, #"{a:1}"#, #"{"a":1}x"#,
+            #"{"a":1}{"b":2}"#, #"{"a\"b":1}"#, #"{"\u0061":1}"#, "{\"é\":1}", "{\"a\nb\":1}", #"{"a":"unterminated}"#,
+            #"{"a":[1,2}"#, #"{"a":]}"#, #"{"a":{"b":1}"#,
+        ]
+        for body in bodies {
+            #expect(TopLevelKeys.scan(Data(body.utf8)) == nil, "\(body)")
+        }
+    }
+
+    /// Through the reader: a plain body decodes; an unknown key, bad JSON and a wrong type get
+    /// the refusals the full parse gives.
+    @Test func theReaderGivesTheSameAnswers() throws {
+        let ok = try BodyReader.decode(CommsRequestInput.self, from: Data(#"{"commsCode":"WELCOME","accountId":"A-1"}"#.utf8), shape: .commsRequest)
+        #expect(ok.commsCode == "WELCOME" && ok.accountId == "A-1")
+        func refusal(_ body: String) -> String {
+            do {
+                _ = try BodyReader.decode(CommsRequestInput.self, from: Data(body.utf8), shape: .commsRequest)
+                return "accepted"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(refusal(#"{"commsCode":"WELCOME","accountID":"A-1","zzz":1}"#).contains("accountID"))
+        #expect(refusal(#"{"commsCode":"WELCOME","accountId":"A-1","priority":tru}"#).contains("not valid JSON"))
+        #expect(refusal(#"{"commsCode":"WELCOME","accountId":"A-1","priority":"high"}"#).contains("priority"))
+        #expect(refusal(#"["commsCode"]"#).contains("JSON object"))
+    }
+}

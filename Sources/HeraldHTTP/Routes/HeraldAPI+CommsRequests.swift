@@ -82,7 +82,8 @@ extension HeraldAPI {
     /// The `Idempotency-Key` header: 1 to 255 visible ASCII characters.
     func idempotencyKey(_ call: Call) throws -> String? {
         guard let key = call.header("Idempotency-Key") else { return nil }
-        guard (1...255).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+        // Bytes, not Characters: grapheme breaking showed on every trigger.
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw Problem.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters", field: "Idempotency-Key")
         }
         return key

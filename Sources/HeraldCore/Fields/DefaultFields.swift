@@ -160,12 +160,33 @@ public enum MoneyFormat {
     /// `123.45` GBP in `en` → `£123.45`; in `fr` EUR → `123,45 €`. Unparseable amounts are
     /// returned as given, followed by the currency code.
     public static func format(_ amount: String, currency: String, language: String) -> String {
-        guard let value = Decimal(string: amount, locale: Locale(identifier: "en_US_POSIX")) else {
+        guard let value = Decimal(string: amount, locale: posix) else {
             return "\(amount) \(currency)"
         }
-        let style = Decimal.FormatStyle.Currency(code: currency, locale: Locale(identifier: language))
-        return value.formatted(style)
+        return value.formatted(style(currency: currency, language: language))
     }
+
+    private static let posix = Locale(identifier: "en_US_POSIX")
+
+    /// One format style per (currency, language) in use: making the locale and the style for
+    /// every comm was most of the account fields' cost in the Comms Monitor.
+    private static func style(currency: String, language: String) -> Decimal.FormatStyle.Currency {
+        let key = StyleKey(currency: currency, language: language)
+        if let style = styles.withLock({ $0[key] }) { return style }
+        let style = Decimal.FormatStyle.Currency(code: currency, locale: Locale(identifier: language))
+        styles.withLock { styles in
+            if styles.count >= 4_096 { styles.removeAll() }  // bounded: currencies × languages in use
+            styles[key] = style
+        }
+        return style
+    }
+
+    private struct StyleKey: Hashable {
+        var currency: String
+        var language: String
+    }
+
+    private static let styles = Mutex<[StyleKey: Decimal.FormatStyle.Currency]>([:])
 }
 
 /// Dates as customers read them.

@@ -57,6 +57,43 @@ struct JSONBufferTests {
         #expect((object["history"] as? [Any])?.count == 1)
     }
 
+    /// The idempotency hash of a comms request is taken over hand-written canonical JSON; it
+    /// must stay the encoder's bytes, or keys stored before would conflict on replay.
+    @Test func canonicalRequestJSONIsTheEncoders() throws {
+        var g = SystemRandomNumberGenerator()
+        for round in 0..<400 {
+            func text() -> String? { Bool.random(using: &g) ? Self.texts.randomElement(using: &g)! + "/x" : nil }
+            var fields: [String: String]?
+            if Bool.random(using: &g) {
+                fields = [:]
+                for _ in 0..<Int.random(in: 0..<4, using: &g) { fields![text() ?? "K"] = text() ?? "" }
+            }
+            let input = CommsRequestInput(commsCode: text(), customerId: text(), accountId: text(), subscriptionId: text(),
+                                          priority: Bool.random(using: &g) ? Int.random(in: -3...9, using: &g) : nil,
+                                          deliveryMethod: text(), fields: fields, copyOf: text())
+            let expected = try BodyReader.canonicalEncoder.encode(input)
+            #expect(String(decoding: input.canonicalJSON, as: UTF8.self) == String(decoding: expected, as: UTF8.self), "round \(round): \(input)")
+        }
+        // A hash stored before the hand-written form, for this exact body.
+        let welcome = CommsRequestInput(commsCode: "WELCOME", accountId: "A-1", deliveryMethod: "sms", fields: ["URL": "https://x.example/a"])
+        let digest = try BodyReader.canonicalHash(welcome)
+        #expect(digest == "\(try Self.sha256Hex(BodyReader.canonicalEncoder.encode(welcome)))")
+    }
+
+    static func sha256Hex(_ data: Data) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(data)
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return String(text.prefix(64))
+    }
+
     // MARK: Random values
 
     static let texts = ["", "plain", "with \"quotes\" and \\ and /", "line\nbreak\ttab\r\u{8}\u{C}", "\u{0}\u{1}\u{1F}\u{7F}",

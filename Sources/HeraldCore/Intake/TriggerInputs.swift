@@ -24,6 +24,26 @@ public struct CommsRequestInput: Sendable, Hashable, Codable {
         self.fields = fields
         self.copyOf = copyOf
     }
+
+    /// The canonical JSON its idempotency hash is taken over, written by hand: the bytes a
+    /// `JSONEncoder` with `.sortedKeys` writes (absent values left out, `/` as `\/`), without
+    /// its cost on every trigger. Tests compare the two; changing a byte would turn replays of
+    /// keys stored before into conflicts.
+    public var canonicalJSON: [UInt8] {
+        var json = JSONBuffer(capacity: 256)
+        json.escapesSlashes = true
+        json.beginObject()
+        if let accountId { json.key("accountId"); json.string(accountId) }
+        if let commsCode { json.key("commsCode"); json.string(commsCode) }
+        if let copyOf { json.key("copyOf"); json.string(copyOf) }
+        if let customerId { json.key("customerId"); json.string(customerId) }
+        if let deliveryMethod { json.key("deliveryMethod"); json.string(deliveryMethod) }
+        if let fields { json.key("fields"); json.object(fields) }
+        if let priority { json.key("priority"); json.int(priority) }
+        if let subscriptionId { json.key("subscriptionId"); json.string(subscriptionId) }
+        json.endObject()
+        return json.bytes
+    }
 }
 
 /// `POST /v1/workflow-events`.

@@ -16,6 +16,9 @@ public struct JSONBuffer {
     /// An empty buffer with room for `capacity` bytes.
     public init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
 
+    /// Whether `/` is written `\/`, as a `JSONEncoder` without `.withoutEscapingSlashes` does.
+    public var escapesSlashes = false
+
     /// `{`: members follow, each a ``key(_:)`` and its value.
     public mutating func beginObject() {
         separate()
@@ -106,12 +109,13 @@ public struct JSONBuffer {
             var start = 0
             for i in utf8.indices {
                 let byte = utf8[i]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+                    || (byte == UInt8(ascii: "/") && escapesSlashes) else { continue }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
                 start = i + 1
                 bytes.append(UInt8(ascii: "\\"))
                 switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(byte)
                 case 0x0A: bytes.append(UInt8(ascii: "n"))
                 case 0x0D: bytes.append(UInt8(ascii: "r"))
                 case 0x09: bytes.append(UInt8(ascii: "t"))

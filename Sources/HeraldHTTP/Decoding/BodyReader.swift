@@ -73,7 +73,11 @@ struct BodyReader: Sendable {
     /// SHA-256 hex of the canonical encoding of `value` (sorted keys), so that formatting and
     /// key order do not change the idempotency hash.
     static func canonicalHash(_ value: some Encodable) throws -> String {
-        let data = try canonicalEncoder.encode(value)
+        if let request = value as? CommsRequestInput { return hexDigest(request.canonicalJSON) }
+        return hexDigest(try canonicalEncoder.encode(value))
+    }
+
+    private static func hexDigest(_ data: some DataProtocol) -> String {
         var hex = [UInt8]()
         hex.reserveCapacity(64)
         for byte in SHA256.hash(data: data) {

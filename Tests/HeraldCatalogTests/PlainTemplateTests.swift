@@ -1,0 +1,43 @@
+import Foundation
+@testable import HeraldCatalog
+import Testing
+
+/// Text templates made only of literal text and `{{NAME}}` tags render without Mustache; what
+/// they render is what Mustache renders, and anything else is left to Mustache.
+@Suite("Plain text templates")
+struct PlainTemplateTests {
+    static let templates = [
+        "Hi {{FIRSTNAME}}, welcome!", "{{A}}{{B}}", "{{ A }} and {{\tB\t}} and {{C}}", "no tags at all", "", "{{A}}",
+        "ends with a brace }} and", "a {{A}}}} b", "{{A}}}", "Tom & Jerry <b>{{A}}</b> \"{{B_2}}\" 'x'",
+        "line\n{{A}}\n\n{{B}}\r\nend\n", "{{a1}} {{Zz_9}}", "Zoë {{A}} €",
+    ]
+    static let notPlain = [
+        "{{#A}}x{{/A}}", "{{^A}}x{{/A}}", "{{! comment }}", "{{> partial}}", "{{{A}}}", "{{&A}}", "{{A.B}}", "{{.}}",
+        "{{uppercased(A)}}", "{{=<% %>=}}", "{{A", "x {{}} y", "{{ }}", "{{A-B}}", "{{\nA}}", "{{é}}",
+    ]
+
+    @Test func plainTemplatesRenderAsMustacheDoes() throws {
+        let values = ["", "plain", "Tom & Jerry <b>\"Q\"</b>", "{{B}}", "line\nbreak", "Zoë 😀"]
+        for text in Self.templates {
+            let template = try #require(try? CatalogTemplate(name: "t", text: text, escapesHTML: false), "Mustache refuses \(text)")
+            #expect(template.plainPieces != nil, "\(text)")
+            var mustache = template
+            mustache.plainPieces = nil
+            for a in values {
+                for b in values {
+                    for fields in [["A": a, "B": b, "B_2": b, "a1": a, "Zz_9": b, "FIRSTNAME": a], [:]] {
+                        #expect(template.render(fields) == mustache.render(fields), "\(text) with \(fields)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func otherTagsAreLeftToMustache() throws {
+        for text in Self.notPlain {
+            #expect(CatalogTemplate.plainPieces(text) == nil, "\(text)")
+        }
+        // HTML parts always go through Mustache (it escapes).
+        #expect(try CatalogTemplate(name: "t", text: "<p>{{A}}</p>", escapesHTML: true).plainPieces == nil)
+    }
+}

@@ -144,17 +144,38 @@ extension SQLiteStore {
     /// which matches nothing; longer lists in chunks), so a connection keeps at most ten of them
     /// per query whatever the batch sizes.
     static func stepIn(_ db: Database, _ select: String, _ keys: [String], row: (DirectRow) throws -> Void) throws {
+        try paddedIn(db, select, keys) { statement, chunk, places in
+            try statement.stepDirect(db, { b in
+                for key in chunk { b.add(key) }
+                for _ in chunk.count..<places { b.add(nil as String?) }
+            }, row: row)
+        }
+    }
+
+    /// Records of `select` + ` IN (?, …)` over `keys`, decoded by GRDB, on the same cached
+    /// statements as ``stepIn(_:_:_:row:)`` (GRDB's `fetchAll(_:keys:)` prepares a statement
+    /// for every call).
+    static func fetchIn<R: FetchableRecord>(_ type: R.Type, _ db: Database, _ select: String, _ keys: [String]) throws -> [R] {
+        var out: [R] = []
+        try paddedIn(db, select, keys) { statement, chunk, places in
+            var values: [(any DatabaseValueConvertible)?] = chunk.map { $0 }
+            values += [(any DatabaseValueConvertible)?](repeating: nil, count: places - chunk.count)
+            out += try R.fetchAll(statement, arguments: StatementArguments(values))
+        }
+        return out
+    }
+
+    /// The cached statement of `select` + ` IN (?, …)` for each chunk of `keys`: up to 4,096
+    /// keys a chunk, the places rounded up to a power of two from 8.
+    private static func paddedIn(_ db: Database, _ select: String, _ keys: [String],
+                                 _ body: (Statement, ArraySlice<String>, Int) throws -> Void) throws {
         var start = 0
         while start < keys.count {
             let chunk = keys[start..<min(keys.count, start + 4_096)]
             var places = 8
             while places < chunk.count { places *= 2 }
             let placeholders = String(repeating: "?, ", count: places - 1) + "?"
-            let statement = try db.cachedStatement(sql: "\(select) IN (\(placeholders))")
-            try statement.stepDirect(db, { b in
-                for key in chunk { b.add(key) }
-                for _ in chunk.count..<places { b.add(nil as String?) }
-            }, row: row)
+            try body(try db.cachedStatement(sql: "\(select) IN (\(placeholders))"), chunk, places)
             start += chunk.count
         }
     }
@@ -182,7 +203,7 @@ extension SQLiteStore {
             // commit that records references instead of one per reference, none for the others.
             let recordsReferences = changes.contains { $0.distribution?.reference != nil }
             let earlyReports = try recordsReferences
-                && Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM delivery_reports WHERE disposition = 'unmatched')") == true
+                && Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM delivery_reports WHERE disposition = 'unmatched')")) == true
             for change in changes {
                 var applied = false
                 if !savepointsOnly, !earlyReports, Self.hasSingleGuard(change) {
@@ -357,7 +378,7 @@ extension SQLiteStore {
         let method = Self.method(of: stage)
         let sql = Self.nextDueSQL(stage)
         let ms: Int64? = try await writer.read { db in
-            try Int64.fetchOne(db, sql: sql, arguments: method.map { [$0] } ?? [])
+            try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: method.map { [$0] } ?? [])
         }
         return ms.map(Millis.date)
     }

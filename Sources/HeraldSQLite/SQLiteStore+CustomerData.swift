@@ -54,16 +54,16 @@ extension SQLiteStore {
         let unique = Array(Set(targets))
         return try await writer.read { db in
             let subIds = unique.filter { $0.kind == .subscription }.map(\.id)
-            let subs = try SubscriptionRecord.fetchAll(db, keys: subIds)
+            let subs = try Self.fetchIn(SubscriptionRecord.self, db, "SELECT * FROM subscriptions WHERE id", subIds)
             let subById = Dictionary(subs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             var accountIds = Set(unique.filter { $0.kind == .account }.map(\.id))
             for s in subs { if let a = s.accountId { accountIds.insert(a) } }
-            let accounts = try AccountRecord.fetchAll(db, keys: Array(accountIds))
+            let accounts = try Self.fetchIn(AccountRecord.self, db, "SELECT * FROM accounts WHERE id", Array(accountIds))
             let accountById = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             var customerIds = Set(unique.filter { $0.kind == .customer }.map(\.id))
             for s in subs { customerIds.insert(s.customerId) }
             for a in accounts { customerIds.insert(a.customerId) }
-            let customers = try CustomerRecord.fetchAll(db, keys: Array(customerIds))
+            let customers = try Self.fetchIn(CustomerRecord.self, db, "SELECT * FROM customers WHERE id", Array(customerIds))
             let customerById = Dictionary(customers.map { ($0.id, $0.model) }, uniquingKeysWith: { a, _ in a })
 
             var out: [TargetRef: TargetContext] = [:]

@@ -7,14 +7,17 @@ struct CatalogTemplate: Sendable {
     var name: String
     /// The compiled template.
     var template: MustacheTemplate
-    /// A text part made only of literal text and `{{NAME}}` tags (most SMS, push and subject
-    /// templates), as its pieces, rendered without Mustache: its per-tag context look-ups were
-    /// ~1.5% of `herald serve`'s CPU under `herald bench api`. Nil for anything else.
+    /// A text part made only of literal text, `{{NAME}}` tags and `{{#NAME}}…{{/NAME}}` or
+    /// `{{^NAME}}…{{/NAME}}` sections (most SMS, push and subject templates), as its pieces,
+    /// rendered without Mustache: its per-tag context look-ups were ~2% of `herald serve`'s CPU
+    /// under `herald bench api`. Nil for anything else.
     var plainPieces: [PlainPiece]?
 
-    enum PlainPiece: Sendable, Equatable {
+    indirect enum PlainPiece: Sendable, Equatable {
         case text(String)
         case field(String)
+        /// Rendered when the field is non-empty (`inverted`: when it is absent or empty).
+        case section(String, inverted: Bool, [PlainPiece])
     }
 
     /// Text parts (SMS, push, subject, email text) are compiled with this pragma in front, so
@@ -48,34 +51,62 @@ struct CatalogTemplate: Sendable {
     func render(_ fields: [String: String]) -> String {
         guard let plainPieces else { return template.render(MergeFields(values: fields)) }
         var out = ""
-        for piece in plainPieces {
-            switch piece {
-            case .text(let text): out += text
-            case .field(let name): out += fields[name] ?? ""
-            }
-        }
+        Self.render(plainPieces, fields, into: &out)
         return out
     }
 
-    /// `text` as literal text and `{{NAME}}` tags (spaces allowed inside the braces; NAME of
-    /// letters, digits and `_`), or nil when it has any other tag (sections, partials,
-    /// comments, `{{{…}}}`, `&`, dotted names, transforms, delimiter changes), which
-    /// Mustache renders.
+    private static func render(_ pieces: [PlainPiece], _ fields: [String: String], into out: inout String) {
+        for piece in pieces {
+            switch piece {
+            case .text(let text): out += text
+            case .field(let name): out += fields[name] ?? ""
+            case .section(let name, let inverted, let body):
+                if (fields[name].map { !$0.isEmpty } ?? false) != inverted { render(body, fields, into: &out) }
+            }
+        }
+    }
+
+    /// `text` as pieces, or nil when it has any tag other than `{{NAME}}`, `{{#NAME}}`,
+    /// `{{^NAME}}` and `{{/NAME}}` (spaces allowed inside the braces; NAME of ASCII letters,
+    /// digits and `_`) — partials, comments, `{{{…}}}`, `&`, dotted names, transforms,
+    /// delimiter changes — or a section tag alone on its line (Mustache then drops the line);
+    /// Mustache renders those. MergeFields gives a non-empty field as a value that is not a list
+    /// and whose own names are empty, so a section renders its body once with the same look-ups.
     static func plainPieces(_ text: String) -> [PlainPiece]? {
-        var pieces: [PlainPiece] = []
+        var stack: [(name: String, inverted: Bool, pieces: [PlainPiece])] = [("", false, [])]
         var rest = Substring(text)
         while let open = rest.range(of: "{{") {
-            if open.lowerBound > rest.startIndex { pieces.append(.text(String(rest[..<open.lowerBound]))) }
+            if open.lowerBound > rest.startIndex { stack[stack.count - 1].pieces.append(.text(String(rest[..<open.lowerBound]))) }
             let afterOpen = rest[open.upperBound...]
             guard let close = afterOpen.range(of: "}}") else { return nil }
-            let name = afterOpen[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-            guard !name.isEmpty, name.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || ($0 < 0x80 && Character(Unicode.Scalar($0)).isLetter)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
-            pieces.append(.field(name))
+            var tag = afterOpen[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            let sigil = tag.first.flatMap { "#^/".contains($0) ? $0 : nil }
+            if sigil != nil {
+                tag = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces)
+                if isStandalone(text, from: open.lowerBound, to: close.upperBound) { return nil }
+            }
+            guard !tag.isEmpty, tag.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20) }) else { return nil }
+            switch sigil {
+            case "#", "^": stack.append((tag, sigil == "^", []))
+            case "/":
+                guard stack.count > 1, stack[stack.count - 1].name == tag else { return nil }
+                let section = stack.removeLast()
+                stack[stack.count - 1].pieces.append(.section(section.name, inverted: section.inverted, section.pieces))
+            default: stack[stack.count - 1].pieces.append(.field(tag))
+            }
             rest = afterOpen[close.upperBound...]
         }
-        if !rest.isEmpty { pieces.append(.text(String(rest))) }
-        return pieces
+        guard stack.count == 1 else { return nil }
+        if !rest.isEmpty { stack[0].pieces.append(.text(String(rest))) }
+        return stack[0].pieces
+    }
+
+    /// Whether the tag at `start..<end` has only spaces and tabs before it and after it on its line.
+    private static func isStandalone(_ text: String, from start: String.Index, to end: String.Index) -> Bool {
+        let before = text[..<start].reversed().prefix { $0 != "\n" && $0 != "\r\n" }
+        let after = text[end...].prefix { $0 != "\n" && $0 != "\r\n" }
+        return before.allSatisfy { $0 == " " || $0 == "\t" } && after.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" }
     }
 
     private static func explain(_ error: any Error) -> String {

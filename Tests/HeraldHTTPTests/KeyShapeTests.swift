@@ -106,3 +106,54 @@ struct TopLevelKeysTests {
         #expect(refusal(#"["commsCode"]"#).contains("JSON object"))
     }
 }
+
+/// A comms request body parsed by hand (``FlatJSON``) gives exactly what `JSONDecoder` gives,
+/// and every body it does not take goes to the decoder.
+@Suite("Flat JSON bodies")
+struct FlatJSONTests {
+    static let strings = [
+        #""""#, #""plain""#, #""with \"quotes\" \\ \/ slash""#, #""\b\f\n\r\t""#, #""\u00e9\u20AC\uD83D\uDE00 \u0000""#,
+        "\"Zoë 日本 😀\"", #""https://x.example/a?b=c&d""#, #""\u0041\u0062""#,
+    ]
+
+    @Test func takenBodiesDecodeAsTheDecoderDoes() throws {
+        var g = SystemRandomNumberGenerator()
+        var taken = 0
+        for _ in 0..<600 {
+            var members: [String] = []
+            for key in ["commsCode", "customerId", "accountId", "subscriptionId", "deliveryMethod", "copyOf"] where Bool.random(using: &g) {
+                members.append("\"\(key)\": " + (Int.random(in: 0..<8, using: &g) == 0 ? "null" : Self.strings.randomElement(using: &g)!))
+            }
+            if Bool.random(using: &g) {
+                members.append(["\"priority\":2", "\"priority\": -1", "\"priority\":null", "\"priority\":0", "\"priority\": 9223372036854775807"]
+                    .randomElement(using: &g)!)
+            }
+            if Bool.random(using: &g) {
+                let inner = (0..<Int.random(in: 0..<3, using: &g)).map { "\"K\($0)\": \(Self.strings.randomElement(using: &g)!)" }
+                members.append("\"fields\": {\(inner.joined(separator: ","))}")
+            }
+            members.shuffle(using: &g)
+            let body = Data(("\n{ " + members.joined(separator: " ,\t") + " }\r\n").utf8)
+            let flat = try #require(FlatJSON.parse(body), "\(String(decoding: body, as: UTF8.self))")
+            let decoded = try JSONDecoder().decode(CommsRequestInput.self, from: body)
+            #expect(CommsRequestInput(flat: flat) == decoded, "\(String(decoding: body, as: UTF8.self))")
+            taken += 1
+        }
+        #expect(taken == 600)
+    }
+
+    @Test func otherBodiesAreLeftToTheDecoder() {
+        let bodies = [
+            #"{"priority": 2.0}"#, #"{"priority": 1e2}"#, #"{"priority": 02}"#, #"{"priority": true}"#, #"{"priority": "2"}"#,
+            #"{"priority": 99999999999999999999}"#, #"{"commsCode": 1}"#, #"{"fields": {"a": 1}}"#, #"{"fields": {"a": null}}"#,
+            #"{"fields": {"a": {"b": "c"}}}"#, #"{"fields": ["a"]}"#, #"{"a": "x", "a": "y"}"#, #"{"a": "\x"}"#, #"{"a": "\uD800"}"#,
+            #"{"a": "\uDC00x"}"#, #"{"a": "\u12"}"#, "{\"a\": \"tab\there\"}", #"{"a": "x"} trailing"#, #"{"a": "x",}"#, #"["a"]"#,
+            #"{"a": nul}"#, #"{"a": "unterminated}"#, "", "{", #"{"a" "x"}"#,
+        ]
+        for body in bodies {
+            #expect(FlatJSON.parse(Data(body.utf8)).flatMap(CommsRequestInput.init(flat:)) == nil, "\(body)")
+        }
+        // Invalid UTF-8 inside a string.
+        #expect(FlatJSON.parse(Data([0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D])) == nil)
+    }
+}

@@ -17,7 +17,11 @@ enum FlatJSON {
     /// The members of a flat object, or nil.
     static func parse(_ data: Data) -> [String: Value]? {
         data.withUnsafeBytes { raw in
-            var parser = Parser(bytes: raw.bindMemory(to: UInt8.self))
+            let bytes = raw.bindMemory(to: UInt8.self)
+            // Valid UTF-8 as a whole (the decoder refuses anything else), so strings are read
+            // by ``JSONStringLiteral`` without its repairs ever applying.
+            guard String(validating: bytes, as: UTF8.self) != nil else { return nil }
+            var parser = Parser(bytes: bytes)
             guard let object = parser.object(nested: false), parser.atEnd() else { return nil }
             return object
         }
@@ -53,7 +57,8 @@ enum FlatJSON {
             var members: [String: Value] = [:]
             if expect(UInt8(ascii: "}")) { return members }
             repeat {
-                guard expect(UInt8(ascii: "\"")), let key = string(), members[key] == nil, expect(UInt8(ascii: ":")) else { return nil }
+                skipBlanks()
+                guard let key = string(), members[key] == nil, expect(UInt8(ascii: ":")) else { return nil }
                 skipBlanks()
                 guard let value = value(nested: nested) else { return nil }
                 members[key] = value
@@ -64,7 +69,6 @@ enum FlatJSON {
         mutating func value(nested: Bool) -> Value? {
             switch peek() {
             case UInt8(ascii: "\"")?:
-                i += 1
                 return string().map(Value.string)
             case _ where nested:
                 return nil
@@ -97,71 +101,9 @@ enum FlatJSON {
             return Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
         }
 
-        /// A string after its opening quote, escapes decoded; nil when not well-formed.
+        /// A string at its opening quote, escapes decoded; nil when not well-formed.
         mutating func string() -> String? {
-            let start = i
-            // The common case: no escapes, copied whole (validated as UTF-8).
-            while let b = peek(), b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") && b >= 0x20 { i += 1 }
-            guard let stop = peek(), stop >= 0x20 else { return nil }
-            if stop == UInt8(ascii: "\"") {
-                i += 1
-                return String(validating: UnsafeBufferPointer(rebasing: bytes[start..<(i - 1)]), as: UTF8.self)
-            }
-            var out = Array(bytes[start..<i])
-            while let b = peek() {
-                i += 1
-                switch b {
-                case UInt8(ascii: "\""):
-                    return String(validating: out, as: UTF8.self)
-                case UInt8(ascii: "\\"):
-                    guard let e = peek() else { return nil }
-                    i += 1
-                    switch e {
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-                    case UInt8(ascii: "b"): out.append(0x08)
-                    case UInt8(ascii: "f"): out.append(0x0C)
-                    case UInt8(ascii: "n"): out.append(0x0A)
-                    case UInt8(ascii: "r"): out.append(0x0D)
-                    case UInt8(ascii: "t"): out.append(0x09)
-                    case UInt8(ascii: "u"):
-                        guard var scalar = hex4() else { return nil }
-                        if (0xD800..<0xDC00).contains(scalar) {
-                            guard peek() == UInt8(ascii: "\\"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "u") else { return nil }
-                            i += 2
-                            guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        } else if (0xDC00..<0xE000).contains(scalar) {
-                            return nil
-                        }
-                        guard let unicode = Unicode.Scalar(scalar) else { return nil }
-                        out.append(contentsOf: String(Character(unicode)).utf8)
-                    default:
-                        return nil
-                    }
-                default:
-                    guard b >= 0x20 else { return nil }
-                    out.append(b)
-                }
-            }
-            return nil
-        }
-
-        mutating func hex4() -> UInt32? {
-            guard bytes.count - i >= 4 else { return nil }
-            var value: UInt32 = 0
-            for _ in 0..<4 {
-                let b = bytes[i]
-                let digit: UInt8
-                switch b {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = b - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = b - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = b - UInt8(ascii: "A") + 10
-                default: return nil
-                }
-                value = value << 4 | UInt32(digit)
-                i += 1
-            }
-            return value
+            try? JSONStringLiteral.read(bytes, at: &i)
         }
     }
 }

@@ -12,15 +12,15 @@ public struct WorkerConfiguration: Sendable {
     /// its claim, the disk or the network, the next one is claimed and processed, so a stage
     /// does not stall between batches. Each batch has its own claim ticket.
     public var batchesInFlight: Int = Keys.batchesInFlight.defaultValue
-    /// After a batch smaller than ``batchSize``, how long a loop waits before claiming again
-    /// (``Keys/gatherMilliseconds``, default 10 ms; zero claims again at once). Rows arriving in a
-    /// steady stream (an API burst: thousands of triggers a second) then gather into batches of
-    /// dozens instead of a few each, and every per-batch cost — the claim and commit
-    /// transactions with their WAL pages, a spool file and its fsync, a doorbell wake-up — is
-    /// shared by more rows: under `herald bench api` the pipeline's CPU per comm fell by about a
-    /// quarter. A stage with nothing to do still wakes at once on its doorbell (and the other
-    /// loops of ``batchesInFlight`` are waiting there), so a lone trigger is not delayed; a
-    /// stream's comms wait at most this long more.
+    /// After a batch smaller than ``batchSize`` is claimed, how long the stage waits before
+    /// claiming again (``Keys/gatherMilliseconds``, default 10 ms; zero claims again at once):
+    /// every loop of the stage in this process waits, the ones idle on the doorbell too. Rows
+    /// arriving in a steady stream (an API burst: thousands of triggers a second) then gather
+    /// into batches of dozens instead of a few each, and every per-batch cost — the claim and
+    /// commit transactions with their WAL pages, a spool file and its fsync, wake-ups — is
+    /// shared by more rows. A stage that claimed nothing for longer than this claims at once on
+    /// its doorbell, so a lone trigger is not delayed; a stream's comms wait at most this long
+    /// more. Batches still overlap: a loop still working on its batch does not hold the others.
     public var gatherWait: Duration = .milliseconds(Keys.gatherMilliseconds.defaultValue)
     /// How long a claim holds (``Keys/leaseSeconds``). A worker that dies loses its rows after this.
     public var lease: Duration = .seconds(Keys.leaseSeconds.defaultValue)
@@ -64,8 +64,15 @@ public struct ClaimLoop: Sendable {
     /// Claims one batch and processes it. Returns the number of rows claimed (0 when idle).
     @discardableResult
     public func runOnce(_ process: @Sendable ([WorkItem], ClaimTicket) async throws -> Void) async throws -> Int {
+        try await runOnce(process, claimed: { _ in })
+    }
+
+    /// ``runOnce(_:)``, telling `claimed` how many rows were claimed before processing them.
+    func runOnce(_ process: @Sendable ([WorkItem], ClaimTicket) async throws -> Void,
+                 claimed: (Int) -> Void) async throws -> Int {
         let ticket = ClaimTicket(worker: workerName, now: clock(), lease: configuration.lease)
         let items = try await store.claim(stage, ticket: ticket, limit: configuration.batchSize)
+        claimed(items.count)
         if items.isEmpty { return 0 }
         do {
             try await withLeaseRenewed(ticket) { try await process(items, ticket) }
@@ -85,8 +92,9 @@ public struct ClaimLoop: Sendable {
         let bell = signals.bell(stage)
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
+                let gate = GatherGate()
                 for _ in 0..<max(1, configuration.batchesInFlight) {
-                    group.addTask { await loop(process, stopping: stopping, bell: bell) }
+                    group.addTask { await loop(process, stopping: stopping, bell: bell, gate: gate) }
                 }
             }
         } onGracefulShutdown: {
@@ -99,16 +107,34 @@ public struct ClaimLoop: Sendable {
         let value = Atomic<Bool>(false)
     }
 
-    private func loop(_ process: @escaping @Sendable ([WorkItem], ClaimTicket) async throws -> Void, stopping: StopFlag, bell: Doorbell) async {
+    /// When the stage's loops may claim next (``WorkerConfiguration/gatherWait``).
+    private final class GatherGate: Sendable {
+        private let notBefore = Mutex<ContinuousClock.Instant?>(nil)
+
+        /// Sleeps until the gate is open.
+        func waitTurn() async throws {
+            guard let until = notBefore.withLock({ $0 }), until > .now else { return }
+            try await Task.sleep(until: until, clock: .continuous)
+        }
+
+        /// Closes the gate for `wait` from now.
+        func hold(for wait: Duration) {
+            let until = ContinuousClock.now + wait
+            notBefore.withLock { $0 = max($0 ?? until, until) }
+        }
+    }
+
+    private func loop(_ process: @escaping @Sendable ([WorkItem], ClaimTicket) async throws -> Void, stopping: StopFlag,
+                      bell: Doorbell, gate: GatherGate) async {
+        let gather = configuration.gatherWait, full = configuration.batchSize
         while !stopping.value.load(ordering: .relaxed) && !Task.isCancelled {
             do {
-                let claimed = try await runOnce(process)
-                if claimed > 0 {
-                    if claimed < configuration.batchSize && configuration.gatherWait > .zero {
-                        try await Task.sleep(for: configuration.gatherWait)
-                    }
-                    continue
-                }
+                try await gate.waitTurn()
+                if stopping.value.load(ordering: .relaxed) { return }
+                let claimed = try await runOnce(process, claimed: { count in
+                    if count > 0 && count < full && gather > .zero { gate.hold(for: gather) }
+                })
+                if claimed > 0 { continue }
                 await bell.wait(upTo: try await idleWait())
             } catch is CancellationError {
                 return

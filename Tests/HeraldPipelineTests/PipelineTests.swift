@@ -257,8 +257,9 @@ struct PipelineTests {
         #expect(result.ids.sorted() == ids.sorted())  // each row claimed once (leases hold the rest)
     }
 
-    /// After a part batch a loop waits ``WorkerConfiguration/gatherWait`` before claiming again:
-    /// rows that arrive meanwhile go together into the next batch, not one batch each.
+    /// After a part batch the stage waits ``WorkerConfiguration/gatherWait`` before claiming
+    /// again, in every loop: rows that arrive meanwhile go together into the next batch, not
+    /// one batch each.
     @Test func rowsArrivingAfterAPartBatchGatherIntoTheNext() async throws {
         let store = try await makeStore(clock: TestClock(Date()))
         func submitOne() async throws {
@@ -270,7 +271,7 @@ struct PipelineTests {
         try await submitOne()
         var config = WorkerConfiguration()
         config.batchSize = 100
-        config.batchesInFlight = 1
+        config.batchesInFlight = 3  // the loops idle on the doorbell wait too
         config.gatherWait = .milliseconds(1_500)
         let loop = ClaimLoop(stage: .monitor, store: store, signals: signals, configuration: config, clock: { Date() }, logger: Logger(label: "t"))
         let batches = Mutex<[(count: Int, at: Date)]>([])

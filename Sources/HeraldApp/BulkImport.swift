@@ -212,8 +212,12 @@ public struct BulkImport: Sendable {
         var lines = 0
         var bytes = 0
 
-        /// Adds the lines of a later segment.
+        /// Adds the lines of a later segment (taken as they are when there are none yet: no copy).
         mutating func append(_ later: Prepared) {
+            guard lines > 0 else {
+                self = later
+                return
+            }
             submissions.append(contentsOf: later.submissions)
             lineNumbers.append(contentsOf: later.lineNumbers)
             rejected.append(contentsOf: later.rejected)

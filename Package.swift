@@ -96,6 +96,7 @@ let package = Package(
             name: "HeraldSQLite",
             dependencies: [
                 "HeraldCore", "HeraldSQLiteTuning",
+                .product(name: "Crypto", package: "swift-crypto"),  // SHA-256 only: idempotency key hashes
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],

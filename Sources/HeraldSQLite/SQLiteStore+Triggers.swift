@@ -3,13 +3,25 @@ import GRDB
 import HeraldCore
 
 extension SQLiteStore {
-    /// The triggers in one transaction through the same path as the group commit
-    /// (``submitTogether(_:in:now:)``): each all-or-nothing in its savepoint; one that throws
-    /// (an unexpected SQLite error) is that line's failure and the others are written.
+    /// The triggers in one transaction (`herald import`'s chunks), each all-or-nothing, with the
+    /// same outcomes as ``submitTogether(_:in:now:)`` (the group commit's path). Written first
+    /// without a savepoint per trigger: every refusal (replay, conflict, unknown target) is
+    /// found by reading before the trigger writes anything (``check(_:in:now:targets:)``), so a
+    /// refused trigger leaves nothing to roll back. A savepoint copies every page a trigger
+    /// modifies into its journal (4 KiB each, ten or so a trigger) and costs two statements: a
+    /// sixth of an import's writer. History rows are written 100 to a statement and targets
+    /// resolved once per batch. If anything throws (an unexpected SQLite error: a duplicate
+    /// request id, disk full), the transaction is rolled back whole and written again through
+    /// ``submitTogether(_:in:now:)``, where that trigger alone fails and the others are written.
     public func submitBatch(_ submissions: [TriggerSubmission], idempotencyWindow: Duration) async throws -> [Result<SubmissionResult, HeraldError>] {
         let now = self.now
         let outcomes = try await writer.writeWithoutTransaction { db in
-            try Self.submitTogether(submissions.map { ($0, idempotencyWindow) }, in: db, now: now)
+            do {
+                return try Self.submitWithoutSavepoints(submissions, window: idempotencyWindow, in: db, now: now)
+            } catch {
+                if db.isInsideTransaction { throw error }
+                return try Self.submitTogether(submissions.map { ($0, idempotencyWindow) }, in: db, now: now)
+            }
         }
         return outcomes.map { outcome in
             switch outcome {
@@ -19,42 +31,112 @@ extension SQLiteStore {
         }
     }
 
+    /// ``submitBatch(_:idempotencyWindow:)``'s first attempt: one transaction, no savepoints;
+    /// throws (everything rolled back) when any statement does.
+    static func submitWithoutSavepoints(_ submissions: [TriggerSubmission], window: Duration, in db: Database,
+                                        now: Date) throws -> [Result<Result<SubmissionResult, HeraldError>, any Error>] {
+        var outcomes: [Result<Result<SubmissionResult, HeraldError>, any Error>] = []
+        outcomes.reserveCapacity(submissions.count)
+        var targets = ResolvedTargets()
+        var history = HistoryBuffer()
+        try db.inTransaction {
+            for s in submissions {
+                switch try check(s, in: db, now: now, targets: &targets) {
+                case .answered(let result):
+                    outcomes.append(.success(result))
+                case .write(let plan):
+                    outcomes.append(.success(.success(try write(s, plan, in: db, now: now, window: window, history: &history))))
+                    if history.count >= HistoryBuffer.rowsPerStatement { try history.flush(db) }
+                }
+            }
+            try history.flush(db)
+            return .commit
+        }
+        return outcomes
+    }
+
     /// Stores one trigger inside the caller's transaction. Expected refusals (idempotency
-    /// conflict, unknown target) are returned as failures; database errors are thrown.
+    /// conflict, unknown target) are returned as failures, before anything is written; database
+    /// errors are thrown.
     static func submit(_ s: TriggerSubmission, in db: Database, now: Date, window: Duration) throws -> Result<SubmissionResult, HeraldError> {
+        var targets = ResolvedTargets()
+        switch try check(s, in: db, now: now, targets: &targets) {
+        case .answered(let result):
+            return result
+        case .write(let plan):
+            var history = HistoryBuffer()
+            let result = try write(s, plan, in: db, now: now, window: window, history: &history)
+            try history.flush(db)
+            return .success(result)
+        }
+    }
+
+    /// (customer, account, subscription) ids of the targets resolved so far in a transaction
+    /// (which changes none of them).
+    typealias ResolvedTargets = [TargetRef: (String?, String?, String?)]
+
+    /// What ``check(_:in:now:targets:)`` found: the trigger's answer without writing, or what
+    /// writing it needs.
+    enum Check {
+        case answered(Result<SubmissionResult, HeraldError>)
+        case write(Plan)
+    }
+
+    /// The ids of each request's target, in order, and the idempotency key's hash and the row of
+    /// its expired earlier use (updated in place), if any.
+    struct Plan {
+        var targets: [(String?, String?, String?)]
+        var keyHash: Int64?
+        var expiredKeyRow: Int64?
+    }
+
+    /// Reads what a trigger needs, writing nothing: the earlier result of its idempotency key
+    /// (a replay or a conflict ends it here), then each request's target in order (the first
+    /// unknown one is its refusal).
+    static func check(_ s: TriggerSubmission, in db: Database, now: Date, targets: inout ResolvedTargets) throws -> Check {
+        var plan = Plan(targets: [])
         if let idem = s.idempotency {
-            switch try replay(idem, in: db, now: now) {
-            case .some(.success(let earlier)): return .success(earlier)
-            case .some(.failure(let conflict)): return .failure(conflict)
-            case .none: break
+            let hash = IdempotencyRecord.keyHash(idem.key)
+            plan.keyHash = hash
+            if let stored = try db.storedIdempotencyKey(idem.key, hash: hash) {
+                if let answer = replay(idem, stored: stored, now: now) { return .answered(answer) }
+                plan.expiredKeyRow = stored.rowid
             }
         }
+        plan.targets.reserveCapacity(s.requests.count)
+        for request in s.requests {
+            if let ids = targets[request.target] {
+                plan.targets.append(ids)
+                continue
+            }
+            guard let ids = try resolveTarget(request.target, in: db) else {
+                return .answered(.failure(.invalid(request.target.kind.field, "unknown \(request.target.kind.rawValue) '\(request.target.id)'")))
+            }
+            targets[request.target] = ids
+            plan.targets.append(ids)
+        }
+        return .write(plan)
+    }
+
+    /// Writes a checked trigger: its event, its requests (their history rows added to `history`,
+    /// which the caller flushes) and its idempotency key.
+    static func write(_ s: TriggerSubmission, _ plan: Plan, in db: Database, now: Date, window: Duration,
+                      history: inout HistoryBuffer) throws -> SubmissionResult {
         if let event = s.event {
             try db.insertEvent(event)
         }
-        var resolved: [TargetRef: (String?, String?, String?)] = [:]
-        for request in s.requests {
-            let ids: (String?, String?, String?)
-            if let cached = resolved[request.target] {
-                ids = cached
-            } else {
-                guard let found = try resolveTarget(request.target, in: db) else {
-                    return .failure(.invalid(request.target.kind.field, "unknown \(request.target.kind.rawValue) '\(request.target.id)'"))
-                }
-                ids = found
-                resolved[request.target] = found
-            }
+        for (request, ids) in zip(s.requests, plan.targets) {
             try db.insertRequest(request, customerId: ids.0, accountId: ids.1, subscriptionId: ids.2)
             let h = HistoryEntry.submitted(request, actor: s.actor)
-            try db.insertHistory(requestId: request.id, entity: h.entity, from: h.from, to: h.to, at: h.at, actor: h.actor, reason: h.reason)
+            history.append(requestId: request.id, entity: h.entity, from: h.from, to: h.to, at: h.at, actor: h.actor, reason: h.reason)
         }
         let result = SubmissionResult(requestIds: s.requests.map(\.id), eventId: s.event?.id, replayed: false)
-        if let idem = s.idempotency {
+        if let idem = s.idempotency, let hash = plan.keyHash {
             let created = Millis.from(now)
-            try db.upsertIdempotencyKey(idem, requestIds: result.requestIds, eventId: result.eventId,
-                                        createdAt: created, expiresAt: created + Int64(window.seconds * 1000))
+            try db.writeIdempotencyKey(idem, hash: hash, replacing: plan.expiredKeyRow, requestIds: result.requestIds, eventId: result.eventId,
+                                       createdAt: created, expiresAt: created + Int64(window.seconds * 1000))
         }
-        return .success(result)
+        return result
     }
 
     public func replay(_ idempotency: TriggerSubmission.Idempotency) async throws -> SubmissionResult? {
@@ -68,26 +150,36 @@ extension SQLiteStore {
         return try await writer.read { db in try Self.liveIdempotencyKeys(keys, now: now, in: db) }
     }
 
-    /// The body hash of each live key among `keys`. The `IN (?, …)` statements are cached in a
-    /// few sizes (powers of two from 8 to 4,096; unused places bound to NULL, which matches
-    /// nothing), as ``requests(ids:in:)`` does, so a connection keeps at most ten of them. The
-    /// unary `+` keeps SQLite on the key's index (never a scan of `idempotency_expiry`).
+    /// The body hash of each live key among `keys`, found by their hashes (rows of other keys
+    /// with the same hash are left out). The `IN (?, …)` statements are cached in a few sizes
+    /// (powers of two from 8 to 4,096; unused places bound to NULL, which matches nothing), as
+    /// ``requests(ids:in:)`` does, so a connection keeps at most ten of them. The unary `+`
+    /// keeps SQLite on the hash's index (never a scan of `idempotency_expiry`). A row is matched
+    /// to the key asked for with its hash (one comparison), not through a set of the texts.
     static func liveIdempotencyKeys(_ keys: [String], now: Int64, in db: Database) throws -> [String: String] {
         var out: [String: String] = [:]
         var start = 0
         while start < keys.count {
             let chunk = keys[start..<min(keys.count, start + 4_096)]
+            var asked: [Int64: String] = [:]
+            asked.reserveCapacity(chunk.count)
+            var collided: Set<String> = []
+            for key in chunk {
+                let hash = IdempotencyRecord.keyHash(key)
+                if let other = asked.updateValue(key, forKey: hash), other != key { collided.insert(other) }
+            }
             var places = 8
-            while places < chunk.count { places *= 2 }
+            while places < asked.count { places *= 2 }
             let placeholders = String(repeating: "?, ", count: places - 1) + "?"
             let statement = try db.cachedStatement(
-                sql: "SELECT key, body_hash FROM idempotency_keys WHERE +expires_at > ? AND key IN (\(placeholders))")
+                sql: "SELECT key_hash, key, body_hash FROM idempotency_keys WHERE +expires_at > ? AND key_hash IN (\(placeholders))")
             try statement.stepDirect(db, { b in
                 b.add(now)
-                for key in chunk { b.add(key) }
-                for _ in chunk.count..<places { b.add(nil as String?) }
+                for hash in asked.keys { b.add(hash) }
+                for _ in asked.count..<places { b.add(nil as Int64?) }
             }) { row in
-                out[row.string(0)] = row.string(1)
+                let key = row.string(1)
+                if asked[row.int64(0)] == key || collided.contains(key) { out[key] = row.string(2) }
             }
             start += chunk.count
         }
@@ -104,13 +196,18 @@ extension SQLiteStore {
     /// The earlier result of a live key: success with the same body hash, a conflict with
     /// another; nil when the key is unknown or expired (an expired row is replaced on insert).
     static func replay(_ idem: TriggerSubmission.Idempotency, in db: Database, now: Date) throws -> Result<SubmissionResult, HeraldError>? {
-        guard let existing = try db.idempotencyKey(idem.key) else { return nil }
-        guard existing.expiresAt > Millis.from(now) else { return nil }
-        guard existing.bodyHash == idem.bodyHash else {
+        guard let stored = try db.storedIdempotencyKey(idem.key, hash: IdempotencyRecord.keyHash(idem.key)) else { return nil }
+        return replay(idem, stored: stored, now: now)
+    }
+
+    /// The earlier result `stored` gives `idem` (see ``replay(_:in:now:)``).
+    static func replay(_ idem: TriggerSubmission.Idempotency, stored: StoredIdempotencyKey, now: Date) -> Result<SubmissionResult, HeraldError>? {
+        guard stored.expiresAt > Millis.from(now) else { return nil }
+        guard stored.bodyHash == idem.bodyHash else {
             return .failure(.conflict("Idempotency-Key '\(TriggerIntake.unscoped(idem.key))' was used with a different request body",
                                       field: "Idempotency-Key"))
         }
-        return .success(SubmissionResult(requestIds: existing.requestIds, eventId: existing.eventId, replayed: true))
+        return .success(SubmissionResult(requestIds: IdempotencyRecord.decodeIds(stored.requestIds), eventId: stored.eventId, replayed: true))
     }
 
     /// (customer, account, subscription) ids of a target, or nil if it does not exist.
@@ -223,26 +320,40 @@ extension Database {
         }
     }
 
-    /// The `idempotency_keys` row of `key` (a cached statement: read for every keyed trigger).
-    func idempotencyKey(_ key: String) throws -> IdempotencyRecord? {
-        let statement = try cachedStatement(sql: "SELECT body_hash, request_ids, event_id, created_at, expires_at FROM idempotency_keys WHERE key = ?")
-        var found: IdempotencyRecord?
-        try statement.stepDirect(self, { $0.add(key) }) { row in
-            found = IdempotencyRecord(key: key, bodyHash: row.string(0), requestIds: IdempotencyRecord.decodeIds(row.string(1)),
-                                      eventId: row.optionalString(2), createdAt: row.int64(3), expiresAt: row.int64(4))
+    /// The `idempotency_keys` row of `key` whose hash is `hash`, live or expired (a cached
+    /// statement: read for every keyed trigger). The hash's index finds it; the key is compared.
+    func storedIdempotencyKey(_ key: String, hash: Int64) throws -> StoredIdempotencyKey? {
+        let statement = try cachedStatement(sql: """
+            SELECT rowid, body_hash, request_ids, event_id, expires_at FROM idempotency_keys WHERE key_hash = ? AND key = ?
+            """)
+        var found: StoredIdempotencyKey?
+        try statement.stepDirect(self, { $0.add(hash); $0.add(key) }) { row in
+            found = StoredIdempotencyKey(rowid: row.int64(0), bodyHash: row.string(1), requestIds: row.string(2),
+                                         eventId: row.optionalString(3), expiresAt: row.int64(4))
         }
         return found
     }
 
-    /// Inserts or replaces (an expired row) the `idempotency_keys` row of a trigger.
-    func upsertIdempotencyKey(_ idem: TriggerSubmission.Idempotency, requestIds: [String], eventId: String?, createdAt: Int64, expiresAt: Int64) throws {
+    /// Writes the `idempotency_keys` row of a trigger: a new row, or in place of the expired
+    /// row `rowid` of the same key (there is one row per key: the caller looked the key up in
+    /// this transaction, ``storedIdempotencyKey(_:hash:)``, and found none live).
+    func writeIdempotencyKey(_ idem: TriggerSubmission.Idempotency, hash: Int64, replacing rowid: Int64?, requestIds: [String],
+                             eventId: String?, createdAt: Int64, expiresAt: Int64) throws {
+        if let rowid {
+            let statement = try cachedStatement(sql: """
+                UPDATE idempotency_keys SET body_hash = ?, request_ids = ?, event_id = ?, created_at = ?, expires_at = ? WHERE rowid = ?
+                """)
+            try statement.runDirect(self) { b in
+                b.add(idem.bodyHash); b.add(IdempotencyRecord.encodeIds(requestIds)); b.add(eventId); b.add(createdAt); b.add(expiresAt)
+                b.add(rowid)
+            }
+            return
+        }
         let statement = try cachedStatement(sql: """
-            INSERT INTO idempotency_keys (key, body_hash, request_ids, event_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (key) DO UPDATE SET body_hash = excluded.body_hash, request_ids = excluded.request_ids,
-                event_id = excluded.event_id, created_at = excluded.created_at, expires_at = excluded.expires_at
+            INSERT INTO idempotency_keys (key_hash, key, body_hash, request_ids, event_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         try statement.runDirect(self) { b in
-            b.add(idem.key); b.add(idem.bodyHash); b.add(IdempotencyRecord.encodeIds(requestIds)); b.add(eventId)
+            b.add(hash); b.add(idem.key); b.add(idem.bodyHash); b.add(IdempotencyRecord.encodeIds(requestIds)); b.add(eventId)
             b.add(createdAt); b.add(expiresAt)
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import HeraldCore
 import HeraldSQLiteTuning
+import Synchronization
 
 /// ``CommsStore`` on SQLite through GRDB: a WAL database pool (readers never wait for the
 /// writer), `synchronous = NORMAL`, named migrations, one record type per table. Hot paths
@@ -24,6 +25,8 @@ public final class SQLiteStore: CommsStore {
     let configuration: Configuration
     /// Triggers waiting to share a write transaction (``submit(_:idempotencyWindow:)``).
     let groupCommit = GroupCommit()
+    /// Bulk imports running (``bulkWriting(_:)``): the writer is tuned while any is.
+    let bulkWriters = Mutex(0)
     var now: Date { configuration.clock() }
 
     /// SQLite's process-wide setting, made once before the first connection opens: no memory

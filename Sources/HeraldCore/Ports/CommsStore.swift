@@ -109,6 +109,9 @@ public protocol CommsStore: InboxStore, CallbackStore {
     func submit(_ submission: TriggerSubmission, idempotencyWindow: Duration) async throws -> SubmissionResult
     /// Stores many triggers in one transaction (bulk import, benchmarks); per-item results in order.
     func submitBatch(_ submissions: [TriggerSubmission], idempotencyWindow: Duration) async throws -> [Result<SubmissionResult, HeraldError>]
+    /// Runs `body`, a bulk import's ``submitBatch(_:idempotencyWindow:)`` calls, with the store
+    /// tuned for large batches (SQLite: a larger page cache for the writer), untuned after.
+    func bulkWriting<T>(_ body: () async throws -> T) async throws -> T
     /// The stored result of a live idempotency key with the same body hash, nil for an unknown
     /// or expired key; throws `conflict` (field `Idempotency-Key`) for another body. Lets a
     /// retry get its earlier answer even if validation would now fail (catalog reloaded).

@@ -325,6 +325,36 @@ enum Migrations {
             CREATE INDEX subscriptions_msisdn ON subscriptions(msisdn) WHERE msisdn IS NOT NULL;
             """)
         }
+        m.registerMigration("2026-12-07-idempotency-key-hash") { db in
+            // Keys found by a 64-bit hash of the key (`IdempotencyRecord.keyHash`), the full key
+            // compared on a match: the index holds 8-byte integers instead of ~70-byte texts (a
+            // fifth of the pages: 4,600 instead of 23,000 for a million keys), so a bulk import's
+            // random keys (SHA-256 digests) dirty fewer pages. A key is still unique: every
+            // write looks its key up first, in the same write transaction (one writer at a time).
+            let hash = DatabaseFunction("herald_idempotency_key_hash", argumentCount: 1, pure: true) { values in
+                String.fromDatabaseValue(values[0]).map(IdempotencyRecord.keyHash)
+            }
+            db.add(function: hash)
+            defer { db.remove(function: hash) }
+            try db.execute(sql: """
+            CREATE TABLE idempotency_keys_hashed (
+                key_hash INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                body_hash TEXT NOT NULL,
+                request_ids TEXT NOT NULL,
+                event_id TEXT,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL
+            );
+            INSERT INTO idempotency_keys_hashed (key_hash, key, body_hash, request_ids, event_id, created_at, expires_at)
+                SELECT herald_idempotency_key_hash(key), key, body_hash, request_ids, event_id, created_at, expires_at
+                FROM idempotency_keys ORDER BY rowid;
+            DROP TABLE idempotency_keys;
+            ALTER TABLE idempotency_keys_hashed RENAME TO idempotency_keys;
+            CREATE INDEX idempotency_key_hash ON idempotency_keys(key_hash);
+            CREATE INDEX idempotency_expiry ON idempotency_keys(expires_at);
+            """)
+        }
         return m
     }
 }

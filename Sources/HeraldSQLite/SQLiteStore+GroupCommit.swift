@@ -99,40 +99,31 @@ extension SQLiteStore {
         if groupCommit.finishDrain() { scheduleSubmitDrain() }
     }
 
-    /// Writes submissions in one transaction, each all-or-nothing, and commits once.
-    /// A submission that throws (an unexpected SQLite error, not a refusal) is that caller's
-    /// failure alone while SQLite keeps the transaction open; when SQLite has rolled the
+    /// Writes submissions in one transaction, each all-or-nothing, and commits once (the group
+    /// commit's drains and `herald import`'s chunks, ``submitBatch(_:idempotencyWindow:)``).
+    ///
+    /// First without a savepoint per trigger (``submitWithoutSavepoints(_:in:now:)``): every
+    /// refusal (replay, conflict, unknown target) is found by reading before the trigger writes
+    /// anything (``check(_:in:now:targets:)``), so a refused trigger leaves nothing to roll back.
+    /// A savepoint copies every page a trigger modifies into its journal (4 KiB each, ten or so
+    /// a trigger) and costs two statements, on the one writer every stage shares. History rows
+    /// go 100 to a statement, targets are resolved once per batch. If anything throws (an
+    /// unexpected SQLite error: a duplicate request id, disk full), the transaction is rolled
+    /// back whole and written again with a savepoint per trigger, where one that throws is that
+    /// caller's failure alone while SQLite keeps the transaction open; when SQLite has rolled the
     /// transaction back itself (disk full, I/O error), the error is thrown for the whole batch,
     /// none of which was written.
-    ///
-    /// Most triggers are one request without an event, refused (if at all) before their first
-    /// write: those go without a savepoint of their own (two statements fewer each, on the one
-    /// writer every stage shares). Should one of them throw, the transaction is rolled back and
-    /// the batch written again with a savepoint for every submission.
     static func submitTogether(_ submissions: [(TriggerSubmission, Duration)], in db: Database,
                                now: Date) throws -> [Result<Result<SubmissionResult, HeraldError>, any Error>] {
         do {
-            return try submitTogether(submissions, in: db, now: now, savepointsOnly: false)
-        } catch is RetryWithSavepoints {
-            return try submitTogether(submissions, in: db, now: now, savepointsOnly: true)
+            return try submitWithoutSavepoints(submissions, in: db, now: now)
+        } catch {
+            if db.isInsideTransaction { throw error }
         }
-    }
-
-    private static func submitTogether(_ submissions: [(TriggerSubmission, Duration)], in db: Database, now: Date,
-                                       savepointsOnly: Bool) throws -> [Result<Result<SubmissionResult, HeraldError>, any Error>] {
         var outcomes: [Result<Result<SubmissionResult, HeraldError>, any Error>] = []
         outcomes.reserveCapacity(submissions.count)
         try db.inTransaction {
             for (submission, window) in submissions {
-                if !savepointsOnly && submission.requests.count == 1 && submission.event == nil {
-                    do {
-                        outcomes.append(.success(try submit(submission, in: db, now: now, window: window)))
-                    } catch {
-                        guard db.isInsideTransaction else { throw error }
-                        throw RetryWithSavepoints()
-                    }
-                    continue
-                }
                 do {
                     outcomes.append(.success(try submitUnit(submission, in: db, now: now, window: window)))
                 } catch {

@@ -3,25 +3,13 @@ import GRDB
 import HeraldCore
 
 extension SQLiteStore {
-    /// The triggers in one transaction (`herald import`'s chunks), each all-or-nothing, with the
-    /// same outcomes as ``submitTogether(_:in:now:)`` (the group commit's path). Written first
-    /// without a savepoint per trigger: every refusal (replay, conflict, unknown target) is
-    /// found by reading before the trigger writes anything (``check(_:in:now:targets:)``), so a
-    /// refused trigger leaves nothing to roll back. A savepoint copies every page a trigger
-    /// modifies into its journal (4 KiB each, ten or so a trigger) and costs two statements: a
-    /// sixth of an import's writer. History rows are written 100 to a statement and targets
-    /// resolved once per batch. If anything throws (an unexpected SQLite error: a duplicate
-    /// request id, disk full), the transaction is rolled back whole and written again through
-    /// ``submitTogether(_:in:now:)``, where that trigger alone fails and the others are written.
+    /// The triggers in one transaction (`herald import`'s chunks) through the group commit's
+    /// path, ``submitTogether(_:in:now:)``: each all-or-nothing, a trigger that throws (an
+    /// unexpected SQLite error) that line's failure alone.
     public func submitBatch(_ submissions: [TriggerSubmission], idempotencyWindow: Duration) async throws -> [Result<SubmissionResult, HeraldError>] {
         let now = self.now
         let outcomes = try await writer.writeWithoutTransaction { db in
-            do {
-                return try Self.submitWithoutSavepoints(submissions, window: idempotencyWindow, in: db, now: now)
-            } catch {
-                if db.isInsideTransaction { throw error }
-                return try Self.submitTogether(submissions.map { ($0, idempotencyWindow) }, in: db, now: now)
-            }
+            try Self.submitTogether(submissions.map { ($0, idempotencyWindow) }, in: db, now: now)
         }
         return outcomes.map { outcome in
             switch outcome {
@@ -31,16 +19,16 @@ extension SQLiteStore {
         }
     }
 
-    /// ``submitBatch(_:idempotencyWindow:)``'s first attempt: one transaction, no savepoints;
-    /// throws (everything rolled back) when any statement does.
-    static func submitWithoutSavepoints(_ submissions: [TriggerSubmission], window: Duration, in db: Database,
+    /// ``submitTogether(_:in:now:)``'s first attempt: one transaction, no savepoints; throws
+    /// (everything rolled back) when any statement does.
+    static func submitWithoutSavepoints(_ submissions: [(TriggerSubmission, Duration)], in db: Database,
                                         now: Date) throws -> [Result<Result<SubmissionResult, HeraldError>, any Error>] {
         var outcomes: [Result<Result<SubmissionResult, HeraldError>, any Error>] = []
         outcomes.reserveCapacity(submissions.count)
         var targets = ResolvedTargets()
         var history = HistoryBuffer()
         try db.inTransaction {
-            for s in submissions {
+            for (s, window) in submissions {
                 switch try check(s, in: db, now: now, targets: &targets) {
                 case .answered(let result):
                     outcomes.append(.success(result))

@@ -21,9 +21,10 @@ struct PlainTemplateTests {
         "{{/A}}", "{{#uppercased(A)}}x{{/uppercased(A)}}", "{{#A.B}}x{{/A.B}}",
     ]
 
-    @Test func plainTemplatesRenderAsMustacheDoes() throws {
-        let values = ["", "plain", "Tom & Jerry <b>\"Q\"</b>", "{{B}}", "line\nbreak", "Zoë 😀"]
+    @Test func plainTemplatesRenderAsMustacheDoes() async throws {
+        let values = ["", "Tom & Jerry <b>\"Q\"</b>", "{{B}}", "line\nbreak 😀"]
         for text in Self.templates {
+            await Task.yield()  // CPU-bound in debug: leave the 2 cooperative threads to timing tests
             let template = try #require(try? CatalogTemplate(name: "t", text: text, escapesHTML: false), "Mustache refuses \(text)")
             #expect(template.plainPieces != nil, "\(text)")
             var mustache = template

@@ -125,18 +125,18 @@ struct DoorbellTests {
     @Test func ringBeforeWaitReturnsImmediately() async {
         let bell = Doorbell()
         bell.ring()
-        let t = await Self.elapsed { await bell.wait(upTo: .seconds(30)) }
-        #expect(t < .seconds(15))
+        let t = await Self.elapsed { await bell.wait(upTo: .seconds(120)) }
+        #expect(t < .seconds(60))
     }
 
     @Test func aRingIsRememberedOnlyOnce() async {
         let bell = Doorbell()
         bell.ring()
         bell.ring()
-        await bell.wait(upTo: .seconds(30))
+        await bell.wait(upTo: .seconds(120))
         let t = await Self.elapsed { await bell.wait(upTo: .milliseconds(150)) }
         #expect(t >= .milliseconds(140))
-        #expect(t < .seconds(15))
+        #expect(t < .seconds(60))
     }
 
     /// A ring for several late waiters (a stage's loops at shutdown) lets exactly that many
@@ -145,8 +145,8 @@ struct DoorbellTests {
         let bell = Doorbell()
         bell.ring(remembered: 3)
         for _ in 0..<3 {
-            let t = await Self.elapsed { await bell.wait(upTo: .seconds(30)) }
-            #expect(t < .seconds(15))
+            let t = await Self.elapsed { await bell.wait(upTo: .seconds(120)) }
+            #expect(t < .seconds(60))
         }
         let t = await Self.elapsed { await bell.wait(upTo: .milliseconds(150)) }
         #expect(t >= .milliseconds(140))
@@ -156,62 +156,62 @@ struct DoorbellTests {
         let bell = Doorbell()
         let t = await Self.elapsed { await bell.wait(upTo: .milliseconds(150)) }
         #expect(t >= .milliseconds(140))
-        #expect(t < .seconds(15))
+        #expect(t < .seconds(60))
     }
 
     @Test func ringWakesAWaiter() async throws {
         let bell = Doorbell()
         let clock = ContinuousClock()
         let start = clock.now
-        let waiter = Task { await bell.wait(upTo: .seconds(30)) }
+        let waiter = Task { await bell.wait(upTo: .seconds(120)) }
         try await Task.sleep(for: .milliseconds(100))
         bell.ring()
         await waiter.value
-        #expect(clock.now - start < .seconds(15))
+        #expect(clock.now - start < .seconds(60))
     }
 
     @Test func ringWakesEveryWaiter() async throws {
         let bell = Doorbell()
         let clock = ContinuousClock()
         let start = clock.now
-        let waiters = (0..<3).map { _ in Task { await bell.wait(upTo: .seconds(30)) } }
+        let waiters = (0..<3).map { _ in Task { await bell.wait(upTo: .seconds(120)) } }
         // Give all three time to call wait() before the single ring, even on a loaded machine.
         try await Task.sleep(for: .milliseconds(300))
         bell.ring()
         for w in waiters { await w.value }
-        #expect(clock.now - start < .seconds(15))
+        #expect(clock.now - start < .seconds(60))
     }
 
     @Test func cancellingTheWaiterReturnsPromptly() async throws {
         let bell = Doorbell()
         let clock = ContinuousClock()
         let start = clock.now
-        let waiter = Task { await bell.wait(upTo: .seconds(30)) }
+        let waiter = Task { await bell.wait(upTo: .seconds(120)) }
         try await Task.sleep(for: .milliseconds(100))
         waiter.cancel()
         await waiter.value
-        #expect(clock.now - start < .seconds(15))
+        #expect(clock.now - start < .seconds(60))
         // The bell still works afterwards.
         bell.ring()
-        let t = await Self.elapsed { await bell.wait(upTo: .seconds(30)) }
-        #expect(t < .seconds(15))
+        let t = await Self.elapsed { await bell.wait(upTo: .seconds(120)) }
+        #expect(t < .seconds(60))
     }
 
     @Test func alreadyCancelledTaskDoesNotWait() async {
         let bell = Doorbell()
         let task = Task {
             withUnsafeCurrentTask { $0?.cancel() }
-            await bell.wait(upTo: .seconds(30))
+            await bell.wait(upTo: .seconds(120))
         }
         let t = await Self.elapsed { await task.value }
-        #expect(t < .seconds(15))
+        #expect(t < .seconds(60))
     }
 
     @Test func workSignalsHaveABellPerStage() async {
         let signals = WorkSignals()
         signals.ring(.send(.sms))
         let t = await Self.elapsed { await signals.bell(.send(.sms)).wait(upTo: .seconds(30)) }
-        #expect(t < .seconds(15))
+        #expect(t < .seconds(60))
         let other = await Self.elapsed { await signals.bell(.monitor).wait(upTo: .milliseconds(100)) }
         #expect(other >= .milliseconds(90))
         #expect(Stage.all.count == 1 + 2 + DeliveryMethod.allCases.count + 3)  // + store, print.drop, callback

@@ -116,10 +116,11 @@ struct FlatJSONTests {
         "\"Zoë 日本 😀\"", #""https://x.example/a?b=c&d""#, #""\u0041\u0062""#,
     ]
 
-    @Test func takenBodiesDecodeAsTheDecoderDoes() throws {
+    @Test func takenBodiesDecodeAsTheDecoderDoes() async throws {
         var g = SystemRandomNumberGenerator()
         var taken = 0
-        for _ in 0..<600 {
+        for _ in 0..<150 {
+            await Task.yield()  // CPU-bound: leave the 2 cooperative threads to timing tests
             var members: [String] = []
             for key in ["commsCode", "customerId", "accountId", "subscriptionId", "deliveryMethod", "copyOf"] where Bool.random(using: &g) {
                 members.append("\"\(key)\": " + (Int.random(in: 0..<8, using: &g) == 0 ? "null" : Self.strings.randomElement(using: &g)!))
@@ -139,7 +140,7 @@ struct FlatJSONTests {
             #expect(CommsRequestInput(flat: flat) == decoded, "\(String(decoding: body, as: UTF8.self))")
             taken += 1
         }
-        #expect(taken == 600)
+        #expect(taken == 150)
     }
 
     @Test func otherBodiesAreLeftToTheDecoder() {

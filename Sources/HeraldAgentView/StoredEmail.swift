@@ -32,25 +32,12 @@ struct StoredEmail: Sendable {
             for (cid, url) in images { html = html.replacingOccurrences(of: "cid:" + cid, with: url) }
             self.html = html
         } else if let textPart {
-            self.html = "<pre>" + Self.escape(String(decoding: textPart.decodedBytes, as: UTF8.self)) + "</pre>"
+            var html = "<pre>"
+            HTML.escape(String(decoding: textPart.decodedBytes, as: UTF8.self), into: &html)
+            self.html = html + "</pre>"
         } else {
             self.html = "<p>This message has no text or HTML part.</p>"
         }
-    }
-
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
     }
 
     /// One MIME part: headers (names lower-cased, folded lines joined) and its raw body.

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 
 /// A print bureau's return file, read: what became of each piece (``Line``), and every line that
 /// could not be read (``BadLine``, with its line number and why). Reading never stops at a bad

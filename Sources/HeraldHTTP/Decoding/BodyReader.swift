@@ -43,18 +43,16 @@ struct BodyReader: Sendable {
     /// Decodes a JSON object of type `T` from `data`.
     static func decode<T: Decodable>(_ type: T.Type, from data: Data, shape: KeyShape) throws -> T {
         if data.isEmpty { throw Problem.badRequest("a JSON body is required") }
-        // The common case first: a flat shape's body with known keys only, parsed by hand
-        // (``FlatJSON``) for the inputs that can take it, else its keys found by a scan of the
-        // bytes (no object tree built) and the decoder taking the body. Anything else — a body
-        // neither takes, an unknown key, a decoding error — goes the full way below, so every
-        // refusal is the one that way gives.
-        if case .object(let allowed) = shape {
-            func known(_ key: String) -> Bool { if case .any? = allowed[key] { true } else { false } }
-            if let flat = T.self as? any FlatJSONDecodable.Type, let members = FlatJSON.parse(data),
-               members.keys.allSatisfy(known), let value = flat.init(flat: members) {
-                return value as! T
-            }
-            if let keys = TopLevelKeys.scan(data), keys.allSatisfy(known), let value = try? decoder.decode(T.self, from: data) {
+        // The common case first: a flat body (``FlatJSON``: strings, integers, null, maps of
+        // strings) whose keys the shape allows as free-form, built by hand for the inputs that
+        // can take it, else by the decoder. Anything else — a body FlatJSON does not take, an
+        // unknown key, a decoding error — goes the full way below, so every refusal is the one
+        // that way gives.
+        if case .object(let allowed) = shape, let members = FlatJSON.parse(data),
+           members.keys.allSatisfy({ if case .any? = allowed[$0] { true } else { false } }) {
+            if let flat = T.self as? any FlatJSONDecodable.Type {
+                if let value = flat.init(flat: members) { return value as! T }
+            } else if let value = try? decoder.decode(T.self, from: data) {
                 return value
             }
         }

@@ -17,6 +17,7 @@ extension SQLiteStore {
                 throw HeraldError.invalid("customerId", "unknown customer '\(account.customerId)'")
             }
             try record.upsert(db)
+            try db.recordOwner(.account, account.id, customerId: account.customerId)
         }
     }
 
@@ -35,6 +36,7 @@ extension SQLiteStore {
                 }
             }
             try record.upsert(db)
+            try db.recordOwner(.subscription, subscription.id, customerId: subscription.customerId)
         }
     }
 
@@ -83,5 +85,15 @@ extension SQLiteStore {
             }
             return out
         }
+    }
+}
+
+extension Database {
+    /// Notes that `customerId` owns (or owned) the account or subscription `id`, for the
+    /// listings by account or subscription, which walk the requests of each customer it has
+    /// had (`target_owners`; requests are indexed by customer only).
+    func recordOwner(_ kind: TargetRef.Kind, _ id: String, customerId: String) throws {
+        let statement = try cachedStatement(sql: "INSERT OR IGNORE INTO target_owners (kind, target_id, customer_id) VALUES (?, ?, ?)")
+        try statement.execute(arguments: [kind.rawValue, id, customerId])
     }
 }

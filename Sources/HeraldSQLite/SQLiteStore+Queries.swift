@@ -14,15 +14,28 @@ extension SQLiteStore {
         let limit = max(1, min(query.limit, 500))
         var conditions: [String] = []
         var arguments: StatementArguments = []
-        if let v = query.customerId { conditions.append("customer_id = ?"); arguments += [v] }
+        // Requests are indexed by customer only (not by account or subscription: two fewer
+        // B-tree inserts at random places per request). A listing by account or subscription
+        // walks the requests of each customer it has belonged to (`target_owners`), in id order.
+        if let v = query.customerId {
+            conditions.append("customer_id = ?")
+            arguments += [v]
+        } else if let (kind, id) = query.accountId.map({ (TargetRef.Kind.account, $0) }) ?? query.subscriptionId.map({ (.subscription, $0) }) {
+            conditions.append("customer_id IN (SELECT customer_id FROM target_owners WHERE kind = ? AND target_id = ?)")
+            arguments += [kind.rawValue, id]
+        }
         if let v = query.accountId { conditions.append("account_id = ?"); arguments += [v] }
         if let v = query.subscriptionId { conditions.append("subscription_id = ?"); arguments += [v] }
+        // SQLite-specific: without statistics the planner may walk `requests_status` (every
+        // request in a status) or the whole id index for a customer's few rows.
+        let byCustomer = query.customerId != nil || query.accountId != nil || query.subscriptionId != nil
         if let v = query.status { conditions.append("status = ?"); arguments += [v.code] }
         if let v = query.commsCode { conditions.append("comms_code = ?"); arguments += [v] }
         if let v = query.cursor { conditions.append("id < ?"); arguments += [v] }
         let whereSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         arguments += [limit + 1]
-        return try await requestPage(sql: "SELECT * FROM comms_requests \(whereSQL) ORDER BY id DESC LIMIT ?", arguments: arguments, limit: limit)
+        let index = byCustomer ? " INDEXED BY requests_customer" : ""
+        return try await requestPage(sql: "SELECT * FROM comms_requests\(index) \(whereSQL) ORDER BY id DESC LIMIT ?", arguments: arguments, limit: limit)
     }
 
     /// A page of requests newest first: `sql` selects request rows with `limit + 1` as its last

@@ -202,6 +202,28 @@ struct AgentViewConformance {
         #expect(page.items.first?.request.target == TargetRef(.account, "A1"))
     }
 
+    /// Requests are indexed by customer only: a listing by account or subscription walks the
+    /// requests of every customer the account or subscription has belonged to, so an account
+    /// that moves to another customer keeps its earlier requests in its listing.
+    @Test(arguments: StoreFactory.all)
+    func anAccountThatMovesKeepsItsEarlierRequests(_ factory: StoreFactory) async throws {
+        let t = try await factory.make()
+        defer { t.cleanup() }
+        let r = try await Self.listingData(t.store)
+        try await t.store.upsertAccount(Account(id: "A2", customerId: "C1", currency: "GBP", amountDue: "1.00"))
+        let moved = try await Fixtures.submit(t.store, Fixtures.request("WELCOME", target: TargetRef(.account, "A2"), at: Fixtures.t0.addingTimeInterval(50)))
+        #expect(try await Self.ids(t.store, RequestQuery(accountId: "A2")) == [moved.id, r["a2"]!.id])
+        let first = try await t.store.requests(RequestQuery(accountId: "A2", limit: 1))  // page by page
+        #expect(first.items.map(\.request.id) == [moved.id])
+        let second = try await t.store.requests(RequestQuery(accountId: "A2", limit: 1, cursor: first.nextCursor))
+        #expect(second.items.map(\.request.id) == [r["a2"]!.id] && second.nextCursor == nil)
+        #expect(try await Self.ids(t.store, RequestQuery(customerId: "C1", accountId: "A2")) == [moved.id])
+        #expect(try await Self.ids(t.store, RequestQuery(customerId: "C2", accountId: "A2")) == [r["a2"]!.id])
+        #expect(try await Self.ids(t.store, RequestQuery(accountId: "A404")).isEmpty)
+        #expect(try await Self.ids(t.store, RequestQuery(accountId: "A1", subscriptionId: "S1")) == [r["s1"]!.id])
+        #expect(try await Self.ids(t.store, RequestQuery(subscriptionId: "S2")) == [r["s2"]!.id])
+    }
+
     @Test(arguments: StoreFactory.all)
     func listingFiltersByStatusAndCode(_ factory: StoreFactory) async throws {
         let t = try await factory.make()

@@ -145,17 +145,47 @@ struct DirectStatementTests {
         }
     }
 
-    /// Listing by account or subscription still goes through an index once those indexes
-    /// only hold rows that have the id.
-    @Test func accountAndSubscriptionListingsUseTheirPartialIndexes() throws {
+    /// Requests are indexed by customer only; a listing by account or subscription goes
+    /// through `target_owners` (its primary key) to the customer index, never a table scan.
+    @Test func accountAndSubscriptionListingsGoThroughTheCustomerIndex() throws {
         let queue = try Self.database()
         try Migrations.migrator.migrate(queue)
         try queue.read { db in
-            for (column, index) in [("account_id", "requests_account"), ("subscription_id", "requests_subscription")] {
-                let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT * FROM comms_requests WHERE \(column) = ? AND id < ? ORDER BY id DESC LIMIT 51",
-                                            arguments: ["A1", "z"]).map { $0["detail"] as String }.joined(separator: "; ")
-                #expect(plan.contains("USING INDEX \(index)"), "\(plan)")
+            let indexes = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'comms_requests'")
+            #expect(!indexes.contains("requests_account") && !indexes.contains("requests_subscription") && indexes.contains("requests_customer"))
+            for column in ["account_id", "subscription_id"] {
+                let plan = try Row.fetchAll(db, sql: """
+                    EXPLAIN QUERY PLAN SELECT * FROM comms_requests INDEXED BY requests_customer
+                    WHERE customer_id IN (SELECT customer_id FROM target_owners WHERE kind = ? AND target_id = ?) AND \(column) = ? AND id < ?
+                    ORDER BY id DESC LIMIT 51
+                    """, arguments: ["account", "A1", "A1", "z"]).map { $0["detail"] as String }.joined(separator: "; ")
+                #expect(plan.contains("USING INDEX requests_customer") && plan.contains("target_owners USING PRIMARY KEY"), "\(plan)")
+                #expect(!plan.contains("SCAN comms_requests"), "\(plan)")
             }
+        }
+    }
+
+    /// The migration finds the owners of the accounts and subscriptions already stored and of
+    /// those the stored requests name (an account that moved before it keeps its requests).
+    @Test func theOwnersMigrationTakesStoredAccountsAndRequests() throws {
+        let queue = try Self.database()
+        try Migrations.migrator.migrate(queue, upTo: "2026-12-07-idempotency-key-hash")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO customers (id, language, time_zone, push_tokens, preferences, updated_at)
+                    VALUES ('C1', 'en', 'UTC', '[]', '{}', 0), ('C2', 'en', 'UTC', '[]', '{}', 0);
+                INSERT INTO accounts (id, customer_id, currency, attributes, updated_at) VALUES ('A1', 'C2', 'GBP', '{}', 0);
+                INSERT INTO subscriptions (id, customer_id, account_id, updated_at) VALUES ('S1', 'C2', 'A1', 0);
+                INSERT INTO comms_requests (id, comms_code, priority, status, target_kind, target_id, customer_id, account_id, subscription_id,
+                    fields, source, created_by, created_at, updated_at)
+                    VALUES ('r1', 'WELCOME', 2, 'A', 'subscription', 'S1', 'C1', 'A1', 'S1', '{}', 'api', 't', 0, 0);
+                """)
+        }
+        try Migrations.migrator.migrate(queue)
+        try queue.read { db in
+            let owners = try Row.fetchAll(db, sql: "SELECT kind, target_id, customer_id FROM target_owners ORDER BY kind, target_id, customer_id")
+                .map { "\($0[0] as String) \($0[1] as String) \($0[2] as String)" }
+            #expect(owners == ["account A1 C1", "account A1 C2", "subscription S1 C1", "subscription S1 C2"])
         }
     }
 

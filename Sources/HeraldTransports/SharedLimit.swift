@@ -21,6 +21,9 @@ final class SharedLimit: Sendable {
         state = Mutex(State(available: max(1, limit)))
     }
 
+    /// Callers waiting for a place now.
+    var waiting: Int { state.withLock { $0.waiters.count } }
+
     /// Waits for a place for `owner`; true when one was given, false when `stillWanted` was
     /// false on arrival (checked under the limit's lock) or the owner was withdrawn meanwhile.
     func acquire(for owner: ObjectIdentifier, stillWanted: () -> Bool) async -> Bool {

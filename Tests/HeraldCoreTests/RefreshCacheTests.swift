@@ -7,11 +7,12 @@ import Testing
 
     @Test func freshValuesAreServedAndFailuresNeverCached() async throws {
         let calls = Atomic<Int>(0)
-        let cache = RefreshCache<Int>(interval: .milliseconds(200))
+        // 2 s: the second call comes within the interval even when a loaded suite stalls it.
+        let cache = RefreshCache<Int>(interval: .seconds(2))
         let refresh: () async throws -> Int = { calls.add(1, ordering: .relaxed).newValue }
         #expect(try await cache.value(refresh: refresh) == 1)
         #expect(try await cache.value(refresh: refresh) == 1)  // within the interval: no call
-        try await Task.sleep(for: .milliseconds(250))
+        try await Task.sleep(for: .milliseconds(2_100))
         #expect(try await cache.value(refresh: refresh) == 2)
 
         let failing = RefreshCache<Int>(interval: .seconds(60))

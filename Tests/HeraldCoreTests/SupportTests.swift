@@ -175,8 +175,9 @@ struct DoorbellTests {
         let clock = ContinuousClock()
         let start = clock.now
         let waiters = (0..<3).map { _ in Task { await bell.wait(upTo: .seconds(120)) } }
-        // Give all three time to call wait() before the single ring, even on a loaded machine.
-        try await Task.sleep(for: .milliseconds(300))
+        // All three parked before the single ring (a fixed sleep was a guess on a loaded machine).
+        while bell.waiting < 3 && clock.now - start < .seconds(30) { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(bell.waiting == 3)
         bell.ring()
         for w in waiters { await w.value }
         #expect(clock.now - start < .seconds(60))

@@ -100,8 +100,8 @@ struct TriggerIntakeTests {
         // The monitor's doorbell was rung.
         let clock = ContinuousClock()
         let start = clock.now
-        await signals.bell(.monitor).wait(upTo: .seconds(5))
-        #expect(clock.now - start < .seconds(4))  // rung: at once; not rung: the full 5 s
+        await signals.bell(.monitor).wait(upTo: .seconds(120))
+        #expect(clock.now - start < .seconds(60))  // rung: at once; not rung: the full 120 s (margin for a loaded suite)
     }
 
     @Test func defaultPriorityComesFromTheCode() async throws {

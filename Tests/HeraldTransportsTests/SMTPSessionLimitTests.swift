@@ -39,7 +39,10 @@ struct SMTPSessionLimitTests {
         #expect(await limit.acquire(for: ObjectIdentifier(a), stillWanted: { true }))  // the one place
         async let waitingA = limit.acquire(for: ObjectIdentifier(a), stillWanted: { true })
         async let waitingB = limit.acquire(for: ObjectIdentifier(b), stillWanted: { true })
-        try await Task.sleep(for: .milliseconds(50))
+        // Both parked before A is withdrawn (a fixed sleep was a guess on a loaded machine).
+        let deadline = ContinuousClock.now + .seconds(30)
+        while limit.waiting < 2 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(limit.waiting == 2)
         limit.withdraw(ObjectIdentifier(a))
         #expect(await waitingA == false)
         #expect(await limit.acquire(for: ObjectIdentifier(a), stillWanted: { false }) == false)

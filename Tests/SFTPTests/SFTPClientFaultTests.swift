@@ -176,7 +176,7 @@ struct SFTPClientFaultTests {
             host: "127.0.0.1", port: server.port, user: server.user, authentication: .password(server.password),
             knownHostsFile: knownHosts, sessions: 1, timeouts: .init(connect: .seconds(5), request: .seconds(5), keepAlive: .milliseconds(100))))
         _ = try await client.stat("/")
-        try await Task.sleep(for: .milliseconds(600))
+        try await Task.sleep(for: .milliseconds(1_500))  // 15 keep-alive periods: a loaded suite delays timers
         #expect(realpaths.withLock { $0 } >= 2)
         // The session survived its keep-alives.
         _ = try await client.stat("/")

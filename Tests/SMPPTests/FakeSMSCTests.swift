@@ -167,7 +167,7 @@ import Testing
     @Test func enquireLinkKeepsTheLinkAlive() async throws {
         try await FakeSMSC.with { port, log in
             try await SMPPClient.withConnection(host: "127.0.0.1", port: port, configuration: Self.configuration(enquireLink: .milliseconds(100))) { client in
-                try await Task.sleep(for: .milliseconds(450))
+                try await Task.sleep(for: .milliseconds(1_200))  // 12 periods: a loaded suite delays timers
                 #expect(client.isActive)
             }
             #expect(log.enquireLinks >= 2)

@@ -40,14 +40,18 @@ import Testing
         var behavior = FakeBroker.Behavior()
         behavior.refuseFirstConnections = 1
         try await FakeBroker.with(behavior) { port, log in
-            let client = STOMPClient(configuration: configuration(port: port))
+            // A 2 s backoff: the second send comes within it even when a loaded suite stalls it.
+            var config = configuration(port: port)
+            config.reconnectBackoff = .seconds(2)
+            config.maxReconnectBackoff = .seconds(4)
+            let client = STOMPClient(configuration: config)
             let refused = await #expect(throws: STOMPError.self) { try await client.send(message(1)) }
             #expect(refused?.code == .connectRefused && refused?.brokerMessage == "refused 1" && refused?.isRetryable == true)
             // Within the backoff: no new attempt, not sent.
             let waiting = await #expect(throws: STOMPError.self) { try await client.send(message(2)) }
             #expect(waiting?.code == .notConnected && waiting?.mayHaveBeenDelivered == false)
             #expect(log.connects.count == 1)
-            try await Task.sleep(for: .milliseconds(250))
+            try await Task.sleep(for: .milliseconds(2_100))
             _ = try await client.send(message(3))
             #expect(log.connects.count == 2 && client.connectionCount == 1)
             await client.close()

@@ -19,6 +19,9 @@ public final class Doorbell: Sendable {
 
     public init() {}
 
+    /// Waiters parked now (not those that returned at once on a remembered ring).
+    public var waiting: Int { state.withLock { $0.waiters.count } }
+
     /// Wakes every waiter, and the next one to wait (the next `remembered` ones: a stage
     /// shutting down rings once for each of its loops, some of which may be on their way).
     public func ring(remembered: Int = 1) {

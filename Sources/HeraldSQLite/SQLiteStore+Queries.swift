@@ -16,13 +16,22 @@ extension SQLiteStore {
         var arguments: StatementArguments = []
         // Requests are indexed by customer only (not by account or subscription: two fewer
         // B-tree inserts at random places per request). A listing by account or subscription
-        // walks the requests of each customer it has belonged to (`target_owners`), in id order.
+        // walks the requests of the customer it belongs to, newest first, and stops at the page's
+        // end; one that moved between customers (`target_owners` has each it belonged to) walks
+        // all of theirs and sorts.
         if let v = query.customerId {
             conditions.append("customer_id = ?")
             arguments += [v]
         } else if let (kind, id) = query.accountId.map({ (TargetRef.Kind.account, $0) }) ?? query.subscriptionId.map({ (.subscription, $0) }) {
-            conditions.append("customer_id IN (SELECT customer_id FROM target_owners WHERE kind = ? AND target_id = ?)")
-            arguments += [kind.rawValue, id]
+            let owners = try await writer.read { db in
+                try String.fetchAll(db.cachedStatement(sql: "SELECT customer_id FROM target_owners WHERE kind = ? AND target_id = ?"),
+                                    arguments: [kind.rawValue, id])
+            }
+            guard !owners.isEmpty else { return RequestPage(items: [], nextCursor: nil) }
+            // A list of literals, not the subquery: SQLite then walks one customer's range in id
+            // order instead of collecting and sorting every request of the customer.
+            conditions.append(owners.count == 1 ? "customer_id = ?" : "customer_id IN (\(databaseQuestionMarks(count: owners.count)))")
+            arguments += StatementArguments(owners)
         }
         if let v = query.accountId { conditions.append("account_id = ?"); arguments += [v] }
         if let v = query.subscriptionId { conditions.append("subscription_id = ?"); arguments += [v] }

@@ -33,8 +33,8 @@ public struct TestWebhookReceiver: Sendable {
         public var description: String
     }
 
-    /// Scripts the channel's next answers: "ok", "slow", "fail" (500), "hang" (5 s), "redirect"
-    /// or a status number; once used up, "ok".
+    /// Scripts the channel's next answers: "ok", "slow" (0.5 s), "slower" (2 s), "fail" (500),
+    /// "hang" (5 s), "redirect" or a status number; once used up, "ok".
     public func script(_ answers: [String]) async throws {
         let result = try await TestProcess.python("""
             import sys, urllib.request

@@ -6,7 +6,8 @@
 # Each test uses its own channel (a path part), so tests running at once do not meet:
 #   POST /hook/<channel>      a webhook: verified, recorded, answered by the channel's script
 #   POST /script/<channel>    a JSON list of answers for the next webhooks: "ok" (200 with
-#                             {"id": "rcv-<n>"}), "slow" (200 after 0.5 s), "fail" (500),
+#                             {"id": "rcv-<n>"}), "slow" (200 after 0.5 s), "slower" (200
+#                             after 2 s), "fail" (500),
 #                             "hang" (no answer for 5 s, then 200), "redirect" (307 to
 #                             /hook/<channel>), or a status number; once used up, "ok"
 #   GET  /received/<channel>  the webhooks received: [{"id", "timestamp", "verified", "error",
@@ -108,8 +109,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(401, json.dumps({"error": error}).encode())
         if action == "ok":
             return self.answer(200, json.dumps({"id": "rcv-%d" % number}).encode())
-        if action == "slow":
-            time.sleep(0.5)
+        if action in ("slow", "slower"):
+            time.sleep(0.5 if action == "slow" else 2)
             return self.answer(200, json.dumps({"id": "rcv-%d" % number}).encode())
         if action == "fail":
             return self.answer(500, b'{"error": "scripted failure"}')

@@ -49,7 +49,7 @@ struct ServeProcessTests {
         let serve = try run(["serve", "--data-dir", dir.path, "--port", "\(port)"], environment: ["HERALD_ADMIN_API_KEY": "k"])
         defer { if serve.isRunning { serve.terminate() } }
         var healthy = false
-        for _ in 0..<100 where !healthy {
+        for _ in 0..<600 where !healthy {  // up to 60 s: a loaded suite slows a debug build's start
             try await Task.sleep(for: .milliseconds(100))
             healthy = (try? await get("http://127.0.0.1:\(port)/healthz"))?.0 == 200
         }

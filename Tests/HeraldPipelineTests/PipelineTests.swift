@@ -241,13 +241,14 @@ struct PipelineTests {
                     s.running += 1
                     s.most = max(s.most, s.running)
                 }
-                // Hold the batch until all three are in hand (or give up after 5 s).
-                let deadline = Date().addingTimeInterval(5)
+                // Hold the batch until all three are in hand (or give up after 60 s: a loaded
+                // suite may take seconds to start the third loop).
+                let deadline = Date().addingTimeInterval(60)
                 while seen.withLock({ $0.running < 3 }) && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
                 seen.withLock { $0.running -= 1 }
             }
         }
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(120)
         while seen.withLock({ $0.ids.count < 9 }) && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
         task.cancel()
         await task.value
@@ -346,7 +347,7 @@ struct PipelineTests {
                                  target: TargetRef(.customer, "C-1"), overrideMethod: .sms, source: .api, createdBy: "t", createdAt: Date())
             _ = try await store.submit(TriggerSubmission(requests: [r], actor: "t"), idempotencyWindow: .seconds(60))
             signals.ring(.monitor)
-            let deadline = Date().addingTimeInterval(5)
+            let deadline = Date().addingTimeInterval(60)  // ends as soon as it is sent; margin for a loaded suite
             while try await store.request(id: r.id)?.distribution?.status != .sent, Date() < deadline {
                 try await Task.sleep(for: .milliseconds(10))
             }

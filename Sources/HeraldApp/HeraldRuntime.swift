@@ -184,6 +184,8 @@ public final class HeraldRuntime: Sendable {
         // route unbinds only after the senders finished their batches, and the receipt
         // processor drains after the route.
         services.insert(contentsOf: transportServices(), at: 0)
+        // First, so it stops last.
+        services.insert(WALCheckpointer(store: store, logger: logger), at: 0)
         return services
     }
 

@@ -7,6 +7,10 @@ extension SQLiteStore {
         /// How often committed pages are copied into the database file (a PASSIVE checkpoint:
         /// it never waits for, or blocks, the writer or readers).
         public var every: Duration = .milliseconds(25)
+        /// While nothing is committed the copies come less and less often, down to one in this
+        /// long (an idle `herald serve` stays under 1% of a core); the first copy that finds
+        /// new pages goes back to ``every``.
+        public var idleEvery: Duration = .seconds(1)
         /// Every this many copies, the copy is finished with a RESTART checkpoint, so the next
         /// transaction writes the WAL from its beginning again: under constant writes a
         /// PASSIVE copy is never complete when the writer starts, and the WAL would only grow.
@@ -43,18 +47,29 @@ extension SQLiteStore {
             writer.asyncWriteWithoutTransaction { db in try? db.execute(sql: "PRAGMA wal_autocheckpoint = 1000") }
         }
         var n = 0
+        var interval = checkpoints.every
+        var seen = -1  // the WAL's frames at the last copy
         while !Task.isCancelled {
             do {
-                try await Task.sleep(for: checkpoints.every)
+                try await Task.sleep(for: interval)
             } catch {
                 return
             }
-            n += 1
-            let restart = n % max(1, checkpoints.restartEach) == 0
-            _ = try? await connection.writeWithoutTransaction { db in
-                try db.checkpoint(.passive)
-                if restart { try db.checkpoint(.restart) }
+            let restart = (n + 1) % max(1, checkpoints.restartEach) == 0
+            let before = seen
+            let frames = try? await connection.writeWithoutTransaction { db -> Int in
+                let frames = try db.checkpoint(.passive).walFrameCount
+                // Nothing new since the last copy: no restart needed either.
+                if restart && frames != before { try db.checkpoint(.restart) }
+                return frames
             }
+            if let frames, frames == before {
+                interval = min(interval * 2, max(checkpoints.every, checkpoints.idleEvery))
+            } else {
+                interval = checkpoints.every
+                n += 1
+            }
+            seen = frames ?? seen
         }
     }
 }

@@ -70,3 +70,19 @@ final class ScriptedTransmitter: Transmitter {
         return batch.map { _ in o }
     }
 }
+
+/// Stores one SMS comm for C-1 and moves it through the monitor to `sent` with reference
+/// `REF-<last six of its id>`. Returns its request id.
+func sentComm(_ store: SQLiteStore, clock: TestClock) async throws -> String {
+    let id = try await submit(store, code: "DATA_80", customer: "C-1", override: .sms, clock: clock)
+    let ticket = ClaimTicket(worker: "t", now: clock.now, lease: .seconds(60))
+    let items = try await store.claim(.monitor, ticket: ticket, limit: 10)
+    let d = Distribution(id: Identifier.make(now: clock.now), requestId: id, method: .sms, target: "+447700900123",
+                         status: .awaitingDistribution, message: "hi", language: "en", createdAt: clock.now)
+    let t = try RequestTransition(requestId: id, from: .awaitingProcessing, to: .processed, actor: "m", at: clock.now)
+    _ = try await store.commit([Change(requestId: items[0].request.id, request: t, newDistribution: d)], ticket: ticket)
+    var s = try DistributionTransition(distribution: d, to: .sent, actor: "s", at: clock.now)
+    s.reference = "REF-\(id.suffix(6))"
+    _ = try await store.commit([Change(requestId: id, distribution: s)], ticket: nil)
+    return id
+}

@@ -156,6 +156,11 @@ public protocol CommsStore: InboxStore, CallbackStore {
     /// per update, in order.
     func applyStatusUpdates(_ updates: [StatusUpdate], scope: String, actor: String,
                             permit: (@Sendable (_ commsCode: String, _ method: DeliveryMethod) -> String?)?) async throws -> [StatusUpdateResult]
+    /// Forgets the status updates taken before `receivedBefore` (housekeeping): the same
+    /// update sent again after that answers from the comm's status as it is then, not as the
+    /// first time. Deletes in transactions of bounded size, so the writer is never held long.
+    /// Returns how many.
+    func purgeStatusUpdates(receivedBefore: Date) async throws -> Int
     /// Brings the cut-off of every open print batch forward to `at` (an operator's "send what
     /// you have now", the demo): the drop stage then takes them. Returns how many.
     func closeOpenPrintBatches(at: Date) async throws -> Int

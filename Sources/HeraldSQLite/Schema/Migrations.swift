@@ -383,6 +383,12 @@ enum Migrations {
             DROP INDEX requests_subscription;
             """)
         }
+        m.registerMigration("2026-12-07-status-updates-expire") { db in
+            // Status updates taken are remembered for `Housekeeping.statusUpdateRetention`
+            // (30 days), not forever: housekeeping deletes the older ones, oldest first, by the
+            // time they were received.
+            try db.execute(sql: "CREATE INDEX status_updates_received ON status_updates(received_at)")
+        }
         return m
     }
 }

@@ -104,7 +104,7 @@ extension SQLiteStore {
     ///
     /// First without a savepoint per trigger (``submitWithoutSavepoints(_:in:now:)``): every
     /// refusal (replay, conflict, unknown target) is found by reading before the trigger writes
-    /// anything (``check(_:in:now:targets:)``), so a refused trigger leaves nothing to roll back.
+    /// anything (``check(_:in:now:hash:targets:)``), so a refused trigger leaves nothing to roll back.
     /// A savepoint copies every page a trigger modifies into its journal (4 KiB each, ten or so
     /// a trigger) and costs two statements, on the one writer every stage shares. History rows
     /// go 100 to a statement, targets are resolved once per batch. If anything throws (an

@@ -115,4 +115,52 @@ struct GroupCommitIsolationTests {
         #expect((try? results[2].get())?.requestIds == [other.id])
         #expect(try await store.request(id: other.id) != nil)
     }
+
+    /// A batch is written in the order of its keys' hashes, then of its customers (each large
+    /// index walked once, see ``SQLiteStore/submitWithoutSavepoints(_:in:now:)``), yet every
+    /// caller gets its own outcome in the order given, and the first of two triggers with the
+    /// same key wins whatever its hash.
+    @Test func aBatchIsWrittenInKeyAndCustomerOrderAndAnsweredInItsOwn() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await store.migrate()
+        try await Fixtures.seed(store)
+        let targets = [TargetRef(.customer, "C2"), TargetRef(.subscription, "S1"), TargetRef(.account, "A2"), TargetRef(.customer, "C1")]
+        var submissions: [(TriggerSubmission, Duration)] = (0..<12).map { n in
+            let r = Fixtures.request(target: targets[n % 4], at: Fixtures.t0.addingTimeInterval(Double(n)))
+            return (TriggerSubmission(requests: [r], idempotency: .init(key: "api:t|k\(n)", bodyHash: "b\(n)"), actor: "api:t"), Fixtures.window)
+        }
+        let unkeyed = Fixtures.request(target: TargetRef(.customer, "C2"), at: Fixtures.t0.addingTimeInterval(20))
+        let unknown = Fixtures.request(target: TargetRef(.customer, "C404"), at: Fixtures.t0.addingTimeInterval(21))
+        let again = Fixtures.request(target: TargetRef(.customer, "C1"), at: Fixtures.t0.addingTimeInterval(22))
+        submissions += [
+            (TriggerSubmission(requests: [unkeyed], actor: "api:t"), Fixtures.window),
+            (TriggerSubmission(requests: [unknown], idempotency: .init(key: "api:t|unknown", bodyHash: "u"), actor: "api:t"), Fixtures.window),
+            (TriggerSubmission(requests: [again], idempotency: .init(key: "api:t|k5", bodyHash: "b5"), actor: "api:t"), Fixtures.window),
+            (TriggerSubmission(requests: [again], idempotency: .init(key: "api:t|k7", bodyHash: "other"), actor: "api:t"), Fixtures.window),
+        ]
+        let batch = submissions
+        let outcomes = try await store.writer.writeWithoutTransaction { db in
+            try SQLiteStore.submitTogether(batch, in: db, now: Fixtures.t0)
+        }.map { try $0.get() }
+        for n in 0..<12 {
+            #expect((try? outcomes[n].get()) == SubmissionResult(requestIds: [submissions[n].0.requests[0].id], eventId: nil, replayed: false))
+        }
+        #expect((try? outcomes[12].get())?.requestIds == [unkeyed.id])
+        func refusal(_ outcome: Result<SubmissionResult, HeraldError>) -> HeraldError? {
+            if case .failure(let error) = outcome { return error }
+            return nil
+        }
+        #expect(refusal(outcomes[13])?.kind == .invalidInput)
+        #expect((try? outcomes[14].get()) == SubmissionResult(requestIds: [submissions[5].0.requests[0].id], eventId: nil, replayed: true))
+        #expect(refusal(outcomes[15])?.kind == .conflict)
+        #expect(try await store.request(id: again.id) == nil)
+        #expect(try await store.request(id: unknown.id) == nil)
+
+        let (hashes, customers) = try await store.writer.read { db in
+            (try Int64.fetchAll(db, sql: "SELECT key_hash FROM idempotency_keys ORDER BY rowid"),
+             try String.fetchAll(db, sql: "SELECT customer_id FROM comms_requests ORDER BY rowid"))
+        }
+        #expect(hashes.count == 12 && hashes == hashes.sorted())
+        #expect(customers == Array(repeating: "C1", count: 6) + Array(repeating: "C2", count: 7))
+    }
 }

@@ -52,11 +52,16 @@ extension SQLiteStore {
                     planned.append((i, plan))
                 }
             }
-            planned.sort { a, b in
-                let ca = a.plan.targets.first?.0 ?? "", cb = b.plan.targets.first?.0 ?? ""
-                return ca != cb ? ca < cb : a.index < b.index
-            }
-            for (i, plan) in planned {
+            // Each customer's rank among the batch's few distinct customers, then integers
+            // sorted (comparing texts 10,000 × log 10,000 times cost 3% of an import's writer).
+            let customers = planned.map { $0.plan.targets.first?.0 ?? "" }
+            var rank: [String: Int] = [:]
+            for customer in customers { rank[customer] = 0 }
+            for (r, customer) in rank.keys.sorted().enumerated() { rank[customer] = r }
+            let ranks = customers.map { rank[$0] ?? 0 }
+            let byCustomer = planned.indices.sorted { (ranks[$0], planned[$0].index) < (ranks[$1], planned[$1].index) }
+            for p in byCustomer {
+                let (i, plan) = planned[p]
                 outcomes[i] = .success(.success(try writeRequests(submissions[i].0, plan, in: db, history: &history)))
                 if history.count >= HistoryBuffer.rowsPerStatement { try history.flush(db) }
             }

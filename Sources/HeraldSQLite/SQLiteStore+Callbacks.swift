@@ -279,14 +279,13 @@ extension SQLiteStore {
     }
 
     public func purgeFinishedCallbacks(deliveredBefore: Date, failedBefore: Date) async throws -> Int {
-        try await writer.write { db in
-            // Dead letters are aged by their change's time (`created_at`).
-            try db.execute(sql: """
-                DELETE FROM webhook_deliveries INDEXED BY webhook_deliveries_status
+        // Dead letters are aged by their change's time (`created_at`).
+        try await purgeInChunks("""
+            DELETE FROM webhook_deliveries WHERE id IN (
+                SELECT id FROM webhook_deliveries INDEXED BY webhook_deliveries_status
                 WHERE (status = '\(CallbackDeliveryStatus.delivered.code)' AND delivered_at < ?)
                    OR (status = '\(CallbackDeliveryStatus.failed.code)' AND created_at < ?)
-                """, arguments: [Millis.from(deliveredBefore), Millis.from(failedBefore)])
-            return db.changesCount
-        }
+                LIMIT ?)
+            """, [Millis.from(deliveredBefore) as Int64, Millis.from(failedBefore) as Int64])
     }
 }

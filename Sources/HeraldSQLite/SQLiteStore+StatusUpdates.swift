@@ -33,31 +33,14 @@ extension SQLiteStore {
         }
     }
 
-    /// Status updates deleted per transaction by ``purgeStatusUpdates(receivedBefore:)``: a
-    /// first purge of a large store (months of delivery updates) takes many short
-    /// transactions, between which triggers and the pipeline's claims and commits go on.
-    static let statusUpdatePurgeChunk = 5_000
-
     public func purgeStatusUpdates(receivedBefore: Date) async throws -> Int {
-        let before = Millis.from(receivedBefore) as Int64
-        var total = 0
-        while true {
-            let deleted = try await writer.write { db in
-                // The oldest first, through `status_updates_received`; a WITHOUT ROWID table's
-                // rows are named by their primary key.
-                let statement = try db.cachedStatement(sql: """
-                    DELETE FROM status_updates WHERE (scope, update_id) IN (
-                        SELECT scope, update_id FROM status_updates INDEXED BY status_updates_received
-                        WHERE received_at < ? ORDER BY received_at LIMIT ?)
-                    """)
-                try statement.runDirect(db) { b in
-                    b.add(before); b.add(Self.statusUpdatePurgeChunk)
-                }
-                return db.changesCount
-            }
-            total += deleted
-            if deleted < Self.statusUpdatePurgeChunk { return total }
-        }
+        // The oldest first, through `status_updates_received`; a WITHOUT ROWID table's rows are
+        // named by their primary key.
+        try await purgeInChunks("""
+            DELETE FROM status_updates WHERE (scope, update_id) IN (
+                SELECT scope, update_id FROM status_updates INDEXED BY status_updates_received
+                WHERE received_at < ? ORDER BY received_at LIMIT ?)
+            """, [Millis.from(receivedBefore) as Int64])
     }
 }
 

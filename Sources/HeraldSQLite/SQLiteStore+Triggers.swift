@@ -205,9 +205,29 @@ extension SQLiteStore {
     }
 
     public func purgeExpiredIdempotencyKeys(now: Date) async throws -> Int {
-        try await writer.write { db in
-            try db.execute(sql: "DELETE FROM idempotency_keys WHERE expires_at <= ?", arguments: [Millis.from(now)])
-            return db.changesCount
+        try await purgeInChunks("""
+            DELETE FROM idempotency_keys WHERE rowid IN (
+                SELECT rowid FROM idempotency_keys INDEXED BY idempotency_expiry WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)
+            """, [Millis.from(now) as Int64])
+    }
+
+    /// Rows a housekeeping purge deletes per transaction (``purgeInChunks(_:_:)``).
+    static let purgeChunk = 5_000
+
+    /// Runs `sql` — a DELETE of at most ``purgeChunk`` rows, its last parameter that limit, after
+    /// `arguments` — in transactions of its own until one deletes fewer; returns how many rows
+    /// in all. A purge of a large backlog (an hour of API keys at thousands a second, a first
+    /// purge after an upgrade or an outage) then never holds the one writer that triggers and
+    /// the pipeline share for more than a few milliseconds at a time.
+    func purgeInChunks(_ sql: String, _ arguments: StatementArguments) async throws -> Int {
+        var total = 0
+        while true {
+            let deleted = try await writer.write { db in
+                try db.cachedStatement(sql: sql).execute(arguments: arguments + [Self.purgeChunk])
+                return db.changesCount
+            }
+            total += deleted
+            if deleted < Self.purgeChunk { return total }
         }
     }
 

@@ -36,7 +36,7 @@ struct StatusUpdateRetentionTests {
     /// More rows than one transaction deletes: the purge goes on until none is left before the
     /// cut-off, and counts them all.
     @Test func aLargePurgeTakesSeveralTransactions() async throws {
-        let n = SQLiteStore.statusUpdatePurgeChunk * 2 + 7
+        let n = SQLiteStore.purgeChunk * 2 + 7
         let store = try await store(receivedAt: (0..<n).map { Int64($0) } + [Int64(n) + 1_000])
         #expect(try await store.purgeStatusUpdates(receivedBefore: Millis.date(Int64(n))) == n)
         #expect(try await remaining(store) == [Int64(n) + 1_000])

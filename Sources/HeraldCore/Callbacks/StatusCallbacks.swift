@@ -257,7 +257,7 @@ public protocol CallbackStore: Sendable {
     /// restarted; `notFound`, or `illegalTransition` when it is waiting already.
     func redeliver(deliveryId: Int64, actor: String, at: Date) async throws -> CallbackDelivery
     /// Deletes deliveries delivered before `deliveredBefore` and dead letters that failed before
-    /// `failedBefore` (housekeeping); returns how many.
+    /// `failedBefore` (housekeeping), in transactions of bounded size; returns how many.
     func purgeFinishedCallbacks(deliveredBefore: Date, failedBefore: Date) async throws -> Int
 }
 

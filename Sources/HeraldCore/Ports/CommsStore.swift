@@ -120,7 +120,8 @@ public protocol CommsStore: InboxStore, CallbackStore {
     /// stored with; unknown and expired keys are absent. One look-up for many keys (a chunk of a
     /// bulk import): a key with the same body hash would replay, one with another would conflict.
     func liveIdempotencyKeys(_ keys: [String], now: Date) async throws -> [String: String]
-    /// Deletes idempotency keys whose window has ended; returns how many.
+    /// Deletes idempotency keys whose window has ended, in transactions of bounded size (an
+    /// hour of API keys can be millions: the writer is never held long); returns how many.
     func purgeExpiredIdempotencyKeys(now: Date) async throws -> Int
     func workflowEvent(id: String) async throws -> WorkflowEvent?
     /// Resolves an open event: its waiting requests move to `awaitingProcessing`. Returns their ids.

@@ -67,17 +67,33 @@ struct ExtractRouteServerTests {
         }
     }
 
+    /// The drop's settings for the test sshd, key login, into `directory`.
+    static func sftpSettings(_ server: StorageSFTPEndToEndTests.Server, directory: String) -> [String: String] {
+        ["HERALD_EXTERNAL_EXTRACT_DROP": "sftp",
+         "HERALD_EXTERNAL_EXTRACT_SFTP_HOST": server.host, "HERALD_EXTERNAL_EXTRACT_SFTP_PORT": "\(server.port)",
+         "HERALD_EXTERNAL_EXTRACT_SFTP_USER": server.user, "HERALD_EXTERNAL_EXTRACT_SFTP_KEY_FILE": server.keyFile,
+         "HERALD_EXTERNAL_EXTRACT_SFTP_KNOWN_HOSTS": server.knownHosts, "HERALD_EXTERNAL_EXTRACT_SFTP_DIRECTORY": directory]
+    }
+
+    /// Every comm of a refused drop is to be retried, its failure naming `reason` (case-insensitive).
+    static func expectRetries(_ outcomes: [TransmissionOutcome], naming reason: String) {
+        #expect(!outcomes.isEmpty)
+        for outcome in outcomes {
+            guard case .failed(let failure) = outcome else {
+                Issue.record("a refused drop was \(outcome)")
+                continue
+            }
+            #expect(failure.kind == .retry)
+            #expect(failure.text.lowercased().contains(reason.lowercased()), "\(failure.text)")
+        }
+    }
+
     @Test("over SFTP: one whole file per batch in the configured folder, no temporary file left")
     func sftp() async throws {
         let server = try StorageSFTPEndToEndTests.Server.fromEnvironment()
         let directory = server.scratch("extract")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let transmitter = try await Self.transmitter([
-            "HERALD_EXTERNAL_EXTRACT_DROP": "sftp",
-            "HERALD_EXTERNAL_EXTRACT_SFTP_HOST": server.host, "HERALD_EXTERNAL_EXTRACT_SFTP_PORT": "\(server.port)",
-            "HERALD_EXTERNAL_EXTRACT_SFTP_USER": server.user, "HERALD_EXTERNAL_EXTRACT_SFTP_KEY_FILE": server.keyFile,
-            "HERALD_EXTERNAL_EXTRACT_SFTP_KNOWN_HOSTS": server.knownHosts, "HERALD_EXTERNAL_EXTRACT_SFTP_DIRECTORY": directory,
-        ])
+        let transmitter = try await Self.transmitter(Self.sftpSettings(server, directory: directory))
         let batch = Self.batch()
         let name = try Self.file(of: await transmitter.transmit(batch))
         #expect(name.hasPrefix("PORTAL-") && name.hasSuffix(".ndjson"), "\(name)")
@@ -85,20 +101,9 @@ struct ExtractRouteServerTests {
         try Self.check(String(contentsOfFile: "\(directory)/\(name)", encoding: .utf8), against: batch)
 
         // A folder the user may not write: every comm of the batch is retried, naming the refusal.
-        let refused = try await Self.transmitter([
-            "HERALD_EXTERNAL_EXTRACT_DROP": "sftp", "HERALD_EXTERNAL_EXTRACT_SFTP_HOST": server.host,
-            "HERALD_EXTERNAL_EXTRACT_SFTP_PORT": "\(server.port)", "HERALD_EXTERNAL_EXTRACT_SFTP_USER": server.user,
-            "HERALD_EXTERNAL_EXTRACT_SFTP_KEY_FILE": server.keyFile, "HERALD_EXTERNAL_EXTRACT_SFTP_KNOWN_HOSTS": server.knownHosts,
-            "HERALD_EXTERNAL_EXTRACT_SFTP_DIRECTORY": "\(server.readonlyDirectory)/extract",
-        ]).transmit(Self.batch())
-        for outcome in refused {
-            guard case .failed(let failure) = outcome else {
-                Issue.record("a refused drop was \(outcome)")
-                continue
-            }
-            #expect(failure.kind == .retry)
-            #expect(failure.text.lowercased().contains("permission"), "\(failure.text)")
-        }
+        let refused = try await Self.transmitter(Self.sftpSettings(server, directory: "\(server.readonlyDirectory)/extract"))
+            .transmit(Self.batch())
+        Self.expectRetries(refused, naming: "permission")
         #expect(StorageSFTPEndToEndTests.files(under: server.readonlyDirectory).allSatisfy { !$0.hasPrefix("extract/") })
     }
 
@@ -118,13 +123,6 @@ struct ExtractRouteServerTests {
 
         var missing = settings
         missing["HERALD_EXTERNAL_EXTRACT_S3_BUCKET"] = bucket + "-missing"
-        for outcome in try await Self.transmitter(missing).transmit(Self.batch()) {
-            guard case .failed(let failure) = outcome else {
-                Issue.record("a missing bucket was \(outcome)")
-                continue
-            }
-            #expect(failure.kind == .retry)
-            #expect(failure.text.contains("NoSuchBucket"), "\(failure.text)")
-        }
+        Self.expectRetries(try await Self.transmitter(missing).transmit(Self.batch()), naming: "NoSuchBucket")
     }
 }

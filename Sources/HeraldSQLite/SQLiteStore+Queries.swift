@@ -11,7 +11,25 @@ extension SQLiteStore {
     }
 
     public func requests(_ query: RequestQuery) async throws -> RequestPage {
-        let limit = max(1, min(query.limit, 500))
+        var owners: [String] = []
+        if query.customerId == nil,
+           let (kind, id) = query.accountId.map({ (TargetRef.Kind.account, $0) }) ?? query.subscriptionId.map({ (.subscription, $0) }) {
+            owners = try await writer.read { db in
+                try String.fetchAll(db.cachedStatement(sql: "SELECT customer_id FROM target_owners WHERE kind = ? AND target_id = ?"),
+                                    arguments: [kind.rawValue, id])
+            }
+            guard !owners.isEmpty else { return RequestPage(items: [], nextCursor: nil) }
+        }
+        let (sql, arguments) = Self.requestListSQL(query, owners: owners)
+        return try await requestPage(sql: sql, arguments: arguments, limit: Self.requestListLimit(query))
+    }
+
+    static func requestListLimit(_ query: RequestQuery) -> Int { max(1, min(query.limit, 500)) }
+
+    /// The statement of ``requests(_:)`` and its arguments (the page's limit + 1 last).
+    /// `owners`: for a list by account or subscription without a customer, the customers it
+    /// has belonged to (`target_owners`, never empty).
+    static func requestListSQL(_ query: RequestQuery, owners: [String]) -> (String, StatementArguments) {
         var conditions: [String] = []
         var arguments: StatementArguments = []
         // Requests are indexed by customer only (not by account or subscription: two fewer
@@ -22,12 +40,7 @@ extension SQLiteStore {
         if let v = query.customerId {
             conditions.append("customer_id = ?")
             arguments += [v]
-        } else if let (kind, id) = query.accountId.map({ (TargetRef.Kind.account, $0) }) ?? query.subscriptionId.map({ (.subscription, $0) }) {
-            let owners = try await writer.read { db in
-                try String.fetchAll(db.cachedStatement(sql: "SELECT customer_id FROM target_owners WHERE kind = ? AND target_id = ?"),
-                                    arguments: [kind.rawValue, id])
-            }
-            guard !owners.isEmpty else { return RequestPage(items: [], nextCursor: nil) }
+        } else if !owners.isEmpty {
             // A list of literals, not the subquery: SQLite then walks one customer's range in id
             // order instead of collecting and sorting every request of the customer.
             conditions.append(owners.count == 1 ? "customer_id = ?" : "customer_id IN (\(databaseQuestionMarks(count: owners.count)))")
@@ -38,13 +51,20 @@ extension SQLiteStore {
         // SQLite-specific: without statistics the planner may walk `requests_status` (every
         // request in a status) or the whole id index for a customer's few rows.
         let byCustomer = query.customerId != nil || query.accountId != nil || query.subscriptionId != nil
-        if let v = query.status { conditions.append("status = ?"); arguments += [v.code] }
+        if let v = query.status {
+            conditions.append("status = ?")
+            arguments += [v.code]
+            // `requests_status` leaves out the requests awaiting processing: another status names
+            // the index's condition so the planner may use it; awaiting processing walks the ids
+            // newest first (the queue drains oldest first: those waiting are the newest).
+            if v != .awaitingProcessing { conditions.append(StatusSQL.notAwaitingProcessing) }
+        }
         if let v = query.commsCode { conditions.append("comms_code = ?"); arguments += [v] }
         if let v = query.cursor { conditions.append("id < ?"); arguments += [v] }
         let whereSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        arguments += [limit + 1]
+        arguments += [requestListLimit(query) + 1]
         let index = byCustomer ? " INDEXED BY requests_customer" : ""
-        return try await requestPage(sql: "SELECT * FROM comms_requests\(index) \(whereSQL) ORDER BY id DESC LIMIT ?", arguments: arguments, limit: limit)
+        return ("SELECT * FROM comms_requests\(index) \(whereSQL) ORDER BY id DESC LIMIT ?", arguments)
     }
 
     /// A page of requests newest first: `sql` selects request rows with `limit + 1` as its last

@@ -82,8 +82,28 @@ struct StageIndexTests {
             // batcher's look-up of the open batch to file a letter into (`file(_:at:)`), and the
             // callback stage's in-order rule (an earlier waiting delivery of the same
             // subscription and request, inside its claim: `predecessorCondition`); all three
-            // queries name their index.
-            #expect(used.union(["stored_documents_waiting_local", "print_batches_open", "webhook_deliveries_order"]) == Set(indexes.keys))
+            // queries name their index. And the API's list of requests by status, every status
+            // but awaiting processing (below).
+            #expect(used.union(["stored_documents_waiting_local", "print_batches_open", "webhook_deliveries_order", "requests_status"])
+                == Set(indexes.keys))
+        }
+    }
+
+    /// A request awaiting processing is in `requests_queue` only (one B-tree insert fewer for
+    /// every trigger taken); the list of requests by any other status walks `requests_status`
+    /// in id order, the list of those awaiting processing the ids newest first (no sort).
+    @Test func requestsByStatusUseTheStatusIndexButForTheQueue() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await store.migrate()
+        try await store.writer.read { db in
+            let index = try #require(try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'requests_status'"))
+            #expect(index.hasSuffix("(status, id) WHERE " + StatusSQL.notAwaitingProcessing))
+            for status in [RequestStatus.cancelled, .processed, .awaitingEventResolution] {
+                let (sql, arguments) = SQLiteStore.requestListSQL(RequestQuery(status: status, cursor: "r9"), owners: [])
+                #expect(try Self.plan(db, sql, arguments) == "SEARCH comms_requests USING INDEX requests_status (status=? AND id<?)")
+            }
+            let (sql, arguments) = SQLiteStore.requestListSQL(RequestQuery(status: .awaitingProcessing), owners: [])
+            #expect(try Self.plan(db, sql, arguments) == "SCAN comms_requests USING INDEX sqlite_autoindex_comms_requests_1")
         }
     }
 

@@ -389,6 +389,18 @@ enum Migrations {
             // time they were received.
             try db.execute(sql: "CREATE INDEX status_updates_received ON status_updates(received_at)")
         }
+        m.registerMigration("2026-12-07-requests-status-leaves-out-the-queue") { db in
+            // Every request entered `requests_status(status, id)` as it was written, awaiting
+            // processing, and left it again when the monitor took it: one more B-tree insert at
+            // intake and a delete at the claim, for rows `requests_queue` already indexes. Only
+            // the API's list of requests by status reads the index; for those awaiting
+            // processing (the newest rows, the queue drains oldest first) it walks the ids newest
+            // first instead. `herald bench import`: 45,300 → 50,300 lines/s.
+            try db.execute(sql: """
+                DROP INDEX requests_status;
+                CREATE INDEX requests_status ON comms_requests(status, id) WHERE \(StatusSQL.notAwaitingProcessing);
+                """)
+        }
         return m
     }
 }

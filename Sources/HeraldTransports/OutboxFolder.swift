@@ -182,14 +182,32 @@ final class OutboxFolder: Sendable {
     }
 
     /// Writes `data` to a temporary file in the folder, then renames it to `name`: a reader
-    /// sees the whole file or none of it.
+    /// sees the whole file or none of it. Not fsynced (see ``OutboxTransmitter``): plain
+    /// `write(2)`s, not `Data.write(to:)`, which syncs every file it writes — under API load a
+    /// journal commit of the file system for every spool file.
     func publish(_ data: Data, as name: String) throws {
         let temporary = path + "/" + Self.temporaryName(for: name)
-        try data.write(to: URL(fileURLWithPath: temporary))
+        try Self.writeFile(data, to: temporary)
         guard rename(temporary, path + "/" + name) == 0 else {
             let code = errno
             unlink(temporary)
             throw HeraldError(.internalError, "cannot move \(name) into the outbox: errno \(code)")
+        }
+    }
+
+    /// Creates (or truncates) the file at `path` and writes `data` to it.
+    static func writeFile(_ data: Data, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw HeraldError(.internalError, "cannot create \(path): errno \(errno)") }
+        defer { close(fd) }
+        try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw HeraldError(.internalError, "cannot write \(path): errno \(errno)") }
+                offset += n
+            }
         }
     }
 

@@ -51,6 +51,7 @@ public enum ImportBenchmark {
 
     /// Runs in a fresh folder under `parent` and removes it afterwards.
     public static func run(lines: Int, directory parent: URL, logger: Logger) async throws -> Result {
+        ProcessMemory.tuneForBulkImport()  // as `herald import` does
         let directory = parent.appendingPathComponent("import-run-\(Identifier.make())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

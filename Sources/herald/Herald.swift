@@ -115,6 +115,7 @@ struct Import: AsyncParsableCommand {
                 guard let f = BulkImport.Format(rawValue: format) else { throw HeraldError.invalid("--format", "expected ndjson or csv") }
                 fmt = f
             }
+            ProcessMemory.tuneForBulkImport()
             let settings = try await data.settings()
             let runtime = try await HeraldRuntime(settings: settings, logger: makeLogger(.warning))
             let started = Date()

@@ -12,8 +12,10 @@ import Glibc
 /// (thousands of submissions) end up inside arenas, not returned to the system. An import's
 /// lines are made on the parsing tasks' threads and freed on the writer's, so every arena
 /// held its high-water mark: `herald bench import --lines 1000000` peaked at 141–151 MiB of
-/// RSS. With at most as many arenas as parsing tasks (2 on these 2 cores) and blocks of 256 KiB
-/// and more always mapped (and unmapped when freed), the same run peaked at 119 MiB, no slower.
+/// RSS. With at most as many arenas as parsing tasks (2 on these 2 cores) and blocks of 4 MiB
+/// and more always mapped (and unmapped when freed), the same run peaks at 124–125 MiB, no
+/// slower. A 256 KiB threshold kept it at 119 MiB but mapped (and zero-filled) every chunk's
+/// arrays anew: the resumed import, all look-ups, fell from 200,000 to 140,000 lines/s.
 /// `herald serve` keeps glibc's defaults (its many threads allocate at once).
 ///
 /// `mallopt` is found through `dlsym` (its header is not part of Swift's Glibc module); on
@@ -23,7 +25,7 @@ public enum ProcessMemory {
     private static let mmapThresholdParameter: Int32 = -3, arenaMaxParameter: Int32 = -8
 
     /// Blocks of this size and more are mapped on their own (and unmapped when freed).
-    static let mmapThreshold: Int32 = 256 * 1024
+    static let mmapThreshold: Int32 = 4 * 1024 * 1024
 
     /// Tunes glibc's malloc for a bulk import; call once, before the import starts its tasks.
     /// Returns whether `mallopt` took both settings.

@@ -21,8 +21,9 @@ import HeraldSQLite
 /// crash, or with lines appended) skips every line already taken, before validating it again.
 ///
 /// Streamed, in two stages: the file is read in chunks of ``batchSize`` lines (never whole).
-/// A chunk's lines are hashed, and the keys of their digests looked up in one query: a line
-/// taken before is skipped without being parsed. The others are parsed once and validated
+/// A chunk's lines are hashed, and the keys of their digests looked up in one query, while the
+/// chunk before is parsed and handed on (``readChunk(_:run:)``): a line taken before is skipped
+/// without being parsed. The others are parsed once and validated
 /// without reading the store (keys lines give themselves are looked up in one more query), and
 /// gathered until there are ``linesPerTransaction``; those are written in one transaction
 /// (``CommsStore/submitBatch(_:idempotencyWindow:)``, which checks each target as it writes)
@@ -114,17 +115,16 @@ public struct BulkImport: Sendable {
         run.totalBytes = totalBytes
         try await runtime.store.bulkWriting {
         try await withThrowingTaskGroup(of: Written.self) { group in
-            while let (rows, values) = try await source.next(limit: max(1, batchSize), parts: parseTasks) {
+            // One chunk ahead: the next chunk is read and hashed, and its keys looked up, while
+            // this one's look-up finishes and its lines are parsed and handed to the writer.
+            var next = try await readChunk(&source, run: &run)
+            defer { next?.lookup.cancel() }
+            while let read = next {
+                next = try await readChunk(&source, run: &run)
+                var chunk = read.chunk
+                let rows = chunk.rows
                 run.summary.lines += rows.count
-                var chunk = Chunk(rows: rows, values: values, bytes: source.bytesRead)
-                // The key comes first, from the line alone: the n-th identical line is #n on every
-                // run, and a line already taken is skipped before it is parsed or validated again
-                // (its target may have changed since). One look-up for the chunk.
-                chunk.keys = rows.map { row in
-                    TriggerIntake.scoped(.init(key: "\(row.digest.hex)#\(run.occurrences.next(row.digest.prefix))", bodyHash: row.digest.hex),
-                                         actor: actor)!
-                }
-                chunk.live = try await runtime.store.liveIdempotencyKeys(chunk.keys.map(\.key), now: runtime.clock())
+                chunk.live = try await read.lookup.value
                 let taken = chunk.keys.map { chunk.live[$0.key] == $0.bodyHash }
                 await ImportSource.parse(rows, into: &chunk.values, except: taken, parts: parseTasks)
                 var segment = Segment()
@@ -163,6 +163,29 @@ public struct BulkImport: Sendable {
         progress(Progress(lines: run.linesDone, bytesRead: max(source.bytesRead, totalBytes), totalBytes: totalBytes))
         if run.summary.created > 0 { runtime.signals.ring(.monitor) }
         return run.summary
+    }
+
+    /// A chunk read, and the look-up of its keys (running).
+    struct ReadChunk {
+        var chunk: Chunk
+        var lookup: Task<[String: String], any Error>
+    }
+
+    /// Reads the next chunk (nil at the end of the file), gives each line its key and starts
+    /// looking the chunk's keys up (one query). The key comes from the line alone: the n-th
+    /// identical line is #n on every run, and a line already taken is skipped before it is
+    /// parsed or validated again (its target may have changed since). The look-up may run
+    /// before the lines of earlier chunks are written: a key it misses is found by the writer,
+    /// which checks every key again in its transaction.
+    func readChunk(_ source: inout ImportSource, run: inout Run) async throws -> ReadChunk? {
+        guard let (rows, values) = try await source.next(limit: max(1, batchSize), parts: parseTasks) else { return nil }
+        var chunk = Chunk(rows: rows, values: values, bytes: source.bytesRead)
+        chunk.keys = rows.map { row in
+            TriggerIntake.scoped(.init(key: "\(row.digest.hex)#\(run.occurrences.next(row.digest.prefix))", bodyHash: row.digest.hex),
+                                 actor: actor)!
+        }
+        let store = runtime.store, keys = chunk.keys.map(\.key), now = runtime.clock()
+        return ReadChunk(chunk: chunk, lookup: Task { try await store.liveIdempotencyKeys(keys, now: now) })
     }
 
     /// The state of one run: its summary, the occurrence counter of its keys, the writer's state.

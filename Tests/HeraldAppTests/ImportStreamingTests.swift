@@ -180,6 +180,31 @@ struct ImportStreamingTests {
         #expect(summary.rejected.map(\.reason) == ["Idempotency-Key 'crm-1' was used with a different request body (field: Idempotency-Key)"])
     }
 
+    /// A chunk's keys are looked up while the chunks before it are still being written: a key
+    /// given again in the next chunks, before its first line is stored, is still found (by the
+    /// writer, which checks every key in its transaction) — the same body a replay, another a
+    /// conflict — and written once.
+    @Test func aKeyGivenAgainInTheNextChunksIsFoundBeforeItsFirstLineIsWritten() async throws {
+        let runtime = try await seeded("import-key-ahead")
+        defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
+        let file = runtime.settings.dataDirectory.appendingPathComponent("ahead.ndjson")
+        let keyed = #"{"commsCode": "WELCOME", "customerId": "C-1", "idempotencyKey": "crm-9"}"#
+        try write([
+            keyed, #"{"commsCode": "WELCOME", "customerId": "C-1", "fields": {"REF": "2"}}"#,
+            keyed, #"{"commsCode": "WELCOME", "customerId": "C-1", "fields": {"REF": "4"}}"#,
+            #"{"commsCode": "WELCOME", "accountId": "A-1", "idempotencyKey": "crm-9"}"#,
+        ], to: file)
+        var importer = BulkImport(runtime: runtime)
+        importer.batchSize = 2
+        let summary = try await importer.run(file: file, format: nil)
+        #expect(summary.lines == 5)
+        #expect(summary.created == 3)
+        #expect(summary.skipped == 1)
+        #expect(summary.rejected.map(\.line) == [5])
+        #expect(summary.rejected.first?.reason.contains("different request body") == true)
+        #expect(try await requestCount(runtime) == 3)
+    }
+
     @Test func crlfLineEndsEndLines() async throws {
         let runtime = try await seeded("import-crlf")
         defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }

@@ -30,6 +30,13 @@ struct ImportStreamingTests {
         }
     }
 
+    /// Imports `file` read `size` lines at a time.
+    func importing(_ file: URL, into runtime: HeraldRuntime, chunksOf size: Int) async throws -> BulkImport.Summary {
+        var importer = BulkImport(runtime: runtime)
+        importer.batchSize = size
+        return try await importer.run(file: file, format: nil)
+    }
+
     @Test func resumeAfterAPartialImportSkipsExactlyTheLinesTaken() async throws {
         let runtime = try await seeded("import-resume")
         defer { try? FileManager.default.removeItem(at: runtime.settings.dataDirectory) }
@@ -131,9 +138,7 @@ struct ImportStreamingTests {
             #"{"commsCode": "DATA_80", "subscriptionId": "S-9", "fields": {"PERCENT": "85"}}"#,
             #"{"commsCode": "WELCOME", "subscriptionId": "S-404", "priority": 9}"#,
         ], to: file)
-        var importer = BulkImport(runtime: runtime)
-        importer.batchSize = 3
-        let summary = try await importer.run(file: file, format: nil)
+        let summary = try await importing(file, into: runtime, chunksOf: 3)
         #expect(summary.dataApplied == 3)
         #expect(summary.created == 4)
         #expect(summary.rejected.map(\.line) == [1, 6, 10])
@@ -194,9 +199,7 @@ struct ImportStreamingTests {
             keyed, #"{"commsCode": "WELCOME", "customerId": "C-1", "fields": {"REF": "4"}}"#,
             #"{"commsCode": "WELCOME", "accountId": "A-1", "idempotencyKey": "crm-9"}"#,
         ], to: file)
-        var importer = BulkImport(runtime: runtime)
-        importer.batchSize = 2
-        let summary = try await importer.run(file: file, format: nil)
+        let summary = try await importing(file, into: runtime, chunksOf: 2)
         #expect(summary.lines == 5)
         #expect(summary.created == 3)
         #expect(summary.skipped == 1)

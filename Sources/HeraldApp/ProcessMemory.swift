@@ -13,7 +13,7 @@ import Glibc
 /// lines are made on the parsing tasks' threads and freed on the writer's, so every arena
 /// held its high-water mark: `herald bench import --lines 1000000` peaked at 141–151 MiB of
 /// RSS. With at most as many arenas as parsing tasks (2 on these 2 cores) and blocks of 4 MiB
-/// and more always mapped (and unmapped when freed), the same run peaks at 124–125 MiB, no
+/// and more always mapped (and unmapped when freed), the same run peaks at 119–126 MiB, no
 /// slower. A 256 KiB threshold kept it at 119 MiB but mapped (and zero-filled) every chunk's
 /// arrays anew: the resumed import, all look-ups, fell from 200,000 to 140,000 lines/s.
 /// `herald serve` keeps glibc's defaults (its many threads allocate at once).

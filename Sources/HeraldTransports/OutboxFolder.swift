@@ -187,7 +187,12 @@ final class OutboxFolder: Sendable {
     /// journal commit of the file system for every spool file.
     func publish(_ data: Data, as name: String) throws {
         let temporary = path + "/" + Self.temporaryName(for: name)
-        try Self.writeFile(data, to: temporary)
+        do {
+            try Self.writeFile(data, to: temporary)
+        } catch {
+            unlink(temporary)  // not a half file left behind until the next process cleans up
+            throw error
+        }
         guard rename(temporary, path + "/" + name) == 0 else {
             let code = errno
             unlink(temporary)

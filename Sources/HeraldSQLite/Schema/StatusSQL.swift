@@ -16,16 +16,16 @@ enum StatusSQL {
     }
 
     static func condition(_ statuses: RequestStatus...) -> String { condition(statuses.map(\.code)) }
+    static func condition(_ statuses: DistributionStatus...) -> String { condition(statuses.map(\.code)) }
+    static func condition(_ statuses: StorageStatus...) -> String { condition(statuses.map(\.code)) }
+    static func condition(_ statuses: PrintBatchStatus...) -> String { condition(statuses.map(\.code)) }
+    static func condition(_ statuses: CallbackDeliveryStatus...) -> String { condition(statuses.map(\.code)) }
 
     /// `status <> 'A'`: the condition of `requests_status`, which leaves out the requests
     /// awaiting processing (`requests_queue` has those). A query by another status names it so
     /// that SQLite's planner, which matches a partial index's condition only to the same term in
     /// the query, may use the index.
     static let notAwaitingProcessing = "status <> '\(RequestStatus.awaitingProcessing.code)'"
-    static func condition(_ statuses: DistributionStatus...) -> String { condition(statuses.map(\.code)) }
-    static func condition(_ statuses: StorageStatus...) -> String { condition(statuses.map(\.code)) }
-    static func condition(_ statuses: PrintBatchStatus...) -> String { condition(statuses.map(\.code)) }
-    static func condition(_ statuses: CallbackDeliveryStatus...) -> String { condition(statuses.map(\.code)) }
 
     /// The SQL table of a stage's queue.
     static func table(_ table: StageQueue.Table) -> String {
